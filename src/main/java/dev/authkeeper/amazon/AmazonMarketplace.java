@@ -1,0 +1,214 @@
+package dev.authkeeper.amazon;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.authkeeper.config.AmazonConfig;
+import dev.authkeeper.config.AuthKeeperConfig;
+import dev.authkeeper.crypto.Secret;
+import dev.authkeeper.marketplace.CallbackCheck;
+import dev.authkeeper.marketplace.LaunchCheck;
+import dev.authkeeper.marketplace.LaunchRequest;
+import dev.authkeeper.marketplace.Marketplace;
+import dev.authkeeper.marketplace.Origin;
+import dev.authkeeper.marketplace.Parameters;
+import dev.authkeeper.marketplace.TokenResult;
+import dev.authkeeper.marketplace.Uris;
+
+/** Amazon Selling Partner API: Seller Central and Vendor Central in every region, and LWA. */
+@ApplicationScoped
+public class AmazonMarketplace implements Marketplace {
+
+    static final String BETA = "beta";
+    private static final Pattern CONFIRM_PATH = Pattern.compile("/apps/authorize/confirm/[A-Za-z0-9._-]{1,200}");
+    private static final Pattern SELLING_PARTNER_ID = Pattern.compile("[A-Za-z0-9]{6,32}");
+    /** Opaque values Amazon hands over: printable ASCII without spaces, bounded. */
+    private static final Pattern OPAQUE = Pattern.compile("[\\x21-\\x7e]{1,1024}");
+
+    private final AmazonCentrals centrals;
+    private final LwaTokenEndpoint lwa;
+    private final AmazonConfig config;
+    private final URI redirectUri;
+
+    public AmazonMarketplace(AmazonCentrals centrals, LwaTokenEndpoint lwa, AmazonConfig config, AuthKeeperConfig authKeeper) {
+        this.centrals = centrals;
+        this.lwa = lwa;
+        this.config = config;
+        this.redirectUri = config.redirectUri().orElse(URI.create(authKeeper.publicBaseUrl() + "/callback"));
+    }
+
+    @Override
+    public String id() {
+        return "amazon";
+    }
+
+    @Override
+    public LaunchCheck checkLaunch(Parameters parameters) {
+        var callback = parameters.get("amazon_callback_uri");
+        var amazonState = parameters.get("amazon_state");
+        var sellingPartnerId = parameters.get("selling_partner_id");
+        var version = parameters.get("version");
+        if (callback.isEmpty()) {
+            return refused("amazon_callback_uri is missing.");
+        }
+        if (amazonState.isEmpty()) {
+            return refused("amazon_state is missing.");
+        }
+        if (sellingPartnerId.isEmpty()) {
+            return refused("selling_partner_id is missing.");
+        }
+        if (version.isPresent() && !version.get().equals(BETA)) {
+            return refused("version must be \"beta\" or absent.");
+        }
+        if (!OPAQUE.matcher(amazonState.get()).matches()) {
+            return refused("amazon_state is not in the format Amazon uses.");
+        }
+        if (!SELLING_PARTNER_ID.matcher(sellingPartnerId.get()).matches()) {
+            return refused("selling_partner_id is not in the format Amazon uses.");
+        }
+        return confirmPage(callback.get())
+                .<LaunchCheck>map(target -> new LaunchCheck.Valid(new LaunchRequest(
+                        target.origin(), target.uri(), amazonState.get(), sellingPartnerId.get(), version.isPresent())))
+                .orElseGet(() -> refused("amazon_callback_uri is not an Amazon Seller Central or Vendor Central authorization page."));
+    }
+
+    private record ConfirmPage(Origin origin, URI uri) {
+    }
+
+    /**
+     * The callback must be exactly https://{a central host}/apps/authorize/confirm/{app}: the raw
+     * text is checked before parsing so that escapes, backslashes and non-ASCII tricks cannot
+     * make a parser see a different host than a browser would.
+     */
+    private Optional<ConfirmPage> confirmPage(String raw) {
+        if (raw.length() > 512 || !raw.chars().allMatch(c -> c > 0x20 && c < 0x7f)
+                || raw.indexOf('\\') >= 0 || raw.indexOf('%') >= 0 || raw.indexOf('@') >= 0 || raw.indexOf('#') >= 0) {
+            return Optional.empty();
+        }
+        URI uri;
+        try {
+            uri = new URI(raw);
+        } catch (URISyntaxException e) {
+            return Optional.empty();
+        }
+        if (!uri.isAbsolute() || uri.isOpaque() || uri.getRawQuery() != null || uri.getRawFragment() != null
+                || uri.getRawPath() == null || !CONFIRM_PATH.matcher(uri.getRawPath()).matches()) {
+            return Optional.empty();
+        }
+        return centrals.find(uri).map(origin -> new ConfirmPage(origin, uri));
+    }
+
+    private static LaunchCheck refused(String reason) {
+        return new LaunchCheck.Refused(reason);
+    }
+
+    @Override
+    public URI continueLaunch(LaunchRequest request, Secret state) {
+        var query = new LinkedHashMap<String, String>();
+        query.put("amazon_state", request.marketplaceState());
+        query.put("state", state.value());
+        config.redirectUri().ifPresent(uri -> query.put("redirect_uri", uri.toString()));
+        if (request.draft()) {
+            query.put("version", BETA);
+        }
+        return Uris.withQuery(request.returnTo(), query);
+    }
+
+    @Override
+    public Optional<Origin> origin(URI uri) {
+        return centrals.find(uri).filter(origin -> origin.uri().equals(uri));
+    }
+
+    @Override
+    public URI consentUri(Origin origin, Secret state) {
+        var query = new LinkedHashMap<String, String>();
+        query.put("application_id", config.applicationId());
+        query.put("state", state.value());
+        config.redirectUri().ifPresent(uri -> query.put("redirect_uri", uri.toString()));
+        if (config.draft()) {
+            query.put("version", BETA);
+        }
+        return Uris.withQuery(URI.create(origin.uri() + "/apps/authorize/consent"), query);
+    }
+
+    @Override
+    public CallbackCheck checkCallback(Parameters parameters) {
+        if (parameters.get("error").isPresent()) {
+            return new CallbackCheck.Declined("The authorization was not granted in Seller Central.");
+        }
+        var sellingPartnerId = parameters.get("selling_partner_id");
+        var code = parameters.get("spapi_oauth_code");
+        if (code.isEmpty()) {
+            return new CallbackCheck.Refused("spapi_oauth_code is missing.");
+        }
+        if (sellingPartnerId.isEmpty()) {
+            return new CallbackCheck.Refused("selling_partner_id is missing.");
+        }
+        if (!SELLING_PARTNER_ID.matcher(sellingPartnerId.get()).matches()) {
+            return new CallbackCheck.Refused("selling_partner_id is not in the format Amazon uses.");
+        }
+        if (!OPAQUE.matcher(code.get()).matches()) {
+            return new CallbackCheck.Refused("spapi_oauth_code is not in the format Amazon uses.");
+        }
+        return new CallbackCheck.Approved(sellingPartnerId.get(), new Secret(code.get()));
+    }
+
+    /**
+     * An authorization code lives five minutes and is single-use; only answers that prove it was
+     * not consumed (throttling, 5xx, no answer) are retried, a few times within seconds.
+     */
+    @Override
+    public TokenResult exchangeCode(Secret code) {
+        var form = credentials("authorization_code");
+        form.put("code", code.value());
+        form.put("redirect_uri", redirectUri.toString());
+        Duration pause = config.lwa().backoff();
+        TokenResult result = lwa.grant(form);
+        for (int attempt = 1; attempt < config.lwa().exchangeAttempts() && result instanceof TokenResult.Transient t; attempt++) {
+            Duration wait = t.retryAfter().orElse(withJitter(pause));
+            if (wait.compareTo(Duration.ofSeconds(5)) > 0) {
+                break;
+            }
+            sleep(wait);
+            pause = pause.multipliedBy(2);
+            result = lwa.grant(form);
+        }
+        return result;
+    }
+
+    @Override
+    public TokenResult refresh(Secret refreshToken) {
+        var form = credentials("refresh_token");
+        form.put("refresh_token", refreshToken.value());
+        return lwa.grant(form);
+    }
+
+    private Map<String, String> credentials(String grantType) {
+        var form = new LinkedHashMap<String, String>();
+        form.put("grant_type", grantType);
+        form.put("client_id", config.clientId());
+        form.put("client_secret", config.clientSecret());
+        return form;
+    }
+
+    private static Duration withJitter(Duration base) {
+        long millis = base.toMillis();
+        return Duration.ofMillis(millis / 2 + ThreadLocalRandom.current().nextLong(millis / 2 + 1));
+    }
+
+    private static void sleep(Duration wait) {
+        try {
+            Thread.sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package dev.authkeeper.authorization;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.authkeeper.config.AuthKeeperConfig;
+import dev.authkeeper.connection.Authorization;
+import dev.authkeeper.connection.ConnectionId;
+import dev.authkeeper.connection.ConnectionRepository;
+import dev.authkeeper.connection.OAuthStates;
+import dev.authkeeper.connection.PendingAuthorization;
+import dev.authkeeper.crypto.Secret;
+import dev.authkeeper.crypto.TokenCipher;
+import dev.authkeeper.http.ApiGatewayRequest;
+import dev.authkeeper.http.ApiGatewayResponse;
+import dev.authkeeper.http.Page;
+import dev.authkeeper.http.Pages;
+import dev.authkeeper.http.QueryString;
+import dev.authkeeper.marketplace.CallbackCheck;
+import dev.authkeeper.marketplace.Marketplace;
+import dev.authkeeper.marketplace.TokenResult;
+import dev.authkeeper.marketplace.Uris;
+
+/**
+ * The redirect URI: consumes the state, exchanges the code for a refresh token, and stores the
+ * token sealed on the connection, replacing the old one.
+ */
+@ApplicationScoped
+public class CallbackFlow {
+
+    private static final Logger LOG = Logger.getLogger(CallbackFlow.class);
+    /** Amazon asks sellers to authorize public apps again every 365 days. */
+    static final Duration AUTHORIZATION_LIFETIME = Duration.ofDays(365);
+    static final Duration FIRST_CHECK_AFTER = Duration.ofDays(1);
+    /** What {@link OAuthStates} issues: 32 random bytes, base64url. */
+    private static final Pattern STATE_FORMAT = Pattern.compile("[A-Za-z0-9_-]{43}");
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMMM yyyy").withZone(ZoneOffset.UTC);
+
+    private final Marketplace marketplace;
+    private final OAuthStates states;
+    private final TokenCipher cipher;
+    private final ConnectionRepository connections;
+    private final Pages pages;
+    private final AuthKeeperConfig config;
+    private final Clock clock;
+
+    public CallbackFlow(Marketplace marketplace, OAuthStates states, TokenCipher cipher, ConnectionRepository connections,
+            Pages pages, AuthKeeperConfig config, Clock clock) {
+        this.marketplace = marketplace;
+        this.states = states;
+        this.cipher = cipher;
+        this.connections = connections;
+        this.pages = pages;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    public ApiGatewayResponse handle(ApiGatewayRequest request) {
+        var query = QueryString.parse(request.query());
+        Optional<String> state = query.get("state").filter(s -> STATE_FORMAT.matcher(s).matches());
+        if (state.isEmpty()) {
+            LOG.info("Callback without a usable state");
+            return staleState();
+        }
+        return switch (marketplace.checkCallback(query)) {
+            case CallbackCheck.Refused refused -> {
+                LOG.infof("Refused a callback: %s", refused.reason());
+                yield pages.render(Page.of(400, "This authorization cannot be completed", refused.reason(),
+                        StartAgain.FROM_SELLER_CENTRAL));
+            }
+            case CallbackCheck.Declined declined -> withState(state.get(), pending -> {
+                LOG.infof("Seller declined the authorization (merchant %s)", pending.merchantId());
+                return pages.render(Page.of(200, "Amazon was not connected", declined.reason(),
+                        "Nothing was changed. " + StartAgain.FROM_SELLER_CENTRAL));
+            });
+            case CallbackCheck.Approved approved ->
+                withState(state.get(), pending -> exchange(pending, approved.accountId(), approved.code()));
+        };
+    }
+
+    /** Consumes the state; only a valid one lets the flow go on. */
+    private ApiGatewayResponse withState(String state, Function<PendingAuthorization, ApiGatewayResponse> next) {
+        return switch (states.consume(state, clock.instant())) {
+            case OAuthStates.Consumed.Unknown unknown -> {
+                LOG.info("Callback with an unknown or already used state");
+                yield staleState();
+            }
+            case OAuthStates.Consumed.Expired expired -> {
+                LOG.infof("Callback with an expired state (merchant %s)", expired.pending().merchantId());
+                yield staleState();
+            }
+            case OAuthStates.Consumed.Valid valid when !valid.pending().marketplace().equals(marketplace.id()) -> {
+                LOG.infof("Callback with a state issued for %s", valid.pending().marketplace());
+                yield staleState();
+            }
+            case OAuthStates.Consumed.Valid valid -> next.apply(valid.pending());
+        };
+    }
+
+    private ApiGatewayResponse exchange(PendingAuthorization pending, String accountId, Secret code) {
+        return switch (marketplace.exchangeCode(code)) {
+            case TokenResult.Granted granted -> store(pending, accountId, granted.refreshToken());
+            case TokenResult.AuthorizationRejected rejected -> {
+                LOG.infof("Code exchange refused with %s (merchant %s, account %s)", rejected.error(), pending.merchantId(), accountId);
+                yield pages.render(Page.of(400, "The authorization code has expired",
+                        "Amazon did not accept the authorization: it is valid for five minutes and only once.",
+                        StartAgain.FROM_SELLER_CENTRAL));
+            }
+            case TokenResult.ApplicationRejected rejected -> {
+                LOG.errorf("OPERATOR: LWA refused the app itself (HTTP %d, %s): check the client id and secret "
+                        + "and whether the secret was rotated. Merchant %s could not connect account %s.",
+                        rejected.status(), rejected.error(), pending.merchantId(), accountId);
+                yield pages.render(Page.of(502, "We could not finish connecting your account",
+                        "This is a problem on our side, not with your Amazon account or anything you did. "
+                                + "Our team has been alerted.",
+                        "Please try again later from " + StartAgain.SELLER_CENTRAL_PATH + "."));
+            }
+            case TokenResult.Transient failure -> {
+                LOG.warnf("Code exchange failed transiently: %s (merchant %s, account %s)", failure.cause(), pending.merchantId(), accountId);
+                yield pages.render(Page.of(503, "Amazon did not answer in time",
+                        "Your account was not connected because Amazon's sign-in service did not respond.",
+                        "Please wait a minute, then start again from " + StartAgain.SELLER_CENTRAL_PATH + "."));
+            }
+        };
+    }
+
+    private ApiGatewayResponse store(PendingAuthorization pending, String accountId, Secret refreshToken) {
+        Instant now = clock.instant();
+        var id = new ConnectionId(marketplace.id(), pending.region(), accountId);
+        var authorization = new Authorization(id, pending.merchantId(), pending.origin(), pending.flow(),
+                cipher.seal(id.value(), refreshToken), now, now.plus(AUTHORIZATION_LIFETIME));
+        return switch (connections.recordAuthorization(authorization, now.plus(FIRST_CHECK_AFTER))) {
+            case ConnectionRepository.Recorded.HeldByAnotherMerchant held -> {
+                LOG.warnf("Account %s is connected to another merchant; merchant %s was refused", id, pending.merchantId());
+                yield pages.render(Page.of(409, "This Amazon account is connected to another account",
+                        "The Amazon account " + accountId + " is already connected to a different " + config.integratorName()
+                                + " account, so nothing was changed.",
+                        "Sign in to " + config.integratorName() + " with that account, or contact support to move the connection."));
+            }
+            case ConnectionRepository.Recorded.Saved saved -> {
+                Optional<ConnectionId> expected = pending.expectedConnection().filter(e -> !e.equals(id));
+                LOG.infof("Connection %s authorized by merchant %s (%s flow)%s", id, pending.merchantId(), pending.flow(),
+                        expected.map(e -> "; expected " + e + ", which stays disconnected").orElse(""));
+                yield connected(id, expected, authorization.authorizationExpiresAt());
+            }
+        };
+    }
+
+    private ApiGatewayResponse connected(ConnectionId id, Optional<ConnectionId> expected, Instant expiresAt) {
+        if (config.successUrl().isPresent()) {
+            var query = new LinkedHashMap<String, String>();
+            query.put("connection", id.value());
+            expected.ifPresent(e -> query.put("expected_connection", e.value()));
+            return ApiGatewayResponse.redirect(Uris.withQuery(config.successUrl().get(), query));
+        }
+        String until = "It stays authorized until " + DAY.format(expiresAt) + "; you will be reminded before then.";
+        if (expected.isPresent()) {
+            return pages.render(Page.of(200, "A different Amazon account was connected",
+                    "You signed in to Amazon as " + id.accountId() + ", but this authorization was started for "
+                            + expected.get().accountId() + ". " + id.accountId() + " is now connected as a new connection.",
+                    expected.get().accountId() + " is still disconnected. To repair it, sign out of Amazon "
+                            + "(or use a private window), then authorize again signed in as " + expected.get().accountId() + ".",
+                    until));
+        }
+        return pages.render(Page.of(200, "Your Amazon account is connected",
+                "The Amazon account " + id.accountId() + " is now connected to " + config.integratorName() + ".",
+                "Orders, settings and mappings you already set up are kept.", until));
+    }
+
+    private ApiGatewayResponse staleState() {
+        return pages.render(Page.of(400, "This authorization link has expired or was already used",
+                "For your security each authorization link works once and for ten minutes.",
+                StartAgain.FROM_SELLER_CENTRAL));
+    }
+}

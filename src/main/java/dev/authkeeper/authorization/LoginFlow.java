@@ -1,0 +1,80 @@
+package dev.authkeeper.authorization;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.authkeeper.config.AuthKeeperConfig;
+import dev.authkeeper.connection.Flow;
+import dev.authkeeper.connection.OAuthStates;
+import dev.authkeeper.connection.PendingAuthorization;
+import dev.authkeeper.crypto.Secret;
+import dev.authkeeper.http.ApiGatewayRequest;
+import dev.authkeeper.http.ApiGatewayResponse;
+import dev.authkeeper.http.Page;
+import dev.authkeeper.http.Pages;
+import dev.authkeeper.http.QueryString;
+import dev.authkeeper.marketplace.LaunchCheck;
+import dev.authkeeper.marketplace.LaunchRequest;
+import dev.authkeeper.marketplace.Marketplace;
+import dev.authkeeper.session.MerchantSessions;
+
+/**
+ * The Login URI: Seller Central sends the seller here when they choose Authorize. A signed-in
+ * merchant gets a fresh single-use state and goes back to Amazon's confirm page; anyone else
+ * first signs in at the integrator's site and comes back to this same address.
+ */
+@ApplicationScoped
+public class LoginFlow {
+
+    private static final Logger LOG = Logger.getLogger(LoginFlow.class);
+
+    private final Marketplace marketplace;
+    private final MerchantSessions sessions;
+    private final OAuthStates states;
+    private final Pages pages;
+    private final AuthKeeperConfig config;
+    private final Clock clock;
+
+    public LoginFlow(Marketplace marketplace, MerchantSessions sessions, OAuthStates states, Pages pages,
+            AuthKeeperConfig config, Clock clock) {
+        this.marketplace = marketplace;
+        this.sessions = sessions;
+        this.states = states;
+        this.pages = pages;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    public ApiGatewayResponse handle(ApiGatewayRequest request) {
+        var query = QueryString.parse(request.query());
+        return switch (marketplace.checkLaunch(query)) {
+            case LaunchCheck.Refused refused -> {
+                LOG.infof("Refused a Login URI request: %s", refused.reason());
+                yield pages.render(Page.of(400, "This authorization request is not valid", refused.reason(),
+                        StartAgain.FROM_SELLER_CENTRAL));
+            }
+            case LaunchCheck.Valid valid -> continueAsMerchant(request, valid.request());
+        };
+    }
+
+    private ApiGatewayResponse continueAsMerchant(ApiGatewayRequest request, LaunchRequest launch) {
+        Instant now = clock.instant();
+        Optional<String> merchant = sessions.signedInMerchant(request.cookieList(), now);
+        if (merchant.isEmpty()) {
+            LOG.infof("Login URI: seller not signed in, sent to sign-in (account %s)", launch.accountId());
+            return ApiGatewayResponse.redirect(sessions.signIn(URI.create(config.publicBaseUrl() + "/login?" + request.query())));
+        }
+        var pending = new PendingAuthorization(merchant.get(), Flow.MARKETPLACE, marketplace.id(),
+                launch.origin().uri(), launch.origin().region(), Optional.of(launch.accountId()),
+                now, now.plus(config.state().lifetime()));
+        Secret state = states.issue(pending);
+        LOG.infof("Login URI: merchant %s authorizing account %s in %s", merchant.get(), launch.accountId(), launch.origin().region());
+        return ApiGatewayResponse.redirect(marketplace.continueLaunch(launch, state));
+    }
+}

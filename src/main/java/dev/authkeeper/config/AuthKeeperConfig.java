@@ -1,0 +1,66 @@
+package dev.authkeeper.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Everything an integrator sets; the README lists each key with its environment variable. */
+@ConfigMapping(prefix = "authkeeper")
+public interface AuthKeeperConfig {
+
+    /** Shown on pages and in alerts: the integrator's product name. */
+    @WithDefault("AuthKeeper")
+    String integratorName();
+
+    /** Where API Gateway serves AuthKeeper, such as https://auth.example.com (no trailing slash). */
+    URI publicBaseUrl();
+
+    /** Where a successful connection sends the seller; without it, a built-in page is shown. */
+    Optional<URI> successUrl();
+
+    /** The DynamoDB table holding connections, their history and OAuth states. */
+    @WithDefault("authkeeper")
+    String table();
+
+    Session session();
+
+    Link link();
+
+    State state();
+
+    Kms kms();
+
+    interface Session {
+        /** The cookie in which the integrator's site puts the signed merchant session. */
+        @WithDefault("authkeeper_session")
+        String cookieName();
+
+        /** HMAC-SHA256 key shared with the integrator's site, at least 32 bytes. */
+        String secret();
+
+        /** The integrator's sign-in page; it receives return_to and return_sig. */
+        URI signInUrl();
+    }
+
+    interface Link {
+        /** HMAC-SHA256 key for reauthorize links, at least 32 bytes; known to AuthKeeper only. */
+        String secret();
+
+        /** How long a reauthorize link works; alerts and reminders mint fresh ones. */
+        @WithDefault("P7D")
+        Duration lifetime();
+    }
+
+    interface State {
+        @WithDefault("PT10M")
+        Duration lifetime();
+    }
+
+    interface Kms {
+        /** Key id, ARN or alias of the key that wraps the per-token data keys. */
+        String keyId();
+    }
+}

@@ -1,0 +1,193 @@
+package dev.authkeeper.connection;
+
+import static dev.authkeeper.connection.OAuthStates.n;
+import static dev.authkeeper.connection.OAuthStates.s;
+
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.authkeeper.config.AuthKeeperConfig;
+import dev.authkeeper.crypto.SealedToken;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/** Connections and their history in the DynamoDB table. */
+@ApplicationScoped
+public class ConnectionRepository {
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final SecureRandom random = new SecureRandom();
+
+    public ConnectionRepository(DynamoDbClient dynamo, AuthKeeperConfig config) {
+        this.dynamo = dynamo;
+        this.table = config.table();
+    }
+
+    public sealed interface Recorded {
+        record Saved() implements Recorded {
+        }
+
+        /** The account is connected to another merchant of the integrator; nothing was changed. */
+        record HeldByAnotherMerchant() implements Recorded {
+        }
+    }
+
+    /**
+     * Stores a new authorization in one transaction: the connection (created, or updated in place
+     * so that every attribute the integrator keeps on it survives) with its new sealed token, and
+     * a history entry. The connection must be new or already belong to the same merchant.
+     */
+    public Recorded recordAuthorization(Authorization authorization, Instant nextCheckAt) {
+        ConnectionId id = authorization.id();
+        var names = new LinkedHashMap<String, String>();
+        var values = new LinkedHashMap<String, AttributeValue>();
+        var assignments = new StringBuilder();
+        set(assignments, names, values, "merchantId", s(authorization.merchantId()));
+        set(assignments, names, values, TableLayout.MERCHANT_KEY, s(authorization.merchantId()));
+        set(assignments, names, values, TableLayout.CONNECTION_ID, s(id.value()));
+        set(assignments, names, values, "marketplace", s(id.marketplace()));
+        set(assignments, names, values, "region", s(id.region()));
+        set(assignments, names, values, "accountId", s(id.accountId()));
+        set(assignments, names, values, "origin", s(authorization.origin().toString()));
+        set(assignments, names, values, "status", s(ConnectionStatus.ACTIVE.name()));
+        set(assignments, names, values, "token", sealed(authorization.token()));
+        set(assignments, names, values, "authorizedAt", s(authorization.authorizedAt().toString()));
+        set(assignments, names, values, "authorizationExpiresAt", s(authorization.authorizationExpiresAt().toString()));
+        set(assignments, names, values, "lastFlow", s(authorization.flow().name()));
+        set(assignments, names, values, TableLayout.NEXT_CHECK_AT, n(nextCheckAt.getEpochSecond()));
+        set(assignments, names, values, TableLayout.DUE_SHARD, s(TableLayout.dueShard(id)));
+        set(assignments, names, values, "updatedAt", s(authorization.authorizedAt().toString()));
+        names.put("#createdAt", "createdAt");
+        names.put("#version", "version");
+        values.put(":zero", n(0));
+        values.put(":one", n(1));
+        String update = "SET " + assignments + ", #createdAt = if_not_exists(#createdAt, :updatedAt)"
+                + ", #version = if_not_exists(#version, :zero) + :one";
+
+        var connection = TransactWriteItem.builder().update(Update.builder()
+                .tableName(table)
+                .key(key(id))
+                .updateExpression(update)
+                .conditionExpression("attribute_not_exists(pk) OR #merchantId = :merchantId")
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .build()).build();
+        var history = TransactWriteItem.builder().put(Put.builder()
+                .tableName(table)
+                .item(historyEntry(id, authorization.authorizedAt(), Map.of(
+                        "kind", s("AUTHORIZED"),
+                        "merchantId", s(authorization.merchantId()),
+                        "flow", s(authorization.flow().name()),
+                        "authorizationExpiresAt", s(authorization.authorizationExpiresAt().toString()))))
+                .build()).build();
+        try {
+            dynamo.transactWriteItems(r -> r.transactItems(connection, history));
+            return new Recorded.Saved();
+        } catch (TransactionCanceledException e) {
+            List<CancellationReason> reasons = e.cancellationReasons();
+            if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
+                return new Recorded.HeldByAnotherMerchant();
+            }
+            throw e;
+        }
+    }
+
+    public Optional<Connection> find(ConnectionId id) {
+        var item = dynamo.getItem(r -> r.tableName(table).key(key(id)).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(connection(item));
+    }
+
+    /** A merchant's connections, read page by page from the merchant index. */
+    public List<Connection> ofMerchant(String merchantId) {
+        return dynamo.queryPaginator(r -> r.tableName(table).indexName(TableLayout.BY_MERCHANT_INDEX)
+                        .keyConditionExpression("#m = :m")
+                        .expressionAttributeNames(Map.of("#m", TableLayout.MERCHANT_KEY))
+                        .expressionAttributeValues(Map.of(":m", s(merchantId))))
+                .items().stream()
+                .map(ConnectionRepository::connection)
+                .toList();
+    }
+
+    /** The connection's history, oldest first. */
+    public List<Map<String, AttributeValue>> history(ConnectionId id) {
+        return dynamo.queryPaginator(r -> r.tableName(table)
+                        .keyConditionExpression("pk = :pk AND begins_with(sk, :history)")
+                        .expressionAttributeValues(Map.of(
+                                ":pk", s(TableLayout.connectionKey(id)),
+                                ":history", s(TableLayout.HISTORY_PREFIX))))
+                .items().stream().toList();
+    }
+
+    private Map<String, AttributeValue> historyEntry(ConnectionId id, Instant at, Map<String, AttributeValue> details) {
+        var item = new LinkedHashMap<String, AttributeValue>(details);
+        item.put(TableLayout.PK, s(TableLayout.connectionKey(id)));
+        item.put(TableLayout.SK, s(TableLayout.HISTORY_PREFIX + at + "#" + HexFormat.of().formatHex(randomBytes(4))));
+        item.put("at", s(at.toString()));
+        return item;
+    }
+
+    private byte[] randomBytes(int count) {
+        byte[] bytes = new byte[count];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
+    private static void set(StringBuilder assignments, Map<String, String> names, Map<String, AttributeValue> values,
+            String attribute, AttributeValue value) {
+        if (!assignments.isEmpty()) {
+            assignments.append(", ");
+        }
+        assignments.append('#').append(attribute).append(" = :").append(attribute);
+        names.put("#" + attribute, attribute);
+        values.put(":" + attribute, value);
+    }
+
+    private static Map<String, AttributeValue> key(ConnectionId id) {
+        return Map.of(TableLayout.PK, s(TableLayout.connectionKey(id)), TableLayout.SK, s(TableLayout.CONNECTION_SORT));
+    }
+
+    private static AttributeValue sealed(SealedToken token) {
+        return AttributeValue.fromM(Map.of(
+                "wrappedKey", AttributeValue.fromB(SdkBytes.fromByteArray(token.wrappedKey())),
+                "nonce", AttributeValue.fromB(SdkBytes.fromByteArray(token.nonce())),
+                "ciphertext", AttributeValue.fromB(SdkBytes.fromByteArray(token.ciphertext()))));
+    }
+
+    /** The sealed refresh token of a connection, for the one that has to use it. */
+    public Optional<SealedToken> findToken(ConnectionId id) {
+        var item = dynamo.getItem(r -> r.tableName(table).key(key(id)).consistentRead(true)
+                .projectionExpression("#token").expressionAttributeNames(Map.of("#token", "token"))).item();
+        if (item == null || !item.containsKey("token")) {
+            return Optional.empty();
+        }
+        var token = item.get("token").m();
+        return Optional.of(new SealedToken(token.get("wrappedKey").b().asByteArray(),
+                token.get("nonce").b().asByteArray(), token.get("ciphertext").b().asByteArray()));
+    }
+
+    private static Connection connection(Map<String, AttributeValue> item) {
+        return new Connection(
+                ConnectionId.parse(item.get(TableLayout.CONNECTION_ID).s()),
+                item.get("merchantId").s(),
+                URI.create(item.get("origin").s()),
+                ConnectionStatus.valueOf(item.get("status").s()),
+                Instant.parse(item.get("authorizedAt").s()),
+                Instant.parse(item.get("authorizationExpiresAt").s()),
+                Long.parseLong(item.get("version").n()));
+    }
+}

@@ -1,0 +1,24 @@
+package dev.authkeeper.connection;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * What an OAuth {@code state} stands for while the seller is at the marketplace: who asked, where,
+ * and which account was expected (known from the Login URI or from the connection a link repairs).
+ */
+public record PendingAuthorization(
+        String merchantId,
+        Flow flow,
+        String marketplace,
+        URI origin,
+        String region,
+        Optional<String> expectedAccountId,
+        Instant createdAt,
+        Instant expiresAt) {
+
+    public Optional<ConnectionId> expectedConnection() {
+        return expectedAccountId.map(account -> new ConnectionId(marketplace, region, account));
+    }
+}

@@ -1,0 +1,42 @@
+package dev.authkeeper.connection;
+
+/**
+ * The single DynamoDB table: connections, their history and OAuth states, told apart by key
+ * prefix. {@code template.yaml} and the local table set-up declare the same keys and indexes.
+ */
+public final class TableLayout {
+
+    public static final String PK = "pk";
+    public static final String SK = "sk";
+    /** Epoch seconds after which DynamoDB's TTL removes an item (OAuth states only). */
+    public static final String TTL = "ttl";
+
+    /** Query a merchant's connections: partition {@link #MERCHANT_KEY}, sort {@link #CONNECTION_ID}. */
+    public static final String BY_MERCHANT_INDEX = "byMerchant";
+    public static final String MERCHANT_KEY = "merchantKey";
+    public static final String CONNECTION_ID = "connectionId";
+
+    /** Query connections due for a check: partition {@link #DUE_SHARD}, sort {@link #NEXT_CHECK_AT}. */
+    public static final String DUE_INDEX = "due";
+    public static final String DUE_SHARD = "dueShard";
+    public static final String NEXT_CHECK_AT = "nextCheckAt";
+    /** Spreads the due index over this many partitions so no single one caps a sweep. */
+    public static final int DUE_SHARDS = 16;
+
+    static final String CONNECTION_PREFIX = "CONNECTION#";
+    static final String CONNECTION_SORT = "CONNECTION";
+    static final String HISTORY_PREFIX = "HISTORY#";
+    static final String STATE_PREFIX = "STATE#";
+    static final String STATE_SORT = "STATE";
+
+    private TableLayout() {
+    }
+
+    static String connectionKey(ConnectionId id) {
+        return CONNECTION_PREFIX + id.value();
+    }
+
+    static String dueShard(ConnectionId id) {
+        return "due#" + Math.floorMod(id.value().hashCode(), DUE_SHARDS);
+    }
+}

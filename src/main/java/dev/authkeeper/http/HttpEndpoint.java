@@ -1,0 +1,43 @@
+package dev.authkeeper.http;
+
+import java.util.function.Function;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+/**
+ * The common frame of every HTTP function: request id in the log context, bad input answered
+ * with a page that says what is wrong, and no failure ever shown as a stack trace.
+ */
+@ApplicationScoped
+public class HttpEndpoint {
+
+    private static final Logger LOG = Logger.getLogger(HttpEndpoint.class);
+
+    private final Pages pages;
+
+    public HttpEndpoint(Pages pages) {
+        this.pages = pages;
+    }
+
+    public ApiGatewayResponse serve(String route, ApiGatewayRequest request, Function<ApiGatewayRequest, ApiGatewayResponse> handler) {
+        MDC.put("route", route);
+        request.requestId().ifPresent(id -> MDC.put("requestId", id));
+        try {
+            return handler.apply(request);
+        } catch (InvalidRequest e) {
+            LOG.infof("Refused a %s request: %s", route, e.getMessage());
+            return pages.render(Page.of(e.status(), "This link cannot be used", e.getMessage(),
+                    "Please start again from the page that sent you here."));
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "The %s request failed", route);
+            return pages.render(Page.of(500, "Something went wrong on our side",
+                    "Nothing was changed. Please try again in a few minutes; if it keeps happening, contact support."));
+        } finally {
+            MDC.remove("route");
+            MDC.remove("requestId");
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.authkeeper.local;
+
+import java.nio.file.Path;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The local run: which stand-ins start, and on which loopback ports. */
+@ConfigMapping(prefix = "authkeeper.local")
+public interface LocalConfig {
+
+    /** Serve the functions on {@link #gatewayPort()} the way API Gateway does. */
+    @WithDefault("false")
+    boolean enabled();
+
+    /** Also start DynamoDB Local, MiniStack and the simulated Amazon (tests start their own). */
+    @WithDefault("true")
+    boolean embeddedServices();
+
+    @WithDefault("8080")
+    int gatewayPort();
+
+    @WithDefault("8091")
+    int amazonPort();
+
+    @WithDefault("8000")
+    int dynamodbPort();
+
+    @WithDefault("4566")
+    int ministackPort();
+
+    @WithDefault(".venv/bin/ministack")
+    Path ministackCommand();
+
+    /** The alias the local KMS key gets; {@code authkeeper.kms.key-id} names it. */
+    @WithDefault("alias/authkeeper-tokens")
+    String keyAlias();
+}

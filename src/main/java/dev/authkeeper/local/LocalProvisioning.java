@@ -1,0 +1,89 @@
+package dev.authkeeper.local;
+
+import java.net.URI;
+
+import dev.authkeeper.connection.TableLayout;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.kms.KmsClient;
+
+/**
+ * Creates on the local emulators what {@code template.yaml} creates in AWS: the table with its
+ * indexes and TTL, and the KMS key with its alias.
+ */
+public final class LocalProvisioning {
+
+    public static final String REGION = "us-east-1";
+    public static final String ACCESS_KEY = "local";
+    public static final String SECRET_KEY = "local";
+
+    private LocalProvisioning() {
+    }
+
+    public static void createTable(URI dynamoEndpoint, String table) {
+        try (var dynamo = DynamoDbClient.builder()
+                .endpointOverride(dynamoEndpoint)
+                .region(Region.of(REGION))
+                .credentialsProvider(credentials())
+                .httpClient(UrlConnectionHttpClient.create())
+                .build()) {
+            dynamo.createTable(r -> r.tableName(table)
+                    .billingMode(BillingMode.PAY_PER_REQUEST)
+                    .attributeDefinitions(
+                            string(TableLayout.PK), string(TableLayout.SK),
+                            string(TableLayout.MERCHANT_KEY), string(TableLayout.CONNECTION_ID),
+                            string(TableLayout.DUE_SHARD),
+                            AttributeDefinition.builder().attributeName(TableLayout.NEXT_CHECK_AT).attributeType(ScalarAttributeType.N).build())
+                    .keySchema(key(TableLayout.PK, KeyType.HASH), key(TableLayout.SK, KeyType.RANGE))
+                    .globalSecondaryIndexes(
+                            index(TableLayout.BY_MERCHANT_INDEX, TableLayout.MERCHANT_KEY, TableLayout.CONNECTION_ID, ProjectionType.ALL),
+                            index(TableLayout.DUE_INDEX, TableLayout.DUE_SHARD, TableLayout.NEXT_CHECK_AT, ProjectionType.KEYS_ONLY)));
+            dynamo.updateTimeToLive(r -> r.tableName(table)
+                    .timeToLiveSpecification(s -> s.attributeName(TableLayout.TTL).enabled(true)));
+        }
+    }
+
+    /** A symmetric key reachable under {@code alias}; returns its key id. */
+    public static String createKey(URI kmsEndpoint, String alias) {
+        try (var kms = KmsClient.builder()
+                .endpointOverride(kmsEndpoint)
+                .region(Region.of(REGION))
+                .credentialsProvider(credentials())
+                .httpClient(UrlConnectionHttpClient.create())
+                .build()) {
+            String keyId = kms.createKey(r -> r.description("AuthKeeper refresh-token envelopes (local)")).keyMetadata().keyId();
+            kms.createAlias(r -> r.aliasName(alias).targetKeyId(keyId));
+            return keyId;
+        }
+    }
+
+    private static StaticCredentialsProvider credentials() {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
+    }
+
+    private static AttributeDefinition string(String name) {
+        return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
+    }
+
+    private static KeySchemaElement key(String name, KeyType type) {
+        return KeySchemaElement.builder().attributeName(name).keyType(type).build();
+    }
+
+    private static GlobalSecondaryIndex index(String name, String partition, String sort, ProjectionType projection) {
+        return GlobalSecondaryIndex.builder()
+                .indexName(name)
+                .keySchema(key(partition, KeyType.HASH), key(sort, KeyType.RANGE))
+                .projection(p -> p.projectionType(projection))
+                .build();
+    }
+}

@@ -1,0 +1,71 @@
+package dev.authkeeper.local;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import dev.authkeeper.config.AmazonConfig;
+import dev.authkeeper.config.AuthKeeperConfig;
+import dev.authkeeper.connection.ConnectionRepository;
+import dev.authkeeper.function.AuthorizationFunctions;
+import dev.authkeeper.session.MerchantSessions;
+import dev.authkeeper.session.ReauthorizeLinks;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Starts the local run when {@code authkeeper.local.enabled} is set (profile {@code local}):
+ * DynamoDB Local, MiniStack, the simulated Amazon and the gateway, all on loopback ports.
+ */
+@ApplicationScoped
+public class LocalRun {
+
+    private static final Logger LOG = Logger.getLogger(LocalRun.class);
+
+    private final List<AutoCloseable> started = new ArrayList<>();
+
+    void start(@Observes StartupEvent event, LocalConfig local, AuthKeeperConfig config, AmazonConfig amazon,
+            AuthorizationFunctions functions, MerchantSessions sessions, ReauthorizeLinks links,
+            ConnectionRepository connections, Clock clock) {
+        if (!local.enabled()) {
+            return;
+        }
+        URI sellerCentral = amazon.simulatedCentral().orElseThrow(
+                () -> new IllegalStateException("the local run needs authkeeper.amazon.simulated-central"));
+        if (local.embeddedServices()) {
+            var dynamo = LocalDynamoDb.start(local.dynamodbPort());
+            started.add(dynamo);
+            LocalProvisioning.createTable(dynamo.endpoint(), config.table());
+            var ministack = LocalMiniStack.start(local.ministackCommand(), local.ministackPort());
+            started.add(ministack);
+            LocalProvisioning.createKey(ministack.endpoint(), local.keyAlias());
+            started.add(SimulatedAmazon.start(new SimulatedAmazon.Settings(local.amazonPort(), amazon.clientId(),
+                    amazon.clientSecret(), amazon.applicationId(), URI.create(config.publicBaseUrl() + "/login"),
+                    URI.create(config.publicBaseUrl() + "/callback"))));
+        }
+        var site = new LocalSite(sessions, links, connections, config.publicBaseUrl(), sellerCentral, clock);
+        started.add(LocalGateway.start(local.gatewayPort(), Map.of(
+                "/login", functions::login,
+                "/authorize", functions::authorize,
+                "/callback", functions::callback), site));
+        LOG.infof("AuthKeeper local run ready: open %s/ (simulated Seller Central: %s/)", config.publicBaseUrl(), sellerCentral);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                LOG.warnf("Stopping %s failed: %s", started.get(i).getClass().getSimpleName(), e.getMessage());
+            }
+        }
+        started.clear();
+    }
+}

@@ -1,0 +1,18 @@
+package dev.authkeeper.marketplace;
+
+import dev.authkeeper.crypto.Secret;
+
+/** What the marketplace's redirect to the callback carries, once its parameters are checked. */
+public sealed interface CallbackCheck {
+
+    /** The seller approved: an authorization code for this account. */
+    record Approved(String accountId, Secret code) implements CallbackCheck {
+    }
+
+    /** The seller declined, or the marketplace refused to authorize. */
+    record Declined(String reason) implements CallbackCheck {
+    }
+
+    record Refused(String reason) implements CallbackCheck {
+    }
+}

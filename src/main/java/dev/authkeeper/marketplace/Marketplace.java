@@ -1,0 +1,35 @@
+package dev.authkeeper.marketplace;
+
+import java.net.URI;
+import java.util.Optional;
+
+import dev.authkeeper.crypto.Secret;
+
+/**
+ * What a marketplace contributes to the authorization flows: its parameter names, hosts and token
+ * endpoint. The flows themselves are marketplace-neutral.
+ */
+public interface Marketplace {
+
+    /** Short, stable id used in connection ids, such as {@code amazon}. */
+    String id();
+
+    /** Checks a launch request (Amazon's Login URI call). */
+    LaunchCheck checkLaunch(Parameters parameters);
+
+    /** Where to send the seller after a valid launch, carrying the app's own {@code state}. */
+    URI continueLaunch(LaunchRequest request, Secret state);
+
+    /** The consent origin a signed link names, if it is one of this marketplace's. */
+    Optional<Origin> origin(URI uri);
+
+    /** The consent page for a website-initiated authorization. */
+    URI consentUri(Origin origin, Secret state);
+
+    /** Checks the marketplace's redirect to the callback (the state is the flow's business). */
+    CallbackCheck checkCallback(Parameters parameters);
+
+    TokenResult exchangeCode(Secret code);
+
+    TokenResult refresh(Secret refreshToken);
+}

@@ -1,0 +1,10 @@
+package dev.authkeeper.marketplace;
+
+import java.util.Optional;
+
+/** Decoded request parameters, as a marketplace reads them. */
+public interface Parameters {
+
+    /** The value, or empty when the parameter is absent or empty. */
+    Optional<String> get(String name);
+}

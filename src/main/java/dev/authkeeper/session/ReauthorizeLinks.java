@@ -1,0 +1,54 @@
+package dev.authkeeper.session;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.authkeeper.config.AuthKeeperConfig;
+import dev.authkeeper.marketplace.Uris;
+
+/**
+ * Signed, expiring links to the {@code authorize} route. A link names the merchant, the consent
+ * origin, and the connection to repair (absent for a new connection).
+ */
+@ApplicationScoped
+public class ReauthorizeLinks {
+
+    static final String PURPOSE = "link";
+
+    private final SignedPayloads signer;
+    private final AuthKeeperConfig config;
+    private final Clock clock;
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Link(String merchant, String origin, String connection, long exp) {
+    }
+
+    public ReauthorizeLinks(AuthKeeperConfig config, ObjectMapper json, Clock clock) {
+        this.signer = new SignedPayloads(config.link().secret(), json);
+        this.config = config;
+        this.clock = clock;
+    }
+
+    public URI mint(String merchant, URI origin, Optional<String> connection) {
+        var link = new Link(merchant, origin.toString(), connection.orElse(null),
+                clock.instant().plus(config.link().lifetime()).getEpochSecond());
+        String token = signer.sealJson(PURPOSE, link);
+        return Uris.withQuery(URI.create(config.publicBaseUrl() + "/authorize"), Map.of("link", token));
+    }
+
+    /** The link a token carries, if the signature holds and it has not expired. */
+    public Optional<Link> open(String token, Instant now) {
+        return signer.openJson(PURPOSE, token, Link.class)
+                .filter(l -> l.merchant() != null && MerchantSessions.MERCHANT_ID.matcher(l.merchant()).matches())
+                .filter(l -> l.origin() != null)
+                .filter(l -> Instant.ofEpochSecond(l.exp()).isAfter(now));
+    }
+}

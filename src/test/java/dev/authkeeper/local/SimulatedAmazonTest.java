@@ -1,0 +1,448 @@
+package dev.authkeeper.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+class SimulatedAmazonTest {
+
+    private static final URI LOGIN_URI = URI.create("https://authkeeper.example/login?tenant=a%20b");
+    private static final URI REDIRECT_URI = URI.create("https://authkeeper.example/callback");
+    private static final SimulatedAmazon.Settings SETTINGS = SimulatedAmazon.Settings.of(LOGIN_URI, REDIRECT_URI);
+    private static final String INVALID_CODE =
+            "{\"error_description\":\"The request has an invalid grant parameter : code\",\"error\":\"invalid_grant\"}";
+    private static final String INVALID_REFRESH_TOKEN =
+            "{\"error_description\":\"The request has an invalid grant parameter : refresh_token\",\"error\":\"invalid_grant\"}";
+    private static final String INVALID_CLIENT =
+            "{\"error_description\":\"Client authentication failed\",\"error\":\"invalid_client\"}";
+
+    private static SimulatedAmazon amazon;
+    // Default settings, as production code would use it: HTTP/2 preferred, redirects not followed.
+    private static final HttpClient http = HttpClient.newHttpClient();
+    private static final ObjectMapper json = new ObjectMapper();
+
+    @BeforeAll
+    static void start() {
+        amazon = SimulatedAmazon.start(SETTINGS);
+    }
+
+    @AfterAll
+    static void stop() {
+        amazon.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        amazon.reset();
+    }
+
+    @Test
+    void exchangesACodeSentAsAForm() throws Exception {
+        String code = amazon.authorizationCode("A1SELLER");
+
+        HttpResponse<String> response = token(codeGrant(code));
+
+        assertEquals(200, response.statusCode());
+        assertEquals("application/json;charset=UTF-8", response.headers().firstValue("Content-Type").orElseThrow());
+        JsonNode body = json.readTree(response.body());
+        assertTrue(body.get("access_token").asText().startsWith("Atza|"));
+        assertTrue(body.get("refresh_token").asText().startsWith("Atzr|"));
+        assertEquals("bearer", body.get("token_type").asText());
+        assertEquals(3600, body.get("expires_in").asInt());
+        assertEquals(Optional.of(body.get("refresh_token").asText()), amazon.refreshTokenOf("A1SELLER"));
+        assertEquals(1, amazon.codesExchanged());
+        assertEquals(1, amazon.tokenCalls("authorization_code"));
+    }
+
+    @Test
+    void exchangesACodeSentAsJson() throws Exception {
+        String code = amazon.authorizationCode("A1SELLER");
+
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(tokenUri())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(codeGrant(code))))
+                .build(), HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(200, response.statusCode());
+        assertEquals(amazon.refreshTokenOf("A1SELLER").orElseThrow(),
+                json.readTree(response.body()).get("refresh_token").asText());
+    }
+
+    @Test
+    void aCodeWorksOnce() throws Exception {
+        String code = amazon.authorizationCode("A1SELLER");
+        assertEquals(200, token(codeGrant(code)).statusCode());
+
+        HttpResponse<String> again = token(codeGrant(code));
+
+        assertEquals(400, again.statusCode());
+        assertEquals(INVALID_CODE, again.body());
+        assertEquals(1, amazon.codesExchanged());
+    }
+
+    @Test
+    void aCodeIsBoundToTheRegisteredRedirectUri() throws Exception {
+        Map<String, String> grant = codeGrant(amazon.authorizationCode("A1SELLER"));
+        grant.put("redirect_uri", "https://attacker.example/callback");
+
+        HttpResponse<String> response = token(grant);
+
+        assertEquals(400, response.statusCode());
+        assertEquals(INVALID_CODE, response.body());
+    }
+
+    @Test
+    void refusesAWrongOrExpiredClientSecret() throws Exception {
+        Map<String, String> grant = codeGrant(amazon.authorizationCode("A1SELLER"));
+        grant.put("client_secret", "wrong");
+        HttpResponse<String> wrong = token(grant);
+        assertEquals(401, wrong.statusCode());
+        assertEquals(INVALID_CLIENT, wrong.body());
+
+        amazon.expireClientSecret(true);
+        HttpResponse<String> expired = token(codeGrant(amazon.authorizationCode("A1SELLER")));
+        assertEquals(401, expired.statusCode());
+        assertEquals(INVALID_CLIENT, expired.body());
+    }
+
+    @Test
+    void refreshesWithTheSameRefreshToken() throws Exception {
+        String refreshToken = authorize("A1SELLER");
+
+        HttpResponse<String> response = token(refreshGrant(refreshToken));
+
+        assertEquals(200, response.statusCode());
+        JsonNode body = json.readTree(response.body());
+        assertEquals(refreshToken, body.get("refresh_token").asText());
+        assertTrue(body.get("access_token").asText().startsWith("Atza|"));
+        assertEquals(1, amazon.tokenCalls("refresh_token"));
+    }
+
+    @Test
+    void aRevokedAuthorizationIsAnInvalidGrant() throws Exception {
+        String refreshToken = authorize("A1SELLER");
+
+        HttpResponse<String> revoke = post("/simulator/revoke", Map.of("selling_partner_id", "A1SELLER"));
+        assertEquals(303, revoke.statusCode());
+        assertEquals("/", revoke.headers().firstValue("Location").orElseThrow());
+
+        HttpResponse<String> response = token(refreshGrant(refreshToken));
+        assertEquals(400, response.statusCode());
+        assertEquals(INVALID_REFRESH_TOKEN, response.body());
+        assertEquals(Optional.empty(), amazon.refreshTokenOf("A1SELLER"));
+    }
+
+    @Test
+    void aNewAuthorizationSupersedesTheOldOne() throws Exception {
+        String first = authorize("A1SELLER");
+        String second = authorize("A1SELLER");
+
+        assertEquals(INVALID_REFRESH_TOKEN, token(refreshGrant(first)).body());
+        assertEquals(200, token(refreshGrant(second)).statusCode());
+    }
+
+    @Test
+    void rotationReplacesTheRefreshToken() throws Exception {
+        String old = authorize("A1SELLER");
+        amazon.rotateRefreshTokens(true);
+
+        String rotated = json.readTree(token(refreshGrant(old)).body()).get("refresh_token").asText();
+
+        assertNotEquals(old, rotated);
+        assertEquals(INVALID_REFRESH_TOKEN, token(refreshGrant(old)).body());
+        assertEquals(Optional.of(rotated), amazon.refreshTokenOf("A1SELLER"));
+        HttpResponse<String> next = token(refreshGrant(rotated));
+        assertEquals(200, next.statusCode());
+        assertNotEquals(rotated, json.readTree(next.body()).get("refresh_token").asText(), "rotates on every refresh");
+    }
+
+    @Test
+    void injectedFaultsComeFirstAndInOrder() throws Exception {
+        String refreshToken = authorize("A1SELLER");
+        amazon.failNext(1, new SimulatedAmazon.Fault.Status(429, Optional.of(Duration.ofSeconds(2))));
+        amazon.failNext(1, new SimulatedAmazon.Fault.Status(503));
+
+        HttpResponse<String> throttled = token(refreshGrant(refreshToken));
+        assertEquals(429, throttled.statusCode());
+        assertEquals("2", throttled.headers().firstValue("Retry-After").orElseThrow());
+        assertEquals("too_many_requests", json.readTree(throttled.body()).get("error").asText());
+
+        HttpResponse<String> unavailable = token(refreshGrant(refreshToken));
+        assertEquals(503, unavailable.statusCode());
+        assertFalse(unavailable.headers().firstValue("Retry-After").isPresent());
+
+        assertEquals(200, token(refreshGrant(refreshToken)).statusCode());
+        assertEquals(4, amazon.tokenCalls());
+    }
+
+    @Test
+    void aHangOutlastsTheClientTimeout() throws Exception {
+        String refreshToken = authorize("A1SELLER");
+        amazon.failNext(1, new SimulatedAmazon.Fault.Hang(Duration.ofSeconds(2)));
+
+        HttpRequest request = formRequest(tokenUri(), refreshGrant(refreshToken))
+                .timeout(Duration.ofMillis(300)).build();
+        assertThrows(HttpTimeoutException.class, () -> http.send(request, HttpResponse.BodyHandlers.ofString()));
+
+        assertEquals(200, token(refreshGrant(refreshToken)).statusCode());
+    }
+
+    @Test
+    void anOutageAnswers500() throws Exception {
+        String refreshToken = authorize("A1SELLER");
+        assertEquals(303, post("/simulator/outage", Map.of("on", "true")).statusCode());
+
+        HttpResponse<String> response = token(refreshGrant(refreshToken));
+
+        assertEquals(500, response.statusCode());
+        assertEquals("{\"error_description\":\"Internal server error\",\"error\":\"server_error\"}", response.body());
+        assertEquals(303, post("/simulator/outage", Map.of("on", "false")).statusCode());
+        assertEquals(200, token(refreshGrant(refreshToken)).statusCode());
+    }
+
+    @Test
+    void refusesOtherGrantTypesAndMissingParameters() throws Exception {
+        Map<String, String> other = clientCredentials();
+        other.put("grant_type", "client_credentials");
+        HttpResponse<String> unsupported = token(other);
+        assertEquals(400, unsupported.statusCode());
+        assertEquals("{\"error_description\":\"The authorization grant type is not supported by the authorization server\","
+                + "\"error\":\"unsupported_grant_type\"}", unsupported.body());
+
+        Map<String, String> noCode = codeGrant("x");
+        noCode.remove("code");
+        HttpResponse<String> missing = token(noCode);
+        assertEquals(400, missing.statusCode());
+        assertEquals("invalid_request", json.readTree(missing.body()).get("error").asText());
+    }
+
+    @Test
+    void consentApprovalRedirectsWithAWorkingCode() throws Exception {
+        String state = "st&te =1";
+        URI consent = uri("/apps/authorize/consent", "application_id", SETTINGS.applicationId(),
+                "state", state, "version", "beta");
+        HttpResponse<String> page = get(consent);
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("Signed in to Amazon as"));
+        assertTrue(page.body().contains("value=\"st&amp;te =1\""), "state is escaped in the form");
+
+        HttpResponse<String> approved = post("/apps/authorize/consent", Map.of("application_id", SETTINGS.applicationId(),
+                "state", state, "selling_partner_id", "A2OTHERSELLER", "decision", "approve"));
+
+        assertEquals(302, approved.statusCode());
+        URI location = URI.create(approved.headers().firstValue("Location").orElseThrow());
+        assertEquals(REDIRECT_URI.getPath(), location.getPath());
+        Map<String, String> callback = SimulatedAmazon.parameters(location.getRawQuery());
+        assertEquals(state, callback.get("state"));
+        assertEquals("A2OTHERSELLER", callback.get("selling_partner_id"));
+        assertEquals(200, token(codeGrant(callback.get("spapi_oauth_code"))).statusCode());
+        assertTrue(amazon.refreshTokenOf("A2OTHERSELLER").isPresent());
+    }
+
+    @Test
+    void consentDenialRedirectsWithAccessDenied() throws Exception {
+        HttpResponse<String> denied = post("/apps/authorize/consent", Map.of("application_id", SETTINGS.applicationId(),
+                "state", "s1", "selling_partner_id", "A1SELLER", "decision", "deny"));
+
+        assertEquals(302, denied.statusCode());
+        String location = denied.headers().firstValue("Location").orElseThrow();
+        assertEquals(REDIRECT_URI + "?state=s1&error=access_denied"
+                + "&error_description=The+seller+declined+the+authorization", location);
+    }
+
+    @Test
+    void consentRefusesAnUnregisteredRedirectUri() throws Exception {
+        HttpResponse<String> page = get(uri("/apps/authorize/consent", "application_id", SETTINGS.applicationId(),
+                "state", "s1", "redirect_uri", "https://attacker.example/callback"));
+
+        assertEquals(400, page.statusCode());
+        assertTrue(page.body().contains("redirect_uri is not registered for this app"));
+    }
+
+    @Test
+    void confirmRefusesAnUnknownAmazonState() throws Exception {
+        HttpResponse<String> page = get(uri("/apps/authorize/confirm/" + SETTINGS.applicationId(),
+                "amazon_state", "never-issued", "state", "s1"));
+
+        assertEquals(400, page.statusCode());
+        assertTrue(page.body().contains("amazon_state is unknown or expired"));
+    }
+
+    @Test
+    void sellerCentralLaunchesTheLoginUriAndConfirmsOnce() throws Exception {
+        HttpResponse<String> launch = get(uri("/simulator/launch", "selling_partner_id", "A1 SELLER&X"));
+
+        assertEquals(302, launch.statusCode());
+        URI login = URI.create(launch.headers().firstValue("Location").orElseThrow());
+        assertEquals(LOGIN_URI.getPath(), login.getPath());
+        Map<String, String> q = SimulatedAmazon.parameters(login.getRawQuery());
+        assertEquals(List.of("tenant", "amazon_callback_uri", "amazon_state", "selling_partner_id", "version"),
+                List.copyOf(q.keySet()));
+        String callback = amazon.baseUri() + "/apps/authorize/confirm/" + SETTINGS.applicationId();
+        assertEquals(callback, q.get("amazon_callback_uri"));
+        assertEquals("A1 SELLER&X", q.get("selling_partner_id"));
+        assertEquals("beta", q.get("version"));
+
+        // AuthKeeper's Login URI would now redirect the browser back to amazon_callback_uri.
+        URI confirm = URI.create(callback + "?" + query(Map.of("amazon_state", q.get("amazon_state"),
+                "state", "s1", "redirect_uri", REDIRECT_URI.toString(), "version", "beta")));
+        HttpResponse<String> page = get(confirm);
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("wants access to selling partner account <b>A1 SELLER&amp;X</b>"));
+
+        HttpResponse<String> approved = post(confirm.getPath(), Map.of("state", "s1",
+                "amazon_state", q.get("amazon_state"), "selling_partner_id", "A1 SELLER&X", "decision", "approve"));
+        assertEquals(302, approved.statusCode());
+        Map<String, String> redirect = SimulatedAmazon.parameters(
+                URI.create(approved.headers().firstValue("Location").orElseThrow()).getRawQuery());
+        assertEquals("A1 SELLER&X", redirect.get("selling_partner_id"));
+        assertEquals(200, token(codeGrant(redirect.get("spapi_oauth_code"))).statusCode());
+
+        assertEquals(400, get(confirm).statusCode(), "amazon_state is consumed on use");
+    }
+
+    @Test
+    void homePageListsAuthorizationsEscapedAndWithoutTokens() throws Exception {
+        String refreshToken = authorize("<b>A1</b>");
+        amazon.revoke("<b>A1</b>");
+        authorize("A2SELLER");
+
+        HttpResponse<String> home = get(uri("/"));
+
+        assertEquals(200, home.statusCode());
+        assertTrue(home.body().contains("Simulated Seller Central (local only)"));
+        assertTrue(home.body().contains("&lt;b&gt;A1&lt;/b&gt;</td>"));
+        assertFalse(home.body().contains("<b>A1</b>"));
+        assertTrue(home.body().contains("revoked"));
+        assertFalse(home.body().contains(refreshToken));
+        assertFalse(home.body().contains(amazon.refreshTokenOf("A2SELLER").orElseThrow()));
+    }
+
+    @Test
+    void resetForgetsEverything() throws Exception {
+        String refreshToken = authorize("A1SELLER");
+        amazon.outage(true);
+        amazon.failNext(3, new SimulatedAmazon.Fault.Status(500));
+
+        amazon.reset();
+
+        assertEquals(0, amazon.tokenCalls());
+        assertEquals(0, amazon.codesExchanged());
+        assertEquals(INVALID_REFRESH_TOKEN, token(refreshGrant(refreshToken)).body());
+    }
+
+    @Test
+    void sustainsManyConcurrentRefreshesWithLatency() throws Exception {
+        String refreshToken = authorize("A1SELLER");
+        amazon.latency(Duration.ofMillis(100));
+        long started = System.nanoTime();
+
+        List<CompletableFuture<HttpResponse<String>>> calls = IntStream.range(0, 200)
+                .mapToObj(i -> http.sendAsync(formRequest(tokenUri(), refreshGrant(refreshToken)).build(),
+                        HttpResponse.BodyHandlers.ofString()))
+                .toList();
+
+        for (CompletableFuture<HttpResponse<String>> call : calls) {
+            assertEquals(200, call.get().statusCode());
+        }
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+        assertTrue(elapsed.compareTo(Duration.ofSeconds(5)) < 0, "calls ran in parallel, took " + elapsed);
+        assertEquals(200, amazon.tokenCalls("refresh_token"));
+    }
+
+    // ---- helpers ----
+
+    /** Runs a code exchange and answers the refresh token. */
+    private static String authorize(String sellingPartnerId) throws Exception {
+        HttpResponse<String> response = token(codeGrant(amazon.authorizationCode(sellingPartnerId)));
+        assertEquals(200, response.statusCode());
+        return json.readTree(response.body()).get("refresh_token").asText();
+    }
+
+    private static Map<String, String> clientCredentials() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("client_id", SETTINGS.clientId());
+        p.put("client_secret", SETTINGS.clientSecret());
+        return p;
+    }
+
+    private static Map<String, String> codeGrant(String code) {
+        Map<String, String> p = clientCredentials();
+        p.put("grant_type", "authorization_code");
+        p.put("code", code);
+        p.put("redirect_uri", REDIRECT_URI.toString());
+        return p;
+    }
+
+    private static Map<String, String> refreshGrant(String refreshToken) {
+        Map<String, String> p = clientCredentials();
+        p.put("grant_type", "refresh_token");
+        p.put("refresh_token", refreshToken);
+        return p;
+    }
+
+    private static URI tokenUri() {
+        return amazon.baseUri().resolve("/auth/o2/token");
+    }
+
+    private static HttpResponse<String> token(Map<String, String> form) throws IOException, InterruptedException {
+        return http.send(formRequest(tokenUri(), form).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> post(String path, Map<String, String> form)
+            throws IOException, InterruptedException {
+        return http.send(formRequest(amazon.baseUri().resolve(path), form).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpRequest.Builder formRequest(URI uri, Map<String, String> form) {
+        return HttpRequest.newBuilder(uri)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(query(form)));
+    }
+
+    private static URI uri(String path, String... namesAndValues) {
+        Map<String, String> q = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            q.put(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return URI.create(amazon.baseUri() + path + (q.isEmpty() ? "" : "?" + query(q)));
+    }
+
+    private static String query(Map<String, String> parameters) {
+        StringBuilder s = new StringBuilder();
+        parameters.forEach((name, value) -> s.append(s.isEmpty() ? "" : "&")
+                .append(URLEncoder.encode(name, StandardCharsets.UTF_8)).append('=')
+                .append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
+        return s.toString();
+    }
+}
