@@ -1,0 +1,150 @@
+package dev.authkeeper.authorization;
+
+import static dev.authkeeper.authorization.LoginFunctionTest.queryOf;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.authkeeper.http.ApiGatewayResponse;
+import dev.authkeeper.session.MerchantSessions;
+import dev.authkeeper.session.ReauthorizeLinks;
+import dev.authkeeper.session.SignedPayloads;
+import dev.authkeeper.testing.AwsCalls;
+import dev.authkeeper.testing.CapturedLogs;
+import dev.authkeeper.testing.Lambda;
+import dev.authkeeper.testing.LocalAwsResource;
+import dev.authkeeper.testing.Profiles;
+import dev.authkeeper.testing.Table;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+@QuarkusTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestProfile(Profiles.AuthorizeFunction.class)
+@WithTestResource(LocalAwsResource.class)
+class AuthorizeFunctionTest {
+
+    static final URI SELLER_CENTRAL_EU = URI.create("https://sellercentral-europe.amazon.com");
+    static final String LINK_SECRET = "test-link-secret-0123456789abcdef01234567";
+
+    @Inject
+    ReauthorizeLinks links;
+    @Inject
+    MerchantSessions sessions;
+    @Inject
+    AwsCalls calls;
+    @Inject
+    DynamoDbClient dynamo;
+    @Inject
+    ObjectMapper json;
+
+    Table table;
+
+    @BeforeEach
+    void clean() {
+        table = new Table(dynamo);
+        table.clear();
+        calls.reset();
+    }
+
+    static String linkQuery(URI link) {
+        return link.getRawQuery();
+    }
+
+    @Test
+    void aLinkForAConnectionLeadsToItsConsentPageWithAFreshState() {
+        URI link = links.mint("merchant-3", SELLER_CENTRAL_EU, Optional.of("amazon:EU:A3EUSELLER01"));
+
+        var response = Lambda.get("/authorize", linkQuery(link));
+
+        assertThat(response.statusCode()).isEqualTo(302);
+        assertThat(response.headers()).containsEntry("Referrer-Policy", "no-referrer").containsEntry("Cache-Control", "no-store");
+        URI consent = URI.create(response.headers().get("Location"));
+        assertThat(consent.getScheme() + "://" + consent.getHost() + consent.getPath())
+                .isEqualTo("https://sellercentral-europe.amazon.com/apps/authorize/consent");
+        var query = queryOf(consent);
+        assertThat(query.get("application_id")).startsWith("amzn1.");
+        assertThat(query.get("version")).isEqualTo("beta");
+        assertThat(query.get("state")).matches("[A-Za-z0-9_-]{43}");
+
+        assertThat(calls.dynamoWrites()).containsExactly("DynamoDb.PutItem");
+        var state = table.withPrefix("STATE#").get(0);
+        assertThat(state.get("merchantId").s()).isEqualTo("merchant-3");
+        assertThat(state.get("flow").s()).isEqualTo("WEBSITE");
+        assertThat(state.get("region").s()).isEqualTo("EU");
+        assertThat(state.get("expectedAccountId").s()).isEqualTo("A3EUSELLER01");
+    }
+
+    @Test
+    void aLinkForANewConnectionExpectsNoParticularAccount() {
+        var response = Lambda.get("/authorize", linkQuery(links.mint("merchant-3", URI.create("https://sellercentral.amazon.co.jp"), Optional.empty())));
+
+        assertThat(URI.create(response.headers().get("Location")).getHost()).isEqualTo("sellercentral.amazon.co.jp");
+        var state = table.withPrefix("STATE#").get(0);
+        assertThat(state.get("region").s()).isEqualTo("FE");
+        assertThat(state).doesNotContainKey("expectedAccountId");
+    }
+
+    static String sealed(String secret, String purpose, Map<String, Object> claims, ObjectMapper json) {
+        return new SignedPayloads(secret, json).sealJson(purpose, claims);
+    }
+
+    Stream<Arguments> unusableLinks() {
+        long future = Instant.now().plusSeconds(600).getEpochSecond();
+        String valid = queryOf(links.mint("merchant-3", SELLER_CENTRAL_EU, Optional.of("amazon:EU:A3EUSELLER01"))).get("link");
+        return Stream.of(
+                Arguments.of("no link", ""),
+                Arguments.of("empty link", "link="),
+                Arguments.of("tampered", "link=" + valid.substring(0, valid.length() - 2) + "xx"),
+                Arguments.of("expired", "link=" + sealed(LINK_SECRET, "link",
+                        Map.of("merchant", "merchant-3", "origin", SELLER_CENTRAL_EU.toString(), "exp", Instant.now().minusSeconds(1).getEpochSecond()), json)),
+                Arguments.of("signed with another key", "link=" + sealed("someone-elses-secret-0123456789abcdef", "link",
+                        Map.of("merchant", "merchant-3", "origin", SELLER_CENTRAL_EU.toString(), "exp", future), json)),
+                Arguments.of("a session token from the sign-in flow", "link=" + sessions.sessionToken("merchant-3", Instant.now().plusSeconds(600))),
+                Arguments.of("an OAuth state value", "link=" + "Q".repeat(43)),
+                Arguments.of("signed but naming a foreign origin", "link=" + sealed(LINK_SECRET, "link",
+                        Map.of("merchant", "merchant-3", "origin", "https://evil.example", "exp", future), json)),
+                Arguments.of("signed, connection in another region", "link=" + sealed(LINK_SECRET, "link",
+                        Map.of("merchant", "merchant-3", "origin", SELLER_CENTRAL_EU.toString(), "connection", "amazon:NA:A3SELLER", "exp", future), json)),
+                Arguments.of("signed, malformed connection", "link=" + sealed(LINK_SECRET, "link",
+                        Map.of("merchant", "merchant-3", "origin", SELLER_CENTRAL_EU.toString(), "connection", "amazon:EU", "exp", future), json)),
+                Arguments.of("repeated link", "link=" + valid + "&link=" + valid),
+                Arguments.of("oversized query", "link=" + URLEncoder.encode(valid, StandardCharsets.UTF_8) + "&pad=" + "p".repeat(5000)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("unusableLinks")
+    void unusableLinksAreRefusedWithAPageAndNothingStored(String name, String rawQuery) {
+        ApiGatewayResponse response;
+        try (var logs = CapturedLogs.capture()) {
+            response = Lambda.get("/authorize", rawQuery);
+            String link = rawQuery.startsWith("link=") ? rawQuery.substring(5) : "";
+            assertThat(logs.leaked(List.of(link))).isEmpty();
+        }
+        assertThat(response.statusCode()).isBetween(400, 414);
+        assertThat(response.headers()).doesNotContainKey("Location");
+        assertThat(response.body()).contains("<h1>").doesNotContain("Exception");
+        assertThat(calls.dynamoWrites()).isEmpty();
+        assertThat(table.items()).isEmpty();
+    }
+}

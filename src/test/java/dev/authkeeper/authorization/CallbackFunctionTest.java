@@ -1,0 +1,335 @@
+package dev.authkeeper.authorization;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.authkeeper.connection.ConnectionId;
+import dev.authkeeper.connection.ConnectionRepository;
+import dev.authkeeper.connection.ConnectionStatus;
+import dev.authkeeper.connection.Flow;
+import dev.authkeeper.connection.OAuthStates;
+import dev.authkeeper.connection.PendingAuthorization;
+import dev.authkeeper.crypto.TokenCipher;
+import dev.authkeeper.http.ApiGatewayResponse;
+import dev.authkeeper.local.SimulatedAmazon;
+import dev.authkeeper.testing.AwsCalls;
+import dev.authkeeper.testing.CapturedLogs;
+import dev.authkeeper.testing.Lambda;
+import dev.authkeeper.testing.LocalAwsResource;
+import dev.authkeeper.testing.Profiles;
+import dev.authkeeper.testing.Table;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+@QuarkusTest
+@TestProfile(Profiles.CallbackFunction.class)
+@WithTestResource(LocalAwsResource.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CallbackFunctionTest {
+
+    static final URI SELLER_CENTRAL = URI.create("https://sellercentral.amazon.com");
+    static final String SELLER = "A1SELLER0001";
+    static final ConnectionId CONNECTION = new ConnectionId("amazon", "NA", SELLER);
+
+    SimulatedAmazon amazon;
+
+    @Inject
+    OAuthStates states;
+    @Inject
+    ConnectionRepository connections;
+    @Inject
+    TokenCipher cipher;
+    @Inject
+    AwsCalls calls;
+    @Inject
+    DynamoDbClient dynamo;
+
+    Table table;
+
+    @BeforeEach
+    void clean() {
+        table = new Table(dynamo);
+        table.clear();
+        amazon.reset();
+        calls.reset();
+    }
+
+    @AfterEach
+    void noFaultLeftOver() {
+        amazon.reset();
+    }
+
+    String state(String merchant, Optional<String> expectedAccount) {
+        return state(merchant, expectedAccount, "amazon", Instant.now());
+    }
+
+    String state(String merchant, Optional<String> expectedAccount, String marketplace, Instant created) {
+        return states.issue(new PendingAuthorization(merchant, Flow.MARKETPLACE, marketplace, SELLER_CENTRAL, "NA",
+                expectedAccount, created, created.plus(Duration.ofMinutes(10)))).value();
+    }
+
+    static String callbackQuery(String state, String seller, String code) {
+        return "state=" + state + "&selling_partner_id=" + seller + "&spapi_oauth_code=" + code;
+    }
+
+    ApiGatewayResponse callback(String state, String seller) {
+        String code = amazon.authorizationCode(seller);
+        calls.reset();
+        return Lambda.get("/callback", callbackQuery(state, seller, code));
+    }
+
+    @Test
+    void anApprovedAuthorizationIsStoredEncryptedWithOneDeleteOneDataKeyOneWrite() {
+        String state = state("merchant-1", Optional.of(SELLER));
+        Instant before = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+
+        var response = callback(state, SELLER);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("Your Amazon account is connected").contains(SELLER);
+        assertThat(calls.all()).containsExactly("DynamoDb.DeleteItem", "Kms.GenerateDataKey", "DynamoDb.TransactWriteItems");
+        assertThat(amazon.codesExchanged()).isEqualTo(1);
+
+        var connection = connections.find(CONNECTION).orElseThrow();
+        assertThat(connection.status()).isEqualTo(ConnectionStatus.ACTIVE);
+        assertThat(connection.merchantId()).isEqualTo("merchant-1");
+        assertThat(connection.origin()).isEqualTo(SELLER_CENTRAL);
+        assertThat(connection.authorizedAt()).isAfterOrEqualTo(before);
+        assertThat(connection.authorizationExpiresAt()).isEqualTo(connection.authorizedAt().plus(Duration.ofDays(365)));
+        assertThat(connection.version()).isEqualTo(1);
+
+        String refreshToken = amazon.refreshTokenOf(SELLER).orElseThrow();
+        var sealed = connections.findToken(CONNECTION).orElseThrow();
+        assertThat(cipher.open(CONNECTION.value(), sealed).value()).isEqualTo(refreshToken);
+        assertThat(table.items().toString()).doesNotContain(refreshToken);
+        assertThat(table.withPrefix("STATE#")).isEmpty();
+
+        var history = connections.history(CONNECTION);
+        assertThat(history).hasSize(1);
+        assertThat(history.get(0).get("kind").s()).isEqualTo("AUTHORIZED");
+        assertThat(history.get(0).get("flow").s()).isEqualTo("MARKETPLACE");
+    }
+
+    @Test
+    void aSealedTokenDoesNotOpenForAnotherConnection() {
+        callback(state("merchant-1", Optional.of(SELLER)), SELLER);
+        var sealed = connections.findToken(CONNECTION).orElseThrow();
+
+        var other = new ConnectionId("amazon", "NA", "A9OTHER0001");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> cipher.open(other.value(), sealed))
+                .isInstanceOf(RuntimeException.class);
+    }
+
+    @Test
+    void reauthorizationReplacesTheTokenAndKeepsEverythingElse() {
+        callback(state("merchant-1", Optional.of(SELLER)), SELLER);
+        String firstToken = amazon.refreshTokenOf(SELLER).orElseThrow();
+        var key = Map.of("pk", AttributeValue.fromS("CONNECTION#" + CONNECTION.value()), "sk", AttributeValue.fromS("CONNECTION"));
+        dynamo.updateItem(r -> r.tableName(LocalAwsResource.TABLE).key(key)
+                .updateExpression("SET settings = :s, syncCursor = :c")
+                .expressionAttributeValues(Map.of(":s", AttributeValue.fromM(Map.of("warehouse", AttributeValue.fromS("WH-2"))),
+                        ":c", AttributeValue.fromS("2026-11-01T00:00:00Z"))));
+
+        var response = callback(state("merchant-1", Optional.of(SELLER)), SELLER);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        String secondToken = amazon.refreshTokenOf(SELLER).orElseThrow();
+        assertThat(secondToken).isNotEqualTo(firstToken);
+        assertThat(cipher.open(CONNECTION.value(), connections.findToken(CONNECTION).orElseThrow()).value()).isEqualTo(secondToken);
+        var item = table.connection(CONNECTION.value()).orElseThrow();
+        assertThat(item.get("settings").m().get("warehouse").s()).isEqualTo("WH-2");
+        assertThat(item.get("syncCursor").s()).isEqualTo("2026-11-01T00:00:00Z");
+        assertThat(item.get("version").n()).isEqualTo("2");
+        assertThat(connections.history(CONNECTION)).hasSize(2);
+    }
+
+    @Test
+    void aDifferentAmazonAccountBecomesANewConnectionAndTheOriginalStaysAsItWas() {
+        callback(state("merchant-1", Optional.of(SELLER)), SELLER);
+        var original = table.connection(CONNECTION.value()).orElseThrow();
+
+        var response = callback(state("merchant-1", Optional.of(SELLER)), "A7OTHERACCOUNT");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("A different Amazon account was connected")
+                .contains("A7OTHERACCOUNT is now connected as a new connection")
+                .contains(SELLER + " is still disconnected");
+        assertThat(connections.find(new ConnectionId("amazon", "NA", "A7OTHERACCOUNT")).orElseThrow().merchantId()).isEqualTo("merchant-1");
+        assertThat(table.connection(CONNECTION.value()).orElseThrow()).isEqualTo(original);
+    }
+
+    @Test
+    void anAccountHeldByAnotherMerchantIsNotTakenOver() {
+        callback(state("merchant-1", Optional.of(SELLER)), SELLER);
+        var before = table.connection(CONNECTION.value()).orElseThrow();
+
+        var response = callback(state("merchant-2", Optional.of(SELLER)), SELLER);
+
+        assertThat(response.statusCode()).isEqualTo(409);
+        assertThat(response.body()).contains("connected to another account");
+        assertThat(table.connection(CONNECTION.value()).orElseThrow()).isEqualTo(before);
+        assertThat(connections.history(CONNECTION)).hasSize(1);
+    }
+
+    @Test
+    void aDeclinedAuthorizationStoresNothingAndUsesUpTheState() {
+        String state = state("merchant-1", Optional.of(SELLER));
+
+        var response = Lambda.get("/callback", "state=" + state + "&error=access_denied&error_description=The+seller+declined");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("Amazon was not connected").contains("Nothing was changed");
+        assertThat(table.items()).isEmpty();
+        assertThat(amazon.tokenCalls()).isZero();
+        assertThat(Lambda.get("/callback", callbackQuery(state, SELLER, amazon.authorizationCode(SELLER))).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void aTransientLwaFailureIsRetriedWithinTheCallback() {
+        amazon.failNext(1, new SimulatedAmazon.Fault.Status(503, Optional.empty()));
+
+        var response = callback(state("merchant-1", Optional.of(SELLER)), SELLER);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(amazon.tokenCalls()).isEqualTo(2);
+        assertThat(connections.find(CONNECTION)).isPresent();
+    }
+
+    @Test
+    void twentyConcurrentCallbacksWithOneStateMakeOneExchangeAndOneWrite() throws Exception {
+        String state = state("merchant-1", Optional.of(SELLER));
+        String query = callbackQuery(state, SELLER, amazon.authorizationCode(SELLER));
+        calls.reset();
+        var start = new CountDownLatch(1);
+        var tasks = new ArrayList<Callable<Integer>>();
+        for (int i = 0; i < 20; i++) {
+            tasks.add(() -> {
+                start.await();
+                return Lambda.get("/callback", query).statusCode();
+            });
+        }
+        List<Integer> statuses = new ArrayList<>();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Integer>> futures = tasks.stream().map(pool::submit).toList();
+            start.countDown();
+            for (var future : futures) {
+                statuses.add(future.get());
+            }
+        }
+        assertThat(statuses.stream().filter(s -> s == 200).count()).isEqualTo(1);
+        assertThat(statuses.stream().filter(s -> s == 400).count()).isEqualTo(19);
+        assertThat(amazon.tokenCalls()).isEqualTo(1);
+        assertThat(calls.count("DynamoDb.TransactWriteItems")).isEqualTo(1);
+        assertThat(calls.count("DynamoDb.DeleteItem")).isEqualTo(20);
+        assertThat(connections.history(CONNECTION)).hasSize(1);
+    }
+
+    /** Each case: what to arrange (returns the query), the status it must get. */
+    record BadCallback(String name, int status, java.util.function.Function<CallbackFunctionTest, String> arrange) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    Stream<Arguments> badCallbacks() {
+        return Stream.of(
+                bad("missing state", 400, t -> "selling_partner_id=" + SELLER + "&spapi_oauth_code=" + t.amazon.authorizationCode(SELLER)),
+                bad("unknown state", 400, t -> callbackQuery("U".repeat(43), SELLER, t.amazon.authorizationCode(SELLER))),
+                bad("malformed state", 400, t -> callbackQuery("short", SELLER, t.amazon.authorizationCode(SELLER))),
+                bad("replayed state", 400, t -> {
+                    String state = t.state("merchant-1", Optional.of(SELLER));
+                    Lambda.get("/callback", callbackQuery(state, SELLER, t.amazon.authorizationCode(SELLER)));
+                    t.table.clear();
+                    t.calls.reset();
+                    return callbackQuery(state, SELLER, t.amazon.authorizationCode(SELLER));
+                }),
+                bad("expired state", 400, t -> callbackQuery(
+                        t.state("merchant-1", Optional.of(SELLER), "amazon", Instant.now().minus(Duration.ofMinutes(11))),
+                        SELLER, t.amazon.authorizationCode(SELLER))),
+                bad("state from another marketplace's flow", 400, t -> callbackQuery(
+                        t.state("merchant-1", Optional.of(SELLER), "etsy", Instant.now()), SELLER, t.amazon.authorizationCode(SELLER))),
+                bad("missing code", 400, t -> "state=" + t.state("merchant-1", Optional.of(SELLER)) + "&selling_partner_id=" + SELLER),
+                bad("missing selling_partner_id", 400, t -> "state=" + t.state("merchant-1", Optional.of(SELLER))
+                        + "&spapi_oauth_code=" + t.amazon.authorizationCode(SELLER)),
+                bad("selling_partner_id with markup", 400, t -> callbackQuery(t.state("merchant-1", Optional.of(SELLER)),
+                        "%3Cscript%3E", t.amazon.authorizationCode(SELLER))),
+                bad("repeated state", 400, t -> {
+                    String state = t.state("merchant-1", Optional.of(SELLER));
+                    return callbackQuery(state, SELLER, t.amazon.authorizationCode(SELLER)) + "&state=" + state;
+                }),
+                bad("oversized query", 414, t -> callbackQuery(t.state("merchant-1", Optional.of(SELLER)), SELLER,
+                        t.amazon.authorizationCode(SELLER)) + "&pad=" + "p".repeat(5000)),
+                bad("LWA 400 invalid_grant (stale code)", 400, t -> callbackQuery(t.state("merchant-1", Optional.of(SELLER)),
+                        SELLER, "ANstalecode0123456789")),
+                bad("LWA 401 invalid_client", 502, t -> {
+                    t.amazon.expireClientSecret(true);
+                    return callbackQuery(t.state("merchant-1", Optional.of(SELLER)), SELLER, t.amazon.authorizationCode(SELLER));
+                }),
+                bad("LWA 500 on every attempt", 503, t -> {
+                    t.amazon.outage(true);
+                    return callbackQuery(t.state("merchant-1", Optional.of(SELLER)), SELLER, t.amazon.authorizationCode(SELLER));
+                }),
+                bad("LWA timeout on every attempt", 503, t -> {
+                    t.amazon.failNext(3, new SimulatedAmazon.Fault.Hang(Duration.ofSeconds(3)));
+                    return callbackQuery(t.state("merchant-1", Optional.of(SELLER)), SELLER, t.amazon.authorizationCode(SELLER));
+                })).map(Arguments::of);
+    }
+
+    static BadCallback bad(String name, int status, java.util.function.Function<CallbackFunctionTest, String> arrange) {
+        return new BadCallback(name, status, arrange);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badCallbacks")
+    void badCallbacksAreAnsweredWithAPageAndStoreNothing(BadCallback bad) {
+        String query = bad.arrange().apply(this);
+        calls.reset();
+        ApiGatewayResponse response;
+        try (var logs = CapturedLogs.capture()) {
+            response = Lambda.get("/callback", query);
+            var secrets = new ArrayList<String>();
+            for (String pair : query.split("&")) {
+                String[] kv = pair.split("=", 2);
+                if (kv.length == 2 && (kv[0].equals("state") || kv[0].equals("spapi_oauth_code"))) {
+                    secrets.add(kv[1]);
+                }
+            }
+            secrets.add(amazon.settings().clientSecret());
+            amazon.refreshTokenOf(SELLER).ifPresent(secrets::add);
+            assertThat(logs.leaked(secrets)).isEmpty();
+        }
+        assertThat(response.statusCode()).isEqualTo(bad.status());
+        assertThat(response.headers().get("Content-Type")).startsWith("text/html");
+        assertThat(response.body()).contains("<h1>").doesNotContain("Exception").doesNotContain("at dev.authkeeper");
+        assertThat(calls.count("DynamoDb.TransactWriteItems")).isZero();
+        assertThat(calls.count("Kms.GenerateDataKey")).isZero();
+        assertThat(table.withPrefix("CONNECTION#")).isEmpty();
+    }
+}

@@ -1,0 +1,91 @@
+package dev.authkeeper.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import dev.authkeeper.local.LocalDynamoDb;
+import dev.authkeeper.local.LocalMiniStack;
+import dev.authkeeper.local.LocalProvisioning;
+import dev.authkeeper.local.SimulatedAmazon;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * The real components a test runs against: DynamoDB Local in this JVM, MiniStack (KMS) as a child
+ * process, and the simulated Amazon endpoints, each on a free loopback port. Tests receive the
+ * {@link SimulatedAmazon} and the {@link LocalAws} endpoints through fields of those types.
+ */
+public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
+
+    public static final String TABLE = "authkeeper-test";
+    public static final String KEY_ALIAS = "alias/authkeeper-test";
+
+    private LocalDynamoDb dynamo;
+    private LocalMiniStack ministack;
+    private SimulatedAmazon amazon;
+    private LocalAws aws;
+
+    @Override
+    public Map<String, String> start() {
+        int gatewayPort = freePort();
+        URI publicBaseUrl = URI.create("http://127.0.0.1:" + gatewayPort);
+        dynamo = LocalDynamoDb.start(freePort());
+        LocalProvisioning.createTable(dynamo.endpoint(), TABLE);
+        ministack = LocalMiniStack.start(Path.of(".venv", "bin", "ministack"), freePort());
+        String keyId = LocalProvisioning.createKey(ministack.endpoint(), KEY_ALIAS);
+        amazon = SimulatedAmazon.start(SimulatedAmazon.Settings.of(
+                URI.create(publicBaseUrl + "/login"), URI.create(publicBaseUrl + "/callback")));
+        aws = new LocalAws(dynamo.endpoint(), ministack.endpoint(), keyId, publicBaseUrl, gatewayPort);
+
+        var config = new HashMap<String, String>();
+        config.put("authkeeper.table", TABLE);
+        config.put("authkeeper.kms.key-id", KEY_ALIAS);
+        config.put("authkeeper.public-base-url", publicBaseUrl.toString());
+        config.put("authkeeper.local.gateway-port", Integer.toString(gatewayPort));
+        config.put("authkeeper.amazon.simulated-central", amazon.baseUri().toString());
+        config.put("authkeeper.amazon.application-id", amazon.settings().applicationId());
+        config.put("authkeeper.amazon.client-id", amazon.settings().clientId());
+        config.put("authkeeper.amazon.client-secret", amazon.settings().clientSecret());
+        config.put("quarkus.rest-client.lwa.url", amazon.baseUri().toString());
+        for (String service : new String[] {"dynamodb", "kms"}) {
+            config.put("quarkus." + service + ".endpoint-override",
+                    (service.equals("dynamodb") ? dynamo.endpoint() : ministack.endpoint()).toString());
+            config.put("quarkus." + service + ".aws.region", LocalProvisioning.REGION);
+            config.put("quarkus." + service + ".aws.credentials.type", "static");
+            config.put("quarkus." + service + ".aws.credentials.static-provider.access-key-id", LocalProvisioning.ACCESS_KEY);
+            config.put("quarkus." + service + ".aws.credentials.static-provider.secret-access-key", LocalProvisioning.SECRET_KEY);
+        }
+        return config;
+    }
+
+    @Override
+    public void inject(TestInjector injector) {
+        injector.injectIntoFields(amazon, new TestInjector.MatchesType(SimulatedAmazon.class));
+        injector.injectIntoFields(aws, new TestInjector.MatchesType(LocalAws.class));
+    }
+
+    @Override
+    public void stop() {
+        for (AutoCloseable closeable : new AutoCloseable[] {amazon, ministack, dynamo}) {
+            try {
+                if (closeable != null) {
+                    closeable.close();
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private static int freePort() {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

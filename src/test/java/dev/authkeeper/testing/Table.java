@@ -1,0 +1,38 @@
+package dev.authkeeper.testing;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** Reads the test table directly, as an operator would, to see what a request really stored. */
+public final class Table {
+
+    private final DynamoDbClient dynamo;
+
+    public Table(DynamoDbClient dynamo) {
+        this.dynamo = dynamo;
+    }
+
+    public List<Map<String, AttributeValue>> items() {
+        return dynamo.scanPaginator(r -> r.tableName(LocalAwsResource.TABLE)).items().stream().toList();
+    }
+
+    public List<Map<String, AttributeValue>> withPrefix(String prefix) {
+        return items().stream().filter(item -> item.get("pk").s().startsWith(prefix)).toList();
+    }
+
+    public Optional<Map<String, AttributeValue>> connection(String connectionId) {
+        return items().stream()
+                .filter(item -> item.get("pk").s().equals("CONNECTION#" + connectionId) && item.get("sk").s().equals("CONNECTION"))
+                .findFirst();
+    }
+
+    public void clear() {
+        for (var item : items()) {
+            dynamo.deleteItem(r -> r.tableName(LocalAwsResource.TABLE).key(Map.of("pk", item.get("pk"), "sk", item.get("sk"))));
+        }
+    }
+}
