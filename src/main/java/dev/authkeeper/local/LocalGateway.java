@@ -30,10 +30,17 @@ import dev.authkeeper.http.ApiGatewayResponse;
 public final class LocalGateway implements AutoCloseable {
 
     private final HttpServer server;
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final ExecutorService executor;
 
     private LocalGateway(HttpServer server) {
         this.server = server;
+        // Requests run with the application's class loader, as on the thread that started the
+        // gateway; under @QuarkusTest the default one would see another copy of the config.
+        ClassLoader application = Thread.currentThread().getContextClassLoader();
+        this.executor = Executors.newThreadPerTaskExecutor(task -> Thread.ofVirtual().unstarted(() -> {
+            Thread.currentThread().setContextClassLoader(application);
+            task.run();
+        }));
     }
 
     public static LocalGateway start(int port, Map<String, Function<ApiGatewayRequest, ApiGatewayResponse>> routes, LocalSite site) {

@@ -30,10 +30,28 @@ public class LocalRun {
     private static final Logger LOG = Logger.getLogger(LocalRun.class);
 
     private final List<AutoCloseable> started = new ArrayList<>();
+    private final LocalConfig local;
+    private final AuthKeeperConfig config;
+    private final AmazonConfig amazon;
+    private final AuthorizationFunctions functions;
+    private final MerchantSessions sessions;
+    private final ReauthorizeLinks links;
+    private final ConnectionRepository connections;
+    private final Clock clock;
 
-    void start(@Observes StartupEvent event, LocalConfig local, AuthKeeperConfig config, AmazonConfig amazon,
-            AuthorizationFunctions functions, MerchantSessions sessions, ReauthorizeLinks links,
-            ConnectionRepository connections, Clock clock) {
+    public LocalRun(LocalConfig local, AuthKeeperConfig config, AmazonConfig amazon, AuthorizationFunctions functions,
+            MerchantSessions sessions, ReauthorizeLinks links, ConnectionRepository connections, Clock clock) {
+        this.local = local;
+        this.config = config;
+        this.amazon = amazon;
+        this.functions = functions;
+        this.sessions = sessions;
+        this.links = links;
+        this.connections = connections;
+        this.clock = clock;
+    }
+
+    void start(@Observes StartupEvent event) {
         if (!local.enabled()) {
             return;
         }

@@ -38,7 +38,7 @@ public final class Profiles {
             return Map.of(
                     "authkeeper.local.enabled", "true",
                     "authkeeper.local.embedded-services", "false",
-                    "authkeeper.session.sign-in-url", "${authkeeper.public-base-url}/local/sign-in");
+                    "authkeeper.session.sign-in-url", "/local/sign-in");
         }
     }
 }

@@ -1,0 +1,74 @@
+package dev.authkeeper.local;
+
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/** A person's browser, one step at a time: keeps cookies, never follows a redirect on its own. */
+final class Browser {
+
+    private static final Pattern FORM = Pattern.compile("<form method=\"post\" action=\"([^\"]+)\">(.*?)</form>", Pattern.DOTALL);
+    private static final Pattern INPUT = Pattern.compile("<input[^>]*name=\"([^\"]+)\"[^>]*value=\"([^\"]*)\"");
+
+    private final HttpClient http = HttpClient.newBuilder()
+            .cookieHandler(new CookieManager())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+
+    HttpResponse<String> get(URI uri) {
+        return send(HttpRequest.newBuilder(uri).GET().build());
+    }
+
+    HttpResponse<String> post(URI uri, Map<String, String> form) {
+        String body = form.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        return send(HttpRequest.newBuilder(uri).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    /** Submits the page's first POST form with its fields, changed or added as given. */
+    HttpResponse<String> submit(HttpResponse<String> page, Map<String, String> changes) {
+        Matcher form = FORM.matcher(page.body());
+        if (!form.find()) {
+            throw new AssertionError("no form on " + page.uri());
+        }
+        var fields = new LinkedHashMap<String, String>();
+        Matcher input = INPUT.matcher(form.group(2));
+        while (input.find()) {
+            fields.put(input.group(1), unescape(input.group(2)));
+        }
+        fields.putAll(changes);
+        return post(page.uri().resolve(unescape(form.group(1))), fields);
+    }
+
+    static URI location(HttpResponse<String> response) {
+        return response.uri().resolve(response.headers().firstValue("Location").orElseThrow(
+                () -> new AssertionError("no redirect from " + response.uri() + ": " + response.statusCode())));
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String unescape(String html) {
+        return html.replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+    }
+}

@@ -1,0 +1,110 @@
+package dev.authkeeper.local;
+
+import static dev.authkeeper.local.Browser.location;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.authkeeper.connection.ConnectionId;
+import dev.authkeeper.connection.ConnectionRepository;
+import dev.authkeeper.connection.ConnectionStatus;
+import dev.authkeeper.testing.LocalAws;
+import dev.authkeeper.testing.LocalAwsResource;
+import dev.authkeeper.testing.Profiles;
+import dev.authkeeper.testing.Table;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * What a person does in the local run, over real HTTP: Seller Central → Login URI → sign-in at
+ * the integrator's site → Amazon's confirm page → callback, and a reconnect link → consent →
+ * callback; each redirect checked on the way.
+ */
+@QuarkusTest
+@TestProfile(Profiles.LocalRun.class)
+@WithTestResource(LocalAwsResource.class)
+class LocalRunFlowTest {
+
+    SimulatedAmazon amazon;
+    LocalAws aws;
+
+    @Inject
+    ConnectionRepository connections;
+    @Inject
+    DynamoDbClient dynamo;
+
+    @BeforeEach
+    void clean() {
+        new Table(dynamo).clear();
+        amazon.reset();
+    }
+
+    URI gateway(String path) {
+        return URI.create("http://127.0.0.1:" + aws.gatewayPort() + path);
+    }
+
+    @Test
+    void aSellerNotYetSignedInConnectsFromSellerCentral() {
+        var browser = new Browser();
+
+        var login = browser.get(location(browser.get(amazon.baseUri().resolve("/simulator/launch?selling_partner_id=A1FLOWSELLER"))));
+        assertThat(login.statusCode()).isEqualTo(302);
+        var signInPage = browser.get(location(login));
+        assertThat(signInPage.uri().getPath()).isEqualTo("/local/sign-in");
+
+        var signedIn = browser.submit(signInPage, Map.of("merchant", "merchant-flow"));
+        assertThat(signedIn.statusCode()).isEqualTo(303);
+        var backAtLogin = browser.get(location(signedIn));
+        assertThat(backAtLogin.statusCode()).isEqualTo(302);
+
+        var confirm = browser.get(location(backAtLogin));
+        assertThat(confirm.statusCode()).isEqualTo(200);
+        assertThat(confirm.uri().getPath()).startsWith("/apps/authorize/confirm/");
+        var callback = browser.submit(confirm, Map.of("decision", "approve"));
+        var result = browser.get(location(callback));
+
+        assertThat(result.statusCode()).isEqualTo(200);
+        assertThat(result.body()).contains("Your Amazon account is connected");
+        var connection = connections.find(new ConnectionId("amazon", "NA", "A1FLOWSELLER")).orElseThrow();
+        assertThat(connection.merchantId()).isEqualTo("merchant-flow");
+        assertThat(connection.status()).isEqualTo(ConnectionStatus.ACTIVE);
+        assertThat(browser.get(gateway("/local/connections")).body()).contains("amazon:NA:A1FLOWSELLER").contains("ACTIVE");
+    }
+
+    @Test
+    void aSignedInSellerGoesStraightToAmazonAndCanReconnectFromALink() {
+        var browser = new Browser();
+        browser.submit(browser.get(gateway("/local/sign-in")), Map.of("merchant", "merchant-flow"));
+
+        var login = browser.get(location(browser.get(amazon.baseUri().resolve("/simulator/launch?selling_partner_id=A1FLOWSELLER"))));
+        var confirm = browser.get(location(login));
+        assertThat(confirm.uri().getPath()).startsWith("/apps/authorize/confirm/");
+        assertThat(browser.get(location(browser.submit(confirm, Map.of("decision", "approve")))).statusCode()).isEqualTo(200);
+
+        var page = browser.get(gateway("/local/connections")).body();
+        var reconnect = URI.create(page.replaceAll("(?s).*href=\"(http[^\"]*/authorize\\?link=[^\"]*)\">Reconnect.*", "$1").replace("&amp;", "&"));
+        var consent = browser.get(location(browser.get(reconnect)));
+        assertThat(consent.uri().getPath()).isEqualTo("/apps/authorize/consent");
+        var result = browser.get(location(browser.submit(consent, Map.of("decision", "approve", "selling_partner_id", "A1FLOWSELLER"))));
+
+        assertThat(result.body()).contains("Your Amazon account is connected");
+        assertThat(connections.find(new ConnectionId("amazon", "NA", "A1FLOWSELLER")).orElseThrow().version()).isEqualTo(2);
+    }
+
+    @Test
+    void aSignInPageNeverFollowsAnUnsignedReturnAddress() {
+        var browser = new Browser();
+        var response = browser.post(gateway("/local/sign-in"),
+                Map.of("merchant", "m-1", "return_to", "https://evil.example/", "return_sig", "forged"));
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Location")).isEmpty();
+    }
+}
