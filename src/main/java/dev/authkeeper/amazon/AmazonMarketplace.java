@@ -51,6 +51,21 @@ public class AmazonMarketplace implements Marketplace {
     }
 
     @Override
+    public String displayName() {
+        return "Amazon";
+    }
+
+    @Override
+    public String regionName(String region) {
+        return switch (region) {
+            case "NA" -> "North America";
+            case "EU" -> "Europe";
+            case "FE" -> "Far East";
+            default -> region;
+        };
+    }
+
+    @Override
     public LaunchCheck checkLaunch(Parameters parameters) {
         var callback = parameters.get("amazon_callback_uri");
         var amazonState = parameters.get("amazon_state");

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -15,12 +16,18 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.authkeeper.alert.AlertDelivery;
+import dev.authkeeper.alert.AlertKind;
+import dev.authkeeper.alert.AlertOutbox;
+import dev.authkeeper.config.AlertConfig;
 import dev.authkeeper.config.AuthKeeperConfig;
+import dev.authkeeper.config.SweepConfig;
 import dev.authkeeper.connection.Authorization;
 import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.OAuthStates;
 import dev.authkeeper.connection.PendingAuthorization;
+import dev.authkeeper.connection.TableLayout;
 import dev.authkeeper.crypto.Secret;
 import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.http.ApiGatewayRequest;
@@ -43,7 +50,6 @@ public class CallbackFlow {
     private static final Logger LOG = Logger.getLogger(CallbackFlow.class);
     /** Amazon asks sellers to authorize public apps again every 365 days. */
     static final Duration AUTHORIZATION_LIFETIME = Duration.ofDays(365);
-    static final Duration FIRST_CHECK_AFTER = Duration.ofDays(1);
     /** What {@link OAuthStates} issues: 32 random bytes, base64url. */
     private static final Pattern STATE_FORMAT = Pattern.compile("[A-Za-z0-9_-]{43}");
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMMM yyyy").withZone(ZoneOffset.UTC);
@@ -52,12 +58,21 @@ public class CallbackFlow {
     private final OAuthStates states;
     private final TokenCipher cipher;
     private final ConnectionRepository connections;
+    private final AlertOutbox outbox;
+    private final AlertDelivery delivery;
     private final Pages pages;
     private final AuthKeeperConfig config;
+    private final SweepConfig sweep;
+    private final AlertConfig alerts;
     private final Clock clock;
 
     public CallbackFlow(Marketplace marketplace, OAuthStates states, TokenCipher cipher, ConnectionRepository connections,
-            Pages pages, AuthKeeperConfig config, Clock clock) {
+            AlertOutbox outbox, AlertDelivery delivery, Pages pages, AuthKeeperConfig config, SweepConfig sweep,
+            AlertConfig alerts, Clock clock) {
+        this.outbox = outbox;
+        this.delivery = delivery;
+        this.sweep = sweep;
+        this.alerts = alerts;
         this.marketplace = marketplace;
         this.states = states;
         this.cipher = cipher;
@@ -141,7 +156,11 @@ public class CallbackFlow {
         var id = new ConnectionId(marketplace.id(), pending.region(), accountId);
         var authorization = new Authorization(id, pending.merchantId(), pending.origin(), pending.flow(),
                 cipher.seal(id.value(), refreshToken), now, now.plus(AUTHORIZATION_LIFETIME));
-        return switch (connections.recordAuthorization(authorization, now.plus(FIRST_CHECK_AFTER))) {
+        var reconnected = outbox.create(TableLayout.connectionKey(id), AlertKind.RECONNECTED, Optional.of(pending.merchantId()),
+                id.value(), Optional.of(pending.origin().toString()), "", Optional.of(now), now);
+        var recorded = connections.recordAuthorization(authorization, now.plus(sweep.interval()),
+                () -> outbox.pendingItem(reconnected, now.plus(alerts.publishLease())));
+        return switch (recorded) {
             case ConnectionRepository.Recorded.HeldByAnotherMerchant held -> {
                 LOG.warnf("Account %s is connected to another merchant; merchant %s was refused", id, pending.merchantId());
                 yield pages.render(Page.of(409, "This Amazon account is connected to another account",
@@ -150,6 +169,9 @@ public class CallbackFlow {
                         "Sign in to " + config.integratorName() + " with that account, or contact support to move the connection."));
             }
             case ConnectionRepository.Recorded.Saved saved -> {
+                if (saved.reconnected()) {
+                    delivery.deliver(List.of(reconnected));
+                }
                 Optional<ConnectionId> expected = pending.expectedConnection().filter(e -> !e.equals(id));
                 LOG.infof("Connection %s authorized by merchant %s (%s flow)%s", id, pending.merchantId(), pending.flow(),
                         expected.map(e -> "; expected " + e + ", which stays disconnected").orElse(""));

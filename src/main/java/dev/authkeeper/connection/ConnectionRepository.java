@@ -1,7 +1,7 @@
 package dev.authkeeper.connection;
 
-import static dev.authkeeper.connection.OAuthStates.n;
-import static dev.authkeeper.connection.OAuthStates.s;
+import static dev.authkeeper.connection.Attributes.n;
+import static dev.authkeeper.connection.Attributes.s;
 
 import java.net.URI;
 import java.security.SecureRandom;
@@ -11,12 +11,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.crypto.SealedToken;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
@@ -39,7 +39,8 @@ public class ConnectionRepository {
     }
 
     public sealed interface Recorded {
-        record Saved() implements Recorded {
+        /** Stored; {@code reconnected} when the connection needed reauthorization until now. */
+        record Saved(boolean reconnected) implements Recorded {
         }
 
         /** The account is connected to another merchant of the integrator; nothing was changed. */
@@ -50,9 +51,12 @@ public class ConnectionRepository {
     /**
      * Stores a new authorization in one transaction: the connection (created, or updated in place
      * so that every attribute the integrator keeps on it survives) with its new sealed token, and
-     * a history entry. The connection must be new or already belong to the same merchant.
+     * a history entry. The connection must be new or already belong to the same merchant. When it
+     * needed reauthorization, the item {@code reconnectedNotice} makes is written in the same
+     * transaction (the notice's outbox entry); that takes a second attempt, on that path only.
      */
-    public Recorded recordAuthorization(Authorization authorization, Instant nextCheckAt) {
+    public Recorded recordAuthorization(Authorization authorization, Instant nextCheckAt,
+            Supplier<Map<String, AttributeValue>> reconnectedNotice) {
         ConnectionId id = authorization.id();
         var names = new LinkedHashMap<String, String>();
         var values = new LinkedHashMap<String, AttributeValue>();
@@ -65,7 +69,7 @@ public class ConnectionRepository {
         set(assignments, names, values, "accountId", s(id.accountId()));
         set(assignments, names, values, "origin", s(authorization.origin().toString()));
         set(assignments, names, values, "status", s(ConnectionStatus.ACTIVE.name()));
-        set(assignments, names, values, "token", sealed(authorization.token()));
+        set(assignments, names, values, "token", Attributes.sealedToken(authorization.token()));
         set(assignments, names, values, "authorizedAt", s(authorization.authorizedAt().toString()));
         set(assignments, names, values, "authorizationExpiresAt", s(authorization.authorizationExpiresAt().toString()));
         set(assignments, names, values, "lastFlow", s(authorization.flow().name()));
@@ -76,17 +80,11 @@ public class ConnectionRepository {
         names.put("#version", "version");
         values.put(":zero", n(0));
         values.put(":one", n(1));
+        values.put(":needs", s(ConnectionStatus.NEEDS_REAUTHORIZATION.name()));
+        // A new authorization starts over: no reason, reminders or warnings of the old one remain.
         String update = "SET " + assignments + ", #createdAt = if_not_exists(#createdAt, :updatedAt)"
-                + ", #version = if_not_exists(#version, :zero) + :one";
-
-        var connection = TransactWriteItem.builder().update(Update.builder()
-                .tableName(table)
-                .key(key(id))
-                .updateExpression(update)
-                .conditionExpression("attribute_not_exists(pk) OR #merchantId = :merchantId")
-                .expressionAttributeNames(names)
-                .expressionAttributeValues(values)
-                .build()).build();
+                + ", #version = if_not_exists(#version, :zero) + :one"
+                + " REMOVE statusReason, needsReauthorizationSince, remindersSent, expiryWarnedDays, lastCheckError";
         var history = TransactWriteItem.builder().put(Put.builder()
                 .tableName(table)
                 .item(historyEntry(id, authorization.authorizedAt(), Map.of(
@@ -95,13 +93,40 @@ public class ConnectionRepository {
                         "flow", s(authorization.flow().name()),
                         "authorizationExpiresAt", s(authorization.authorizationExpiresAt().toString()))))
                 .build()).build();
+        var healthyOrNew = connectionUpdate(id, update, "attribute_not_exists(pk) OR (#merchantId = :merchantId AND #status <> :needs)",
+                names, values);
+        if (transact(List.of(healthyOrNew, history))) {
+            return new Recorded.Saved(false);
+        }
+        var needingIt = connectionUpdate(id, update, "#merchantId = :merchantId AND #status = :needs", names, values);
+        var notice = TransactWriteItem.builder().put(p -> p.tableName(table).item(reconnectedNotice.get())).build();
+        if (transact(List.of(needingIt, history, notice))) {
+            return new Recorded.Saved(true);
+        }
+        return new Recorded.HeldByAnotherMerchant();
+    }
+
+    private TransactWriteItem connectionUpdate(ConnectionId id, String update, String condition, Map<String, String> names,
+            Map<String, AttributeValue> values) {
+        return TransactWriteItem.builder().update(Update.builder()
+                .tableName(table)
+                .key(key(id))
+                .updateExpression(update)
+                .conditionExpression(condition)
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .build()).build();
+    }
+
+    /** False when the first item's condition failed. */
+    private boolean transact(List<TransactWriteItem> items) {
         try {
-            dynamo.transactWriteItems(r -> r.transactItems(connection, history));
-            return new Recorded.Saved();
+            dynamo.transactWriteItems(r -> r.transactItems(items));
+            return true;
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.cancellationReasons();
             if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
-                return new Recorded.HeldByAnotherMerchant();
+                return false;
             }
             throw e;
         }
@@ -133,18 +158,15 @@ public class ConnectionRepository {
                 .items().stream().toList();
     }
 
-    private Map<String, AttributeValue> historyEntry(ConnectionId id, Instant at, Map<String, AttributeValue> details) {
+    /** A history entry of a connection: an authorization, a status change, an alert's cause. */
+    public Map<String, AttributeValue> historyEntry(ConnectionId id, Instant at, Map<String, AttributeValue> details) {
+        byte[] suffix = new byte[4];
+        random.nextBytes(suffix);
         var item = new LinkedHashMap<String, AttributeValue>(details);
         item.put(TableLayout.PK, s(TableLayout.connectionKey(id)));
-        item.put(TableLayout.SK, s(TableLayout.HISTORY_PREFIX + at + "#" + HexFormat.of().formatHex(randomBytes(4))));
+        item.put(TableLayout.SK, s(TableLayout.HISTORY_PREFIX + at + "#" + HexFormat.of().formatHex(suffix)));
         item.put("at", s(at.toString()));
         return item;
-    }
-
-    private byte[] randomBytes(int count) {
-        byte[] bytes = new byte[count];
-        random.nextBytes(bytes);
-        return bytes;
     }
 
     private static void set(StringBuilder assignments, Map<String, String> names, Map<String, AttributeValue> values,
@@ -161,12 +183,6 @@ public class ConnectionRepository {
         return Map.of(TableLayout.PK, s(TableLayout.connectionKey(id)), TableLayout.SK, s(TableLayout.CONNECTION_SORT));
     }
 
-    private static AttributeValue sealed(SealedToken token) {
-        return AttributeValue.fromM(Map.of(
-                "wrappedKey", AttributeValue.fromB(SdkBytes.fromByteArray(token.wrappedKey())),
-                "nonce", AttributeValue.fromB(SdkBytes.fromByteArray(token.nonce())),
-                "ciphertext", AttributeValue.fromB(SdkBytes.fromByteArray(token.ciphertext()))));
-    }
 
     /** The sealed refresh token of a connection, for the one that has to use it. */
     public Optional<SealedToken> findToken(ConnectionId id) {
@@ -175,9 +191,7 @@ public class ConnectionRepository {
         if (item == null || !item.containsKey("token")) {
             return Optional.empty();
         }
-        var token = item.get("token").m();
-        return Optional.of(new SealedToken(token.get("wrappedKey").b().asByteArray(),
-                token.get("nonce").b().asByteArray(), token.get("ciphertext").b().asByteArray()));
+        return Optional.of(Attributes.sealedToken(item));
     }
 
     private static Connection connection(Map<String, AttributeValue> item) {

@@ -1,5 +1,8 @@
 package dev.authkeeper.connection;
 
+import static dev.authkeeper.connection.Attributes.n;
+import static dev.authkeeper.connection.Attributes.s;
+
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -15,6 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.crypto.Secret;
+
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -101,13 +105,5 @@ public class OAuthStates {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
-    }
-
-    static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
-    }
-
-    static AttributeValue n(long value) {
-        return AttributeValue.fromN(Long.toString(value));
     }
 }

@@ -23,20 +23,28 @@ public final class TableLayout {
     /** Spreads the due index over this many partitions so no single one caps a sweep. */
     public static final int DUE_SHARDS = 16;
 
-    static final String CONNECTION_PREFIX = "CONNECTION#";
-    static final String CONNECTION_SORT = "CONNECTION";
-    static final String HISTORY_PREFIX = "HISTORY#";
+    /** Alerts recorded but not yet published: partition {@link #PENDING_ALERT}, sort {@link #ALERT_AT}. A sparse index. */
+    public static final String PENDING_ALERTS_INDEX = "pendingAlerts";
+    public static final String PENDING_ALERT = "pendingAlert";
+    public static final String ALERT_AT = "alertAt";
+    public static final String PENDING = "PENDING";
+
+    public static final String CONNECTION_PREFIX = "CONNECTION#";
+    public static final String ALERT_PREFIX = "ALERT#";
+    public static final String INCIDENT_PREFIX = "INCIDENT#";
+    public static final String CONNECTION_SORT = "CONNECTION";
+    public static final String HISTORY_PREFIX = "HISTORY#";
     static final String STATE_PREFIX = "STATE#";
     static final String STATE_SORT = "STATE";
 
     private TableLayout() {
     }
 
-    static String connectionKey(ConnectionId id) {
+    public static String connectionKey(ConnectionId id) {
         return CONNECTION_PREFIX + id.value();
     }
 
-    static String dueShard(ConnectionId id) {
+    public static String dueShard(ConnectionId id) {
         return "due#" + Math.floorMod(id.value().hashCode(), DUE_SHARDS);
     }
 }

@@ -32,6 +32,10 @@ public interface LocalConfig {
     @WithDefault(".venv/bin/ministack")
     Path ministackCommand();
 
+    /** How often the local run sweeps (a duration such as {@code 30s}, or {@code off}). */
+    @WithDefault("off")
+    String sweepEvery();
+
     /** The alias the local KMS key gets; {@code authkeeper.kms.key-id} names it. */
     @WithDefault("alias/authkeeper-tokens")
     String keyAlias();

@@ -16,10 +16,13 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * Creates on the local emulators what {@code template.yaml} creates in AWS: the table with its
- * indexes and TTL, and the KMS key with its alias.
+ * indexes and TTL, the KMS key with its alias, and the alert topics.
  */
 public final class LocalProvisioning {
 
@@ -42,12 +45,13 @@ public final class LocalProvisioning {
                     .attributeDefinitions(
                             string(TableLayout.PK), string(TableLayout.SK),
                             string(TableLayout.MERCHANT_KEY), string(TableLayout.CONNECTION_ID),
-                            string(TableLayout.DUE_SHARD),
-                            AttributeDefinition.builder().attributeName(TableLayout.NEXT_CHECK_AT).attributeType(ScalarAttributeType.N).build())
+                            string(TableLayout.DUE_SHARD), number(TableLayout.NEXT_CHECK_AT),
+                            string(TableLayout.PENDING_ALERT), number(TableLayout.ALERT_AT))
                     .keySchema(key(TableLayout.PK, KeyType.HASH), key(TableLayout.SK, KeyType.RANGE))
                     .globalSecondaryIndexes(
                             index(TableLayout.BY_MERCHANT_INDEX, TableLayout.MERCHANT_KEY, TableLayout.CONNECTION_ID, ProjectionType.ALL),
-                            index(TableLayout.DUE_INDEX, TableLayout.DUE_SHARD, TableLayout.NEXT_CHECK_AT, ProjectionType.KEYS_ONLY)));
+                            index(TableLayout.DUE_INDEX, TableLayout.DUE_SHARD, TableLayout.NEXT_CHECK_AT, ProjectionType.KEYS_ONLY),
+                            index(TableLayout.PENDING_ALERTS_INDEX, TableLayout.PENDING_ALERT, TableLayout.ALERT_AT, ProjectionType.ALL)));
             dynamo.updateTimeToLive(r -> r.tableName(table)
                     .timeToLiveSpecification(s -> s.attributeName(TableLayout.TTL).enabled(true)));
         }
@@ -67,12 +71,46 @@ public final class LocalProvisioning {
         }
     }
 
+    /** The merchant and operator topics, each with an SQS queue subscribed to read what was published. */
+    public static Topics createTopics(URI ministackEndpoint, String prefix) {
+        try (var sns = SnsClient.builder().endpointOverride(ministackEndpoint).region(Region.of(REGION))
+                .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build();
+             var sqs = SqsClient.builder().endpointOverride(ministackEndpoint).region(Region.of(REGION))
+                .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build()) {
+            String merchantTopic = sns.createTopic(r -> r.name(prefix + "-merchant-alerts")).topicArn();
+            String operatorTopic = sns.createTopic(r -> r.name(prefix + "-operator-alerts")).topicArn();
+            return new Topics(merchantTopic, operatorTopic,
+                    subscribedQueue(sns, sqs, merchantTopic, prefix + "-merchant-inbox"),
+                    subscribedQueue(sns, sqs, operatorTopic, prefix + "-operator-inbox"));
+        }
+    }
+
+    public record Topics(String merchantTopicArn, String operatorTopicArn, String merchantQueueUrl, String operatorQueueUrl) {
+    }
+
+    private static String subscribedQueue(SnsClient sns, SqsClient sqs, String topicArn, String name) {
+        String url = sqs.createQueue(r -> r.queueName(name)).queueUrl();
+        String arn = sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+        sns.subscribe(r -> r.topicArn(topicArn).protocol("sqs").endpoint(arn));
+        return url;
+    }
+
+    public static SqsClient sqs(URI ministackEndpoint) {
+        return SqsClient.builder().endpointOverride(ministackEndpoint).region(Region.of(REGION))
+                .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
     private static StaticCredentialsProvider credentials() {
         return StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
     }
 
     private static AttributeDefinition string(String name) {
         return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
+    }
+
+    private static AttributeDefinition number(String name) {
+        return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.N).build();
     }
 
     private static KeySchemaElement key(String name, KeyType type) {

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -17,12 +18,14 @@ import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.function.AuthorizationFunctions;
 import dev.authkeeper.session.MerchantSessions;
 import dev.authkeeper.session.ReauthorizeLinks;
+import dev.authkeeper.sweep.SweepService;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
  * Starts the local run when {@code authkeeper.local.enabled} is set (profile {@code local}):
- * DynamoDB Local, MiniStack, the simulated Amazon and the gateway, all on loopback ports.
+ * DynamoDB Local, MiniStack (KMS, SNS, SQS), the simulated Amazon and the gateway, all on
+ * loopback ports; the sweep runs on {@code authkeeper.local.sweep-every}.
  */
 @ApplicationScoped
 public class LocalRun {
@@ -30,6 +33,7 @@ public class LocalRun {
     private static final Logger LOG = Logger.getLogger(LocalRun.class);
 
     private final List<AutoCloseable> started = new ArrayList<>();
+    private Optional<LocalInbox> inbox = Optional.empty();
     private final LocalConfig local;
     private final AuthKeeperConfig config;
     private final AmazonConfig amazon;
@@ -37,10 +41,12 @@ public class LocalRun {
     private final MerchantSessions sessions;
     private final ReauthorizeLinks links;
     private final ConnectionRepository connections;
+    private final SweepService sweep;
     private final Clock clock;
 
     public LocalRun(LocalConfig local, AuthKeeperConfig config, AmazonConfig amazon, AuthorizationFunctions functions,
-            MerchantSessions sessions, ReauthorizeLinks links, ConnectionRepository connections, Clock clock) {
+            MerchantSessions sessions, ReauthorizeLinks links, ConnectionRepository connections, SweepService sweep, Clock clock) {
+        this.sweep = sweep;
         this.local = local;
         this.config = config;
         this.amazon = amazon;
@@ -64,11 +70,15 @@ public class LocalRun {
             var ministack = LocalMiniStack.start(local.ministackCommand(), local.ministackPort());
             started.add(ministack);
             LocalProvisioning.createKey(ministack.endpoint(), local.keyAlias());
+            var topics = LocalProvisioning.createTopics(ministack.endpoint(), "authkeeper");
+            var sqs = LocalProvisioning.sqs(ministack.endpoint());
+            started.add(sqs);
+            inbox = Optional.of(new LocalInbox(sqs, topics.merchantQueueUrl(), topics.operatorQueueUrl()));
             started.add(SimulatedAmazon.start(new SimulatedAmazon.Settings(local.amazonPort(), amazon.clientId(),
                     amazon.clientSecret(), amazon.applicationId(), URI.create(config.publicBaseUrl() + "/login"),
                     URI.create(config.publicBaseUrl() + "/callback"))));
         }
-        var site = new LocalSite(sessions, links, connections, config.publicBaseUrl(), sellerCentral, clock);
+        var site = new LocalSite(sessions, links, connections, sweep, inbox, config.publicBaseUrl(), sellerCentral, clock);
         started.add(LocalGateway.start(local.gatewayPort(), Map.of(
                 "/login", functions::login,
                 "/authorize", functions::authorize,

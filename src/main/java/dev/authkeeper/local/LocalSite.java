@@ -15,30 +15,37 @@ import java.util.stream.Collectors;
 import com.sun.net.httpserver.HttpExchange;
 
 import dev.authkeeper.connection.Connection;
+import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.http.ApiGatewayResponse;
 import dev.authkeeper.session.MerchantSessions;
 import dev.authkeeper.session.ReauthorizeLinks;
+import dev.authkeeper.sweep.SweepService;
 
 /**
  * A stand-in for the integrator's own website in the local run: a sign-in page that sets the
  * signed session cookie (checking the signed return address first, as a real sign-in page must),
- * and a page listing the signed-in merchant's connections with their reconnect links.
+ * a page listing the signed-in merchant's connections with reconnect links and a check button,
+ * and the alerts SNS delivered.
  */
 public final class LocalSite {
 
     private final MerchantSessions sessions;
     private final ReauthorizeLinks links;
     private final ConnectionRepository connections;
+    private final SweepService sweep;
+    private final Optional<LocalInbox> inbox;
     private final URI publicBaseUrl;
     private final URI sellerCentral;
     private final Clock clock;
 
-    public LocalSite(MerchantSessions sessions, ReauthorizeLinks links, ConnectionRepository connections,
-            URI publicBaseUrl, URI sellerCentral, Clock clock) {
+    public LocalSite(MerchantSessions sessions, ReauthorizeLinks links, ConnectionRepository connections, SweepService sweep,
+            Optional<LocalInbox> inbox, URI publicBaseUrl, URI sellerCentral, Clock clock) {
         this.sessions = sessions;
         this.links = links;
         this.connections = connections;
+        this.sweep = sweep;
+        this.inbox = inbox;
         this.publicBaseUrl = publicBaseUrl;
         this.sellerCentral = sellerCentral;
         this.clock = clock;
@@ -50,6 +57,8 @@ public final class LocalSite {
             case "/" -> home();
             case "/local/sign-in" -> "POST".equals(exchange.getRequestMethod()) ? signIn(exchange) : signInForm(exchange);
             case "/local/connections" -> connectionsPage(exchange);
+            case "/local/check" -> "POST".equals(exchange.getRequestMethod()) ? checkNow(exchange) : connectionsPage(exchange);
+            case "/local/alerts" -> alertsPage();
             default -> page(404, "Not found", "<p>Nothing here. <a href=\"/\">Start page</a></p>");
         };
     }
@@ -61,6 +70,9 @@ public final class LocalSite {
                       That calls AuthKeeper's Login URI, which sends you to sign in here first.</li>
                   <li>Approve on Amazon's (simulated) confirm page: the callback stores the connection.</li>
                   <li>See it under <a href="/local/connections">your connections</a>, with a reconnect link.</li>
+                  <li>Revoke it in simulated Seller Central, then choose <b>Check now</b> (or wait for the scheduled
+                      sweep): the connection needs reauthorization and the alert published to SNS shows under
+                      <a href="/local/alerts">alerts</a>, with its reconnect link.</li>
                 </ol>
                 <p>Sign in directly: <a href="/local/sign-in">sign-in page</a>.</p>
                 """.formatted(escape(sellerCentral.toString())));
@@ -111,9 +123,10 @@ public final class LocalSite {
         }
         List<Connection> list = connections.ofMerchant(merchant.get());
         String rows = list.stream().map(c -> """
-                <tr><td>%s</td><td><b>%s</b></td><td>%s</td><td>%s</td><td><a href="%s">Reconnect</a></td></tr>
+                <tr><td>%s</td><td><b>%s</b></td><td>%s</td><td>%s</td><td><a href="%s">Reconnect</a></td>
+                <td><form method="post" action="/local/check"><input type="hidden" name="connection" value="%s"><button>Check now</button></form></td></tr>
                 """.formatted(escape(c.id().value()), c.status(), c.authorizedAt(), c.authorizationExpiresAt(),
-                escape(links.mint(c.merchantId(), c.origin(), Optional.of(c.id().value())).toString())))
+                escape(links.mint(c.merchantId(), c.origin(), Optional.of(c.id().value())).toString()), escape(c.id().value())))
                 .collect(Collectors.joining());
         String connect = links.mint(merchant.get(), sellerCentral, Optional.empty()).toString();
         return page(200, "Connections of " + merchant.get(), """
@@ -121,6 +134,24 @@ public final class LocalSite {
                 %s</table>
                 <p>%d connection(s). <a href="%s">Connect another Amazon account</a> (website-initiated flow).</p>
                 """.formatted(rows, list.size(), escape(connect)));
+    }
+
+    private ApiGatewayResponse checkNow(HttpExchange exchange) throws IOException {
+        var form = SimulatedAmazon.parameters(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        var summary = sweep.checkNow(ConnectionId.parse(form.getOrDefault("connection", "")));
+        return new ApiGatewayResponse(303, Map.of("Location", "/local/connections?checked=" + summary.checked(),
+                "Cache-Control", "no-store"), "");
+    }
+
+    private ApiGatewayResponse alertsPage() {
+        if (inbox.isEmpty()) {
+            return page(200, "Alerts", "<p>Alerts are read from SNS only when the local run starts MiniStack itself.</p>");
+        }
+        String items = inbox.get().all().stream().map(d -> """
+                <article><h3>[%s] %s</h3><pre>%s</pre><p><small>attributes: %s</small></p></article>
+                """.formatted(escape(d.topic()), escape(d.subject()), escape(d.body()), escape(d.attributes())))
+                .collect(Collectors.joining());
+        return page(200, "Alerts published to SNS", items.isEmpty() ? "<p>None yet.</p>" : items);
     }
 
     private static ApiGatewayResponse page(int status, String title, String body) {

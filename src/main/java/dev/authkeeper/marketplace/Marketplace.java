@@ -14,6 +14,12 @@ public interface Marketplace {
     /** Short, stable id used in connection ids, such as {@code amazon}. */
     String id();
 
+    /** The name sellers know, such as {@code Amazon}. */
+    String displayName();
+
+    /** A region code of this marketplace in words, such as {@code Europe}. */
+    String regionName(String region);
+
     /** Checks a launch request (Amazon's Login URI call). */
     LaunchCheck checkLaunch(Parameters parameters);
 

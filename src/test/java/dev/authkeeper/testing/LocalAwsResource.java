@@ -27,6 +27,7 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
     private LocalDynamoDb dynamo;
     private LocalMiniStack ministack;
     private SimulatedAmazon amazon;
+    private ToggleProxy snsProxy;
     private LocalAws aws;
 
     @Override
@@ -37,9 +38,11 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
         LocalProvisioning.createTable(dynamo.endpoint(), TABLE);
         ministack = LocalMiniStack.start(Path.of(".venv", "bin", "ministack"), freePort());
         String keyId = LocalProvisioning.createKey(ministack.endpoint(), KEY_ALIAS);
+        var topics = LocalProvisioning.createTopics(ministack.endpoint(), "authkeeper-test");
+        snsProxy = new ToggleProxy(ministack.endpoint());
         amazon = SimulatedAmazon.start(SimulatedAmazon.Settings.of(
                 URI.create(publicBaseUrl + "/login"), URI.create(publicBaseUrl + "/callback")));
-        aws = new LocalAws(dynamo.endpoint(), ministack.endpoint(), keyId, publicBaseUrl, gatewayPort);
+        aws = new LocalAws(dynamo.endpoint(), ministack.endpoint(), keyId, publicBaseUrl, gatewayPort, topics, snsProxy);
 
         var config = new HashMap<String, String>();
         config.put("authkeeper.table", TABLE);
@@ -51,9 +54,11 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
         config.put("authkeeper.amazon.client-id", amazon.settings().clientId());
         config.put("authkeeper.amazon.client-secret", amazon.settings().clientSecret());
         config.put("quarkus.rest-client.lwa.url", amazon.baseUri().toString());
-        for (String service : new String[] {"dynamodb", "kms"}) {
-            config.put("quarkus." + service + ".endpoint-override",
-                    (service.equals("dynamodb") ? dynamo.endpoint() : ministack.endpoint()).toString());
+        config.put("authkeeper.alerts.merchant-topic-arn", topics.merchantTopicArn());
+        config.put("authkeeper.alerts.operator-topic-arn", topics.operatorTopicArn());
+        var endpoints = Map.of("dynamodb", dynamo.endpoint(), "kms", ministack.endpoint(), "sns", snsProxy.endpoint());
+        for (String service : endpoints.keySet()) {
+            config.put("quarkus." + service + ".endpoint-override", endpoints.get(service).toString());
             config.put("quarkus." + service + ".aws.region", LocalProvisioning.REGION);
             config.put("quarkus." + service + ".aws.credentials.type", "static");
             config.put("quarkus." + service + ".aws.credentials.static-provider.access-key-id", LocalProvisioning.ACCESS_KEY);
@@ -70,7 +75,7 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
-        for (AutoCloseable closeable : new AutoCloseable[] {amazon, ministack, dynamo}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {amazon, snsProxy, ministack, dynamo}) {
             try {
                 if (closeable != null) {
                     closeable.close();

@@ -1,0 +1,11 @@
+package dev.authkeeper.sweep;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+/**
+ * The sweep's event: {@code {"kind":"sweep"}} from the schedule (an EventBridge "Scheduled Event"
+ * envelope works too), or {@code {"connection":"amazon:NA:A1…"}} to check one connection now.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record SweepRequest(String kind, String connection) {
+}
