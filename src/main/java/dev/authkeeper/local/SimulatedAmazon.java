@@ -130,6 +130,8 @@ public final class SimulatedAmazon implements AutoCloseable {
     private final Map<String, Launch> launches = new HashMap<>();
     private final Map<String, Code> codes = new HashMap<>();
     private final Map<String, Authorization> authorizations = new LinkedHashMap<>();
+    /** Refresh token → selling partner, so a refresh costs one look-up even with 100,000 sellers. */
+    private final Map<String, String> sellerByRefreshToken = new HashMap<>();
 
     private volatile boolean clientSecretExpired;
     private volatile boolean outage;
@@ -186,6 +188,14 @@ public final class SimulatedAmazon implements AutoCloseable {
             codes.put(code, new Code(sellingPartnerId, settings.redirectUri(), now.plus(CODE_TTL)));
         }
         return code;
+    }
+
+    /** A working refresh token for the seller, as if they had authorized and the code was exchanged. */
+    public String issueRefreshToken(String sellingPartnerId) {
+        Objects.requireNonNull(sellingPartnerId, "sellingPartnerId");
+        synchronized (lock) {
+            return authorize(sellingPartnerId, Instant.now());
+        }
     }
 
     /** The seller removes the app in Seller Central: its refresh token stops working. */
@@ -249,6 +259,7 @@ public final class SimulatedAmazon implements AutoCloseable {
             launches.clear();
             codes.clear();
             authorizations.clear();
+            sellerByRefreshToken.clear();
         }
         clientSecretExpired = false;
         outage = false;
@@ -298,31 +309,40 @@ public final class SimulatedAmazon implements AutoCloseable {
                 return Optional.empty();
             }
             codes.remove(code);
-            String refreshToken = "Atzr|" + randomToken(48);
-            // Remove first so the table lists authorizations in the order they were last issued.
-            authorizations.remove(issued.sellingPartnerId());
-            authorizations.put(issued.sellingPartnerId(),
-                    new Authorization(issued.sellingPartnerId(), refreshToken, now, false));
             codesExchanged.incrementAndGet();
-            return Optional.of(refreshToken);
+            return Optional.of(authorize(issued.sellingPartnerId(), now));
         }
+    }
+
+    /** A new authorization that supersedes the seller's previous one; call with the lock held. */
+    private String authorize(String sellingPartnerId, Instant now) {
+        String refreshToken = "Atzr|" + randomToken(48);
+        // Remove first so the table lists authorizations in the order they were last issued.
+        Authorization previous = authorizations.remove(sellingPartnerId);
+        if (previous != null) {
+            sellerByRefreshToken.remove(previous.refreshToken());
+        }
+        authorizations.put(sellingPartnerId, new Authorization(sellingPartnerId, refreshToken, now, false));
+        sellerByRefreshToken.put(refreshToken, sellingPartnerId);
+        return refreshToken;
     }
 
     /** The refresh token to answer: the same one, or its replacement while rotation is on. */
     private Optional<String> refresh(String refreshToken) {
         synchronized (lock) {
-            for (Authorization a : authorizations.values()) {
-                if (!a.revoked() && a.refreshToken().equals(refreshToken)) {
-                    if (!rotateRefreshTokens) {
-                        return Optional.of(refreshToken);
-                    }
-                    String next = "Atzr|" + randomToken(48);
-                    authorizations.put(a.sellingPartnerId(),
-                            new Authorization(a.sellingPartnerId(), next, a.issuedAt(), false));
-                    return Optional.of(next);
-                }
+            String seller = sellerByRefreshToken.get(refreshToken);
+            Authorization a = seller == null ? null : authorizations.get(seller);
+            if (a == null || a.revoked() || !a.refreshToken().equals(refreshToken)) {
+                return Optional.empty();
             }
-            return Optional.empty();
+            if (!rotateRefreshTokens) {
+                return Optional.of(refreshToken);
+            }
+            String next = "Atzr|" + randomToken(48);
+            sellerByRefreshToken.remove(refreshToken);
+            sellerByRefreshToken.put(next, seller);
+            authorizations.put(seller, new Authorization(seller, next, a.issuedAt(), false));
+            return Optional.of(next);
         }
     }
 

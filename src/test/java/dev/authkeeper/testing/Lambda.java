@@ -33,6 +33,24 @@ public final class Lambda {
     }
 
     public static ApiGatewayResponse invoke(Map<String, Object> event) {
+        return read(post(event), ApiGatewayResponse.class);
+    }
+
+    /** Any event in, the function's JSON answer out. */
+    public static Map<String, Object> invokeJson(Map<String, Object> event) {
+        return read(post(event), Map.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T read(byte[] body, Class<?> type) {
+        try {
+            return (T) JSON.readValue(body, type);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] post(Map<String, ?> event) {
         int port = ConfigProvider.getConfig().getOptionalValue("quarkus.lambda.mock-event-server.test-port", Integer.class).orElse(8081);
         try {
             var request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/_lambda_"))
@@ -43,7 +61,7 @@ public final class Lambda {
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("the function failed: HTTP " + response.statusCode() + " " + new String(response.body()));
             }
-            return JSON.readValue(response.body(), ApiGatewayResponse.class);
+            return response.body();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

@@ -31,6 +31,13 @@ public final class Profiles {
         }
     }
 
+    public static class SweepFunction implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.funqy.export", "sweep");
+        }
+    }
+
     /** The local run's gateway in front of all functions; the test resource provides the services. */
     public static class LocalRun implements QuarkusTestProfile {
         @Override

@@ -1,0 +1,41 @@
+package dev.authkeeper.testing;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+
+import dev.authkeeper.connection.Authorization;
+import dev.authkeeper.connection.ConnectionId;
+import dev.authkeeper.connection.ConnectionRepository;
+import dev.authkeeper.connection.Flow;
+import dev.authkeeper.crypto.Secret;
+import dev.authkeeper.crypto.TokenCipher;
+import dev.authkeeper.local.SimulatedAmazon;
+
+/** Stores connections the way the callback does, with refresh tokens the simulated LWA knows. */
+public final class Seeds {
+
+    public static final URI SELLER_CENTRAL = URI.create("https://sellercentral.amazon.com");
+
+    private final SimulatedAmazon amazon;
+    private final TokenCipher cipher;
+    private final ConnectionRepository connections;
+
+    public Seeds(SimulatedAmazon amazon, TokenCipher cipher, ConnectionRepository connections) {
+        this.amazon = amazon;
+        this.cipher = cipher;
+        this.connections = connections;
+    }
+
+    /** An ACTIVE connection authorized at {@code authorizedAt}, due for a check at {@code nextCheckAt}. */
+    public ConnectionId connection(String merchant, String account, Instant authorizedAt, Instant nextCheckAt) {
+        var id = new ConnectionId("amazon", "NA", account);
+        var token = new Secret(amazon.issueRefreshToken(account));
+        var authorization = new Authorization(id, merchant, SELLER_CENTRAL, Flow.MARKETPLACE, cipher.seal(id.value(), token),
+                authorizedAt, authorizedAt.plus(Duration.ofDays(365)));
+        connections.recordAuthorization(authorization, nextCheckAt, () -> {
+            throw new IllegalStateException("seeds are new connections");
+        });
+        return id;
+    }
+}
