@@ -35,7 +35,10 @@ import dev.authkeeper.connection.PendingAuthorization;
 import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.http.ApiGatewayResponse;
 import dev.authkeeper.local.SimulatedAmazon;
+import dev.authkeeper.sweep.SweepService;
 import dev.authkeeper.testing.AwsCalls;
+import dev.authkeeper.testing.Inbox;
+import dev.authkeeper.testing.LocalAws;
 import dev.authkeeper.testing.CapturedLogs;
 import dev.authkeeper.testing.Lambda;
 import dev.authkeeper.testing.LocalAwsResource;
@@ -58,6 +61,10 @@ class CallbackFunctionTest {
     static final ConnectionId CONNECTION = new ConnectionId("amazon", "NA", SELLER);
 
     SimulatedAmazon amazon;
+    LocalAws aws;
+
+    @Inject
+    SweepService sweep;
 
     @Inject
     OAuthStates states;
@@ -167,6 +174,26 @@ class CallbackFunctionTest {
         assertThat(item.get("syncCursor").s()).isEqualTo("2026-11-01T00:00:00Z");
         assertThat(item.get("version").n()).isEqualTo("2");
         assertThat(connections.history(CONNECTION)).hasSize(2);
+    }
+
+    @Test
+    void reauthorizingAConnectionThatNeededItSendsAReconnectedNoticeAndClearsTheIncident() {
+        callback(state("merchant-1", Optional.of(SELLER)), SELLER);
+        amazon.revoke(SELLER);
+        assertThat(sweep.checkNow(CONNECTION).needsReauthorization()).isEqualTo(1);
+        var inbox = new Inbox(aws);
+        assertThat(inbox.await(1)).extracting(Inbox.Message::kind).containsExactly("NEEDS_REAUTHORIZATION");
+
+        var response = callback(state("merchant-1", Optional.of(SELLER)), SELLER);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(connections.find(CONNECTION).orElseThrow().status()).isEqualTo(ConnectionStatus.ACTIVE);
+        var item = table.connection(CONNECTION.value()).orElseThrow();
+        assertThat(item).doesNotContainKeys("statusReason", "needsReauthorizationSince", "remindersSent").containsKey("dueShard");
+        var notices = inbox.await(2);
+        assertThat(notices).extracting(Inbox.Message::kind).containsExactly("NEEDS_REAUTHORIZATION", "RECONNECTED");
+        assertThat(notices.get(1).body()).contains(SELLER).contains("connected to AuthKeeper again");
+        assertThat(notices.get(1).attributes()).containsEntry("merchant", "merchant-1").containsEntry("severity", "INFO");
     }
 
     @Test
