@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,9 +13,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.authkeeper.config.AmazonConfig;
 import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.crypto.Secret;
+import dev.authkeeper.marketplace.Backoff;
 import dev.authkeeper.marketplace.CallbackCheck;
 import dev.authkeeper.marketplace.LaunchCheck;
 import dev.authkeeper.marketplace.LaunchRequest;
+import dev.authkeeper.marketplace.Backoff;
 import dev.authkeeper.marketplace.Marketplace;
 import dev.authkeeper.marketplace.Origin;
 import dev.authkeeper.marketplace.Parameters;
@@ -188,11 +189,11 @@ public class AmazonMarketplace implements Marketplace {
         Duration pause = config.lwa().backoff();
         TokenResult result = lwa.grant(form);
         for (int attempt = 1; attempt < config.lwa().exchangeAttempts() && result instanceof TokenResult.Transient t; attempt++) {
-            Duration wait = t.retryAfter().orElse(withJitter(pause));
+            Duration wait = t.retryAfter().orElse(Backoff.withJitter(pause));
             if (wait.compareTo(Duration.ofSeconds(5)) > 0) {
                 break;
             }
-            sleep(wait);
+            Backoff.pause(wait);
             pause = pause.multipliedBy(2);
             result = lwa.grant(form);
         }
@@ -214,16 +215,4 @@ public class AmazonMarketplace implements Marketplace {
         return form;
     }
 
-    private static Duration withJitter(Duration base) {
-        long millis = base.toMillis();
-        return Duration.ofMillis(millis / 2 + ThreadLocalRandom.current().nextLong(millis / 2 + 1));
-    }
-
-    private static void sleep(Duration wait) {
-        try {
-            Thread.sleep(wait);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -31,6 +31,7 @@ import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.TableLayout;
 import dev.authkeeper.crypto.Secret;
 import dev.authkeeper.crypto.TokenCipher;
+import dev.authkeeper.marketplace.Backoff;
 import dev.authkeeper.marketplace.Marketplace;
 import dev.authkeeper.marketplace.TokenResult;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
@@ -210,11 +211,11 @@ public class SweepService {
                     return new CheckOutcome.AppCredentialsBroken(rejected.error());
                 }
                 case TokenResult.Transient failure -> {
-                    Duration wait = failure.retryAfter().orElse(withJitter(pause));
+                    Duration wait = failure.retryAfter().orElse(Backoff.withJitter(pause));
                     if (attempt >= config.attempts() || run.appRefused.get() || clock.instant().plus(wait).isAfter(run.deadline)) {
                         return new CheckOutcome.Transient(failure.cause());
                     }
-                    sleep(wait);
+                    Backoff.pause(wait);
                     pause = pause.multipliedBy(2);
                 }
             }
@@ -307,25 +308,13 @@ public class SweepService {
     }
 
     private Instant soon(Instant now) {
-        return now.plus(withJitter(config.retryAfterTransient()));
+        return now.plus(Backoff.withJitter(config.retryAfterTransient()));
     }
 
     private Instant lease(Instant now) {
         return now.plus(alertConfig.publishLease());
     }
 
-    private static Duration withJitter(Duration base) {
-        long millis = base.toMillis();
-        return Duration.ofMillis(millis / 2 + ThreadLocalRandom.current().nextLong(millis / 2 + 1));
-    }
-
-    private static void sleep(Duration wait) {
-        try {
-            Thread.sleep(wait);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     /** The counters of one run, shared by its concurrent checks. */
     private final class Run {
