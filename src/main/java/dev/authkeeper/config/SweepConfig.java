@@ -18,8 +18,8 @@ public interface SweepConfig {
     @WithDefault("PT1H")
     Duration jitter();
 
-    /** LWA calls in flight at once. */
-    @WithDefault("32")
+    /** LWA calls in flight at once: at LWA's usual 100 ms, 64 allow about 600 checks a second. */
+    @WithDefault("64")
     int concurrency();
 
     /** How long one run may take new work; set it a few minutes under the Lambda timeout. */

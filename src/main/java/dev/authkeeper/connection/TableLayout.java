@@ -1,5 +1,7 @@
 package dev.authkeeper.connection;
 
+import java.util.List;
+
 /**
  * The single DynamoDB table: connections, their history and OAuth states, told apart by key
  * prefix. {@code template.yaml} and the local table set-up declare the same keys and indexes.
@@ -15,6 +17,12 @@ public final class TableLayout {
     public static final String BY_MERCHANT_INDEX = "byMerchant";
     public static final String MERCHANT_KEY = "merchantKey";
     public static final String CONNECTION_ID = "connectionId";
+    /**
+     * What the merchant index carries besides its keys: enough for a connections page, and
+     * nothing a check rewrites, so the sweep's claims never touch this index.
+     */
+    public static final List<String> BY_MERCHANT_ATTRIBUTES =
+            List.of("merchantId", "origin", "status", "authorizedAt", "authorizationExpiresAt", "version");
 
     /** Query connections due for a check: partition {@link #DUE_SHARD}, sort {@link #NEXT_CHECK_AT}. */
     public static final String DUE_INDEX = "due";

@@ -20,6 +20,9 @@ public class SweepFunction {
         if (request != null && request.connection() != null) {
             return sweep.checkNow(ConnectionId.parse(request.connection()));
         }
+        if (request != null && request.concurrency() != null) {
+            return sweep.sweep(request.concurrency());
+        }
         return sweep.sweep();
     }
 }

@@ -49,7 +49,11 @@ public final class LocalProvisioning {
                             string(TableLayout.PENDING_ALERT), number(TableLayout.ALERT_AT))
                     .keySchema(key(TableLayout.PK, KeyType.HASH), key(TableLayout.SK, KeyType.RANGE))
                     .globalSecondaryIndexes(
-                            index(TableLayout.BY_MERCHANT_INDEX, TableLayout.MERCHANT_KEY, TableLayout.CONNECTION_ID, ProjectionType.ALL),
+                            GlobalSecondaryIndex.builder()
+                                    .indexName(TableLayout.BY_MERCHANT_INDEX)
+                                    .keySchema(key(TableLayout.MERCHANT_KEY, KeyType.HASH), key(TableLayout.CONNECTION_ID, KeyType.RANGE))
+                                    .projection(p -> p.projectionType(ProjectionType.INCLUDE).nonKeyAttributes(TableLayout.BY_MERCHANT_ATTRIBUTES))
+                                    .build(),
                             index(TableLayout.DUE_INDEX, TableLayout.DUE_SHARD, TableLayout.NEXT_CHECK_AT, ProjectionType.KEYS_ONLY),
                             index(TableLayout.PENDING_ALERTS_INDEX, TableLayout.PENDING_ALERT, TableLayout.ALERT_AT, ProjectionType.ALL)));
             dynamo.updateTimeToLive(r -> r.tableName(table)

@@ -4,8 +4,9 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 /**
  * The sweep's event: {@code {"kind":"sweep"}} from the schedule (an EventBridge "Scheduled Event"
- * envelope works too), or {@code {"connection":"amazon:NA:A1…"}} to check one connection now.
+ * envelope works too), {@code {"connection":"amazon:NA:A1…"}} to check one connection now, and an
+ * optional {@code concurrency} to run gentler (or harder) than configured, e.g. while LWA throttles.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record SweepRequest(String kind, String connection) {
+public record SweepRequest(String kind, String connection, Integer concurrency) {
 }

@@ -75,15 +75,23 @@ public class SweepService {
 
     /** One scheduled run: every due connection it can check within the time budget. */
     public SweepSummary sweep() {
+        return sweep(config.concurrency());
+    }
+
+    /** A run with {@code concurrency} LWA calls in flight instead of the configured number. */
+    public SweepSummary sweep(int concurrency) {
+        if (concurrency < 1 || concurrency > 512) {
+            throw new IllegalArgumentException("concurrency must be between 1 and 512");
+        }
         var run = new Run(clock.instant());
-        LOG.infof("Sweep %s started (concurrency %d, time budget %s)", run.id, config.concurrency(), config.timeBudget());
+        LOG.infof("Sweep %s started (concurrency %d, time budget %s)", run.id, concurrency, config.timeBudget());
         var shards = new ArrayList<Iterator<QueryResponse>>();
         for (int shard = 0; shard < TableLayout.DUE_SHARDS; shard++) {
             shards.add(store.duePages("due#" + shard, run.started));
         }
         // A random first shard, then one page per shard in turn: no shard waits behind the others.
         Collections.rotate(shards, ThreadLocalRandom.current().nextInt(TableLayout.DUE_SHARDS));
-        var permits = new Semaphore(config.concurrency());
+        var permits = new Semaphore(concurrency);
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             int turn = 0;
             pages:
