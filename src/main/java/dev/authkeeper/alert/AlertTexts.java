@@ -1,5 +1,6 @@
 package dev.authkeeper.alert;
 
+import io.quarkus.qute.TemplateData;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
@@ -30,6 +31,7 @@ public class AlertTexts {
     public record Message(String subject, String body, Map<String, String> attributes) {
     }
 
+    @TemplateData
     record DigestItem(String account, String region, String link) {
     }
 

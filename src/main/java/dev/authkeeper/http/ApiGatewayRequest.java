@@ -1,5 +1,6 @@
 package dev.authkeeper.http;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -7,6 +8,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 /** An API Gateway HTTP API request, payload format 2.0: only the fields AuthKeeper reads. */
+@RegisterForReflection
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ApiGatewayRequest(
         String version,
@@ -17,10 +19,12 @@ public record ApiGatewayRequest(
         Map<String, String> headers,
         RequestContext requestContext) {
 
+    @RegisterForReflection
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record RequestContext(String requestId, String domainName, Http http) {
     }
 
+    @RegisterForReflection
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Http(String method, String path, String sourceIp, String userAgent) {
     }

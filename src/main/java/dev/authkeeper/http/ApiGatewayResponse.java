@@ -1,5 +1,6 @@
 package dev.authkeeper.http;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -8,6 +9,7 @@ import java.util.Map;
  * An API Gateway proxy response (payload format 2.0). Every answer carries headers that keep
  * OAuth parameters out of caches and out of the Referer of the next page.
  */
+@RegisterForReflection
 public record ApiGatewayResponse(int statusCode, Map<String, String> headers, String body) {
 
     private static Map<String, String> protectiveHeaders() {

@@ -1,10 +1,13 @@
 package dev.authkeeper.http;
 
+import io.quarkus.qute.TemplateData;
 import java.util.List;
 
 /** What a person sees: a heading, a few short paragraphs and at most one way forward. */
+@TemplateData
 public record Page(int status, String title, List<String> paragraphs, Link next) {
 
+    @TemplateData
     public record Link(String label, String href) {
     }
 

@@ -1,5 +1,6 @@
 package dev.authkeeper.session;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.net.URI;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -33,6 +34,8 @@ public class MerchantSessions {
     private final String cookieName;
     private final URI signInUrl;
 
+    /** Read and written by Jackson, also in a native image. */
+    @RegisterForReflection
     record Claims(String merchant, long exp) {
     }
 

@@ -1,5 +1,6 @@
 package dev.authkeeper.session;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
@@ -27,6 +28,7 @@ public class ReauthorizeLinks {
     private final AuthKeeperConfig config;
     private final Clock clock;
 
+    @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Link(String merchant, String origin, String connection, long exp) {
     }

@@ -1,6 +1,9 @@
 package dev.authkeeper.sweep;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** What one sweep run did: logged as one line, emitted as metrics, returned to the caller. */
+@RegisterForReflection
 public record SweepSummary(
         String runId,
         int due,

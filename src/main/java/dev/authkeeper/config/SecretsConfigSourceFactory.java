@@ -1,0 +1,84 @@
+package dev.authkeeper.config;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.smallrye.config.ConfigSourceContext;
+import io.smallrye.config.ConfigSourceFactory;
+import io.smallrye.config.common.MapBackedConfigSource;
+import org.eclipse.microprofile.config.spi.ConfigSource;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/**
+ * In a deployment the LWA client credentials and the two signing keys live in one Secrets Manager
+ * secret, never in an environment variable: {@code {"clientId", "clientSecret", "sessionSecret",
+ * "linkSecret"}}. When {@code authkeeper.secrets-arn} is set, it is read once at start-up and
+ * supplies those four settings.
+ */
+public class SecretsConfigSourceFactory implements ConfigSourceFactory {
+
+    static final String ARN = "authkeeper.secrets-arn";
+    static final String ENDPOINT = "authkeeper.secrets-endpoint";
+    /** Above application.properties (250), below environment variables (300). */
+    static final int ORDINAL = 275;
+    private static final String PLACEHOLDER = "REPLACE_ME";
+    private static final Map<String, String> KEYS = Map.of(
+            "clientId", "authkeeper.amazon.client-id",
+            "clientSecret", "authkeeper.amazon.client-secret",
+            "sessionSecret", "authkeeper.session.secret",
+            "linkSecret", "authkeeper.link.secret");
+
+    @Override
+    public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
+        var arn = context.getValue(ARN);
+        if (arn == null || arn.getValue() == null || arn.getValue().isBlank()) {
+            return List.of();
+        }
+        var endpoint = context.getValue(ENDPOINT);
+        var builder = SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create());
+        if (endpoint != null && endpoint.getValue() != null) {
+            builder.endpointOverride(URI.create(endpoint.getValue()));
+        }
+        try (var client = builder.build()) {
+            String json = client.getSecretValue(r -> r.secretId(arn.getValue())).secretString();
+            return List.of(new MapBackedConfigSource("AuthKeeper secret", settings(json), ORDINAL) { });
+        }
+    }
+
+    /** The settings a secret's JSON supplies; refuses a secret still holding the template's placeholders. */
+    static Map<String, String> settings(String json) {
+        Map<String, String> values;
+        try {
+            values = new ObjectMapper().readValue(json, new TypeReference<>() { });
+        } catch (IOException e) {
+            throw new IllegalStateException("The AuthKeeper secret is not a JSON object of strings");
+        }
+        var settings = new java.util.HashMap<String, String>();
+        var missing = new java.util.TreeSet<String>();
+        KEYS.forEach((field, key) -> {
+            String value = values.get(field);
+            if (value == null || value.isBlank() || value.contains(PLACEHOLDER)) {
+                missing.add(field);
+            } else {
+                settings.put(key, value);
+            }
+        });
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("The AuthKeeper secret has no real value for " + missing
+                    + ": put the LWA credentials and signing keys in it (README, Deploying to AWS)");
+        }
+        return settings;
+    }
+
+    @Override
+    public OptionalInt getPriority() {
+        return OptionalInt.of(ORDINAL);
+    }
+}
