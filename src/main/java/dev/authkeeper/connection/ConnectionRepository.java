@@ -110,7 +110,7 @@ public class ConnectionRepository {
             Map<String, AttributeValue> values) {
         return TransactWriteItem.builder().update(Update.builder()
                 .tableName(table)
-                .key(key(id))
+                .key(TableLayout.connectionItemKey(id))
                 .updateExpression(update)
                 .conditionExpression(condition)
                 .expressionAttributeNames(names)
@@ -133,7 +133,7 @@ public class ConnectionRepository {
     }
 
     public Optional<Connection> find(ConnectionId id) {
-        var item = dynamo.getItem(r -> r.tableName(table).key(key(id)).consistentRead(true)).item();
+        var item = dynamo.getItem(r -> r.tableName(table).key(TableLayout.connectionItemKey(id)).consistentRead(true)).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(connection(item));
     }
 
@@ -179,14 +179,11 @@ public class ConnectionRepository {
         values.put(":" + attribute, value);
     }
 
-    private static Map<String, AttributeValue> key(ConnectionId id) {
-        return Map.of(TableLayout.PK, s(TableLayout.connectionKey(id)), TableLayout.SK, s(TableLayout.CONNECTION_SORT));
-    }
 
 
     /** The sealed refresh token of a connection, for the one that has to use it. */
     public Optional<SealedToken> findToken(ConnectionId id) {
-        var item = dynamo.getItem(r -> r.tableName(table).key(key(id)).consistentRead(true)
+        var item = dynamo.getItem(r -> r.tableName(table).key(TableLayout.connectionItemKey(id)).consistentRead(true)
                 .projectionExpression("#token").expressionAttributeNames(Map.of("#token", "token"))).item();
         if (item == null || !item.containsKey("token")) {
             return Optional.empty();
@@ -194,7 +191,8 @@ public class ConnectionRepository {
         return Optional.of(Attributes.sealedToken(item));
     }
 
-    private static Connection connection(Map<String, AttributeValue> item) {
+    /** A connection item as the flows read it. */
+    public static Connection connection(Map<String, AttributeValue> item) {
         return new Connection(
                 ConnectionId.parse(item.get(TableLayout.CONNECTION_ID).s()),
                 item.get("merchantId").s(),

@@ -1,6 +1,9 @@
 package dev.authkeeper.connection;
 
 import java.util.List;
+import java.util.Map;
+
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The single DynamoDB table: connections, their history and OAuth states, told apart by key
@@ -50,6 +53,11 @@ public final class TableLayout {
 
     public static String connectionKey(ConnectionId id) {
         return CONNECTION_PREFIX + id.value();
+    }
+
+    /** The key of a connection's own item. */
+    public static Map<String, AttributeValue> connectionItemKey(ConnectionId id) {
+        return Map.of(PK, AttributeValue.fromS(connectionKey(id)), SK, AttributeValue.fromS(CONNECTION_SORT));
     }
 
     public static String dueShard(ConnectionId id) {

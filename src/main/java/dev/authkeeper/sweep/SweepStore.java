@@ -5,7 +5,6 @@ import static dev.authkeeper.connection.Attributes.number;
 import static dev.authkeeper.connection.Attributes.s;
 import static dev.authkeeper.connection.Attributes.string;
 
-import java.net.URI;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -20,7 +19,7 @@ import dev.authkeeper.alert.AlertOutbox;
 import dev.authkeeper.alert.ReauthorizationReason;
 import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.connection.Attributes;
-import dev.authkeeper.connection.ConnectionId;
+import dev.authkeeper.connection.Connection;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.ConnectionStatus;
 import dev.authkeeper.connection.TableLayout;
@@ -117,7 +116,7 @@ class SweepStore {
         values.put(":next", n(firstReminder.getEpochSecond()));
         values.put(":one", n(1));
         values.put(":version", n(version));
-        var change = TransactWriteItem.builder().update(u -> u.tableName(table).key(key(connection.id()))
+        var change = TransactWriteItem.builder().update(u -> u.tableName(table).key(TableLayout.connectionItemKey(connection.id()))
                 .updateExpression("SET #status = :needs, statusReason = :reason, needsReauthorizationSince = :now, "
                         + "remindersSent = :zero, #next = :next, updatedAt = :now, #version = #version + :one REMOVE lastCheckError")
                 .conditionExpression("#version = :version AND #status = :active")
@@ -144,7 +143,7 @@ class SweepStore {
         names.put("#status", "status");
         names.put("#version", "version");
         names.put(nextReminder.isPresent() ? "#next" : "#shard", nextReminder.isPresent() ? TableLayout.NEXT_CHECK_AT : TableLayout.DUE_SHARD);
-        var change = TransactWriteItem.builder().update(u -> u.tableName(table).key(key(connection.id()))
+        var change = TransactWriteItem.builder().update(u -> u.tableName(table).key(TableLayout.connectionItemKey(connection.id()))
                 .updateExpression("SET remindersSent = :sent + :one" + (nextReminder.isPresent() ? ", #next = :next" : " REMOVE #shard"))
                 .conditionExpression("#version = :version AND #status = :needs AND remindersSent = :sent")
                 .expressionAttributeNames(names)
@@ -154,7 +153,7 @@ class SweepStore {
 
     /** Remembers the expiry threshold warned about and records the alert, once per threshold. */
     boolean recordExpiryWarning(ClaimedConnection connection, long version, int days, Alert alert, Instant leaseUntil) {
-        var change = TransactWriteItem.builder().update(u -> u.tableName(table).key(key(connection.id()))
+        var change = TransactWriteItem.builder().update(u -> u.tableName(table).key(TableLayout.connectionItemKey(connection.id()))
                 .updateExpression("SET expiryWarnedDays = :days")
                 .conditionExpression("#version = :version AND (attribute_not_exists(expiryWarnedDays) OR expiryWarnedDays > :days)")
                 .expressionAttributeNames(Map.of("#version", "version"))
@@ -180,7 +179,7 @@ class SweepStore {
             names.put("#status", "status");
         }
         try {
-            dynamo.updateItem(r -> r.tableName(table).key(key(connection.id()))
+            dynamo.updateItem(r -> r.tableName(table).key(TableLayout.connectionItemKey(connection.id()))
                     .updateExpression(expression)
                     .conditionExpression("#version = :version" + extraCondition)
                     .expressionAttributeNames(names)
@@ -207,20 +206,18 @@ class SweepStore {
         return TransactWriteItem.builder().put(p -> p.tableName(table).item(item)).build();
     }
 
-    private static Map<String, AttributeValue> key(ConnectionId id) {
-        return Map.of(TableLayout.PK, s(TableLayout.connectionKey(id)), TableLayout.SK, s(TableLayout.CONNECTION_SORT));
-    }
 
     private static ClaimedConnection claimed(Map<String, AttributeValue> item) {
+        Connection connection = ConnectionRepository.connection(item);
         return new ClaimedConnection(
-                ConnectionId.parse(item.get(TableLayout.CONNECTION_ID).s()),
-                item.get("merchantId").s(),
-                URI.create(item.get("origin").s()),
-                ConnectionStatus.valueOf(item.get("status").s()),
+                connection.id(),
+                connection.merchantId(),
+                connection.origin(),
+                connection.status(),
                 Attributes.sealedToken(item),
-                Instant.parse(item.get("authorizedAt").s()),
-                Instant.parse(item.get("authorizationExpiresAt").s()),
-                Long.parseLong(item.get("version").n()),
+                connection.authorizedAt(),
+                connection.authorizationExpiresAt(),
+                connection.version(),
                 string(item, "needsReauthorizationSince").map(Instant::parse),
                 string(item, "statusReason"),
                 number(item, "remindersSent").map(Long::intValue).orElse(0),
