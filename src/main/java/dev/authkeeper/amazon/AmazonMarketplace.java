@@ -2,7 +2,9 @@ package dev.authkeeper.amazon;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -38,8 +40,11 @@ public class AmazonMarketplace implements Marketplace {
     private final LwaTokenEndpoint lwa;
     private final AmazonConfig config;
     private final URI redirectUri;
+    private final Clock clock;
 
-    public AmazonMarketplace(AmazonCentrals centrals, LwaTokenEndpoint lwa, AmazonConfig config, AuthKeeperConfig authKeeper) {
+    public AmazonMarketplace(AmazonCentrals centrals, LwaTokenEndpoint lwa, AmazonConfig config, AuthKeeperConfig authKeeper,
+            Clock clock) {
+        this.clock = clock;
         this.centrals = centrals;
         this.lwa = lwa;
         this.config = config;
@@ -179,7 +184,8 @@ public class AmazonMarketplace implements Marketplace {
 
     /**
      * An authorization code lives five minutes and is single-use; only answers that prove it was
-     * not consumed (throttling, 5xx, no answer) are retried, a few times within seconds.
+     * not consumed (throttling, 5xx, no answer) are retried, and only while another attempt fits
+     * in the exchange budget, so the seller's page answers well within API Gateway's 30 seconds.
      */
     @Override
     public TokenResult exchangeCode(Secret code) {
@@ -187,10 +193,12 @@ public class AmazonMarketplace implements Marketplace {
         form.put("code", code.value());
         form.put("redirect_uri", redirectUri.toString());
         Duration pause = config.lwa().backoff();
+        Instant giveUp = clock.instant().plus(config.lwa().exchangeBudget());
         TokenResult result = lwa.grant(form);
         for (int attempt = 1; attempt < config.lwa().exchangeAttempts() && result instanceof TokenResult.Transient t; attempt++) {
             Duration wait = t.retryAfter().orElse(Backoff.withJitter(pause));
-            if (wait.compareTo(Duration.ofSeconds(5)) > 0) {
+            // Another attempt must be able to finish before the seller's page gives up on us.
+            if (clock.instant().plus(wait).plus(config.lwa().attemptAllowance()).isAfter(giveUp)) {
                 break;
             }
             Backoff.pause(wait);

@@ -47,5 +47,13 @@ public interface AmazonConfig {
         /** First pause between attempts; it doubles, with jitter. */
         @WithDefault("PT0.2S")
         Duration backoff();
+
+        /** All attempts of one exchange end within this; keep it well under API Gateway's 30 s. */
+        @WithDefault("PT15S")
+        Duration exchangeBudget();
+
+        /** What one more attempt may take (the REST client's connect and read timeouts). */
+        @WithDefault("PT7S")
+        Duration attemptAllowance();
     }
 }
