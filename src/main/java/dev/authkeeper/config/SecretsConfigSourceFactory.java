@@ -2,9 +2,12 @@ package dev.authkeeper.config;
 
 import java.io.IOException;
 import java.net.URI;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.TreeSet;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -60,8 +63,8 @@ public class SecretsConfigSourceFactory implements ConfigSourceFactory {
         } catch (IOException e) {
             throw new IllegalStateException("The AuthKeeper secret is not a JSON object of strings");
         }
-        var settings = new java.util.HashMap<String, String>();
-        var missing = new java.util.TreeSet<String>();
+        var settings = new HashMap<String, String>();
+        var missing = new TreeSet<String>();
         KEYS.forEach((field, key) -> {
             String value = values.get(field);
             if (value == null || value.isBlank() || value.contains(PLACEHOLDER)) {

@@ -19,6 +19,7 @@ import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.connection.TableLayout;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -77,8 +78,7 @@ class Incidents {
     /** A check succeeded: closes open incidents and forgets transient runs (writes only what changed). */
     void checksSucceeded(Instant now) {
         var keys = List.of(key(Kind.APP_CREDENTIALS), key(Kind.LWA_OUTAGE));
-        var found = dynamo.batchGetItem(r -> r.requestItems(Map.of(table, software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes
-                .builder().keys(keys).consistentRead(true).build()))).responses().getOrDefault(table, List.of());
+        var found = dynamo.batchGetItem(r -> r.requestItems(Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build()))).responses().getOrDefault(table, List.of());
         for (var item : found) {
             boolean open = string(item, "status").filter(OPEN::equals).isPresent();
             boolean counting = number(item, "transientRuns").filter(runs -> runs > 0).isPresent();
