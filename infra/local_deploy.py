@@ -1,0 +1,840 @@
+#!/usr/bin/env python3
+"""Deploys template.yaml into MiniStack and drives one whole authorization through it.
+
+Called by infra/local-deploy (which builds the artifacts first); see that script for the why.
+
+  local_deploy.py run --root DIR --work DIR --zip function.zip --sim-classpath FILE --java-home DIR
+  local_deploy.py ministack        MiniStack itself, with the one fix described in serve_ministack()
+
+Every step prints PASS or FAIL and the time it took; the first failure stops the run, prints the
+logs that explain it, and the exit status is 1. MiniStack and the simulated Amazon are stopped in
+every case. Nothing here is part of a deployment to AWS.
+"""
+
+import argparse
+import base64
+import hashlib
+import hmac
+import html
+import http.client
+import json
+import os
+import platform
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import traceback
+import urllib.parse
+import zipfile
+
+STACK = "authkeeper"
+REGION = "us-east-1"
+BUCKET = "authkeeper-local-deploy"
+APPLICATION_ID = "amzn1.sp.solution.local-deploy"
+CLIENT_ID = "amzn1.application-oa2-client.local-deploy"
+SIGN_IN_URL = "https://site.authkeeper.test/sign-in"  # the integrator's site: this script plays it
+SELLER = "A1LOCALDEPLOYSELLER"
+MERCHANT = "merchant-local-deploy"
+CONNECTION = "amazon:NA:" + SELLER
+RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda"
+FUNCTIONS = ("login", "authorize", "callback", "sweep")
+
+# The provided.al2023 bootstrap added to the local copy of function.zip. It does what the managed
+# java21 runtime does: start the AWS Lambda Java runtime interface client (lib/ of the zip, from
+# the local-deploy Maven profile) with the function's handler (_HANDLER, here
+# io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest) on the task root and lib/*, and heap
+# and JIT settings like the managed runtime's. The client polls the Runtime API in a loop, as on
+# AWS: MiniStack 1.5.x keeps the environment warm and hands out the next event only after the
+# previous response. The JVM is the host's (JAVA_HOME, inherited from MiniStack); a zip deployed
+# to AWS never contains this file.
+BOOTSTRAP = """#!/bin/bash
+# AuthKeeper local deployment into MiniStack only (infra/local-deploy): the managed java21
+# runtime's job, done by the AWS Lambda Java runtime interface client on the host's JVM.
+if [ -n "$JAVA_HOME" ] && [ -x "$JAVA_HOME/bin/java" ]; then java="$JAVA_HOME/bin/java"; else java=java; fi
+# A copy of the output for infra/local-deploy, which shows it on failure (MiniStack keeps no
+# output of a failed init).
+if [ -n "$AUTHKEEPER_LOCAL_DEPLOY_LOGS" ]; then
+  exec > >(tee -a "$AUTHKEEPER_LOCAL_DEPLOY_LOGS/$AWS_LAMBDA_FUNCTION_NAME.log") 2>&1
+fi
+memory="${AWS_LAMBDA_FUNCTION_MEMORY_SIZE:-1024}"
+exec "$java" \\
+  -Xmx$((memory * 85 / 100))m -XX:MaxMetaspaceSize=256m -XX:+UseSerialGC \\
+  -XX:+TieredCompilation -XX:TieredStopAtLevel=1 \\
+  --add-opens=java.base/java.lang=ALL-UNNAMED --enable-native-access=ALL-UNNAMED \\
+  -cp "$LAMBDA_TASK_ROOT:$LAMBDA_TASK_ROOT/lib/*" \\
+  """ + RIC_MAIN + """ "$_HANDLER"
+"""
+
+
+# --------------------------------------------------------------------------------------------
+# MiniStack, with one fix
+# --------------------------------------------------------------------------------------------
+
+def serve_ministack():
+    """Runs MiniStack in this process after one fix to its HTTP API data plane.
+
+    API Gateway payload format 2.0 moves the request's Cookie header into a top-level `cookies`
+    array ("All cookie headers in the request are combined with commas and added to the cookies
+    field"), and the Login URI reads the integrator's session cookie from there. MiniStack 1.5.33
+    leaves the cookie in `headers` and sends no `cookies`, so a signed-in merchant would look signed
+    out. This wraps the call that hands an HTTP API event to Lambda and reshapes the event as AWS
+    does; nothing else in MiniStack changes.
+    """
+    from ministack.services import apigateway
+
+    original = apigateway.run_reentrant
+
+    async def run_reentrant(fn, *args, **kwargs):
+        if len(args) >= 2 and isinstance(args[1], dict):
+            aws_cookies(args[1])
+        return await original(fn, *args, **kwargs)
+
+    apigateway.run_reentrant = run_reentrant
+    from ministack.app import main as ministack_main
+    sys.argv = ["ministack"]
+    ministack_main()
+
+
+def aws_cookies(event):
+    if event.get("version") != "2.0" or "cookies" in event or not isinstance(event.get("headers"), dict):
+        return
+    headers = event["headers"]
+    names = [name for name in headers if name.lower() == "cookie"]
+    cookies = []
+    for name in names:
+        cookies += [c.strip() for c in headers.pop(name).split(";") if c.strip()]
+    if cookies:
+        event["cookies"] = cookies
+
+
+# --------------------------------------------------------------------------------------------
+# Steps
+# --------------------------------------------------------------------------------------------
+
+class StepFailed(Exception):
+    pass
+
+
+class Steps:
+    def __init__(self, first_number):
+        self.number = first_number - 1
+
+    def run(self, title, action):
+        self.number += 1
+        started = time.monotonic()
+        try:
+            detail = action()
+        except Exception as e:  # noqa: BLE001 - every failure is reported the same way
+            elapsed = time.monotonic() - started
+            print(f"FAIL  {self.number:2d}. {title} ({elapsed:.1f} s)", flush=True)
+            message = str(e) if isinstance(e, (AssertionError, StepFailed)) else traceback.format_exc()
+            for line in message.rstrip().splitlines():
+                print(f"          {line}", flush=True)
+            raise StepFailed(title) from e
+        elapsed = time.monotonic() - started
+        print(f"PASS  {self.number:2d}. {title} ({elapsed:.1f} s)", flush=True)
+        for line in (detail or "").splitlines():
+            print(f"          {line}", flush=True)
+        return detail
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+def wait_until(what, timeout, probe, interval=0.5):
+    deadline = time.monotonic() + timeout
+    while True:
+        result = probe()
+        if result:
+            return result
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(interval)
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --------------------------------------------------------------------------------------------
+# HTTP without redirects, cookies or proxies: every hop is asserted
+# --------------------------------------------------------------------------------------------
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    def header(self, name):
+        return next((v for k, v in self.headers if k.lower() == name.lower()), None)
+
+    @property
+    def location(self):
+        return self.header("Location")
+
+    def __repr__(self):
+        return f"HTTP {self.status} Location={self.location!r} body={self.body[:300]!r}"
+
+
+def request(method, url, headers=None, form=None, timeout=90):
+    parts = urllib.parse.urlsplit(url)
+    check(parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost"),
+          f"refusing to call a non-local URL: {url}")
+    body = urllib.parse.urlencode(form).encode() if form is not None else None
+    all_headers = dict(headers or {})
+    if body is not None:
+        all_headers["Content-Type"] = "application/x-www-form-urlencoded"
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    try:
+        target = parts.path + ("?" + parts.query if parts.query else "")
+        connection.request(method, target, body=body, headers=all_headers)
+        answer = connection.getresponse()
+        return Response(answer.status, answer.getheaders(), answer.read().decode("utf-8", "replace"))
+    finally:
+        connection.close()
+
+
+def query_of(url):
+    return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query, keep_blank_values=True))
+
+
+def hidden_fields(page):
+    return {html.unescape(n): html.unescape(v)
+            for n, v in re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)">', page)}
+
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def hmac_b64url(key, text):
+    return b64url(hmac.new(key.encode(), text.encode(), hashlib.sha256).digest())
+
+
+# --------------------------------------------------------------------------------------------
+# The local copy of template.yaml
+# --------------------------------------------------------------------------------------------
+
+def load_template(path):
+    """template.yaml with its short-form intrinsics (!Ref, !Sub, ...) as the JSON forms."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def constructor(tag):
+        def construct(loader, node):
+            if isinstance(node, yaml.ScalarNode):
+                value = loader.construct_scalar(node)
+            elif isinstance(node, yaml.SequenceNode):
+                value = loader.construct_sequence(node, deep=True)
+            else:
+                value = loader.construct_mapping(node, deep=True)
+            if tag == "Ref":
+                return {"Ref": value}
+            if tag == "Condition":
+                return {"Condition": value}
+            if tag == "GetAtt" and isinstance(value, str):
+                return {"Fn::GetAtt": value.split(".", 1)}
+            return {"Fn::" + tag: value}
+        return construct
+
+    for tag in ("Ref", "Condition", "GetAtt", "Sub", "If", "Equals", "Not", "And", "Or", "Join", "Select",
+                "Split", "FindInMap", "Base64", "Cidr", "ImportValue", "GetAZs", "Transform"):
+        Loader.add_constructor("!" + tag, constructor(tag))
+    with open(path, encoding="utf-8") as f:
+        return yaml.load(f, Loader=Loader)  # noqa: S506 - SafeLoader plus the CloudFormation tags
+
+
+def local_template(template, code_key, environment):
+    """The few changes MiniStack needs; template.yaml itself is never edited for MiniStack's sake.
+
+    1. Runtime java21 -> provided.al2023. MiniStack runs java21 only in Docker (the AWS base
+       image); provided.al2023 runs the zip's bootstrap on the host, and that bootstrap starts the
+       runtime interface client with the same handler the java21 runtime would use (Build=jvm
+       keeps Handler = io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest).
+    2. SnapStart off. AWS offers SnapStart for managed runtimes only and refuses it on
+       provided.al2023; MiniStack refuses it the same way. (Not testable without AWS.)
+    3. CodeUri -> the zip in MiniStack's S3 (what `sam deploy` does with target/function.zip).
+    4. Endpoint overrides and a short sweep interval in the functions' environment: AWS
+       services -> MiniStack, LWA and the Seller Central origin -> the simulated Amazon,
+       AUTHKEEPER_SWEEP_INTERVAL so a new connection is due at the next scheduled run (not a day
+       later).
+    """
+    function = template["Globals"]["Function"]
+    check(function.get("Runtime") == {"Fn::If": ["IsJvm", "java21", "provided.al2023"]},
+          f"template.yaml's Globals.Function.Runtime changed, update infra/local_deploy.py: {function.get('Runtime')}")
+    check(function.get("Handler", {}).get("Fn::If", [None, None])[1] == "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest",
+          "template.yaml's jvm Handler changed, update infra/local_deploy.py")
+    check(function.get("CodeUri") == "target/function.zip", "template.yaml's CodeUri changed, update infra/local_deploy.py")
+    function["Runtime"] = "provided.al2023"
+    function["SnapStart"] = {"ApplyOn": "None"}
+    function["CodeUri"] = {"Bucket": BUCKET, "Key": code_key}
+    function["Environment"]["Variables"].update(environment)
+    return template
+
+
+def local_zip(function_zip, target):
+    """function.zip plus the bootstrap (mode 0755), as a provided.al2023 package."""
+    with zipfile.ZipFile(function_zip) as source:
+        names = source.namelist()
+        check(any(n.startswith("lib/") and "aws-lambda-java-runtime-interface-client" in n for n in names),
+              f"{function_zip} has no runtime interface client: build it with ./mvnw clean package -Plambda,local-deploy")
+        check(not any(n.startswith("dev/authkeeper/local/") for n in names),
+              f"{function_zip} contains the local package: it must come from the lambda profile")
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+            written = {"bootstrap"}
+            for item in source.infolist():
+                if item.filename not in written:  # function.zip repeats some directory entries
+                    written.add(item.filename)
+                    out.writestr(item, source.read(item))
+            info = zipfile.ZipInfo("bootstrap", date_time=time.localtime()[:6])
+            info.external_attr = (0o100755 << 16)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            out.writestr(info, BOOTSTRAP)
+
+
+# --------------------------------------------------------------------------------------------
+# The run
+# --------------------------------------------------------------------------------------------
+
+class Run:
+    def __init__(self, args):
+        self.args = args
+        self.work = os.path.abspath(args.work)
+        self.port = args.port or free_port()
+        self.sim_port = free_port()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.sim_base = f"http://127.0.0.1:{self.sim_port}"
+        self.processes = {}
+        self.session_secret = b64url(secrets.token_bytes(36))
+        self.client_secret = "local-deploy-" + b64url(secrets.token_bytes(24))
+        self.clients = {}
+
+    # -- processes ----------------------------------------------------------------------------
+
+    def spawn(self, name, command, env, cwd=None):
+        log = open(os.path.join(self.work, f"{name}.log"), "w")
+        process = subprocess.Popen(command, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=log,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+        self.processes[name] = process
+        self.write_pids()
+        return process
+
+    def write_pids(self):
+        # infra/local-deploy stops these process groups too, should this process die first.
+        with open(os.path.join(self.work, "pgids"), "w") as f:
+            for process in self.processes.values():
+                if process.poll() is None:
+                    f.write(f"{process.pid}\n")
+
+    def stop_all(self):
+        """Stops every process group this run started: SIGTERM, up to 15 s to go, then SIGKILL.
+
+        MiniStack's group includes the function JVMs it spawned. Returns the names of groups that
+        had to be killed.
+        """
+        def alive(process):
+            process.poll()  # reap the group leader, so a zombie does not count
+            try:
+                os.killpg(process.pid, 0)
+                return True
+            except ProcessLookupError:
+                return False
+
+        for process in reversed(list(self.processes.values())):
+            try:
+                os.killpg(process.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and any(alive(p) for p in self.processes.values()):
+            time.sleep(0.1)
+        killed = []
+        for name, process in self.processes.items():
+            if alive(process):
+                killed.append(name)
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        self.processes.clear()
+        self.write_pids()
+        return killed
+
+    def log_tail(self, name, lines=40):
+        path = os.path.join(self.work, f"{name}.log")
+        if not os.path.exists(path):
+            return ""
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return "".join(f.readlines()[-lines:])
+
+    # -- AWS clients --------------------------------------------------------------------------
+
+    def client(self, service):
+        if service not in self.clients:
+            import boto3
+            from botocore.config import Config
+            self.clients[service] = boto3.client(
+                service, endpoint_url=self.endpoint, region_name=REGION,
+                aws_access_key_id="test", aws_secret_access_key="test",
+                config=Config(retries={"max_attempts": 2}, read_timeout=120))
+        return self.clients[service]
+
+    # -- step 3 -------------------------------------------------------------------------------
+
+    def start_ministack(self):
+        for module, package in (("boto3", "boto3"), ("samtranslator", "aws-sam-translator"), ("ministack", "ministack")):
+            try:
+                __import__(module)
+            except ImportError:
+                raise AssertionError(f"{package} is not installed in {sys.prefix}: infra/requirements.txt must "
+                                     "list ministack, aws-sam-translator and boto3 (then run infra/venv)") from None
+        env = {k: v for k, v in os.environ.items()
+               if k in ("PATH", "HOME", "LANG", "LC_ALL", "USER", "LOGNAME", "SHELL")}
+        tmp = os.path.join(self.work, "tmp")
+        os.makedirs(tmp, exist_ok=True)
+        os.makedirs(os.path.join(self.work, "functions"), exist_ok=True)
+        env.update({
+            "GATEWAY_PORT": str(self.port),
+            "BIND_HOST": "127.0.0.1",
+            "LOG_LEVEL": "INFO",
+            # Its own scratch space: provided.* code cache, pid file, S3 data.
+            "TMPDIR": tmp,
+            "S3_DATA_DIR": os.path.join(self.work, "s3"),
+            # The functions inherit MiniStack's environment: the bootstrap runs this JVM.
+            "JAVA_HOME": self.args.java_home,
+            "AUTHKEEPER_LOCAL_DEPLOY_LOGS": os.path.join(self.work, "functions"),
+            # LAMBDA_STRICT stays off: in MiniStack 1.5.x it sends every runtime, provided.*
+            # included, to Docker. A function left on java21 still cannot pass unnoticed: without
+            # Docker MiniStack answers it with a mock 200, and step 4 checks every runtime.
+        })
+        self.spawn("ministack", [sys.executable, os.path.abspath(__file__), "ministack"], env)
+
+        def ready():
+            if self.processes["ministack"].poll() is not None:
+                raise AssertionError("MiniStack exited:\n" + self.log_tail("ministack"))
+            try:
+                return request("GET", self.endpoint + "/_ministack/ready", timeout=2).status == 200
+            except OSError:
+                return False
+        wait_until("MiniStack /_ministack/ready", 60, ready, 0.25)
+        from importlib.metadata import version
+        return f"MiniStack {version('ministack')} on {self.endpoint} (log: {self.work}/ministack.log)"
+
+    # -- step 4 -------------------------------------------------------------------------------
+
+    def deploy(self):
+        s3 = self.client("s3")
+        zip_path = os.path.join(self.work, "function-local.zip")
+        local_zip(self.args.zip, zip_path)
+        with open(zip_path, "rb") as f:
+            code = f.read()
+        code_key = f"function-{hashlib.sha256(code).hexdigest()[:16]}.zip"
+        s3.create_bucket(Bucket=BUCKET)
+        s3.put_object(Bucket=BUCKET, Key=code_key, Body=code)
+
+        environment = {
+            "QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE": self.endpoint,
+            "QUARKUS_KMS_ENDPOINT_OVERRIDE": self.endpoint,
+            "QUARKUS_SNS_ENDPOINT_OVERRIDE": self.endpoint,
+            "AUTHKEEPER_SECRETS_ENDPOINT": self.endpoint,
+            "QUARKUS_REST_CLIENT_LWA_URL": self.sim_base,
+            "AUTHKEEPER_AMAZON_SIMULATED_CENTRAL": self.sim_base,
+            "AUTHKEEPER_SWEEP_INTERVAL": "PT5S",
+            "AUTHKEEPER_SWEEP_JITTER": "PT0S",
+        }
+        template = local_template(load_template(os.path.join(self.args.root, "template.yaml")), code_key, environment)
+        body = json.dumps(template, separators=(",", ":"))
+        with open(os.path.join(self.work, "template-local.json"), "w") as f:
+            json.dump(template, f, indent=2)
+        if len(body) <= 51200:
+            self.template = {"TemplateBody": body}
+        else:  # CloudFormation's limit for TemplateBody; sam deploy uploads such templates to S3 too
+            s3.put_object(Bucket=BUCKET, Key="template-local.json", Body=body.encode())
+            self.template = {"TemplateURL": f"{self.endpoint}/{BUCKET}/template-local.json"}
+
+        self.parameters = {
+            "Build": "jvm",
+            "Architecture": "arm64" if platform.machine() in ("aarch64", "arm64") else "x86_64",
+            "AmazonApplicationId": APPLICATION_ID,
+            "AmazonDraft": "true",
+            "SessionSignInUrl": SIGN_IN_URL,
+            "SweepScheduleExpression": "rate(1 minute)",  # MiniStack fires it 60-70 s after the deploy
+            "TableDeletionProtection": "false",  # a throw-away table
+        }
+        cfn = self.client("cloudformation")
+        cfn.create_stack(StackName=STACK, **self.template, Parameters=self.stack_parameters(),
+                         Capabilities=["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"])
+        self.await_stack("CREATE_COMPLETE")
+        self.created_at = time.monotonic()
+
+        resources = {r["LogicalResourceId"]: r for r in
+                     cfn.describe_stack_resources(StackName=STACK)["StackResources"]}
+        self.api_id = resources["HttpApi"]["PhysicalResourceId"]
+        outputs = self.outputs()
+        self.merchant_topic = outputs["MerchantTopicArn"]
+        self.secrets_arn = outputs["SecretsArn"]
+        self.table = outputs["TableName"]
+        self.base = f"http://localhost:{self.port}/_aws/execute-api/{self.api_id}"
+
+        lam = self.client("lambda")
+        runtimes = []
+        for name in FUNCTIONS:
+            config = lam.get_function_configuration(FunctionName=f"{STACK}-{name}", Qualifier="live")
+            check(config["Runtime"] == "provided.al2023", f"{name} runs {config['Runtime']}")
+            check(config["Handler"] == "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest",
+                  f"{name} has handler {config['Handler']}")
+            check(config["Environment"]["Variables"].get("QUARKUS_FUNQY_EXPORT") == name,
+                  f"{name} exports {config['Environment']['Variables'].get('QUARKUS_FUNQY_EXPORT')}")
+            runtimes.append(f"{name}:{config['Version']}")
+
+        # MiniStack creates the table but ignores TimeToLiveSpecification (and SSE and PITR).
+        dynamodb = self.client("dynamodb")
+        before = dynamodb.describe_time_to_live(TableName=self.table)["TimeToLiveDescription"]
+        if before.get("TimeToLiveStatus") != "ENABLED":
+            dynamodb.update_time_to_live(TableName=self.table,
+                                         TimeToLiveSpecification={"AttributeName": "ttl", "Enabled": True})
+        after = dynamodb.describe_time_to_live(TableName=self.table)["TimeToLiveDescription"]
+        check(after.get("TimeToLiveStatus") == "ENABLED" and after.get("AttributeName") == "ttl", f"TTL: {after}")
+        kinds = sorted({r["ResourceType"] for r in resources.values()})
+        return (f"stack {STACK}: {len(resources)} resources CREATE_COMPLETE ({', '.join(kinds)})\n"
+                f"API {self.base}; functions provided.al2023 behind alias live ({', '.join(runtimes)})\n"
+                f"TTL on attribute ttl: {before.get('TimeToLiveStatus', 'DISABLED')} after the deploy, "
+                f"set with UpdateTimeToLive")
+
+    def stack_parameters(self):
+        return [{"ParameterKey": k, "ParameterValue": v} for k, v in self.parameters.items()]
+
+    def outputs(self):
+        stack = self.client("cloudformation").describe_stacks(StackName=STACK)["Stacks"][0]
+        return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+
+    def await_stack(self, wanted):
+        cfn = self.client("cloudformation")
+
+        def settled():
+            status = cfn.describe_stacks(StackName=STACK)["Stacks"][0]["StackStatus"]
+            return None if status.endswith("_IN_PROGRESS") else status
+        status = wait_until(f"stack {wanted}", 180, settled, 0.5)
+        if status != wanted:
+            events = cfn.describe_stack_events(StackName=STACK)["StackEvents"]
+            failures = [f"{e['LogicalResourceId']} ({e['ResourceType']}): {e.get('ResourceStatusReason', '')}"
+                        for e in events if "FAILED" in e["ResourceStatus"]]
+            raise AssertionError(f"stack is {status}, not {wanted}:\n" + "\n".join(failures[:20]))
+
+    # -- step 5 -------------------------------------------------------------------------------
+
+    def configure(self):
+        sm = self.client("secretsmanager")
+        generated = json.loads(sm.get_secret_value(SecretId=self.secrets_arn)["SecretString"])
+        check({k: generated.get(k) for k in ("clientId", "clientSecret", "sessionSecret")}
+              == {"clientId": "REPLACE_ME", "clientSecret": "REPLACE_ME", "sessionSecret": "REPLACE_ME"},
+              f"unexpected placeholders in the new secret: {sorted(generated)}")
+        link_secret = generated.get("linkSecret", "")
+        check(len(link_secret) == 64, "the stack did not generate a 64-character linkSecret")
+        # MiniStack 1.5.33 ignores ExcludePunctuation; AWS generates letters and digits only.
+        punctuation = "" if link_secret.isalnum() else " (MiniStack ignored ExcludePunctuation)"
+        secret_string = json.dumps({"clientId": CLIENT_ID, "clientSecret": self.client_secret,
+                                    "sessionSecret": self.session_secret, "linkSecret": link_secret})
+        sm.put_secret_value(SecretId=self.secrets_arn, SecretString=secret_string)
+
+        # The README's procedure after putting the secret: deploy again with a new ConfigRevision,
+        # so every function starts afresh. It also sets PublicBaseUrl, which needs the API id.
+        # (That environment change is what publishes the new versions: a deploy that changes only
+        # ConfigRevision fails, in MiniStack as in CloudFormation, with "A version for this Lambda
+        # function exists ( N ). Modify the function to create a new version." - the
+        # VersionDescription alone changes no function configuration.)
+        lam = self.client("lambda")
+        before = {n: lam.get_alias(FunctionName=f"{STACK}-{n}", Name="live")["FunctionVersion"] for n in FUNCTIONS}
+        self.parameters.update({"ConfigRevision": "2", "PublicBaseUrl": self.base})
+        self.client("cloudformation").update_stack(
+            StackName=STACK, **self.template, Parameters=self.stack_parameters(),
+            Capabilities=["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"])
+        self.await_stack("UPDATE_COMPLETE")
+        versions = []
+        for name in FUNCTIONS:
+            config = lam.get_function_configuration(FunctionName=f"{STACK}-{name}", Qualifier="live")
+            env = config["Environment"]["Variables"]
+            check(env.get("AUTHKEEPER_PUBLIC_BASE_URL") == self.base,
+                  f"{name}@live has AUTHKEEPER_PUBLIC_BASE_URL={env.get('AUTHKEEPER_PUBLIC_BASE_URL')}")
+            versions.append(f"{name}:{before[name]}->{config['Version']}")
+        check(self.outputs().get("LoginUri") == self.base + "/login", f"LoginUri output: {self.outputs().get('LoginUri')}")
+        check(sm.get_secret_value(SecretId=self.secrets_arn)["SecretString"] == secret_string,
+              "the stack update changed the secret's value")
+        return (f"secret: real clientId, clientSecret and sessionSecret put in; the generated linkSecret kept{punctuation}\n"
+                f"update ConfigRevision=2, PublicBaseUrl={self.base}: alias live {', '.join(versions)}")
+
+    # -- step 6 -------------------------------------------------------------------------------
+
+    def start_simulator(self):
+        root = self.args.root
+        with open(self.args.sim_classpath, encoding="utf-8") as f:
+            dependencies = f.read().strip()
+        classpath = os.pathsep.join([os.path.join(root, "target", "test-classes"),
+                                     os.path.join(root, "target", "classes"), dependencies])
+        env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "LC_ALL")}
+        env["SIMULATED_AMAZON_CLIENT_SECRET"] = self.client_secret
+        self.login_uri = self.base + "/login"
+        self.redirect_uri = self.base + "/callback"
+        self.spawn("simulated-amazon", [
+            os.path.join(self.args.java_home, "bin", "java"), "-Xmx256m", "-cp", classpath,
+            "dev.authkeeper.local.SimulatedAmazonMain",
+            "--port", str(self.sim_port), "--client-id", CLIENT_ID, "--application-id", APPLICATION_ID,
+            "--login-uri", self.login_uri, "--redirect-uri", self.redirect_uri], env)
+
+        def ready():
+            if self.processes["simulated-amazon"].poll() is not None:
+                raise AssertionError("the simulated Amazon exited:\n" + self.log_tail("simulated-amazon"))
+            return "SimulatedAmazon listening on" in self.log_tail("simulated-amazon", 5)
+        wait_until("the simulated Amazon", 30, ready, 0.2)
+        home = request("GET", self.sim_base + "/")
+        check(home.status == 200 and html.escape(self.login_uri) in home.body, f"simulator home page: {home}")
+        return f"{self.sim_base}: Login URI {self.login_uri}, redirect URI {self.redirect_uri}"
+
+    # -- step 7 -------------------------------------------------------------------------------
+
+    def subscribe(self):
+        sqs = self.client("sqs")
+        sns = self.client("sns")
+        self.queue_url = sqs.create_queue(QueueName="authkeeper-local-merchant-inbox")["QueueUrl"]
+        queue_arn = sqs.get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        sqs.set_queue_attributes(QueueUrl=self.queue_url, Attributes={"Policy": json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
+                           "Action": "sqs:SendMessage", "Resource": queue_arn,
+                           "Condition": {"ArnEquals": {"aws:SourceArn": self.merchant_topic}}}]})})
+        sns.subscribe(TopicArn=self.merchant_topic, Protocol="sqs", Endpoint=queue_arn)
+        return f"{queue_arn} subscribed to {self.merchant_topic}"
+
+    # -- steps 8-10: the authorization ----------------------------------------------------------
+
+    def launch(self):
+        launch = request("GET", f"{self.sim_base}/simulator/launch?selling_partner_id={SELLER}")
+        check(launch.status == 302 and launch.location.startswith(self.login_uri + "?"), f"launch: {launch}")
+        self.amazon_state = query_of(launch.location)["amazon_state"]
+        login = request("GET", launch.location)
+        check(login.status == 302, f"Login URI without a session: {login}")
+        check(login.location.startswith(SIGN_IN_URL + "?"), f"not sent to the sign-in page: {login.location}")
+        q = query_of(login.location)
+        self.return_to = q.get("return_to", "")
+        # What README "Integrating with your site" asks the sign-in page to check.
+        check(hmac.compare_digest(q.get("return_sig", ""), hmac_b64url(self.session_secret, "return." + self.return_to)),
+              "return_sig does not verify with the session secret")
+        check(self.return_to.startswith(self.base + "/login?"), f"return_to is not the Login URI: {self.return_to}")
+        check(query_of(self.return_to).get("amazon_state") == self.amazon_state, "return_to lost amazon_state")
+        return f"simulated Seller Central -> {self.login_uri} -> {SIGN_IN_URL}?return_to=…&return_sig=… (signature verified)"
+
+    def sign_in_and_confirm(self):
+        payload = b64url(json.dumps({"merchant": MERCHANT, "exp": int(time.time()) + 600}).encode())
+        cookie = payload + "." + hmac_b64url(self.session_secret, "session." + payload)
+        self.cookie = {"Cookie": f"authkeeper_session={cookie}"}
+        login = request("GET", self.return_to, headers=self.cookie)
+        confirm_url = f"{self.sim_base}/apps/authorize/confirm/{APPLICATION_ID}"
+        check(login.status == 302 and login.location.startswith(confirm_url + "?"), f"Login URI with a session: {login}")
+        q = query_of(login.location)
+        check(q.get("amazon_state") == self.amazon_state and q.get("state") and q.get("version") == "beta",
+              f"redirect to Amazon lacks amazon_state, state or version=beta: {sorted(q)}")
+        page = request("GET", login.location)
+        check(page.status == 200 and "Approve" in page.body, f"confirm page: {page}")
+        self.confirm_fields = hidden_fields(page.body)
+        check(self.confirm_fields.get("state") == q["state"], "confirm page lost the state")
+        return f"session cookie for {MERCHANT} -> Login URI -> 302 to the confirm page with state, amazon_state, version=beta"
+
+    def approve(self):
+        approved = request("POST", f"{self.sim_base}/apps/authorize/confirm/{APPLICATION_ID}",
+                           form={**self.confirm_fields, "selling_partner_id": SELLER, "decision": "approve"})
+        check(approved.status == 302 and approved.location.startswith(self.redirect_uri + "?"), f"approve: {approved}")
+        check(query_of(approved.location).get("spapi_oauth_code"), "no spapi_oauth_code")
+        page = request("GET", approved.location, headers=self.cookie)
+        check(page.status == 200 and "Your Amazon account is connected" in page.body, f"redirect URI: {page}")
+        item = self.client("dynamodb").get_item(
+            TableName=self.table, Key={"pk": {"S": "CONNECTION#" + CONNECTION}, "sk": {"S": "CONNECTION"}}).get("Item")
+        check(item is not None, f"no connection item for {CONNECTION}")
+        check(item.get("status", {}).get("S") == "ACTIVE" and item.get("merchantId", {}).get("S") == MERCHANT,
+              f"connection item: status {item.get('status')}, merchant {item.get('merchantId')}")
+        check("Atzr|" not in repr(item), "a refresh token is stored in plain text")
+        return f"Approve -> {self.redirect_uri}?state=…&spapi_oauth_code=… -> \"Your Amazon account is connected\"\n" \
+               f"DynamoDB: {CONNECTION} ACTIVE for {MERCHANT}, refresh token sealed (no plain token in the item)"
+
+    # -- steps 11-12: revoke, sweep, alert ---------------------------------------------------
+
+    def revoke(self):
+        revoked = request("POST", f"{self.sim_base}/simulator/revoke", form={"selling_partner_id": SELLER})
+        check(revoked.status == 303, f"revoke: {revoked}")
+        home = request("GET", self.sim_base + "/")
+        check(re.search(SELLER + r"</td><td>[^<]*</td><td>revoked", home.body), "the simulator does not list it as revoked")
+        return f"{SELLER} revoked in the simulated Seller Central (its refresh token now gets invalid_grant)"
+
+    def next_alert(self, kind, timeout):
+        sqs = self.client("sqs")
+        deadline = time.monotonic() + timeout
+        seen = []
+        while time.monotonic() < deadline:
+            wait = int(max(1, min(10, deadline - time.monotonic())))
+            for message in sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10,
+                                               WaitTimeSeconds=wait, MessageAttributeNames=["All"]).get("Messages", []):
+                sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+                envelope = json.loads(message["Body"])
+                attributes = {k: v.get("Value") for k, v in envelope.get("MessageAttributes", {}).items()}
+                seen.append(attributes.get("kind"))
+                if attributes.get("kind") == kind:
+                    return envelope, attributes
+        raise AssertionError(f"no {kind} alert within {timeout:.0f} s (seen: {seen or 'nothing'})")
+
+    def await_alert(self):
+        # The schedule was created with the stack; MiniStack fires rate(1 minute) about 60-70 s
+        # after that, and then every minute. The connection is due 5 s after the callback.
+        envelope, attributes = self.next_alert("NEEDS_REAUTHORIZATION", 200)
+        check(envelope.get("Type") == "Notification" and envelope.get("TopicArn") == self.merchant_topic,
+              f"not a notification of the merchant topic: {envelope.get('Type')} {envelope.get('TopicArn')}")
+        check(attributes.get("merchant") == MERCHANT, f"merchant attribute: {attributes.get('merchant')}")
+        check(attributes.get("connection") == CONNECTION, f"connection attribute: {attributes.get('connection')}")
+        body = envelope.get("Message", "")
+        links = re.findall(re.escape(self.base) + r"/authorize\?link=[A-Za-z0-9_.%-]+", body)
+        check(links, f"the alert has no reauthorize link to {self.base}/authorize:\n{body}")
+        self.reauthorize_link = links[0]
+        since_stack = time.monotonic() - self.created_at
+        return (f"kind NEEDS_REAUTHORIZATION, merchant {MERCHANT}, connection {CONNECTION}, "
+                f"severity {attributes.get('severity')}; {since_stack:.0f} s after the stack was created\n"
+                f"subject: {envelope.get('Subject')}\nlink: {self.base}/authorize?link=…")
+
+    # -- step 13: the reauthorize link -----------------------------------------------------------
+
+    def reauthorize(self):
+        authorize = request("GET", self.reauthorize_link)
+        consent_url = f"{self.sim_base}/apps/authorize/consent"
+        check(authorize.status == 302 and authorize.location.startswith(consent_url + "?"), f"reauthorize link: {authorize}")
+        q = query_of(authorize.location)
+        check(q.get("application_id") == APPLICATION_ID and q.get("state") and q.get("version") == "beta",
+              f"consent URI lacks application_id, state or version=beta: {sorted(q)}")
+        page = request("GET", authorize.location)
+        check(page.status == 200, f"consent page: {page}")
+        approved = request("POST", consent_url, form={**hidden_fields(page.body), "selling_partner_id": SELLER,
+                                                      "decision": "approve"})
+        check(approved.status == 302 and approved.location.startswith(self.redirect_uri + "?"), f"approve: {approved}")
+        result = request("GET", approved.location)
+        check(result.status == 200 and "Your Amazon account is connected" in result.body, f"redirect URI: {result}")
+        _, attributes = self.next_alert("RECONNECTED", 30)
+        check(attributes.get("connection") == CONNECTION, f"RECONNECTED for {attributes.get('connection')}")
+        return "link -> /authorize -> consent page -> Approve -> /callback -> connected; RECONNECTED notice on the topic"
+
+    # -- step 14: nothing went wrong on the way ------------------------------------------------
+
+    def no_errors(self):
+        queue_url = self.outputs()["SweepDeadLetterQueueUrl"]
+        dead = self.client("sqs").get_queue_attributes(
+            QueueUrl=queue_url, AttributeNames=["ApproximateNumberOfMessages"])["Attributes"]
+        check(dead.get("ApproximateNumberOfMessages") == "0", f"sweep dead-letter queue: {dead}")
+        logs = self.client("logs")
+        invoked = []
+        # Requests this run sent to each HTTP function, and the line each handled request logs:
+        # every invocation is handled exactly once (the runtime client's loop is not fed twice).
+        requests = {"login": (2, "LoginFlow"), "callback": (2, "CallbackFlow"), "authorize": (1, "AuthorizeFlow")}
+        for name in FUNCTIONS:
+            events = logs.filter_log_events(logGroupName=f"/aws/lambda/{STACK}-{name}").get("events", [])
+            starts = [e["message"] for e in events if e["message"].startswith("START ")]
+            versions = sorted({m.split("Version: ")[-1].strip() for m in starts})
+            check(versions, f"{name} was never invoked")
+            check("$LATEST" not in versions, f"{name} was invoked as $LATEST, not through its alias")
+            with open(os.path.join(self.work, "functions", f"{STACK}-{name}.log"), encoding="utf-8", errors="replace") as f:
+                output = f.read()
+            if name in requests:
+                sent, logger = requests[name]
+                handled = output.count(f'"loggerName":"dev.authkeeper.authorization.{logger}"')
+                check(len(starts) == sent and handled == sent,
+                      f"{name}: {sent} request(s) sent, {len(starts)} invocation(s), {handled} handled")
+            invoked.append(f"{name}@{','.join(versions)} x{len(starts)}")
+            errors = [line[:300] for line in output.splitlines() if '"level":"ERROR"' in line]
+            check(not errors, f"{name} logged errors:\n" + "\n".join(errors[:5]))
+            if name == "sweep":
+                runs = re.findall(r"Sweep \w+ finished: ([^\"]*)", output)
+                check(runs and all(" errors=0 " in r for r in runs), f"sweep runs: {runs}")
+        return (f"invocations, all through alias live, each handled once: {'; '.join(invoked)}\n"
+                f"no ERROR log line; sweep dead-letter queue empty; sweep: {runs[-1].split(' superseded')[0]}")
+
+    # -- diagnostics --------------------------------------------------------------------------
+
+    def diagnose(self):
+        print("---- MiniStack log (last lines) ----", flush=True)
+        print(self.log_tail("ministack", 40), flush=True)
+        print("---- simulated Amazon log (last lines) ----", flush=True)
+        print(self.log_tail("simulated-amazon", 15), flush=True)
+        for name in FUNCTIONS:
+            path = os.path.join(self.work, "functions", f"{STACK}-{name}.log")
+            if os.path.exists(path):
+                print(f"---- function {STACK}-{name} (last lines of {path}) ----", flush=True)
+                with open(path, encoding="utf-8", errors="replace") as f:
+                    for line in f.readlines()[-25:]:
+                        print(line.rstrip()[:600], flush=True)
+
+    def main(self):
+        steps = Steps(3)
+        failed = False
+        try:
+            steps.run("Start MiniStack", self.start_ministack)
+            steps.run("Deploy template.yaml (SAM transform) from MiniStack's S3", self.deploy)
+            steps.run("Put the secret, redeploy with ConfigRevision=2 and PublicBaseUrl", self.configure)
+            steps.run("Start the simulated Amazon (Seller Central + LWA)", self.start_simulator)
+            steps.run("Subscribe an SQS queue to the merchant topic", self.subscribe)
+            steps.run("Seller Central launch -> Login URI (not signed in) -> sign-in page", self.launch)
+            steps.run("Signed in (session cookie) -> Login URI -> Amazon's confirm page", self.sign_in_and_confirm)
+            steps.run("Approve -> redirect URI -> connected; token stored sealed", self.approve)
+            steps.run("Revoke the authorization in the simulated LWA", self.revoke)
+            steps.run("Scheduled sweep -> NEEDS_REAUTHORIZATION alert via SNS -> SQS", self.await_alert)
+            steps.run("Reauthorize link -> consent -> callback -> RECONNECTED notice", self.reauthorize)
+            steps.run("Every invocation via alias live, handled once, no ERROR logs, empty DLQ", self.no_errors)
+        except StepFailed:
+            failed = True
+            self.diagnose()
+        except KeyboardInterrupt:
+            failed = True
+            print("interrupted", flush=True)
+        finally:
+            if self.args.keep and not failed:
+                print(f"Everything is still running (MiniStack {self.endpoint}, simulated Amazon {self.sim_base}); "
+                      "Ctrl-C stops it.", flush=True)
+                try:
+                    while True:
+                        time.sleep(3600)
+                except KeyboardInterrupt:
+                    pass
+            started = time.monotonic()
+            left = self.stop_all()
+            verdict = "FAIL" if left else "PASS"
+            print(f"{verdict}  {steps.number + 1:2d}. Stop MiniStack, its function JVMs and the simulated Amazon "
+                  f"({time.monotonic() - started:.1f} s){' - had to be killed: ' + ', '.join(left) if left else ''}",
+                  flush=True)
+            failed = failed or bool(left)
+        return 1 if failed else 0
+
+
+def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "ministack":
+        serve_ministack()
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["run"])
+    parser.add_argument("--root", required=True, help="the repository root")
+    parser.add_argument("--work", required=True, help="a scratch directory for logs and state")
+    parser.add_argument("--zip", required=True, help="target/function.zip of -Plambda,local-deploy")
+    parser.add_argument("--sim-classpath", required=True, help="a file holding the test classpath (dependencies)")
+    parser.add_argument("--java-home", required=True)
+    parser.add_argument("--port", type=int, default=0, help="MiniStack's port (default: a free one)")
+    parser.add_argument("--keep", action="store_true", help="after success, keep everything running until Ctrl-C")
+    args = parser.parse_args()
+    def interrupted(*_):
+        raise KeyboardInterrupt()
+    signal.signal(signal.SIGTERM, interrupted)
+    return Run(args).main()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
