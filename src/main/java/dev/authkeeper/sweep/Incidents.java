@@ -17,12 +17,12 @@ import dev.authkeeper.alert.AlertKind;
 import dev.authkeeper.alert.AlertOutbox;
 import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.connection.TableLayout;
+import dev.authkeeper.connection.Transactions;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * Application-level incidents for operators: LWA refusing the app's credentials, and LWA failing
@@ -58,12 +58,7 @@ class Incidents {
                 .expressionAttributeValues(Map.of(":open", s(OPEN), ":now", s(now.toString()), ":detail", s(detail),
                         ":alert", s(alert.sk())))).build();
         var record = TransactWriteItem.builder().put(p -> p.tableName(table).item(outbox.pendingItem(alert, leaseUntil))).build();
-        try {
-            dynamo.transactWriteItems(r -> r.transactItems(List.of(incident, record)));
-            return Optional.of(alert);
-        } catch (TransactionCanceledException e) {
-            return Optional.empty();
-        }
+        return Transactions.writeIfConditionsHold(dynamo, List.of(incident, record)) ? Optional.of(alert) : Optional.empty();
     }
 
     /** Counts a run in which LWA only failed transiently; the count so far. */

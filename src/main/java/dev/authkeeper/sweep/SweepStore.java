@@ -23,6 +23,7 @@ import dev.authkeeper.connection.Connection;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.ConnectionStatus;
 import dev.authkeeper.connection.TableLayout;
+import dev.authkeeper.connection.Transactions;
 import dev.authkeeper.crypto.SealedToken;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -30,7 +31,6 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * The sweep's reads and writes. Every write after the claim is conditional on the version the
@@ -128,7 +128,7 @@ class SweepStore {
                 "to", s(ConnectionStatus.NEEDS_REAUTHORIZATION.name()),
                 "reason", s(reason.name()),
                 "alert", s(alert.sk()))))).build();
-        return transact(List.of(change, history, put(outbox.pendingItem(alert, leaseUntil))));
+        return Transactions.writeIfConditionsHold(dynamo, List.of(change, history, put(outbox.pendingItem(alert, leaseUntil))));
     }
 
     /** Counts a reminder and records its alert; after the last one the connection leaves the due index. */
@@ -148,7 +148,7 @@ class SweepStore {
                 .conditionExpression("#version = :version AND #status = :needs AND remindersSent = :sent")
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(values)).build();
-        return transact(List.of(change, put(outbox.pendingItem(alert, leaseUntil))));
+        return Transactions.writeIfConditionsHold(dynamo, List.of(change, put(outbox.pendingItem(alert, leaseUntil))));
     }
 
     /** Remembers the expiry threshold warned about and records the alert, once per threshold. */
@@ -158,7 +158,7 @@ class SweepStore {
                 .conditionExpression("#version = :version AND (attribute_not_exists(expiryWarnedDays) OR expiryWarnedDays > :days)")
                 .expressionAttributeNames(Map.of("#version", "version"))
                 .expressionAttributeValues(Map.of(":days", n(days), ":version", n(version)))).build();
-        return transact(List.of(change, put(outbox.pendingItem(alert, leaseUntil))));
+        return Transactions.writeIfConditionsHold(dynamo, List.of(change, put(outbox.pendingItem(alert, leaseUntil))));
     }
 
     private boolean update(ClaimedConnection connection, String expression, String extraCondition, Map<String, AttributeValue> extraValues) {
@@ -187,18 +187,6 @@ class SweepStore {
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
-        }
-    }
-
-    private boolean transact(List<TransactWriteItem> items) {
-        try {
-            dynamo.transactWriteItems(r -> r.transactItems(items));
-            return true;
-        } catch (TransactionCanceledException e) {
-            if (e.cancellationReasons().stream().anyMatch(reason -> "ConditionalCheckFailed".equals(reason.code()))) {
-                return false;
-            }
-            throw e;
         }
     }
 
