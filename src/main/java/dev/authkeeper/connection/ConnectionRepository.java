@@ -16,13 +16,10 @@ import java.util.function.Supplier;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.authkeeper.config.AuthKeeperConfig;
-import dev.authkeeper.crypto.SealedToken;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /** Connections and their history in the DynamoDB table. */
@@ -95,12 +92,12 @@ public class ConnectionRepository {
                 .build()).build();
         var healthyOrNew = connectionUpdate(id, update, "attribute_not_exists(pk) OR (#merchantId = :merchantId AND #status <> :needs)",
                 names, values);
-        if (transact(List.of(healthyOrNew, history))) {
+        if (Transactions.writeIfConditionsHold(dynamo, List.of(healthyOrNew, history))) {
             return new Recorded.Saved(false);
         }
         var needingIt = connectionUpdate(id, update, "#merchantId = :merchantId AND #status = :needs", names, values);
         var notice = TransactWriteItem.builder().put(p -> p.tableName(table).item(reconnectedNotice.get())).build();
-        if (transact(List.of(needingIt, history, notice))) {
+        if (Transactions.writeIfConditionsHold(dynamo, List.of(needingIt, history, notice))) {
             return new Recorded.Saved(true);
         }
         return new Recorded.HeldByAnotherMerchant();
@@ -118,20 +115,6 @@ public class ConnectionRepository {
                 .build()).build();
     }
 
-    /** False when the first item's condition failed. */
-    private boolean transact(List<TransactWriteItem> items) {
-        try {
-            dynamo.transactWriteItems(r -> r.transactItems(items));
-            return true;
-        } catch (TransactionCanceledException e) {
-            List<CancellationReason> reasons = e.cancellationReasons();
-            if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
-                return false;
-            }
-            throw e;
-        }
-    }
-
     public Optional<Connection> find(ConnectionId id) {
         var item = dynamo.getItem(r -> r.tableName(table).key(TableLayout.connectionItemKey(id)).consistentRead(true)).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(connection(item));
@@ -146,16 +129,6 @@ public class ConnectionRepository {
                 .items().stream()
                 .map(ConnectionRepository::connection)
                 .toList();
-    }
-
-    /** The connection's history, oldest first. */
-    public List<Map<String, AttributeValue>> history(ConnectionId id) {
-        return dynamo.queryPaginator(r -> r.tableName(table)
-                        .keyConditionExpression("pk = :pk AND begins_with(sk, :history)")
-                        .expressionAttributeValues(Map.of(
-                                ":pk", s(TableLayout.connectionKey(id)),
-                                ":history", s(TableLayout.HISTORY_PREFIX))))
-                .items().stream().toList();
     }
 
     /** A history entry of a connection: an authorization, a status change, an alert's cause. */
@@ -180,16 +153,6 @@ public class ConnectionRepository {
     }
 
 
-
-    /** The sealed refresh token of a connection, for the one that has to use it. */
-    public Optional<SealedToken> findToken(ConnectionId id) {
-        var item = dynamo.getItem(r -> r.tableName(table).key(TableLayout.connectionItemKey(id)).consistentRead(true)
-                .projectionExpression("#token").expressionAttributeNames(Map.of("#token", "token"))).item();
-        if (item == null || !item.containsKey("token")) {
-            return Optional.empty();
-        }
-        return Optional.of(Attributes.sealedToken(item));
-    }
 
     /** A connection item as the flows read it. */
     public static Connection connection(Map<String, AttributeValue> item) {

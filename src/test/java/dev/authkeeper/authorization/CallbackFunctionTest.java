@@ -132,12 +132,12 @@ class CallbackFunctionTest {
         assertThat(connection.version()).isEqualTo(1);
 
         String refreshToken = amazon.refreshTokenOf(SELLER).orElseThrow();
-        var sealed = connections.findToken(CONNECTION).orElseThrow();
+        var sealed = table.token(CONNECTION);
         assertThat(cipher.open(CONNECTION.value(), sealed).value()).isEqualTo(refreshToken);
         assertThat(table.items().toString()).doesNotContain(refreshToken);
         assertThat(table.withPrefix("STATE#")).isEmpty();
 
-        var history = connections.history(CONNECTION);
+        var history = table.history(CONNECTION);
         assertThat(history).hasSize(1);
         assertThat(history.get(0).get("kind").s()).isEqualTo("AUTHORIZED");
         assertThat(history.get(0).get("flow").s()).isEqualTo("MARKETPLACE");
@@ -146,7 +146,7 @@ class CallbackFunctionTest {
     @Test
     void aSealedTokenDoesNotOpenForAnotherConnection() {
         callback(state("merchant-1", Optional.of(SELLER)), SELLER);
-        var sealed = connections.findToken(CONNECTION).orElseThrow();
+        var sealed = table.token(CONNECTION);
 
         var other = new ConnectionId("amazon", "NA", "A9OTHER0001");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> cipher.open(other.value(), sealed))
@@ -168,12 +168,12 @@ class CallbackFunctionTest {
         assertThat(response.statusCode()).isEqualTo(200);
         String secondToken = amazon.refreshTokenOf(SELLER).orElseThrow();
         assertThat(secondToken).isNotEqualTo(firstToken);
-        assertThat(cipher.open(CONNECTION.value(), connections.findToken(CONNECTION).orElseThrow()).value()).isEqualTo(secondToken);
+        assertThat(cipher.open(CONNECTION.value(), table.token(CONNECTION)).value()).isEqualTo(secondToken);
         var item = table.connection(CONNECTION.value()).orElseThrow();
         assertThat(item.get("settings").m().get("warehouse").s()).isEqualTo("WH-2");
         assertThat(item.get("syncCursor").s()).isEqualTo("2026-11-01T00:00:00Z");
         assertThat(item.get("version").n()).isEqualTo("2");
-        assertThat(connections.history(CONNECTION)).hasSize(2);
+        assertThat(table.history(CONNECTION)).hasSize(2);
     }
 
     @Test
@@ -221,7 +221,7 @@ class CallbackFunctionTest {
         assertThat(response.statusCode()).isEqualTo(409);
         assertThat(response.body()).contains("connected to another account");
         assertThat(table.connection(CONNECTION.value()).orElseThrow()).isEqualTo(before);
-        assertThat(connections.history(CONNECTION)).hasSize(1);
+        assertThat(table.history(CONNECTION)).hasSize(1);
     }
 
     @Test
@@ -274,7 +274,7 @@ class CallbackFunctionTest {
         assertThat(amazon.tokenCalls()).isEqualTo(1);
         assertThat(calls.count("DynamoDb.TransactWriteItems")).isEqualTo(1);
         assertThat(calls.count("DynamoDb.DeleteItem")).isEqualTo(20);
-        assertThat(connections.history(CONNECTION)).hasSize(1);
+        assertThat(table.history(CONNECTION)).hasSize(1);
     }
 
     /** Each case: what to arrange (returns the query), the status it must get. */

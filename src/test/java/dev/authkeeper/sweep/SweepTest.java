@@ -132,7 +132,7 @@ class SweepTest {
                 .contains("password was changed").contains("same account as before")
                 .contains("private (incognito) window").contains("settings and mappings")
                 .containsPattern("/authorize\\?link=[A-Za-z0-9_.%-]+");
-        assertThat(connections.history(revoked)).anyMatch(h -> h.get("kind").s().equals("STATUS_CHANGED"));
+        assertThat(table.history(revoked)).anyMatch(h -> h.get("kind").s().equals("STATUS_CHANGED"));
     }
 
     @Test
@@ -274,7 +274,7 @@ class SweepTest {
         assertThat(summary.superseded()).isEqualTo(1);
         assertThat(summary.needsReauthorization()).isZero();
         assertThat(status(id)).isEqualTo(ConnectionStatus.ACTIVE);
-        assertThat(cipher.open(id.value(), connections.findToken(id).orElseThrow()).value()).isEqualTo(fresh);
+        assertThat(cipher.open(id.value(), table.token(id)).value()).isEqualTo(fresh);
         assertThat(inbox.settled()).isEmpty();
     }
 
@@ -369,7 +369,7 @@ class SweepTest {
 
         assertThat(summary.tokensRotated()).isEqualTo(1);
         String current = amazon.refreshTokenOf("A1ROTATED0001").orElseThrow();
-        assertThat(cipher.open(id.value(), connections.findToken(id).orElseThrow()).value()).isEqualTo(current);
+        assertThat(cipher.open(id.value(), table.token(id)).value()).isEqualTo(current);
         assertThat(connections.find(id).orElseThrow().version()).isEqualTo(2);
         clock.advance(Duration.ofDays(2));
         assertThat(sweep.sweep().valid()).isEqualTo(1);

@@ -4,6 +4,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.authkeeper.connection.Attributes;
+import dev.authkeeper.connection.ConnectionId;
+import dev.authkeeper.crypto.SealedToken;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -28,6 +31,19 @@ public final class Table {
         return items().stream()
                 .filter(item -> item.get("pk").s().equals("CONNECTION#" + connectionId) && item.get("sk").s().equals("CONNECTION"))
                 .findFirst();
+    }
+
+    /** The sealed refresh token stored on a connection. */
+    public SealedToken token(ConnectionId id) {
+        return Attributes.sealedToken(connection(id.value()).orElseThrow());
+    }
+
+    /** A connection's history entries, oldest first. */
+    public List<Map<String, AttributeValue>> history(ConnectionId id) {
+        return items().stream()
+                .filter(item -> item.get("pk").s().equals("CONNECTION#" + id.value()) && item.get("sk").s().startsWith("HISTORY#"))
+                .sorted(java.util.Comparator.comparing(item -> item.get("sk").s()))
+                .toList();
     }
 
     public void clear() {
