@@ -4,11 +4,12 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * One alert as recorded in the outbox: where it is stored, what it is about, and the facts its
- * text is rendered from when it is published (the reauthorize link is minted then, fresh).
+ * One entry of the outbox: where it is stored, what it is about, when it may go out, and the facts
+ * its text (or event) is rendered from when it is published (a reauthorize link is minted then, fresh).
  *
- * @param subject  the connection id for merchant alerts, the incident name for operator alerts
- * @param detail   the probable reason, the days left before expiry, or the incident's detail
+ * @param subject   the connection id for merchant alerts and connection events, the incident name otherwise
+ * @param detail    the probable reason, the days left before expiry, or the incident's detail
+ * @param deliverAt not before this: grouped merchant alerts wait for their siblings
  */
 public record Alert(
         String pk,
@@ -19,5 +20,6 @@ public record Alert(
         Optional<String> origin,
         String detail,
         Optional<Instant> since,
-        Instant createdAt) {
+        Instant createdAt,
+        Instant deliverAt) {
 }

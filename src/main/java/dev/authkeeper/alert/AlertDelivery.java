@@ -1,6 +1,7 @@
 package dev.authkeeper.alert;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,80 +15,127 @@ import org.jboss.logging.Logger;
 import dev.authkeeper.config.AlertConfig;
 
 /**
- * Sends recorded alerts and marks them sent. When two or more of one merchant's connections need
- * reauthorization in the same run, they get one digest instead of one message each.
+ * Publishes recorded alerts and events and marks them sent. One merchant's "needs reauthorization"
+ * alerts and reminders that fall within the group window reach the merchant as one digest, whichever
+ * run or worker recorded them. While a mass rejection is investigated, what would tell a merchant
+ * (or the integrator's app) that a connection needs reauthorization is not sent.
  */
 @ApplicationScoped
 public class AlertDelivery {
 
     private static final Logger LOG = Logger.getLogger(AlertDelivery.class);
+    /** What one publish may take at most: SNS and EventBridge calls give up after 5 seconds. */
+    public static final Duration PUBLISH_ALLOWANCE = Duration.ofSeconds(6);
+    /** Connections named in one digest; more make another digest. */
+    static final int DIGEST_LIMIT = 50;
 
     private final AlertOutbox outbox;
     private final AlertTexts texts;
     private final AlertPublisher publisher;
+    private final Incidents incidents;
     private final AlertConfig config;
     private final Clock clock;
 
-    public AlertDelivery(AlertOutbox outbox, AlertTexts texts, AlertPublisher publisher, AlertConfig config, Clock clock) {
+    public AlertDelivery(AlertOutbox outbox, AlertTexts texts, AlertPublisher publisher, Incidents incidents, AlertConfig config,
+            Clock clock) {
         this.outbox = outbox;
         this.texts = texts;
         this.publisher = publisher;
+        this.incidents = incidents;
         this.config = config;
         this.clock = clock;
     }
 
-    /** Sends alerts this run recorded (and so already holds the lease of); returns how many went out. */
-    public int deliver(List<Alert> recorded) {
-        var incidentsByMerchant = new LinkedHashMap<String, List<Alert>>();
-        var single = new ArrayList<Alert>();
-        for (Alert alert : recorded) {
-            if (alert.kind() == AlertKind.NEEDS_REAUTHORIZATION && alert.merchantId().isPresent()) {
-                incidentsByMerchant.computeIfAbsent(alert.merchantId().get(), m -> new ArrayList<>()).add(alert);
-            } else {
-                single.add(alert);
-            }
+    /** What a delivery pass did. */
+    public record Delivered(int messages, int entries, boolean stoppedEarly) {
+        static final Delivered NONE = new Delivered(0, 0, false);
+
+        public Delivered plus(Delivered other) {
+            return new Delivered(messages + other.messages, entries + other.entries, stoppedEarly || other.stoppedEarly);
         }
-        int sent = 0;
-        for (var entry : incidentsByMerchant.entrySet()) {
-            if (entry.getValue().size() >= 2) {
-                sent += sendDigest(entry.getKey(), entry.getValue());
-            } else {
-                single.addAll(entry.getValue());
-            }
-        }
-        for (Alert alert : single) {
-            sent += send(alert);
-        }
-        return sent;
     }
 
-    /** Sends alerts whose publish failed or whose run ended before sending them; returns how many went out. */
-    public int redeliverPending() {
+    /**
+     * Sends what a write just recorded when it may go out now (events, operator alerts, a
+     * "reconnected" notice). Grouped alerts wait for their siblings; what says a connection needs
+     * reauthorization waits for the next pass, after the mass-rejection guard has weighed the run.
+     */
+    public Delivered deliverNow(List<Alert> recorded, Instant deadline) {
         Instant now = clock.instant();
-        var leased = outbox.unclaimed(now).stream()
-                .filter(alert -> outbox.lease(alert, now, now.plus(config.publishLease())))
+        var due = recorded.stream()
+                .filter(a -> !a.kind().grouped() && !a.kind().heldDuringMassRejection() && !a.deliverAt().isAfter(now))
                 .toList();
-        if (!leased.isEmpty()) {
-            LOG.infof("Sending %d alert(s) recorded earlier but not sent then", leased.size());
+        return send(due.stream().map(List::of).toList(), deadline);
+    }
+
+    /** Sends every entry whose time has come, grouping each merchant's alerts, until {@code deadline}. */
+    public Delivered deliverDue(Instant deadline) {
+        Instant now = clock.instant();
+        // Not-yet-due grouped alerts come along with a due sibling of the same merchant.
+        List<Alert> pending = outbox.pending(now.plus(config.groupWindow()));
+        var groups = new ArrayList<List<Alert>>();
+        var byMerchant = new LinkedHashMap<String, List<Alert>>();
+        for (Alert alert : pending) {
+            if (alert.kind().grouped() && alert.merchantId().isPresent()) {
+                byMerchant.computeIfAbsent(alert.merchantId().get(), m -> new ArrayList<>()).add(alert);
+            } else if (!alert.deliverAt().isAfter(now)) {
+                groups.add(List.of(alert));
+            }
         }
-        return deliver(leased);
+        for (var alerts : byMerchant.values()) {
+            if (alerts.stream().anyMatch(a -> !a.deliverAt().isAfter(now))) {
+                for (int from = 0; from < alerts.size(); from += DIGEST_LIMIT) {
+                    groups.add(alerts.subList(from, Math.min(alerts.size(), from + DIGEST_LIMIT)));
+                }
+            }
+        }
+        var delivered = send(groups, deadline);
+        if (delivered.messages() > 0) {
+            LOG.infof("Delivered %d message(s) carrying %d recorded alert(s) and event(s)%s", delivered.messages(),
+                    delivered.entries(), delivered.stoppedEarly() ? "; the rest waits for the next pass (time budget)" : "");
+        }
+        return delivered;
     }
 
-    private int send(Alert alert) {
-        Optional<String> messageId = publisher.publish(alert.kind().audience(), texts.render(alert));
-        messageId.ifPresent(id -> outbox.markSent(alert, id, clock.instant(), Optional.empty()));
-        return messageId.isPresent() ? 1 : 0;
+    private Delivered send(List<List<Alert>> groups, Instant deadline) {
+        boolean holding = groups.stream().flatMap(List::stream).anyMatch(a -> a.kind().heldDuringMassRejection())
+                && incidents.isOpen(Incidents.Kind.MASS_REJECTION);
+        var delivered = Delivered.NONE;
+        for (var group : groups) {
+            var sendable = holding ? group.stream().filter(a -> !a.kind().heldDuringMassRejection()).toList() : group;
+            if (sendable.isEmpty()) {
+                continue;
+            }
+            if (clock.instant().plus(PUBLISH_ALLOWANCE).isAfter(deadline)) {
+                return delivered.plus(new Delivered(0, 0, true));
+            }
+            delivered = delivered.plus(sendGroup(sendable));
+        }
+        return delivered;
     }
 
-    private int sendDigest(String merchantId, List<Alert> alerts) {
-        Optional<String> messageId = publisher.publish(AlertKind.Audience.MERCHANT, texts.renderDigest(merchantId, alerts));
+    private Delivered sendGroup(List<Alert> group) {
+        Instant now = clock.instant();
+        if (!outbox.lease(group, now, now.plus(config.publishLease()))) {
+            return Delivered.NONE; // another publisher has it, or it was sent, held or cancelled meanwhile
+        }
+        Alert first = group.get(0);
+        Optional<String> messageId = switch (first.kind().audience()) {
+            case INTEGRATOR -> publisher.publishEvent(first.kind(), texts.eventDetail(first));
+            case MERCHANT, OPERATOR -> group.size() == 1
+                    ? publisher.publish(first.kind().audience(), texts.render(first))
+                    : publisher.publish(AlertKind.Audience.MERCHANT, texts.renderDigest(first.merchantId().orElseThrow(), group));
+        };
         if (messageId.isEmpty()) {
-            return 0;
+            return Delivered.NONE; // stays pending; the lease runs out and the next pass sends it
         }
-        LOG.infof("Merchant %s: %d connections failed together, sent one digest", merchantId, alerts.size());
-        for (Alert alert : alerts) {
-            outbox.markSent(alert, messageId.get(), clock.instant(), Optional.of("digest"));
+        Optional<String> via = group.size() > 1 ? Optional.of("digest") : Optional.empty();
+        for (Alert alert : group) {
+            outbox.markSent(alert, messageId.get(), clock.instant(), via);
         }
-        return 1;
+        if (group.size() > 1) {
+            LOG.infof("Merchant %s: %d connections in one digest", first.merchantId().orElse("?"), group.size());
+        }
+        return new Delivered(1, group.size(), false);
     }
 }

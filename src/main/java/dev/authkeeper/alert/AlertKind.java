@@ -1,24 +1,44 @@
 package dev.authkeeper.alert;
 
-/** What an alert is about, who reads it, and how urgent it is. */
+import java.util.Optional;
+
+/**
+ * What an outbox entry is about, who reads it and how urgent it is: a merchant alert, an operator
+ * alert (both to SNS) or a status-change event for the integrator's own app (to EventBridge).
+ */
 public enum AlertKind {
     NEEDS_REAUTHORIZATION(Audience.MERCHANT, Severity.HIGH),
     REMINDER(Audience.MERCHANT, Severity.HIGH),
     EXPIRY_WARNING(Audience.MERCHANT, Severity.MEDIUM),
     RECONNECTED(Audience.MERCHANT, Severity.INFO),
     APP_CREDENTIALS_REJECTED(Audience.OPERATOR, Severity.CRITICAL),
-    LWA_OUTAGE(Audience.OPERATOR, Severity.HIGH);
+    LWA_OUTAGE(Audience.OPERATOR, Severity.HIGH),
+    MASS_REJECTION(Audience.OPERATOR, Severity.CRITICAL),
+    EVENT_AUTHORIZED(Audience.INTEGRATOR, Severity.INFO, "Connection Authorized"),
+    EVENT_REAUTHORIZED(Audience.INTEGRATOR, Severity.INFO, "Connection Reauthorized"),
+    EVENT_NEEDS_REAUTHORIZATION(Audience.INTEGRATOR, Severity.HIGH, "Connection Needs Reauthorization"),
+    EVENT_RECONNECTED(Audience.INTEGRATOR, Severity.INFO, "Connection Reconnected"),
+    EVENT_AUTHORIZATION_EXPIRING(Audience.INTEGRATOR, Severity.MEDIUM, "Connection Authorization Expiring"),
+    EVENT_DISCONNECTED(Audience.INTEGRATOR, Severity.INFO, "Connection Disconnected"),
+    EVENT_APP_CREDENTIALS_REJECTED(Audience.INTEGRATOR, Severity.CRITICAL, "App Credentials Rejected"),
+    EVENT_APP_CREDENTIALS_RESTORED(Audience.INTEGRATOR, Severity.INFO, "App Credentials Restored");
 
-    public enum Audience { MERCHANT, OPERATOR }
+    public enum Audience { MERCHANT, OPERATOR, INTEGRATOR }
 
     public enum Severity { INFO, MEDIUM, HIGH, CRITICAL }
 
     private final Audience audience;
     private final Severity severity;
+    private final String detailType;
 
     AlertKind(Audience audience, Severity severity) {
+        this(audience, severity, null);
+    }
+
+    AlertKind(Audience audience, Severity severity, String detailType) {
         this.audience = audience;
         this.severity = severity;
+        this.detailType = detailType;
     }
 
     public Audience audience() {
@@ -27,5 +47,20 @@ public enum AlertKind {
 
     public Severity severity() {
         return severity;
+    }
+
+    /** The EventBridge {@code detail-type} of an integrator event. */
+    public Optional<String> detailType() {
+        return Optional.ofNullable(detailType);
+    }
+
+    /** Merchant alerts that wait for their siblings and reach a merchant together as one digest. */
+    public boolean grouped() {
+        return this == NEEDS_REAUTHORIZATION || this == REMINDER;
+    }
+
+    /** What a merchant alert or event says about a connection that is held while a mass rejection is investigated. */
+    public boolean heldDuringMassRejection() {
+        return this == NEEDS_REAUTHORIZATION || this == EVENT_NEEDS_REAUTHORIZATION;
     }
 }

@@ -2,6 +2,7 @@ package dev.authkeeper.alert;
 
 import io.quarkus.qute.TemplateData;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -10,8 +11,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.connection.ConnectionId;
@@ -21,18 +27,24 @@ import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
 
-/** Subjects, plain-text bodies (fit for an email subscription) and SNS attributes of alerts. */
+/**
+ * Subjects, plain-text bodies (fit for an email subscription) and SNS attributes of alerts, and the
+ * JSON detail of integrator events (schema: {@code src/main/resources/schemas/authkeeper-event-v1.json}).
+ */
 @ApplicationScoped
 public class AlertTexts {
 
+    /** The version of the event detail format; bumped only for incompatible changes. */
+    public static final String EVENT_SCHEMA_VERSION = "1";
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMMM yyyy").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter MOMENT = DateTimeFormatter.ofPattern("d MMMM yyyy, HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
-    public record Message(String subject, String body, Map<String, String> attributes) {
+    /** An SNS message: {@code listAttributes} become {@code String.Array} attributes. */
+    public record Message(String subject, String body, Map<String, String> attributes, Map<String, List<String>> listAttributes) {
     }
 
     @TemplateData
-    record DigestItem(String account, String region, String link) {
+    record DigestItem(String account, String region, String link, String reason) {
     }
 
     private final Template needsReauthorization;
@@ -41,9 +53,11 @@ public class AlertTexts {
     private final Template digest;
     private final Template appCredentialsRejected;
     private final Template lwaOutage;
+    private final Template massRejection;
     private final Marketplace marketplace;
     private final ReauthorizeLinks links;
     private final AuthKeeperConfig config;
+    private final ObjectMapper json;
     private final Clock clock;
 
     public AlertTexts(@Location("alerts/needs-reauthorization.txt") Template needsReauthorization,
@@ -52,16 +66,19 @@ public class AlertTexts {
             @Location("alerts/digest.txt") Template digest,
             @Location("alerts/app-credentials-rejected.txt") Template appCredentialsRejected,
             @Location("alerts/lwa-outage.txt") Template lwaOutage,
-            Marketplace marketplace, ReauthorizeLinks links, AuthKeeperConfig config, Clock clock) {
+            @Location("alerts/mass-rejection.txt") Template massRejection,
+            Marketplace marketplace, ReauthorizeLinks links, AuthKeeperConfig config, ObjectMapper json, Clock clock) {
         this.needsReauthorization = needsReauthorization;
         this.expiryWarning = expiryWarning;
         this.reconnected = reconnected;
         this.digest = digest;
         this.appCredentialsRejected = appCredentialsRejected;
         this.lwaOutage = lwaOutage;
+        this.massRejection = massRejection;
         this.marketplace = marketplace;
         this.links = links;
         this.config = config;
+        this.json = json;
         this.clock = clock;
     }
 
@@ -75,7 +92,7 @@ public class AlertTexts {
                         .render();
                 String subject = (alert.kind() == AlertKind.REMINDER ? "Reminder: reconnect " : "Action needed: reconnect ")
                         + marketplace.displayName() + " account " + id.accountId() + " to " + config.integratorName();
-                yield new Message(subject, body, attributes(alert, Optional.of(id)));
+                yield message(subject, body, alert.merchantId(), List.of(id), alert.kind());
             }
             case EXPIRY_WARNING -> {
                 var id = ConnectionId.parse(alert.subject());
@@ -84,43 +101,106 @@ public class AlertTexts {
                         .data("days", days)
                         .data("expiresOn", alert.since().map(DAY::format).orElse(""))
                         .render();
-                yield new Message("Renew your " + marketplace.displayName() + " authorization for " + config.integratorName()
-                        + " within " + days + (days == 1 ? " day" : " days"), body, attributes(alert, Optional.of(id)));
+                yield message("Renew your " + marketplace.displayName() + " authorization for " + config.integratorName()
+                        + " within " + days + (days == 1 ? " day" : " days"), body, alert.merchantId(), List.of(id), alert.kind());
             }
             case RECONNECTED -> {
                 var id = ConnectionId.parse(alert.subject());
                 String body = merchantTemplate(reconnected, alert, id).render();
-                yield new Message(marketplace.displayName() + " account " + id.accountId() + " is connected to "
-                        + config.integratorName() + " again", body, attributes(alert, Optional.of(id)));
+                yield message(marketplace.displayName() + " account " + id.accountId() + " is connected to "
+                        + config.integratorName() + " again", body, alert.merchantId(), List.of(id), alert.kind());
             }
-            case APP_CREDENTIALS_REJECTED -> new Message(
-                    "[" + config.integratorName() + "] LWA refused the app's client credentials",
-                    operatorTemplate(appCredentialsRejected, alert), attributes(alert, Optional.empty()));
-            case LWA_OUTAGE -> new Message(
-                    "[" + config.integratorName() + "] Login with Amazon keeps failing",
-                    operatorTemplate(lwaOutage, alert), attributes(alert, Optional.empty()));
+            case APP_CREDENTIALS_REJECTED -> message("[" + config.integratorName() + "] LWA refused the app's client credentials",
+                    operatorTemplate(appCredentialsRejected, alert), Optional.empty(), List.of(), alert.kind());
+            case LWA_OUTAGE -> message("[" + config.integratorName() + "] Login with Amazon keeps failing",
+                    operatorTemplate(lwaOutage, alert), Optional.empty(), List.of(), alert.kind());
+            case MASS_REJECTION -> message("[" + config.integratorName() + "] Many authorizations rejected at once: merchant alerts held",
+                    operatorTemplate(massRejection, alert), Optional.empty(), List.of(), alert.kind());
+            case EVENT_AUTHORIZED, EVENT_REAUTHORIZED, EVENT_NEEDS_REAUTHORIZATION, EVENT_RECONNECTED, EVENT_AUTHORIZATION_EXPIRING,
+                    EVENT_DISCONNECTED, EVENT_APP_CREDENTIALS_REJECTED, EVENT_APP_CREDENTIALS_RESTORED ->
+                throw new IllegalArgumentException("events are rendered with eventDetail");
         };
     }
 
-    /** One message for several of a merchant's connections that failed in the same run. */
+    /**
+     * One message for several of a merchant's connections that need reconnecting (first alerts and
+     * reminders alike), worded by their common cause, with the attributes a single alert carries.
+     */
     public Message renderDigest(String merchantId, List<Alert> alerts) {
+        var ids = alerts.stream().map(a -> ConnectionId.parse(a.subject())).toList();
+        var reasons = alerts.stream().map(Alert::detail).distinct().toList();
+        String cause = reasons.size() == 1 ? reasons.get(0) : "MIXED";
+        boolean allReminders = alerts.stream().allMatch(a -> a.kind() == AlertKind.REMINDER);
         var items = alerts.stream().map(alert -> {
             var id = ConnectionId.parse(alert.subject());
-            return new DigestItem(id.accountId(), marketplace.regionName(id.region()), link(alert, id).toString());
+            return new DigestItem(id.accountId(), marketplace.regionName(id.region()), link(alert, id).toString(),
+                    shortReason(alert.detail()));
         }).toList();
         String body = digest.data("count", alerts.size())
                 .data("items", items)
+                .data("cause", cause)
+                .data("allReminders", allReminders)
                 .data("marketplace", marketplace.displayName())
                 .data("integrator", config.integratorName())
                 .data("linkExpires", DAY.format(linkExpiry()))
                 .render();
-        var attributes = new LinkedHashMap<String, String>();
-        attributes.put("merchant", merchantId);
-        attributes.put("marketplace", marketplace.id());
-        attributes.put("kind", "DIGEST");
-        attributes.put("severity", AlertKind.NEEDS_REAUTHORIZATION.severity().name());
-        return new Message(alerts.size() + " " + marketplace.displayName() + " connections to " + config.integratorName()
-                + " need reconnecting", body, attributes);
+        String subject = (allReminders ? "Reminder: " : "") + alerts.size() + " " + marketplace.displayName() + " connections to "
+                + config.integratorName() + " need reconnecting";
+        AlertKind kind = allReminders ? AlertKind.REMINDER : AlertKind.NEEDS_REAUTHORIZATION;
+        var message = message(subject, body, Optional.of(merchantId), ids, kind);
+        message.attributes().put("digest", Integer.toString(alerts.size()));
+        return message;
+    }
+
+    /** The {@code detail} of an integrator event: never a token, always a stable event id. */
+    public String eventDetail(Alert alert) {
+        ObjectNode detail = json.createObjectNode();
+        detail.put("schemaVersion", EVENT_SCHEMA_VERSION);
+        detail.put("eventId", UUID.nameUUIDFromBytes((alert.pk() + "|" + alert.sk()).getBytes(StandardCharsets.UTF_8)).toString());
+        detail.put("type", eventType(alert.kind()));
+        detail.put("occurredAt", alert.createdAt().toString());
+        switch (alert.kind()) {
+            case EVENT_APP_CREDENTIALS_REJECTED, EVENT_APP_CREDENTIALS_RESTORED -> detail.put("detail", alert.detail());
+            default -> {
+                var id = ConnectionId.parse(alert.subject());
+                detail.put("connectionId", id.value());
+                detail.put("merchantId", alert.merchantId().orElseThrow());
+                detail.put("marketplace", id.marketplace());
+                detail.put("region", id.region());
+                detail.put("sellingPartnerId", id.accountId());
+                detail.put("status", switch (alert.kind()) {
+                    case EVENT_NEEDS_REAUTHORIZATION -> "NEEDS_REAUTHORIZATION";
+                    case EVENT_DISCONNECTED -> "DISCONNECTED";
+                    default -> "ACTIVE";
+                });
+                if (alert.kind() == AlertKind.EVENT_NEEDS_REAUTHORIZATION) {
+                    detail.putObject("reason").put("code", alert.detail()).put("text", reasonText(alert.detail()));
+                }
+                if (alert.kind() == AlertKind.EVENT_AUTHORIZATION_EXPIRING) {
+                    detail.put("daysLeft", Integer.parseInt(alert.detail()));
+                    alert.since().ifPresent(expires -> detail.put("authorizationExpiresAt", expires.toString()));
+                }
+            }
+        }
+        try {
+            return json.writeValueAsString(detail);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an event detail is plain JSON", e);
+        }
+    }
+
+    private static String eventType(AlertKind kind) {
+        return switch (kind) {
+            case EVENT_AUTHORIZED -> "connection.authorized";
+            case EVENT_REAUTHORIZED -> "connection.reauthorized";
+            case EVENT_NEEDS_REAUTHORIZATION -> "connection.needs_reauthorization";
+            case EVENT_RECONNECTED -> "connection.reconnected";
+            case EVENT_AUTHORIZATION_EXPIRING -> "connection.authorization_expiring";
+            case EVENT_DISCONNECTED -> "connection.disconnected";
+            case EVENT_APP_CREDENTIALS_REJECTED -> "app.credentials_rejected";
+            case EVENT_APP_CREDENTIALS_RESTORED -> "app.credentials_restored";
+            default -> throw new IllegalArgumentException(kind + " is not an event");
+        };
     }
 
     private TemplateInstance merchantTemplate(Template template, Alert alert, ConnectionId id) {
@@ -150,7 +230,8 @@ public class AlertTexts {
         return clock.instant().plus(config.link().lifetime());
     }
 
-    private String reasonText(String reason) {
+    /** The probable reason in words, as alerts, events and status pages say it. */
+    public String reasonText(String reason) {
         return switch (ReauthorizationReason.valueOf(reason)) {
             case YEARLY_RENEWAL -> marketplace.displayName() + " asks sellers to renew an app's authorization every 365 days, "
                     + "and this one has lapsed. This is routine.";
@@ -160,16 +241,30 @@ public class AlertTexts {
         };
     }
 
-    private Map<String, String> attributes(Alert alert, Optional<ConnectionId> connection) {
+    private static String shortReason(String reason) {
+        return switch (ReauthorizationReason.valueOf(reason)) {
+            case YEARLY_RENEWAL -> "the yearly renewal lapsed";
+            case REVOKED_OR_CHANGED -> "revoked, or the password or a permission changed";
+        };
+    }
+
+    private Message message(String subject, String body, Optional<String> merchant, List<ConnectionId> connections, AlertKind kind) {
         var attributes = new LinkedHashMap<String, String>();
-        alert.merchantId().ifPresent(m -> attributes.put("merchant", m));
-        connection.ifPresent(id -> {
-            attributes.put("marketplace", id.marketplace());
-            attributes.put("region", id.region());
-            attributes.put("connection", id.value());
-        });
-        attributes.put("kind", alert.kind().name());
-        attributes.put("severity", alert.kind().severity().name());
-        return attributes;
+        var lists = new LinkedHashMap<String, List<String>>();
+        merchant.ifPresent(m -> attributes.put("merchant", m));
+        if (!connections.isEmpty()) {
+            attributes.put("marketplace", connections.get(0).marketplace());
+            var regions = connections.stream().map(ConnectionId::region).distinct().toList();
+            if (connections.size() == 1) {
+                attributes.put("region", regions.get(0));
+                attributes.put("connection", connections.get(0).value());
+            } else {
+                lists.put("region", regions);
+                lists.put("connection", connections.stream().map(ConnectionId::value).toList());
+            }
+        }
+        attributes.put("kind", kind.name());
+        attributes.put("severity", kind.severity().name());
+        return new Message(subject, body, attributes, lists);
     }
 }

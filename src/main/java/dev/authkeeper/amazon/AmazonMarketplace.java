@@ -209,6 +209,11 @@ public class AmazonMarketplace implements Marketplace {
     }
 
     @Override
+    public TokenResult refresh(Secret refreshToken, Instant deadline) {
+        return refresh(refreshToken);
+    }
+
+    @Override
     public TokenResult refresh(Secret refreshToken) {
         var form = credentials("refresh_token");
         form.put("refresh_token", refreshToken.value());

@@ -67,11 +67,13 @@ public class LwaTokenEndpoint {
         }
         JsonNode answer = parse(body);
         if (status == 200) {
+            String accessToken = answer.path("access_token").asText("");
             String refreshToken = answer.path("refresh_token").asText("");
-            if (refreshToken.isEmpty()) {
-                return new TokenResult.ApplicationRejected(status, "answer without refresh_token");
+            if (accessToken.isEmpty()) {
+                return new TokenResult.Unexpected(status, "answer without access_token");
             }
-            return new TokenResult.Granted(new Secret(refreshToken));
+            return new TokenResult.Granted(new Secret(accessToken), Duration.ofSeconds(answer.path("expires_in").asLong(3600)),
+                    refreshToken.isEmpty() ? Optional.empty() : Optional.of(new Secret(refreshToken)));
         }
         String error = answer.path("error").asText("");
         return switch (error) {

@@ -6,9 +6,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -16,15 +18,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.authkeeper.alert.Alert;
 import dev.authkeeper.alert.AlertDelivery;
 import dev.authkeeper.alert.AlertKind;
 import dev.authkeeper.alert.AlertOutbox;
-import dev.authkeeper.config.AlertConfig;
 import dev.authkeeper.config.AuthKeeperConfig;
-import dev.authkeeper.config.SweepConfig;
 import dev.authkeeper.connection.Authorization;
 import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionRepository;
+import dev.authkeeper.connection.ConnectionStatus;
 import dev.authkeeper.connection.OAuthStates;
 import dev.authkeeper.connection.PendingAuthorization;
 import dev.authkeeper.connection.TableLayout;
@@ -34,6 +36,7 @@ import dev.authkeeper.http.ApiGatewayRequest;
 import dev.authkeeper.http.ApiGatewayResponse;
 import dev.authkeeper.http.Page;
 import dev.authkeeper.http.Pages;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import dev.authkeeper.http.QueryString;
 import dev.authkeeper.marketplace.CallbackCheck;
 import dev.authkeeper.marketplace.Marketplace;
@@ -52,6 +55,8 @@ public class CallbackFlow {
     static final Duration AUTHORIZATION_LIFETIME = Duration.ofDays(365);
     /** What {@link OAuthStates} issues: 32 random bytes, base64url. */
     private static final Pattern STATE_FORMAT = Pattern.compile("[A-Za-z0-9_-]{43}");
+    /** How long the callback may spend publishing what it recorded (a reconnected notice, an event); the rest goes with the next pass. */
+    private static final Duration DELIVERY_BUDGET = AlertDelivery.PUBLISH_ALLOWANCE.plusSeconds(1);
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMMM yyyy").withZone(ZoneOffset.UTC);
 
     private final Marketplace marketplace;
@@ -62,17 +67,12 @@ public class CallbackFlow {
     private final AlertDelivery delivery;
     private final Pages pages;
     private final AuthKeeperConfig config;
-    private final SweepConfig sweep;
-    private final AlertConfig alerts;
     private final Clock clock;
 
     public CallbackFlow(Marketplace marketplace, OAuthStates states, TokenCipher cipher, ConnectionRepository connections,
-            AlertOutbox outbox, AlertDelivery delivery, Pages pages, AuthKeeperConfig config, SweepConfig sweep,
-            AlertConfig alerts, Clock clock) {
+            AlertOutbox outbox, AlertDelivery delivery, Pages pages, AuthKeeperConfig config, Clock clock) {
         this.outbox = outbox;
         this.delivery = delivery;
-        this.sweep = sweep;
-        this.alerts = alerts;
         this.marketplace = marketplace;
         this.states = states;
         this.cipher = cipher;
@@ -126,7 +126,9 @@ public class CallbackFlow {
 
     private ApiGatewayResponse exchange(PendingAuthorization pending, String accountId, Secret code) {
         return switch (marketplace.exchangeCode(code)) {
-            case TokenResult.Granted granted -> store(pending, accountId, granted.refreshToken());
+            case TokenResult.Granted granted when granted.refreshToken().isPresent() -> store(pending, accountId, granted.refreshToken().get());
+            case TokenResult.Granted granted -> unexpected(pending, accountId, new TokenResult.Unexpected(200, "answer without refresh_token"));
+            case TokenResult.Unexpected unexpected -> unexpected(pending, accountId, unexpected);
             case TokenResult.AuthorizationRejected rejected -> {
                 LOG.infof("Code exchange refused with %s (merchant %s, account %s)", rejected.error(), pending.merchantId(), accountId);
                 yield pages.render(Page.of(400, "The authorization code has expired",
@@ -151,15 +153,28 @@ public class CallbackFlow {
         };
     }
 
+    private ApiGatewayResponse unexpected(PendingAuthorization pending, String accountId, TokenResult.Unexpected unexpected) {
+        LOG.errorf("OPERATOR: LWA gave an unexpected answer to a code exchange (HTTP %d, %s). Merchant %s could not connect account %s.",
+                unexpected.status(), unexpected.description(), pending.merchantId(), accountId);
+        return pages.render(Page.of(502, "We could not finish connecting your account",
+                "Amazon gave an answer we did not expect, so nothing was changed. Our team has been alerted.",
+                "Please try again in a few minutes from " + StartAgain.SELLER_CENTRAL_PATH + "."));
+    }
+
     private ApiGatewayResponse store(PendingAuthorization pending, String accountId, Secret refreshToken) {
         Instant now = clock.instant();
         var id = new ConnectionId(marketplace.id(), pending.region(), accountId);
         var authorization = new Authorization(id, pending.merchantId(), pending.origin(), pending.flow(),
                 cipher.seal(id.value(), refreshToken), now, now.plus(AUTHORIZATION_LIFETIME));
-        var reconnected = outbox.create(TableLayout.connectionKey(id), AlertKind.RECONNECTED, Optional.of(pending.merchantId()),
-                id.value(), Optional.of(pending.origin().toString()), "", Optional.of(now), now);
-        var recorded = connections.recordAuthorization(authorization, now.plus(sweep.interval()),
-                () -> outbox.pendingItem(reconnected, now.plus(alerts.publishLease())));
+        var entries = new AtomicReference<List<Alert>>(List.of());
+        var recorded = connections.recordAuthorization(authorization, prior -> {
+            var told = entriesFor(prior, id, pending, now);
+            entries.set(told.recorded());
+            var writes = new ArrayList<TransactWriteItem>();
+            told.recorded().forEach(alert -> writes.add(outbox.record(alert, false)));
+            told.cancelled().forEach(sk -> writes.add(outbox.cancel(TableLayout.connectionKey(id), sk)));
+            return writes;
+        });
         return switch (recorded) {
             case ConnectionRepository.Recorded.HeldByAnotherMerchant held -> {
                 LOG.warnf("Account %s is connected to another merchant; merchant %s was refused", id, pending.merchantId());
@@ -169,15 +184,38 @@ public class CallbackFlow {
                         "Sign in to " + config.integratorName() + " with that account, or contact support to move the connection."));
             }
             case ConnectionRepository.Recorded.Saved saved -> {
-                if (saved.reconnected()) {
-                    delivery.deliver(List.of(reconnected));
-                }
+                delivery.deliverNow(entries.get(), now.plus(DELIVERY_BUDGET));
                 Optional<ConnectionId> expected = pending.expectedConnection().filter(e -> !e.equals(id));
                 LOG.infof("Connection %s authorized by merchant %s (%s flow)%s", id, pending.merchantId(), pending.flow(),
                         expected.map(e -> "; expected " + e + ", which stays disconnected").orElse(""));
                 yield connected(id, expected, authorization.authorizationExpiresAt());
             }
         };
+    }
+
+    /**
+     * What an authorization tells: the integrator's app learns of every new or renewed authorization;
+     * a connection that needed reauthorization counts as recovered (a "reconnected" notice for a
+     * merchant who was alerted, nothing for one who was not, whose pending alert is cancelled).
+     */
+    private AlertOutbox.Recovery entriesFor(ConnectionRepository.Prior prior, ConnectionId id, PendingAuthorization pending, Instant now) {
+        String pk = TableLayout.connectionKey(id);
+        String origin = pending.origin().toString();
+        var reauthorized = outbox.create(pk, AlertKind.EVENT_REAUTHORIZED, Optional.of(pending.merchantId()), id.value(),
+                Optional.of(origin), "", Optional.of(now), now);
+        if (prior.status().filter(s -> s == ConnectionStatus.NEEDS_REAUTHORIZATION).isPresent()) {
+            var recovery = outbox.recovery(pk, pending.merchantId(), id.value(), origin, prior.incidentAlert(), prior.incidentEvent(), now);
+            boolean appTold = recovery.recorded().stream().anyMatch(a -> a.kind() == AlertKind.EVENT_RECONNECTED);
+            var recorded = new ArrayList<>(recovery.recorded());
+            if (!appTold) {
+                recorded.add(reauthorized);
+            }
+            return new AlertOutbox.Recovery(recorded, recovery.cancelled(), recovery.wasHeld());
+        }
+        boolean fresh = prior.status().filter(s -> s != ConnectionStatus.DISCONNECTED).isEmpty();
+        var event = fresh ? outbox.create(pk, AlertKind.EVENT_AUTHORIZED, Optional.of(pending.merchantId()), id.value(),
+                Optional.of(origin), "", Optional.of(now), now) : reauthorized;
+        return new AlertOutbox.Recovery(List.of(event), List.of(), false);
     }
 
     private ApiGatewayResponse connected(ConnectionId id, Optional<ConnectionId> expected, Instant expiresAt) {

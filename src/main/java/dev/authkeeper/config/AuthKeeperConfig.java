@@ -21,6 +21,10 @@ public interface AuthKeeperConfig {
     /** Where a successful connection sends the seller; without it, a built-in page is shown. */
     Optional<URI> successUrl();
 
+    /** The {@code Service} dimension of AuthKeeper's CloudWatch metrics; a deployment sets its stack name. */
+    @WithDefault("AuthKeeper")
+    String metricsService();
+
     /** The DynamoDB table holding connections, their history and OAuth states. */
     @WithDefault("authkeeper")
     String table();

@@ -2,31 +2,49 @@ package dev.authkeeper.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** How the sweep proves authorizations and when it reminds and warns. */
+/**
+ * How the sweep proves authorizations: the daily round (slots and shards), the workers' pace and
+ * budget, retries, reminders and expiry warnings.
+ */
 @ConfigMapping(prefix = "authkeeper.sweep")
 public interface SweepConfig {
 
-    /** Time between two checks of a healthy connection (also the first check after an authorization). */
+    /** One round of checks: every ACTIVE connection is proved once per interval. */
     @WithDefault("P1D")
     Duration interval();
 
-    /** Each next check moves by up to this much either way, so checks spread over the day. */
-    @WithDefault("PT1H")
-    Duration jitter();
+    /**
+     * Slots per interval: the round is spread evenly over them (96 slots of 15 minutes a day). Changing
+     * it takes effect with the next planner run; the round in progress may check some connections twice.
+     */
+    @WithDefault("96")
+    int slots();
 
-    /** LWA calls in flight at once: at LWA's usual 100 ms, 64 allow about 600 checks a second. */
+    /** Shards per slot: each is one worker's unit of work. More shards, more workers in parallel. */
+    @WithDefault("4")
+    int shards();
+
+    /** Connections a worker claims at once (one conditional write per page). */
+    @WithDefault("100")
+    int pageSize();
+
+    /** LWA calls in flight per worker: at LWA's usual 100 ms, 64 allow about 600 checks a second. */
     @WithDefault("64")
     int concurrency();
 
-    /** How long one run may take new work; set it a few minutes under the Lambda timeout. */
-    @WithDefault("PT12M")
+    /** How long one worker (or planner) takes new work; set it a few minutes under the Lambda timeout. */
+    @WithDefault("PT4M")
     Duration timeBudget();
 
-    /** When a transiently failing connection is tried again. */
+    /** The SQS queue the planner hands units of work to (one message per unit). */
+    Optional<String> queueUrl();
+
+    /** When a connection that failed transiently (or unexpectedly) is tried again. */
     @WithDefault("PT15M")
     Duration retryAfterTransient();
 
@@ -41,7 +59,7 @@ public interface SweepConfig {
     @WithDefault("3")
     int outageRuns();
 
-    /** Reminders after the first alert, counted from it; then silence. */
+    /** Reminders after the first alert, counted from it; each re-tests the authorization first; then silence. */
     @WithDefault("P1D,P3D,P7D")
     List<Duration> reminders();
 

@@ -5,22 +5,23 @@ import static dev.authkeeper.connection.Attributes.s;
 
 import java.net.URI;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.authkeeper.config.AlertConfig;
 import dev.authkeeper.config.AuthKeeperConfig;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /** Connections and their history in the DynamoDB table. */
 @ApplicationScoped
@@ -28,91 +29,104 @@ public class ConnectionRepository {
 
     private final DynamoDbClient dynamo;
     private final String table;
+    private final Duration retention;
     private final SecureRandom random = new SecureRandom();
 
-    public ConnectionRepository(DynamoDbClient dynamo, AuthKeeperConfig config) {
+    public ConnectionRepository(DynamoDbClient dynamo, AuthKeeperConfig config, AlertConfig alerts) {
         this.dynamo = dynamo;
         this.table = config.table();
+        this.retention = alerts.retention();
+    }
+
+    /** What the connection was before an authorization was recorded. */
+    public record Prior(Optional<ConnectionStatus> status, Optional<String> merchantId, long version, Optional<String> incidentAlert,
+            Optional<String> incidentEvent) {
+
+        static final Prior NONE = new Prior(Optional.empty(), Optional.empty(), 0, Optional.empty(), Optional.empty());
+
+        public boolean exists() {
+            return status.isPresent();
+        }
+
+        /** Held by another merchant, unless the integrator disconnected it (then anyone may connect it afresh). */
+        boolean heldByAnotherThan(String merchant) {
+            return status.filter(s -> s != ConnectionStatus.DISCONNECTED).isPresent() && !merchantId.orElseThrow().equals(merchant);
+        }
     }
 
     public sealed interface Recorded {
-        /** Stored; {@code reconnected} when the connection needed reauthorization until now. */
-        record Saved(boolean reconnected) implements Recorded {
+        /** Stored; {@code prior} says what it replaced. */
+        record Saved(Prior prior) implements Recorded {
         }
 
         /** The account is connected to another merchant of the integrator; nothing was changed. */
-        record HeldByAnotherMerchant() implements Recorded {
+        record HeldByAnotherMerchant(Prior prior) implements Recorded {
         }
     }
 
     /**
-     * Stores a new authorization in one transaction: the connection (created, or updated in place
-     * so that every attribute the integrator keeps on it survives) with its new sealed token, and
-     * a history entry. The connection must be new or already belong to the same merchant. When it
-     * needed reauthorization, the item {@code reconnectedNotice} makes is written in the same
-     * transaction (the notice's outbox entry); that takes a second attempt, on that path only.
+     * Stores a new authorization in one transaction: the connection (created, or updated in place so
+     * that every attribute the integrator keeps on it survives) with its new sealed token, placed in
+     * the round of checks; a history entry; and what {@code extras} adds for the state it replaces
+     * (events, a "reconnected" notice, cancelling alerts not sent yet). The write is conditional on
+     * the version read first, so a check or another authorization in between makes it read again.
      */
-    public Recorded recordAuthorization(Authorization authorization, Instant nextCheckAt,
-            Supplier<Map<String, AttributeValue>> reconnectedNotice) {
+    public Recorded recordAuthorization(Authorization authorization, Function<Prior, List<TransactWriteItem>> extras) {
         ConnectionId id = authorization.id();
-        var names = new LinkedHashMap<String, String>();
-        var values = new LinkedHashMap<String, AttributeValue>();
-        var assignments = new StringBuilder();
-        set(assignments, names, values, "merchantId", s(authorization.merchantId()));
-        set(assignments, names, values, TableLayout.MERCHANT_KEY, s(authorization.merchantId()));
-        set(assignments, names, values, TableLayout.CONNECTION_ID, s(id.value()));
-        set(assignments, names, values, "marketplace", s(id.marketplace()));
-        set(assignments, names, values, "region", s(id.region()));
-        set(assignments, names, values, "accountId", s(id.accountId()));
-        set(assignments, names, values, "origin", s(authorization.origin().toString()));
-        set(assignments, names, values, "status", s(ConnectionStatus.ACTIVE.name()));
-        set(assignments, names, values, "token", Attributes.sealedToken(authorization.token()));
-        set(assignments, names, values, "authorizedAt", s(authorization.authorizedAt().toString()));
-        set(assignments, names, values, "authorizationExpiresAt", s(authorization.authorizationExpiresAt().toString()));
-        set(assignments, names, values, "lastFlow", s(authorization.flow().name()));
-        set(assignments, names, values, TableLayout.NEXT_CHECK_AT, n(nextCheckAt.getEpochSecond()));
-        set(assignments, names, values, TableLayout.DUE_SHARD, s(TableLayout.dueShard(id)));
-        set(assignments, names, values, "updatedAt", s(authorization.authorizedAt().toString()));
-        names.put("#createdAt", "createdAt");
-        names.put("#version", "version");
-        values.put(":zero", n(0));
-        values.put(":one", n(1));
-        values.put(":needs", s(ConnectionStatus.NEEDS_REAUTHORIZATION.name()));
-        // A new authorization starts over: no reason, reminders or warnings of the old one remain.
-        String update = "SET " + assignments + ", #createdAt = if_not_exists(#createdAt, :updatedAt)"
-                + ", #version = if_not_exists(#version, :zero) + :one"
-                + " REMOVE statusReason, needsReauthorizationSince, remindersSent, expiryWarnedDays, lastCheckError";
-        var history = TransactWriteItem.builder().put(Put.builder()
-                .tableName(table)
-                .item(historyEntry(id, authorization.authorizedAt(), Map.of(
-                        "kind", s("AUTHORIZED"),
-                        "merchantId", s(authorization.merchantId()),
-                        "flow", s(authorization.flow().name()),
-                        "authorizationExpiresAt", s(authorization.authorizationExpiresAt().toString()))))
-                .build()).build();
-        var healthyOrNew = connectionUpdate(id, update, "attribute_not_exists(pk) OR (#merchantId = :merchantId AND #status <> :needs)",
-                names, values);
-        if (Transactions.writeIfConditionsHold(dynamo, List.of(healthyOrNew, history))) {
-            return new Recorded.Saved(false);
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Prior prior = prior(id);
+            if (prior.heldByAnotherThan(authorization.merchantId())) {
+                return new Recorded.HeldByAnotherMerchant(prior);
+            }
+            var update = ItemUpdate.of(TableLayout.connectionItemKey(id))
+                    .set("merchantId", s(authorization.merchantId()))
+                    .set(TableLayout.MERCHANT_KEY, s(authorization.merchantId()))
+                    .set(TableLayout.CONNECTION_ID, s(id.value()))
+                    .set("marketplace", s(id.marketplace()))
+                    .set("region", s(id.region()))
+                    .set("accountId", s(id.accountId()))
+                    .set("origin", s(authorization.origin().toString()))
+                    .set("status", s(ConnectionStatus.ACTIVE.name()))
+                    .set("token", Attributes.sealedToken(authorization.token()))
+                    .set("authorizedAt", s(authorization.authorizedAt().toString()))
+                    .set("authorizationExpiresAt", s(authorization.authorizationExpiresAt().toString()))
+                    .set("lastFlow", s(authorization.flow().name()))
+                    .set(TableLayout.CHECK_PARTITION, s(TableLayout.checkPartition(id)))
+                    .set(TableLayout.CHECK_ORDER, s(TableLayout.checkOrder(id)))
+                    .set("updatedAt", s(authorization.authorizedAt().toString()))
+                    .setIfAbsent("createdAt", s(authorization.authorizedAt().toString()))
+                    .increment("version")
+                    // A new authorization starts over: no reason, reminders, warnings or retries of the old one remain.
+                    .remove("statusReason", "needsReauthorizationSince", "remindersSent", "expiryWarnedDays", "lastCheckError",
+                            "lastFailureAt", "incidentAlert", "incidentEvent", "disconnectedAt", TableLayout.DUE_SHARD,
+                            TableLayout.NEXT_CHECK_AT);
+            if (prior.exists()) {
+                update.when("version", "=", n(prior.version()));
+            } else {
+                update.whenAbsent(TableLayout.PK);
+            }
+            var history = TransactWriteItem.builder().put(p -> p.tableName(table).item(historyEntry(id, authorization.authorizedAt(),
+                    Map.of("kind", s(prior.exists() ? "REAUTHORIZED" : "AUTHORIZED"),
+                            "merchantId", s(authorization.merchantId()),
+                            "flow", s(authorization.flow().name()),
+                            "authorizationExpiresAt", s(authorization.authorizationExpiresAt().toString()))))).build();
+            var writes = new ArrayList<TransactWriteItem>(List.of(update.transactItem(table), history));
+            writes.addAll(extras.apply(prior));
+            if (Transactions.writeIfConditionsHold(dynamo, writes)) {
+                return new Recorded.Saved(prior);
+            }
         }
-        var needingIt = connectionUpdate(id, update, "#merchantId = :merchantId AND #status = :needs", names, values);
-        var notice = TransactWriteItem.builder().put(p -> p.tableName(table).item(reconnectedNotice.get())).build();
-        if (Transactions.writeIfConditionsHold(dynamo, List.of(needingIt, history, notice))) {
-            return new Recorded.Saved(true);
-        }
-        return new Recorded.HeldByAnotherMerchant();
+        throw new IllegalStateException("connection " + id + " kept changing while an authorization was recorded");
     }
 
-    private TransactWriteItem connectionUpdate(ConnectionId id, String update, String condition, Map<String, String> names,
-            Map<String, AttributeValue> values) {
-        return TransactWriteItem.builder().update(Update.builder()
-                .tableName(table)
-                .key(TableLayout.connectionItemKey(id))
-                .updateExpression(update)
-                .conditionExpression(condition)
-                .expressionAttributeNames(names)
-                .expressionAttributeValues(values)
-                .build()).build();
+    private Prior prior(ConnectionId id) {
+        var item = dynamo.getItem(r -> r.tableName(table).key(TableLayout.connectionItemKey(id)).consistentRead(true)).item();
+        if (item == null || item.isEmpty()) {
+            return Prior.NONE;
+        }
+        return new Prior(Optional.of(ConnectionStatus.valueOf(item.get("status").s())), Attributes.string(item, "merchantId"),
+                Attributes.number(item, "version").orElse(0L), Attributes.string(item, "incidentAlert"),
+                Attributes.string(item, "incidentEvent"));
     }
 
     public Optional<Connection> find(ConnectionId id) {
@@ -131,7 +145,7 @@ public class ConnectionRepository {
                 .toList();
     }
 
-    /** A history entry of a connection: an authorization, a status change, an alert's cause. */
+    /** A history entry of a connection (an authorization, a status change), kept for the retention period. */
     public Map<String, AttributeValue> historyEntry(ConnectionId id, Instant at, Map<String, AttributeValue> details) {
         byte[] suffix = new byte[4];
         random.nextBytes(suffix);
@@ -139,20 +153,9 @@ public class ConnectionRepository {
         item.put(TableLayout.PK, s(TableLayout.connectionKey(id)));
         item.put(TableLayout.SK, s(TableLayout.HISTORY_PREFIX + at + "#" + HexFormat.of().formatHex(suffix)));
         item.put("at", s(at.toString()));
+        item.put(TableLayout.TTL, n(at.plus(retention).getEpochSecond()));
         return item;
     }
-
-    private static void set(StringBuilder assignments, Map<String, String> names, Map<String, AttributeValue> values,
-            String attribute, AttributeValue value) {
-        if (!assignments.isEmpty()) {
-            assignments.append(", ");
-        }
-        assignments.append('#').append(attribute).append(" = :").append(attribute);
-        names.put("#" + attribute, attribute);
-        values.put(":" + attribute, value);
-    }
-
-
 
     /** A connection item as the flows read it. */
     public static Connection connection(Map<String, AttributeValue> item) {

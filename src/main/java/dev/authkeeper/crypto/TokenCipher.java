@@ -68,6 +68,11 @@ public class TokenCipher {
         }
     }
 
+    /** Whether a token was sealed the old way and should be sealed again the next time it is written. */
+    public boolean needsResealing(SealedToken sealed) {
+        return false;
+    }
+
     private static Cipher aes(int mode, byte[] key, byte[] nonce, String connectionId) throws GeneralSecurityException {
         Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
         cipher.init(mode, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, nonce));

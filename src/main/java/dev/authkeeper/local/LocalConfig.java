@@ -36,6 +36,10 @@ public interface LocalConfig {
     @WithDefault("off")
     String sweepEvery();
 
+    /** The name of the local sweep queue; {@code authkeeper.sweep.queue-url} points at it. */
+    @WithDefault("authkeeper-sweep-units")
+    String sweepQueue();
+
     /** The alias the local KMS key gets; {@code authkeeper.kms.key-id} names it. */
     @WithDefault("alias/authkeeper-tokens")
     String keyAlias();

@@ -39,7 +39,7 @@ public final class LocalMiniStack implements AutoCloseable {
                     .redirectOutput(log.toFile());
             builder.environment().put("GATEWAY_PORT", Integer.toString(port));
             builder.environment().put("BIND_HOST", "127.0.0.1");
-            builder.environment().put("SERVICES", "kms,sns,sqs,secretsmanager");
+            builder.environment().put("SERVICES", "kms,sns,sqs,secretsmanager,events");
             builder.environment().put("LOG_LEVEL", "WARNING");
             var ministack = new LocalMiniStack(builder.start(), port);
             ministack.awaitReady();

@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -46,13 +47,19 @@ public final class LocalProvisioning {
                             string(TableLayout.PK), string(TableLayout.SK),
                             string(TableLayout.MERCHANT_KEY), string(TableLayout.CONNECTION_ID),
                             string(TableLayout.DUE_SHARD), number(TableLayout.NEXT_CHECK_AT),
-                            string(TableLayout.PENDING_ALERT), number(TableLayout.ALERT_AT))
+                            string(TableLayout.PENDING_ALERT), number(TableLayout.ALERT_AT),
+                            string(TableLayout.CHECK_PARTITION), string(TableLayout.CHECK_ORDER))
                     .keySchema(key(TableLayout.PK, KeyType.HASH), key(TableLayout.SK, KeyType.RANGE))
                     .globalSecondaryIndexes(
                             GlobalSecondaryIndex.builder()
                                     .indexName(TableLayout.BY_MERCHANT_INDEX)
                                     .keySchema(key(TableLayout.MERCHANT_KEY, KeyType.HASH), key(TableLayout.CONNECTION_ID, KeyType.RANGE))
                                     .projection(p -> p.projectionType(ProjectionType.INCLUDE).nonKeyAttributes(TableLayout.BY_MERCHANT_ATTRIBUTES))
+                                    .build(),
+                            GlobalSecondaryIndex.builder()
+                                    .indexName(TableLayout.CHECKS_INDEX)
+                                    .keySchema(key(TableLayout.CHECK_PARTITION, KeyType.HASH), key(TableLayout.CHECK_ORDER, KeyType.RANGE))
+                                    .projection(p -> p.projectionType(ProjectionType.INCLUDE).nonKeyAttributes(TableLayout.CHECKS_ATTRIBUTES))
                                     .build(),
                             index(TableLayout.DUE_INDEX, TableLayout.DUE_SHARD, TableLayout.NEXT_CHECK_AT, ProjectionType.KEYS_ONLY),
                             index(TableLayout.PENDING_ALERTS_INDEX, TableLayout.PENDING_ALERT, TableLayout.ALERT_AT, ProjectionType.ALL)));
@@ -90,6 +97,29 @@ public final class LocalProvisioning {
     }
 
     public record Topics(String merchantTopicArn, String operatorTopicArn, String merchantQueueUrl, String operatorQueueUrl) {
+    }
+
+    /** The queue the sweep planner hands units of work to; returns its URL. */
+    public static String createSweepQueue(URI ministackEndpoint, String name) {
+        try (var sqs = sqs(ministackEndpoint)) {
+            return sqs.createQueue(r -> r.queueName(name)
+                    .attributes(java.util.Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "300"))).queueUrl();
+        }
+    }
+
+    /** The event bus, with a rule that sends every AuthKeeper event to an SQS queue to read them back; returns the queue URL. */
+    public static String createEventBus(URI ministackEndpoint, String bus, String source) {
+        try (var events = EventBridgeClient.builder().endpointOverride(ministackEndpoint).region(Region.of(REGION))
+                .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build();
+             var sqs = sqs(ministackEndpoint)) {
+            events.createEventBus(r -> r.name(bus));
+            String url = sqs.createQueue(r -> r.queueName(bus + "-inbox")).queueUrl();
+            String arn = sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+                    .attributes().get(QueueAttributeName.QUEUE_ARN);
+            events.putRule(r -> r.name(bus + "-all").eventBusName(bus).eventPattern("{\"source\":[\"" + source + "\"]}"));
+            events.putTargets(r -> r.rule(bus + "-all").eventBusName(bus).targets(t -> t.id("inbox").arn(arn)));
+            return url;
+        }
     }
 
     private static String subscribedQueue(SnsClient sns, SqsClient sqs, String topicArn, String name) {

@@ -12,13 +12,14 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import dev.authkeeper.config.AlertConfig;
 import dev.authkeeper.config.AmazonConfig;
 import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.function.AuthorizationFunctions;
 import dev.authkeeper.session.MerchantSessions;
 import dev.authkeeper.session.ReauthorizeLinks;
-import dev.authkeeper.sweep.SweepService;
+import dev.authkeeper.sweep.SweepWorker;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -34,22 +35,25 @@ public class LocalRun {
 
     private final List<AutoCloseable> started = new ArrayList<>();
     private Optional<LocalInbox> inbox = Optional.empty();
+    private Optional<LocalEvents> events = Optional.empty();
     private final LocalConfig local;
     private final AuthKeeperConfig config;
     private final AmazonConfig amazon;
+    private final AlertConfig alerts;
     private final AuthorizationFunctions functions;
     private final MerchantSessions sessions;
     private final ReauthorizeLinks links;
     private final ConnectionRepository connections;
-    private final SweepService sweep;
+    private final SweepWorker sweep;
     private final Clock clock;
 
-    public LocalRun(LocalConfig local, AuthKeeperConfig config, AmazonConfig amazon, AuthorizationFunctions functions,
-            MerchantSessions sessions, ReauthorizeLinks links, ConnectionRepository connections, SweepService sweep, Clock clock) {
+    public LocalRun(LocalConfig local, AuthKeeperConfig config, AmazonConfig amazon, AlertConfig alerts, AuthorizationFunctions functions,
+            MerchantSessions sessions, ReauthorizeLinks links, ConnectionRepository connections, SweepWorker sweep, Clock clock) {
         this.sweep = sweep;
         this.local = local;
         this.config = config;
         this.amazon = amazon;
+        this.alerts = alerts;
         this.functions = functions;
         this.sessions = sessions;
         this.links = links;
@@ -71,14 +75,17 @@ public class LocalRun {
             started.add(ministack);
             LocalProvisioning.createKey(ministack.endpoint(), local.keyAlias());
             var topics = LocalProvisioning.createTopics(ministack.endpoint(), "authkeeper");
+            LocalProvisioning.createSweepQueue(ministack.endpoint(), local.sweepQueue());
+            String eventsQueue = LocalProvisioning.createEventBus(ministack.endpoint(), alerts.eventBusName(), alerts.eventSource());
             var sqs = LocalProvisioning.sqs(ministack.endpoint());
             started.add(sqs);
             inbox = Optional.of(new LocalInbox(sqs, topics.merchantQueueUrl(), topics.operatorQueueUrl()));
+            events = Optional.of(new LocalEvents(sqs, eventsQueue));
             started.add(SimulatedAmazon.start(new SimulatedAmazon.Settings(local.amazonPort(), amazon.clientId(),
                     amazon.clientSecret(), amazon.applicationId(), URI.create(config.publicBaseUrl() + "/login"),
                     URI.create(config.publicBaseUrl() + "/callback"))));
         }
-        var site = new LocalSite(sessions, links, connections, sweep, inbox, config.publicBaseUrl(), sellerCentral, clock);
+        var site = new LocalSite(sessions, links, connections, sweep, inbox, events, config.publicBaseUrl(), sellerCentral, clock);
         started.add(LocalGateway.start(local.gatewayPort(), Map.of(
                 "/login", functions::login,
                 "/authorize", functions::authorize,

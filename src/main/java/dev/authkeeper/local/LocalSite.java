@@ -20,7 +20,7 @@ import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.http.ApiGatewayResponse;
 import dev.authkeeper.session.MerchantSessions;
 import dev.authkeeper.session.ReauthorizeLinks;
-import dev.authkeeper.sweep.SweepService;
+import dev.authkeeper.sweep.SweepWorker;
 
 /**
  * A stand-in for the integrator's own website in the local run: a sign-in page that sets the
@@ -33,19 +33,21 @@ public final class LocalSite {
     private final MerchantSessions sessions;
     private final ReauthorizeLinks links;
     private final ConnectionRepository connections;
-    private final SweepService sweep;
+    private final SweepWorker sweep;
     private final Optional<LocalInbox> inbox;
+    private final Optional<LocalEvents> events;
     private final URI publicBaseUrl;
     private final URI sellerCentral;
     private final Clock clock;
 
-    public LocalSite(MerchantSessions sessions, ReauthorizeLinks links, ConnectionRepository connections, SweepService sweep,
-            Optional<LocalInbox> inbox, URI publicBaseUrl, URI sellerCentral, Clock clock) {
+    public LocalSite(MerchantSessions sessions, ReauthorizeLinks links, ConnectionRepository connections, SweepWorker sweep,
+            Optional<LocalInbox> inbox, Optional<LocalEvents> events, URI publicBaseUrl, URI sellerCentral, Clock clock) {
         this.sessions = sessions;
         this.links = links;
         this.connections = connections;
         this.sweep = sweep;
         this.inbox = inbox;
+        this.events = events;
         this.publicBaseUrl = publicBaseUrl;
         this.sellerCentral = sellerCentral;
         this.clock = clock;
@@ -59,6 +61,7 @@ public final class LocalSite {
             case "/local/connections" -> connectionsPage(exchange);
             case "/local/check" -> "POST".equals(exchange.getRequestMethod()) ? checkNow(exchange) : connectionsPage(exchange);
             case "/local/alerts" -> alertsPage();
+            case "/local/events" -> eventsPage();
             default -> page(404, "Not found", "<p>Nothing here. <a href=\"/\">Start page</a></p>");
         };
     }
@@ -152,6 +155,19 @@ public final class LocalSite {
                 """.formatted(escape(d.topic()), escape(d.subject()), escape(d.body()), escape(d.attributes())))
                 .collect(Collectors.joining());
         return page(200, "Alerts published to SNS", items.isEmpty() ? "<p>None yet.</p>" : items);
+    }
+
+    private ApiGatewayResponse eventsPage() {
+        if (events.isEmpty()) {
+            return page(200, "Events", "<p>Events are read from the bus only when the local run starts MiniStack itself.</p>");
+        }
+        var all = new java.util.ArrayList<>(events.get().all());
+        java.util.Collections.reverse(all);
+        String items = all.stream().map(e -> """
+                <article><h3>%s</h3><pre>%s</pre></article>
+                """.formatted(escape(e.detailType()), escape(e.detail().toPrettyString())))
+                .collect(Collectors.joining());
+        return page(200, "Events published to the bus", items.isEmpty() ? "<p>None yet.</p>" : items);
     }
 
     private static ApiGatewayResponse page(int status, String title, String body) {

@@ -136,6 +136,7 @@ public final class SimulatedAmazon implements AutoCloseable {
     private volatile boolean clientSecretExpired;
     private volatile boolean outage;
     private volatile boolean rotateRefreshTokens;
+    private volatile boolean grantsOfAnotherClient;
     private volatile Duration latency = Duration.ZERO;
     private final Queue<Fault> faults = new ConcurrentLinkedQueue<>();
     private final AtomicInteger tokenCalls = new AtomicInteger();
@@ -214,6 +215,22 @@ public final class SimulatedAmazon implements AutoCloseable {
         outage = on;
     }
 
+    /**
+     * When on, LWA sees every refresh token as issued to another client and answers
+     * {@code invalid_grant}: what a client id in the secret that belongs to another app looks like.
+     */
+    public void grantsOfAnotherClient(boolean on) {
+        grantsOfAnotherClient = on;
+    }
+
+    /** The seller authorizes again in Seller Central: the revoked authorization works again. */
+    public void restore(String sellingPartnerId) {
+        synchronized (lock) {
+            authorizations.computeIfPresent(sellingPartnerId,
+                    (id, a) -> new Authorization(id, a.refreshToken(), a.issuedAt(), false));
+        }
+    }
+
     /** When on, every refresh answers a new refresh token and the one presented stops working. */
     public void rotateRefreshTokens(boolean on) {
         rotateRefreshTokens = on;
@@ -264,6 +281,7 @@ public final class SimulatedAmazon implements AutoCloseable {
         clientSecretExpired = false;
         outage = false;
         rotateRefreshTokens = false;
+        grantsOfAnotherClient = false;
         latency = Duration.ZERO;
         faults.clear();
         tokenCalls.set(0);
@@ -559,6 +577,8 @@ public final class SimulatedAmazon implements AutoCloseable {
             missing(ex, "grant_type");
         } else if (grantType.equals("authorization_code")) {
             exchangeCode(ex, p);
+        } else if (grantType.equals("refresh_token") && grantsOfAnotherClient) {
+            tokenError(ex, 400, "invalid_grant", "The request has an invalid grant parameter : refresh_token");
         } else if (grantType.equals("refresh_token")) {
             refreshGrant(ex, p);
         } else {

@@ -38,4 +38,7 @@ public interface Marketplace {
     TokenResult exchangeCode(Secret code);
 
     TokenResult refresh(Secret refreshToken);
+
+    /** A refresh that ends, answered or not, by {@code deadline}. */
+    TokenResult refresh(Secret refreshToken, java.time.Instant deadline);
 }

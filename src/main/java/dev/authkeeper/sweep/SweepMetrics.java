@@ -10,9 +10,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.authkeeper.config.AuthKeeperConfig;
+
 /**
- * A run's figures as one CloudWatch embedded-metric-format line on standard output, which Lambda
- * ships to CloudWatch Logs; CloudWatch turns it into metrics in namespace {@code AuthKeeper}.
+ * Figures as CloudWatch embedded-metric-format lines on standard output, which Lambda ships to
+ * CloudWatch Logs; CloudWatch turns them into metrics in namespace {@code AuthKeeper} with the
+ * dimension {@code Service} (the stack's name in a deployment). Workers emit what they checked
+ * (CloudWatch adds the workers of a run up); the planner emits one {@code SweepRuns} per run.
  */
 @ApplicationScoped
 class SweepMetrics {
@@ -20,38 +24,54 @@ class SweepMetrics {
     static final String NAMESPACE = "AuthKeeper";
 
     private final ObjectMapper json;
+    private final String service;
     private final PrintStream out = System.out;
 
-    SweepMetrics(ObjectMapper json) {
+    SweepMetrics(ObjectMapper json, AuthKeeperConfig config) {
         this.json = json;
+        this.service = config.metricsService();
     }
 
-    void emit(SweepSummary summary, long timestampMillis) {
-        out.println(line(summary, timestampMillis));
-    }
-
-    String line(SweepSummary summary, long timestampMillis) {
-        var values = new LinkedHashMap<String, Object>();
-        values.put("SweepRuns", 1);
-        values.put("ConnectionsDue", summary.due());
+    void emitWorker(SweepSummary summary, long timestampMillis) {
+        var values = new LinkedHashMap<String, Number>();
+        values.put("SweepWorkers", 1);
+        values.put("ConnectionsExamined", summary.examined());
         values.put("ConnectionsChecked", summary.checked());
         values.put("ChecksValid", summary.valid());
         values.put("ChecksNeedsReauthorization", summary.needsReauthorization());
+        values.put("ChecksHeld", summary.held());
+        values.put("ChecksRecovered", summary.recovered());
         values.put("ChecksTransient", summary.transientFailures());
+        values.put("ChecksUnexpected", summary.unexpected());
         values.put("ChecksApplicationLevel", summary.applicationLevel());
         values.put("CheckErrors", summary.errors());
         values.put("AlertsSent", summary.alertsSent());
         values.put("OperatorIncidents", summary.operatorIncidents());
-        values.put("SweepDuration", summary.durationMillis());
+        values.put("WorkerDuration", summary.durationMillis());
+        out.println(line(values, Map.of("runId", summary.runId(), "unit", summary.unit()), timestampMillis));
+    }
+
+    void emitPlan(PlanSummary plan, long timestampMillis) {
+        var values = new LinkedHashMap<String, Number>();
+        values.put("SweepRuns", 1);
+        values.put("UnitsPlanned", plan.units());
+        values.put("AlertsSent", plan.alertsSent());
+        values.put("OperatorIncidents", plan.operatorIncidents());
+        values.put("AlertsHeld", plan.held());
+        values.put("PlannerDuration", plan.durationMillis());
+        out.println(line(values, Map.of("runId", plan.runId()), timestampMillis));
+    }
+
+    String line(Map<String, Number> values, Map<String, String> properties, long timestampMillis) {
         var metrics = values.keySet().stream()
-                .map(name -> Map.of("Name", name, "Unit", name.equals("SweepDuration") ? "Milliseconds" : "Count"))
+                .map(name -> Map.of("Name", name, "Unit", name.endsWith("Duration") ? "Milliseconds" : "Count"))
                 .toList();
         var document = new LinkedHashMap<String, Object>();
         document.put("_aws", Map.of("Timestamp", timestampMillis, "CloudWatchMetrics", List.of(Map.of(
                 "Namespace", NAMESPACE, "Dimensions", List.of(List.of("Service")), "Metrics", metrics))));
-        document.put("Service", "AuthKeeper");
+        document.put("Service", service);
         document.putAll(values);
-        document.put("runId", summary.runId());
+        document.putAll(properties);
         try {
             return json.writeValueAsString(document);
         } catch (JsonProcessingException e) {

@@ -2,19 +2,35 @@ package dev.authkeeper.sweep;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
-/** What one sweep run did: logged as one line, emitted as metrics, returned to the caller. */
+/**
+ * What one sweep worker (or a "check now") did: logged as one line, emitted as metrics, added to
+ * its run's totals, returned to the caller.
+ *
+ * @param examined   connections the worker looked at (claimed pages, due entries)
+ * @param recovered  connections that needed reauthorization and work again
+ * @param held       newly refused while a mass rejection is investigated (alerts held)
+ * @param released   still refused after a mass rejection closed (their alerts go out now)
+ */
 @RegisterForReflection
 public record SweepSummary(
         String runId,
-        int due,
+        String unit,
+        int examined,
         int checked,
         int valid,
         int needsReauthorization,
-        int transientFailures,
-        int applicationLevel,
+        int held,
+        int released,
+        int recovered,
         int reminders,
+        int stillRefused,
+        int transientFailures,
+        int unexpected,
+        int applicationLevel,
         int expiryWarnings,
         int tokensRotated,
+        int tokensResealed,
+        int migrated,
         int superseded,
         int takenByOtherRuns,
         int errors,
@@ -23,4 +39,14 @@ public record SweepSummary(
         boolean stoppedEarly,
         String stopReason,
         long durationMillis) {
+
+    /** Rejections of ACTIVE connections, which the mass-rejection guard weighs against {@link #firstChecks()}. */
+    public int rejections() {
+        return needsReauthorization + held;
+    }
+
+    /** Checks of ACTIVE connections that LWA answered about the authorization itself. */
+    public int firstChecks() {
+        return valid + rejections();
+    }
 }

@@ -35,7 +35,11 @@ import dev.authkeeper.connection.PendingAuthorization;
 import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.http.ApiGatewayResponse;
 import dev.authkeeper.local.SimulatedAmazon;
-import dev.authkeeper.sweep.SweepService;
+import dev.authkeeper.alert.AlertDelivery;
+import dev.authkeeper.connection.TableLayout;
+import dev.authkeeper.sweep.SweepWorker;
+import dev.authkeeper.testing.Events;
+import dev.authkeeper.testing.TestClock;
 import dev.authkeeper.testing.AwsCalls;
 import dev.authkeeper.testing.Inbox;
 import dev.authkeeper.testing.LocalAws;
@@ -64,7 +68,11 @@ class CallbackFunctionTest {
     LocalAws aws;
 
     @Inject
-    SweepService sweep;
+    SweepWorker sweep;
+    @Inject
+    AlertDelivery delivery;
+    @Inject
+    TestClock clock;
 
     @Inject
     OAuthStates states;
@@ -120,7 +128,10 @@ class CallbackFunctionTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("Your Amazon account is connected").contains(SELLER);
-        assertThat(calls.all()).containsExactly("DynamoDb.DeleteItem", "Kms.GenerateDataKey", "DynamoDb.TransactWriteItems");
+        // The state, a data key, the connection read and written in one transaction; then the app's
+        // "authorized" event leased and marked sent around its publication.
+        assertThat(calls.all()).containsExactly("DynamoDb.DeleteItem", "Kms.GenerateDataKey", "DynamoDb.GetItem",
+                "DynamoDb.TransactWriteItems", "DynamoDb.UpdateItem", "DynamoDb.UpdateItem");
         assertThat(amazon.codesExchanged()).isEqualTo(1);
 
         var connection = connections.find(CONNECTION).orElseThrow();
@@ -182,6 +193,9 @@ class CallbackFunctionTest {
         amazon.revoke(SELLER);
         assertThat(sweep.checkNow(CONNECTION).needsReauthorization()).isEqualTo(1);
         var inbox = new Inbox(aws);
+        clock.advance(Duration.ofMinutes(61));
+        delivery.deliverDue(clock.instant().plusSeconds(30));
+        clock.reset();
         assertThat(inbox.await(1)).extracting(Inbox.Message::kind).containsExactly("NEEDS_REAUTHORIZATION");
 
         var response = callback(state("merchant-1", Optional.of(SELLER)), SELLER);
@@ -189,7 +203,8 @@ class CallbackFunctionTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(connections.find(CONNECTION).orElseThrow().status()).isEqualTo(ConnectionStatus.ACTIVE);
         var item = table.connection(CONNECTION.value()).orElseThrow();
-        assertThat(item).doesNotContainKeys("statusReason", "needsReauthorizationSince", "remindersSent").containsKey("dueShard");
+        assertThat(item).doesNotContainKeys("statusReason", "needsReauthorizationSince", "remindersSent", TableLayout.DUE_SHARD)
+                .containsKey(TableLayout.CHECK_ORDER);
         var notices = inbox.await(2);
         assertThat(notices).extracting(Inbox.Message::kind).containsExactly("NEEDS_REAUTHORIZATION", "RECONNECTED");
         assertThat(notices.get(1).body()).contains(SELLER).contains("connected to AuthKeeper again");

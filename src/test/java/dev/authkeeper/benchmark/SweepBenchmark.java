@@ -22,10 +22,13 @@ import org.junit.jupiter.api.Test;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.local.SimulatedAmazon;
-import dev.authkeeper.sweep.SweepService;
+import dev.authkeeper.sweep.SweepPlanner;
 import dev.authkeeper.sweep.SweepSummary;
+import dev.authkeeper.sweep.SweepWorker;
 import dev.authkeeper.testing.AwsCalls;
+import dev.authkeeper.testing.LocalAws;
 import dev.authkeeper.testing.LocalAwsResource;
+import dev.authkeeper.testing.SweepDriver;
 import dev.authkeeper.testing.Seeds;
 import dev.authkeeper.testing.Table;
 import dev.authkeeper.testing.TestClock;
@@ -51,6 +54,8 @@ class SweepBenchmark {
         public Map<String, String> getConfigOverrides() {
             return Map.of("quarkus.funqy.export", "sweep",
                     "authkeeper.sweep.time-budget", "PT1H",
+                    "authkeeper.sweep.shards", "1",
+                    "authkeeper.sweep.page-size", "100",
                     "quarkus.rest-client.lwa.read-timeout", "5000",
                     "quarkus.log.category.\"dev.authkeeper\".level", "WARN");
         }
@@ -64,9 +69,12 @@ class SweepBenchmark {
     }
 
     SimulatedAmazon amazon;
+    LocalAws aws;
 
     @Inject
-    SweepService sweep;
+    SweepPlanner planner;
+    @Inject
+    SweepWorker worker;
     @Inject
     ConnectionRepository connections;
     @Inject
@@ -94,7 +102,7 @@ class SweepBenchmark {
     private Row run(String name, int size, int concurrency) throws Exception {
         new Table(dynamo).clear();
         amazon.reset();
-        clock.reset();
+        clock.startOfNextDay();
         Instant seedStart = Instant.now();
         seed(size);
         Duration seeding = Duration.between(seedStart, Instant.now());
@@ -114,7 +122,7 @@ class SweepBenchmark {
                 }
             }
         });
-        SweepSummary summary = sweep.sweep(concurrency);
+        SweepSummary summary = new SweepDriver(planner, worker, aws).run(1).workers().get(0);
         sampler.interrupt();
         sampler.join();
         double checked = Math.max(1, summary.checked());
@@ -137,7 +145,7 @@ class SweepBenchmark {
                 permits.acquire();
                 executor.submit(() -> {
                     try {
-                        seeds.connection(merchant, account, now.minus(Duration.ofDays(30)), now.minusSeconds(1));
+                        seeds.connection(merchant, account, now.minus(Duration.ofDays(30)));
                     } finally {
                         permits.release();
                     }

@@ -9,14 +9,21 @@ import java.util.concurrent.atomic.LongAdder;
 
 import jakarta.inject.Singleton;
 
+import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
  * Counts the AWS calls the application's SDK clients make, as "Service.Operation"; registered on
- * the DynamoDB and KMS clients through {@code quarkus.*.interceptors}.
+ * the application's clients through {@code quarkus.*.interceptors}, with the partitions every
+ * DynamoDB write touches (to show what a path writes, and that a healthy check writes nothing).
  */
 @Singleton
 public class AwsCalls implements ExecutionInterceptor {
@@ -25,6 +32,7 @@ public class AwsCalls implements ExecutionInterceptor {
     private static final int ORDER_KEPT = 10_000;
 
     private final List<String> order = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> writtenKeys = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
 
     @Override
@@ -35,11 +43,46 @@ public class AwsCalls implements ExecutionInterceptor {
         if (order.size() < ORDER_KEPT) {
             order.add(call);
         }
+        if (writtenKeys.size() < ORDER_KEPT) {
+            writtenKeys.addAll(writtenPartitions(context.request()));
+        }
+    }
+
+    /** The partition keys ({@code pk}) a DynamoDB write request touches. */
+    private static List<String> writtenPartitions(SdkRequest request) {
+        return switch (request) {
+            case PutItemRequest put -> List.of(put.item().get("pk").s());
+            case UpdateItemRequest update -> List.of(update.key().get("pk").s());
+            case DeleteItemRequest delete -> List.of(delete.key().get("pk").s());
+            case TransactWriteItemsRequest transaction -> transaction.transactItems().stream().map(AwsCalls::partition).toList();
+            default -> List.of();
+        };
+    }
+
+    private static String partition(TransactWriteItem item) {
+        if (item.put() != null) {
+            return item.put().item().get("pk").s();
+        }
+        if (item.update() != null) {
+            return item.update().key().get("pk").s();
+        }
+        if (item.delete() != null) {
+            return item.delete().key().get("pk").s();
+        }
+        return item.conditionCheck().key().get("pk").s();
+    }
+
+    /** Every DynamoDB item partition written since the last reset, in order (a transaction's items each). */
+    public List<String> writtenPartitions() {
+        synchronized (writtenKeys) {
+            return List.copyOf(writtenKeys);
+        }
     }
 
     public void reset() {
         order.clear();
         counts.clear();
+        writtenKeys.clear();
     }
 
     public List<String> all() {

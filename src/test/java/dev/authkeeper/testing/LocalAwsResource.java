@@ -23,6 +23,7 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
 
     public static final String TABLE = "authkeeper-test";
     public static final String KEY_ALIAS = "alias/authkeeper-test";
+    public static final String EVENT_BUS = "authkeeper-test-events";
 
     private LocalDynamoDb dynamo;
     private LocalMiniStack ministack;
@@ -39,10 +40,13 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
         ministack = LocalMiniStack.start(Path.of(".venv", "bin", "ministack"), freePort());
         String keyId = LocalProvisioning.createKey(ministack.endpoint(), KEY_ALIAS);
         var topics = LocalProvisioning.createTopics(ministack.endpoint(), "authkeeper-test");
+        String sweepQueue = LocalProvisioning.createSweepQueue(ministack.endpoint(), "authkeeper-test-sweep-units");
+        String eventsQueue = LocalProvisioning.createEventBus(ministack.endpoint(), EVENT_BUS, "authkeeper");
         snsProxy = new ToggleProxy(ministack.endpoint());
         amazon = SimulatedAmazon.start(SimulatedAmazon.Settings.of(
                 URI.create(publicBaseUrl + "/login"), URI.create(publicBaseUrl + "/callback")));
-        aws = new LocalAws(dynamo.endpoint(), ministack.endpoint(), keyId, publicBaseUrl, gatewayPort, topics, snsProxy);
+        aws = new LocalAws(dynamo.endpoint(), ministack.endpoint(), keyId, publicBaseUrl, gatewayPort, topics, snsProxy, sweepQueue,
+                eventsQueue);
 
         var config = new HashMap<String, String>();
         config.put("authkeeper.table", TABLE);
@@ -56,7 +60,11 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
         config.put("quarkus.rest-client.lwa.url", amazon.baseUri().toString());
         config.put("authkeeper.alerts.merchant-topic-arn", topics.merchantTopicArn());
         config.put("authkeeper.alerts.operator-topic-arn", topics.operatorTopicArn());
-        var endpoints = Map.of("dynamodb", dynamo.endpoint(), "kms", ministack.endpoint(), "sns", snsProxy.endpoint());
+        config.put("authkeeper.alerts.event-bus-name", EVENT_BUS);
+        config.put("authkeeper.alerts.event-bus-endpoint", ministack.endpoint().toString());
+        config.put("authkeeper.sweep.queue-url", sweepQueue);
+        var endpoints = Map.of("dynamodb", dynamo.endpoint(), "kms", ministack.endpoint(), "sns", snsProxy.endpoint(),
+                "sqs", ministack.endpoint());
         for (String service : endpoints.keySet()) {
             config.put("quarkus." + service + ".endpoint-override", endpoints.get(service).toString());
             config.put("quarkus." + service + ".aws.region", LocalProvisioning.REGION);

@@ -3,6 +3,7 @@ package dev.authkeeper.testing;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import dev.authkeeper.connection.Authorization;
 import dev.authkeeper.connection.ConnectionId;
@@ -27,15 +28,13 @@ public final class Seeds {
         this.connections = connections;
     }
 
-    /** An ACTIVE connection authorized at {@code authorizedAt}, due for a check at {@code nextCheckAt}. */
-    public ConnectionId connection(String merchant, String account, Instant authorizedAt, Instant nextCheckAt) {
+    /** An ACTIVE connection authorized at {@code authorizedAt}, in the round of checks. */
+    public ConnectionId connection(String merchant, String account, Instant authorizedAt) {
         var id = new ConnectionId("amazon", "NA", account);
         var token = new Secret(amazon.issueRefreshToken(account));
         var authorization = new Authorization(id, merchant, SELLER_CENTRAL, Flow.MARKETPLACE, cipher.seal(id.value(), token),
                 authorizedAt, authorizedAt.plus(Duration.ofDays(365)));
-        connections.recordAuthorization(authorization, nextCheckAt, () -> {
-            throw new IllegalStateException("seeds are new connections");
-        });
+        connections.recordAuthorization(authorization, prior -> List.of());
         return id;
     }
 }

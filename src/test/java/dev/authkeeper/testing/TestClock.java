@@ -23,6 +23,17 @@ public class TestClock extends Clock {
         offset.set(Duration.ZERO);
     }
 
+    /**
+     * A minute past the next midnight (UTC), ahead of the real time so that nothing written
+     * expires early: a daily round of checks starts there, and a test has almost a day before the
+     * next one.
+     */
+    public void startOfNextDay() {
+        Instant now = Instant.now();
+        Instant next = now.truncatedTo(java.time.temporal.ChronoUnit.DAYS).plus(Duration.ofDays(1)).plus(Duration.ofMinutes(1));
+        offset.set(Duration.between(now, next));
+    }
+
     @Override
     public Instant instant() {
         return Instant.now().plus(offset.get());

@@ -1,0 +1,77 @@
+package dev.authkeeper.check;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.BooleanSupplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.authkeeper.alert.ReauthorizationReason;
+import dev.authkeeper.config.SweepConfig;
+import dev.authkeeper.crypto.Secret;
+import dev.authkeeper.crypto.TokenCipher;
+import dev.authkeeper.marketplace.Backoff;
+import dev.authkeeper.marketplace.Marketplace;
+import dev.authkeeper.marketplace.TokenResult;
+
+/**
+ * Proves one authorization: opens its sealed refresh token and asks the marketplace for an access
+ * token, retrying only throttling, outages and timeouts, never past the caller's deadline.
+ */
+@ApplicationScoped
+public class ConnectionProof {
+
+    private static final Duration YEAR = Duration.ofDays(365);
+
+    private final TokenCipher cipher;
+    private final Marketplace marketplace;
+    private final SweepConfig config;
+    private final Clock clock;
+
+    public ConnectionProof(TokenCipher cipher, Marketplace marketplace, SweepConfig config, Clock clock) {
+        this.cipher = cipher;
+        this.marketplace = marketplace;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /**
+     * @param giveUp true once retrying is pointless for the caller (its run found the app's credentials refused)
+     */
+    public CheckOutcome prove(CheckedConnection connection, Instant deadline, BooleanSupplier giveUp) {
+        Secret token = cipher.open(connection.id().value(), connection.token());
+        Duration pause = config.backoff();
+        for (int attempt = 1; ; attempt++) {
+            switch (marketplace.refresh(token, deadline)) {
+                case TokenResult.Granted granted -> {
+                    Secret keep = granted.refreshToken().orElse(token);
+                    return new CheckOutcome.Valid(granted.accessToken(), granted.expiresIn(), keep, !keep.equals(token));
+                }
+                case TokenResult.AuthorizationRejected rejected -> {
+                    return new CheckOutcome.Revoked(reason(connection, clock.instant()));
+                }
+                case TokenResult.ApplicationRejected rejected -> {
+                    return new CheckOutcome.AppCredentialsBroken(rejected.error());
+                }
+                case TokenResult.Unexpected unexpected -> {
+                    return new CheckOutcome.Unexpected("HTTP " + unexpected.status() + ", " + unexpected.description());
+                }
+                case TokenResult.Transient failure -> {
+                    Duration wait = failure.retryAfter().orElse(Backoff.withJitter(pause));
+                    if (attempt >= config.attempts() || giveUp.getAsBoolean() || clock.instant().plus(wait).isAfter(deadline)) {
+                        return new CheckOutcome.Transient(failure.cause());
+                    }
+                    Backoff.pause(wait);
+                    pause = pause.multipliedBy(2);
+                }
+            }
+        }
+    }
+
+    /** Older than Amazon's 365 days: the yearly renewal lapsed; younger: revoked, password or role changed. */
+    static ReauthorizationReason reason(CheckedConnection connection, Instant now) {
+        return connection.authorizedAt().plus(YEAR).isAfter(now) ? ReauthorizationReason.REVOKED_OR_CHANGED
+                : ReauthorizationReason.YEARLY_RENEWAL;
+    }
+}

@@ -1,0 +1,287 @@
+package dev.authkeeper.sweep;
+
+import static dev.authkeeper.connection.Attributes.n;
+import static dev.authkeeper.connection.Attributes.s;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.authkeeper.alert.Alert;
+import dev.authkeeper.alert.AlertDelivery;
+import dev.authkeeper.alert.Incidents;
+import dev.authkeeper.check.CheckOutcome;
+import dev.authkeeper.check.CheckRecorder;
+import dev.authkeeper.check.CheckStore;
+import dev.authkeeper.check.CheckedConnection;
+import dev.authkeeper.check.ConnectionProof;
+import dev.authkeeper.check.MassRejectionGuard;
+import dev.authkeeper.config.AuthKeeperConfig;
+import dev.authkeeper.config.SweepConfig;
+import dev.authkeeper.connection.ConnectionId;
+import dev.authkeeper.connection.TableLayout;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * A sweep worker: proves the connections of one unit of work within its own time budget. A unit
+ * of the round is claimed a page at a time (one conditional write per page, none per healthy
+ * connection); a shard of the due index, connection by connection. Whatever the unit, the worker
+ * stops taking work when its budget is used, finishes the checks in flight, opens or closes
+ * incidents, delivers what must go out now, adds its figures to its run, and logs its summary.
+ */
+@ApplicationScoped
+public class SweepWorker {
+
+    private static final Logger LOG = Logger.getLogger(SweepWorker.class);
+    /** Kept at the end of the budget for incidents, delivery and bookkeeping. */
+    static final Duration FINISHING = Duration.ofSeconds(20);
+    /** What a check started just before the worker stops taking work may still take (its LWA retries). */
+    static final Duration CHECK_ALLOWANCE = Duration.ofSeconds(25);
+    private static final int PROGRESS_EVERY = 1000;
+    private static final int DUE_PAGE = 100;
+
+    private final RoundProgress progress;
+    private final RoundPages pages;
+    private final CheckStore store;
+    private final ConnectionProof proof;
+    private final CheckRecorder recorder;
+    private final MassRejectionGuard guard;
+    private final Incidents incidents;
+    private final AlertDelivery delivery;
+    private final SweepRuns runs;
+    private final SweepMetrics metrics;
+    private final SweepConfig config;
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final Clock clock;
+
+    public SweepWorker(RoundProgress progress, RoundPages pages, CheckStore store, ConnectionProof proof, CheckRecorder recorder,
+            MassRejectionGuard guard, Incidents incidents, AlertDelivery delivery, SweepRuns runs, SweepMetrics metrics,
+            SweepConfig config, DynamoDbClient dynamo, AuthKeeperConfig authKeeper, Clock clock) {
+        this.progress = progress;
+        this.pages = pages;
+        this.store = store;
+        this.proof = proof;
+        this.recorder = recorder;
+        this.guard = guard;
+        this.incidents = incidents;
+        this.delivery = delivery;
+        this.runs = runs;
+        this.metrics = metrics;
+        this.config = config;
+        this.dynamo = dynamo;
+        this.table = authKeeper.table();
+        this.clock = clock;
+    }
+
+    /** One message from the sweep queue. */
+    public SweepSummary work(SweepUnit unit) {
+        var tally = new Tally(unit.runId(), unit.describe(), clock.instant(), config.timeBudget());
+        LOG.infof("Sweep %s: worker started on %s", tally.runId, tally.unit);
+        try (var checks = new Checks(tally)) {
+            switch (unit.kind()) {
+                case SweepUnit.ROUND -> round(tally, unit.roundUnit(), checks);
+                case SweepUnit.DUE -> due(tally, unit.dueShard(), checks);
+                default -> throw new IllegalArgumentException("unknown unit kind");
+            }
+        }
+        return finish(tally, true);
+    }
+
+    /** Checks one connection now, due or not: what support asks for. */
+    public SweepSummary checkNow(ConnectionId id) {
+        var tally = new Tally("now", "connection " + id, clock.instant(), config.timeBudget());
+        store.read(TableLayout.connectionKey(id)).ifPresent(c -> {
+            tally.examined.incrementAndGet();
+            check(tally, id.value(), () -> c);
+        });
+        return finish(tally, false);
+    }
+
+    private void round(Tally tally, RoundUnit unit, Checks checks) {
+        Instant now = clock.instant();
+        long round = unit.dueRound(now, config.interval());
+        if (round < 0) {
+            return;
+        }
+        Instant lease = tally.deadline.plus(CHECK_ALLOWANCE);
+        var seen = progress.get(unit);
+        long version;
+        Optional<String> cursor;
+        if (seen.isEmpty() || seen.get().done() && seen.get().round() < round) {
+            if (!progress.startLap(unit, seen, round, tally.owner, lease, now)) {
+                tally.takenByOthers.incrementAndGet();
+                return;
+            }
+            version = seen.map(p -> p.version() + 1).orElse(1L);
+            cursor = Optional.empty();
+        } else if (seen.get().done()) {
+            return;
+        } else if (seen.get().leasedBy(tally.owner, now)) {
+            tally.takenByOthers.incrementAndGet();
+            return;
+        } else if (!progress.take(unit, seen.get(), tally.owner, lease)) {
+            tally.takenByOthers.incrementAndGet();
+            return;
+        } else {
+            version = seen.get().version() + 1;
+            cursor = seen.get().cursor();
+        }
+        while (true) {
+            var current = new RoundProgress.Progress(round, cursor, false, lease, tally.owner, version, Optional.empty(),
+                    Optional.empty(), Optional.empty());
+            if (tally.shouldStop(clock.instant())) {
+                progress.release(unit, current);
+                return;
+            }
+            var page = pages.next(unit, cursor, config.pageSize());
+            if (page.isEmpty()) {
+                progress.finishLap(unit, current, clock.instant());
+                return;
+            }
+            String last = page.get(page.size() - 1).get(TableLayout.CHECK_ORDER).s();
+            if (!progress.claimPage(unit, current, last, lease)) {
+                tally.takenByOthers.addAndGet(page.size());
+                return;
+            }
+            version++;
+            cursor = Optional.of(last);
+            for (var item : page) {
+                tally.examined.incrementAndGet();
+                String name = TableLayout.idOfCheckOrder(item.get(TableLayout.CHECK_ORDER).s()).value();
+                checks.submit(() -> check(tally, name, () -> CheckedConnection.of(item)));
+            }
+        }
+    }
+
+    /** Retries, re-tests and reminders whose time has come, claimed one by one (each is a change anyway). */
+    private void due(Tally tally, int shard, Checks checks) {
+        Instant now = clock.instant();
+        var keys = dynamo.queryPaginator(r -> r.tableName(table).indexName(TableLayout.DUE_INDEX)
+                .keyConditionExpression("#shard = :shard AND #next <= :now")
+                .expressionAttributeNames(Map.of("#shard", TableLayout.DUE_SHARD, "#next", TableLayout.NEXT_CHECK_AT))
+                .expressionAttributeValues(Map.of(":shard", s("due#" + shard), ":now", n(now.getEpochSecond())))
+                .limit(DUE_PAGE)).items();
+        for (var key : keys) {
+            if (tally.shouldStop(clock.instant())) {
+                return;
+            }
+            tally.examined.incrementAndGet();
+            var claimed = store.claimDue(key.get(TableLayout.PK).s(), clock.instant(), clock.instant().plus(config.retryAfterTransient()));
+            if (claimed.isEmpty()) {
+                tally.takenByOthers.incrementAndGet();
+                continue;
+            }
+            checks.submit(() -> check(tally, claimed.get().id().value(), claimed::get));
+        }
+    }
+
+    /** Proves and records one connection; whatever goes wrong is logged with the connection and counted, and the rest go on. */
+    private void check(Tally tally, String name, Supplier<CheckedConnection> read) {
+        try {
+            CheckedConnection connection = read.get();
+            Instant deadline = tally.deadline.plus(CHECK_ALLOWANCE);
+            CheckOutcome outcome = tally.appRefused.get()
+                    ? new CheckOutcome.AppCredentialsBroken(Optional.ofNullable(tally.appError.get()).orElse("refused"))
+                    : proof.prove(connection, deadline, tally.appRefused::get);
+            if (outcome instanceof CheckOutcome.AppCredentialsBroken broken && tally.appRefused.compareAndSet(false, true)) {
+                tally.appError.set(broken.error());
+                LOG.errorf("OPERATOR: LWA refused the app's credentials (%s); this worker stops calling LWA", broken.error());
+            }
+            if (outcome instanceof CheckOutcome.Unexpected unexpected) {
+                tally.firstUnexpected.compareAndSet(null, unexpected.description());
+            }
+            tally.add(recorder.record(connection, outcome));
+        } catch (RuntimeException e) {
+            tally.errors.incrementAndGet();
+            LOG.errorf("Checking %s failed (%s); it is checked again in the next round", name, e.getClass().getSimpleName());
+        }
+        int checked = tally.checked();
+        if (checked % PROGRESS_EVERY == 0) {
+            LOG.infof("Sweep %s (%s): %d checked, %d valid, %d need reauthorization, %d transient", tally.runId, tally.unit, checked,
+                    tally.count(CheckRecorder.Result.VALID), tally.count(CheckRecorder.Result.NEEDS_REAUTHORIZATION),
+                    tally.count(CheckRecorder.Result.TRANSIENT));
+        }
+    }
+
+    private SweepSummary finish(Tally tally, boolean partOfRun) {
+        Instant now = clock.instant();
+        var interim = tally.summary(now);
+        if (tally.appError.get() != null) {
+            record(tally, incidents.open(Incidents.Kind.APP_CREDENTIALS, tally.appError.get(), now), true);
+        }
+        if (interim.valid() + interim.recovered() > 0) {
+            record(tally, incidents.checksSucceeded(now), false);
+        }
+        record(tally, guard.count(new MassRejectionGuard.Counts(interim.firstChecks(), interim.rejections()), now), true);
+        if (interim.unexpected() > 0) {
+            LOG.warnf("OPERATOR: LWA answered %d check(s) in a way it does not document (first: %s); they are tried again later",
+                    interim.unexpected(), tally.firstUnexpected.get());
+        }
+        var delivered = delivery.deliverNow(List.copyOf(tally.recorded), tally.deadline.plus(CHECK_ALLOWANCE).plus(FINISHING));
+        tally.alertsSent.addAndGet(delivered.messages());
+        var summary = tally.summary(clock.instant());
+        LOG.infof("Sweep %s (%s) finished: examined=%d checked=%d valid=%d needsReauthorization=%d held=%d released=%d recovered=%d "
+                + "reminders=%d transient=%d unexpected=%d applicationLevel=%d expiryWarnings=%d tokensRotated=%d tokensResealed=%d "
+                + "migrated=%d superseded=%d takenByOthers=%d errors=%d alertsSent=%d operatorIncidents=%d durationMs=%d%s",
+                summary.runId(), summary.unit(), summary.examined(), summary.checked(), summary.valid(), summary.needsReauthorization(),
+                summary.held(), summary.released(), summary.recovered(), summary.reminders(), summary.transientFailures(),
+                summary.unexpected(), summary.applicationLevel(), summary.expiryWarnings(), summary.tokensRotated(),
+                summary.tokensResealed(), summary.migrated(), summary.superseded(), summary.takenByOtherRuns(), summary.errors(),
+                summary.alertsSent(), summary.operatorIncidents(), summary.durationMillis(),
+                summary.stoppedEarly() ? " (stopped early: " + summary.stopReason() + ")" : "");
+        metrics.emitWorker(summary, now.toEpochMilli());
+        if (partOfRun) {
+            runs.add(summary);
+        }
+        return summary;
+    }
+
+    private static void record(Tally tally, List<Alert> recorded, boolean incident) {
+        if (incident && !recorded.isEmpty()) {
+            tally.operatorIncidents.incrementAndGet();
+        }
+        tally.recorded.addAll(recorded);
+    }
+
+    /** The worker's checks in flight: virtual threads, at most {@code authkeeper.sweep.concurrency} at once. */
+    private final class Checks implements AutoCloseable {
+        private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        private final Semaphore permits = new Semaphore(config.concurrency());
+        private final Tally tally;
+
+        Checks(Tally tally) {
+            this.tally = tally;
+        }
+
+        void submit(Runnable check) {
+            permits.acquireUninterruptibly();
+            executor.submit(() -> {
+                try {
+                    check.run();
+                } catch (RuntimeException e) {
+                    tally.errors.incrementAndGet();
+                    LOG.errorf("A check failed outside its own handling (%s)", e.getClass().getSimpleName());
+                } finally {
+                    permits.release();
+                }
+            });
+        }
+
+        @Override
+        public void close() {
+            executor.close();
+        }
+    }
+}

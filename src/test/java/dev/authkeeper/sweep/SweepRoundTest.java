@@ -1,0 +1,207 @@
+package dev.authkeeper.sweep;
+
+import static dev.authkeeper.connection.Attributes.n;
+import static dev.authkeeper.connection.Attributes.s;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import dev.authkeeper.config.SweepConfig;
+import dev.authkeeper.connection.ConnectionId;
+import dev.authkeeper.connection.ConnectionStatus;
+import dev.authkeeper.connection.TableLayout;
+import dev.authkeeper.testing.CapturedLogs;
+import dev.authkeeper.testing.Lambda;
+import dev.authkeeper.testing.LocalAwsResource;
+import dev.authkeeper.testing.Profiles;
+import dev.authkeeper.testing.SweepDriver;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** The round of checks: fanned out over workers, no write for a healthy check, each connection once a round. */
+@QuarkusTest
+@TestProfile(Profiles.SweepFunction.class)
+@WithTestResource(LocalAwsResource.class)
+class SweepRoundTest extends SweepTestBase {
+
+    @Inject
+    RoundProgress progress;
+    @Inject
+    RoundPages pages;
+    @Inject
+    SweepConfig config;
+
+    List<ConnectionId> connections(int count, String prefix) {
+        return IntStream.range(0, count).mapToObj(i -> connection("merchant-" + (i % 7), prefix + String.format("%05d", i))).toList();
+    }
+
+    @Test
+    void aHealthyCheckWritesNothingAndEveryConnectionIsCheckedOnce() {
+        var ids = connections(120, "A1HEALTHY");
+        calls.reset();
+
+        var run = sweep.run(3);
+
+        assertThat(run.plan().roundUnits()).isEqualTo(config.shards());
+        assertThat(run.total(SweepSummary::checked)).isEqualTo(120);
+        assertThat(run.total(SweepSummary::valid)).isEqualTo(120);
+        assertThat(amazon.tokenCalls("refresh_token")).isEqualTo(120);
+        // What was written: progress of the units, the run's totals, the guard's counts; never a connection.
+        var written = calls.writtenPartitions();
+        assertThat(written).noneMatch(pk -> pk.startsWith(TableLayout.CONNECTION_PREFIX));
+        assertThat(written).allMatch(pk -> pk.equals(RoundProgress.PK) || pk.startsWith("RUN#") || pk.startsWith("GUARD#")
+                || pk.startsWith("SWEEP#MIGRATION"));
+        // One write per page of 25 at most, plus a start and an end per unit: far fewer than one per check.
+        assertThat(written.stream().filter(RoundProgress.PK::equals).count()).isLessThanOrEqualTo(120 / 25 + 2L * config.shards() + 4);
+        assertThat(ids).allMatch(id -> status(id) == ConnectionStatus.ACTIVE);
+    }
+
+    @Test
+    void overlappingRunsAndWorkersNeverCheckAConnectionTwiceInARound() throws Exception {
+        connections(200, "A1TWICE");
+        amazon.latency(Duration.ofMillis(10));
+
+        var a = CompletableFuture.supplyAsync(() -> sweep.run(3));
+        var b = CompletableFuture.supplyAsync(() -> sweep.run(3));
+        var runs = List.of(a.get(), b.get());
+        var third = sweep.run(2);
+
+        assertThat(runs.stream().mapToInt(r -> r.total(SweepSummary::checked)).sum()).isEqualTo(200);
+        assertThat(third.total(SweepSummary::checked)).isZero();
+        assertThat(amazon.tokenCalls("refresh_token")).isEqualTo(200);
+    }
+
+    @Test
+    void theNextRoundChecksEveryConnectionAgainAfterTheInterval() {
+        connections(40, "A1NEXTROUND");
+        assertThat(sweep.run().total(SweepSummary::checked)).isEqualTo(40);
+        clock.advance(Duration.ofHours(20));
+        assertThat(sweep.run().total(SweepSummary::checked)).isZero();
+
+        clock.advance(Duration.ofHours(4));
+        var next = sweep.run();
+
+        assertThat(next.total(SweepSummary::checked)).isEqualTo(40);
+        assertThat(amazon.tokenCalls("refresh_token")).isEqualTo(80);
+    }
+
+    @Test
+    void aWorkerThatDiesMidUnitLeavesOnlyItsClaimedPageForTheNextRound() {
+        connections(160, "A1CRASH");
+        var unit = new RoundUnit(config.slots(), config.shards(), 0, 0);
+        long round = unit.dueRound(now(), config.interval());
+        // A worker leases the unit and claims its first page, then dies before checking it.
+        assertThat(progress.startLap(unit, Optional.empty(), round, "dead-worker", now().plus(Duration.ofMinutes(5)), now())).isTrue();
+        var page = pages.next(unit, Optional.empty(), config.pageSize());
+        var leased = progress.get(unit).orElseThrow();
+        assertThat(progress.claimPage(unit, leased, page.get(page.size() - 1).get(TableLayout.CHECK_ORDER).s(),
+                now().plus(Duration.ofMinutes(5)))).isTrue();
+        int inUnit = countInUnit(unit);
+
+        var whileLeased = sweep.run();
+        clock.advance(Duration.ofMinutes(6));
+        var afterLease = sweep.run();
+
+        assertThat(whileLeased.total(SweepSummary::checked)).isEqualTo(160 - inUnit);
+        assertThat(afterLease.total(SweepSummary::checked)).isEqualTo(inUnit - page.size());
+        assertThat(progress.get(unit).orElseThrow().done()).isTrue();
+        clock.advance(Duration.ofDays(1));
+        assertThat(sweep.run().total(SweepSummary::checked)).isEqualTo(160);
+    }
+
+    private int countInUnit(RoundUnit unit) {
+        int count = 0;
+        Optional<String> cursor = Optional.empty();
+        while (true) {
+            var page = pages.next(unit, cursor, 1000);
+            if (page.isEmpty()) {
+                return count;
+            }
+            count += page.size();
+            cursor = Optional.of(page.get(page.size() - 1).get(TableLayout.CHECK_ORDER).s());
+        }
+    }
+
+    @Test
+    void connectionsStoredBeforeTheRoundMoveIntoItAndNoneIsForgotten() {
+        var soon = legacy("A1LEGACYSOON1", ConnectionStatus.ACTIVE, now().minusSeconds(5));
+        var later = legacy("A1LEGACYLATER", ConnectionStatus.ACTIVE, now().plus(Duration.ofHours(20)));
+        var farAway = legacy("A1LEGACYFAR01", ConnectionStatus.ACTIVE, now().plus(Duration.ofDays(365 * 70)));
+        var needing = legacy("A1LEGACYNEEDS", ConnectionStatus.NEEDS_REAUTHORIZATION, now().plus(Duration.ofDays(2)));
+
+        var run = sweep.run();
+
+        assertThat(run.plan().migrationDone()).isTrue();
+        for (var id : List.of(soon, later, farAway)) {
+            var item = table.connection(id.value()).orElseThrow();
+            assertThat(item).containsKeys(TableLayout.CHECK_PARTITION, TableLayout.CHECK_ORDER)
+                    .doesNotContainKeys(TableLayout.DUE_SHARD, TableLayout.NEXT_CHECK_AT);
+        }
+        assertThat(table.connection(needing.value()).orElseThrow()).containsKey(TableLayout.DUE_SHARD)
+                .doesNotContainKey(TableLayout.CHECK_ORDER);
+        // Moved after this run's round units were handed out: checked in the next planner run of the same round.
+        var next = sweep.run();
+        assertThat(run.total(SweepSummary::checked) + next.total(SweepSummary::checked)).isEqualTo(3);
+        assertThat(amazon.tokenCalls("refresh_token")).isEqualTo(3);
+    }
+
+    /** A connection as stored before the round: due in the due index, without the round's keys. */
+    private ConnectionId legacy(String account, ConnectionStatus status, java.time.Instant nextCheckAt) {
+        var id = connection("merchant-legacy", account);
+        var key = TableLayout.connectionItemKey(id);
+        dynamo.updateItem(r -> r.tableName(LocalAwsResource.TABLE).key(key)
+                .updateExpression("SET #shard = :shard, #next = :next, #status = :status REMOVE #p, #o")
+                .expressionAttributeNames(Map.of("#shard", TableLayout.DUE_SHARD, "#next", TableLayout.NEXT_CHECK_AT, "#status", "status",
+                        "#p", TableLayout.CHECK_PARTITION, "#o", TableLayout.CHECK_ORDER))
+                .expressionAttributeValues(Map.of(":shard", s(TableLayout.dueShard(id)), ":next", n(nextCheckAt.getEpochSecond()),
+                        ":status", s(status.name()))));
+        return id;
+    }
+
+    @Test
+    void aConnectionThatCannotBeCheckedIsLoggedAndCountedAndTheOthersGoOn() {
+        var ids = new ArrayList<>(connections(10, "A1FINE"));
+        var broken = connection("merchant-b", "A1BROKENTOKEN");
+        dynamo.updateItem(r -> r.tableName(LocalAwsResource.TABLE).key(TableLayout.connectionItemKey(broken))
+                .updateExpression("SET #token = :garbage")
+                .expressionAttributeNames(Map.of("#token", "token"))
+                .expressionAttributeValues(Map.of(":garbage", AttributeValue.fromS("not a sealed token"))));
+
+        SweepDriver.Run run;
+        try (var logs = CapturedLogs.capture()) {
+            run = sweep.run();
+            assertThat(logs.text()).contains("Checking " + broken.value() + " failed");
+        }
+
+        assertThat(run.total(SweepSummary::errors)).isEqualTo(1);
+        assertThat(run.total(SweepSummary::valid)).isEqualTo(10);
+        assertThat(ids).allMatch(id -> status(id) == ConnectionStatus.ACTIVE);
+    }
+
+    @Test
+    void theScheduledEventPlansARunAndAnEventNamingAConnectionChecksItNow() {
+        var id = connection("merchant-o", "A1ONECONN0001");
+        amazon.revoke("A1ONECONN0001");
+
+        var now = Lambda.invokeJson(Map.of("connection", id.value()));
+        var plan = Lambda.invokeJson(Map.of("kind", "sweep"));
+
+        assertThat(now.get("checked")).isEqualTo(1);
+        assertThat(now.get("needsReauthorization")).isEqualTo(1);
+        assertThat(status(id)).isEqualTo(ConnectionStatus.NEEDS_REAUTHORIZATION);
+        assertThat(plan.get("roundUnits")).isEqualTo(config.shards());
+        sweep.drain();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.authkeeper.testing;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import dev.authkeeper.local.LocalEvents;
+import dev.authkeeper.local.LocalProvisioning;
+
+/** Reads back what the event bus delivered to the SQS queue a rule on it targets. */
+public final class Events {
+
+    private final LocalEvents events;
+
+    public Events(LocalAws aws) {
+        this.events = new LocalEvents(LocalProvisioning.sqs(aws.ministackEndpoint()), aws.eventsQueueUrl());
+    }
+
+    /** Everything delivered so far, waiting up to a few seconds for at least {@code atLeast}. */
+    public List<LocalEvents.Delivered> await(int atLeast) {
+        Instant until = Instant.now().plus(Duration.ofSeconds(5));
+        while (true) {
+            var all = events.all();
+            if (all.size() >= atLeast || Instant.now().isAfter(until)) {
+                return all;
+            }
+            pause();
+        }
+    }
+
+    /** Everything delivered, after giving stragglers a moment (to prove nothing more comes). */
+    public List<LocalEvents.Delivered> settled() {
+        pause();
+        pause();
+        return events.all();
+    }
+
+    public List<String> types() {
+        return settled().stream().map(e -> e.detail().path("type").asText()).toList();
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
