@@ -19,7 +19,6 @@ import dev.authkeeper.marketplace.Backoff;
 import dev.authkeeper.marketplace.CallbackCheck;
 import dev.authkeeper.marketplace.LaunchCheck;
 import dev.authkeeper.marketplace.LaunchRequest;
-import dev.authkeeper.marketplace.Backoff;
 import dev.authkeeper.marketplace.Marketplace;
 import dev.authkeeper.marketplace.Origin;
 import dev.authkeeper.marketplace.Parameters;
@@ -186,6 +185,7 @@ public class AmazonMarketplace implements Marketplace {
      * An authorization code lives five minutes and is single-use; only answers that prove it was
      * not consumed (throttling, 5xx, no answer) are retried, and only while another attempt fits
      * in the exchange budget, so the seller's page answers well within API Gateway's 30 seconds.
+     * A success without a refresh token leaves nothing to store, so it is unexpected here.
      */
     @Override
     public TokenResult exchangeCode(Secret code) {
@@ -204,6 +204,9 @@ public class AmazonMarketplace implements Marketplace {
             Backoff.pause(wait);
             pause = pause.multipliedBy(2);
             result = lwa.grant(form);
+        }
+        if (result instanceof TokenResult.Granted granted && granted.refreshToken().isEmpty()) {
+            return new TokenResult.Unexpected(200, "HTTP 200 without refresh_token");
         }
         return result;
     }

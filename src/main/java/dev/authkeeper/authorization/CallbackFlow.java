@@ -126,7 +126,8 @@ public class CallbackFlow {
 
     private ApiGatewayResponse exchange(PendingAuthorization pending, String accountId, Secret code) {
         return switch (marketplace.exchangeCode(code)) {
-            case TokenResult.Granted granted -> store(pending, accountId, granted.refreshToken());
+            // A code exchange is only Granted with a refresh token (Marketplace.exchangeCode).
+            case TokenResult.Granted granted -> store(pending, accountId, granted.refreshToken().orElseThrow());
             case TokenResult.AuthorizationRejected rejected -> {
                 LOG.infof("Code exchange refused with %s (merchant %s, account %s)", rejected.error(), pending.merchantId(), accountId);
                 yield pages.render(Page.of(400, "The authorization code has expired",
@@ -147,6 +148,13 @@ public class CallbackFlow {
                 yield pages.render(Page.of(503, "Amazon did not answer in time",
                         "Your account was not connected because Amazon's sign-in service did not respond.",
                         "Please wait a minute, then start again from " + StartAgain.SELLER_CENTRAL_PATH + "."));
+            }
+            case TokenResult.Unexpected unexpected -> {
+                LOG.errorf("OPERATOR: LWA gave an unexpected answer to a code exchange (%s); nothing was stored. "
+                        + "Merchant %s could not connect account %s.", unexpected.description(), pending.merchantId(), accountId);
+                yield pages.render(Page.of(502, "Amazon gave an unexpected answer",
+                        "Your account was not connected and nothing was changed. Our team can see what happened.",
+                        "Please try again later from " + StartAgain.SELLER_CENTRAL_PATH + "."));
             }
         };
     }

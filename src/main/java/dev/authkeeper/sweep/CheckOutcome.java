@@ -23,4 +23,8 @@ sealed interface CheckOutcome {
     /** Throttled, down or too slow, after the retries this run could afford. */
     record Transient(String cause) implements CheckOutcome {
     }
+
+    /** An answer that proves nothing either way (an unknown error code, a success without a token): tried again later. */
+    record Unexpected(String description) implements CheckOutcome {
+    }
 }

@@ -38,6 +38,7 @@ class SweepMetrics {
         values.put("ChecksValid", summary.valid());
         values.put("ChecksNeedsReauthorization", summary.needsReauthorization());
         values.put("ChecksTransient", summary.transientFailures());
+        values.put("ChecksUnexpected", summary.unexpected());
         values.put("ChecksApplicationLevel", summary.applicationLevel());
         values.put("CheckErrors", summary.errors());
         values.put("AlertsSent", summary.alertsSent());

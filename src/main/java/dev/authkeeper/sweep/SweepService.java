@@ -201,6 +201,11 @@ public class SweepService {
                 run.transientFailures.incrementAndGet();
                 store.reschedule(connection, soon(now), failure.cause());
             }
+            case CheckOutcome.Unexpected unexpected -> {
+                run.unexpected.incrementAndGet();
+                run.firstUnexpected.compareAndSet(null, unexpected.description());
+                store.reschedule(connection, soon(now), unexpected.description());
+            }
         }
     }
 
@@ -210,13 +215,16 @@ public class SweepService {
         for (int attempt = 1; ; attempt++) {
             switch (marketplace.refresh(token)) {
                 case TokenResult.Granted granted -> {
-                    return new CheckOutcome.Valid(granted.refreshToken().equals(token) ? Optional.empty() : Optional.of(granted.refreshToken()));
+                    return new CheckOutcome.Valid(granted.refreshToken().filter(rotated -> !rotated.equals(token)));
                 }
                 case TokenResult.AuthorizationRejected rejected -> {
                     return new CheckOutcome.Revoked(reason(connection, clock.instant()));
                 }
                 case TokenResult.ApplicationRejected rejected -> {
                     return new CheckOutcome.AppCredentialsBroken(rejected.error());
+                }
+                case TokenResult.Unexpected unexpected -> {
+                    return new CheckOutcome.Unexpected(unexpected.description());
                 }
                 case TokenResult.Transient failure -> {
                     Duration wait = failure.retryAfter().orElse(Backoff.withJitter(pause));
@@ -279,6 +287,11 @@ public class SweepService {
 
     private SweepSummary finish(Run run) {
         Instant now = clock.instant();
+        if (run.unexpected.get() > 0) {
+            LOG.warnf("OPERATOR: LWA gave %d unexpected answers in sweep %s (first: %s); those connections are checked again "
+                    + "in about %s, no merchant was alerted", run.unexpected.get(), run.id, run.firstUnexpected.get(),
+                    config.retryAfterTransient());
+        }
         if (run.appError.get() != null) {
             incidents.open(Incidents.Kind.APP_CREDENTIALS, run.appError.get(), now, lease(now)).ifPresent(alert -> {
                 run.operatorIncidents.incrementAndGet();
@@ -298,12 +311,13 @@ public class SweepService {
         }
         int sent = delivery.deliver(List.copyOf(run.alerts)) + delivery.redeliverPending();
         var summary = run.summary(sent, clock.instant());
-        LOG.infof("Sweep %s finished: due=%d checked=%d valid=%d needsReauthorization=%d transient=%d applicationLevel=%d "
-                + "reminders=%d expiryWarnings=%d tokensRotated=%d superseded=%d takenByOtherRuns=%d errors=%d alertsSent=%d "
-                + "operatorIncidents=%d durationMs=%d%s", summary.runId(), summary.due(), summary.checked(), summary.valid(),
-                summary.needsReauthorization(), summary.transientFailures(), summary.applicationLevel(), summary.reminders(),
-                summary.expiryWarnings(), summary.tokensRotated(), summary.superseded(), summary.takenByOtherRuns(), summary.errors(),
-                summary.alertsSent(), summary.operatorIncidents(), summary.durationMillis(),
+        LOG.infof("Sweep %s finished: due=%d checked=%d valid=%d needsReauthorization=%d transient=%d unexpected=%d "
+                + "applicationLevel=%d reminders=%d expiryWarnings=%d tokensRotated=%d superseded=%d takenByOtherRuns=%d errors=%d "
+                + "alertsSent=%d operatorIncidents=%d durationMs=%d%s", summary.runId(), summary.due(), summary.checked(),
+                summary.valid(), summary.needsReauthorization(), summary.transientFailures(), summary.unexpected(),
+                summary.applicationLevel(), summary.reminders(), summary.expiryWarnings(), summary.tokensRotated(),
+                summary.superseded(), summary.takenByOtherRuns(), summary.errors(), summary.alertsSent(),
+                summary.operatorIncidents(), summary.durationMillis(),
                 summary.stoppedEarly() ? " (stopped early: " + summary.stopReason() + ")" : "");
         metrics.emit(summary, now.toEpochMilli());
         return summary;
@@ -334,6 +348,7 @@ public class SweepService {
         final AtomicInteger valid = new AtomicInteger();
         final AtomicInteger needsReauthorization = new AtomicInteger();
         final AtomicInteger transientFailures = new AtomicInteger();
+        final AtomicInteger unexpected = new AtomicInteger();
         final AtomicInteger applicationLevel = new AtomicInteger();
         final AtomicInteger reminders = new AtomicInteger();
         final AtomicInteger expiryWarnings = new AtomicInteger();
@@ -344,6 +359,7 @@ public class SweepService {
         final AtomicInteger operatorIncidents = new AtomicInteger();
         final AtomicBoolean appRefused = new AtomicBoolean();
         final AtomicReference<String> appError = new AtomicReference<>();
+        final AtomicReference<String> firstUnexpected = new AtomicReference<>();
         final AtomicReference<String> stopReason = new AtomicReference<>();
         final List<Alert> alerts = Collections.synchronizedList(new ArrayList<>());
 
@@ -363,7 +379,7 @@ public class SweepService {
 
         SweepSummary summary(int alertsSent, Instant end) {
             return new SweepSummary(id, due.get(), checked.get(), valid.get(), needsReauthorization.get(), transientFailures.get(),
-                    applicationLevel.get(), reminders.get(), expiryWarnings.get(), tokensRotated.get(), superseded.get(),
+                    unexpected.get(), applicationLevel.get(), reminders.get(), expiryWarnings.get(), tokensRotated.get(), superseded.get(),
                     takenByOthers.get(), errors.get(), alertsSent, operatorIncidents.get(), stopReason.get() != null,
                     stopReason.get(), Duration.between(started, end).toMillis());
         }

@@ -11,6 +11,7 @@ public record SweepSummary(
         int valid,
         int needsReauthorization,
         int transientFailures,
+        int unexpected,
         int applicationLevel,
         int reminders,
         int expiryWarnings,

@@ -26,6 +26,7 @@ import dev.authkeeper.crypto.Secret;
 import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.local.SimulatedAmazon;
 import dev.authkeeper.testing.AwsCalls;
+import dev.authkeeper.testing.CapturedLogs;
 import dev.authkeeper.testing.Inbox;
 import dev.authkeeper.testing.LocalAws;
 import dev.authkeeper.testing.LocalAwsResource;
@@ -60,6 +61,8 @@ class SweepTest {
     TestClock clock;
     @Inject
     dev.authkeeper.session.ReauthorizeLinks links;
+    @Inject
+    SweepMetrics metrics;
 
     Table table;
     Seeds seeds;
@@ -201,6 +204,81 @@ class SweepTest {
         var messages = inbox.settled();
         assertThat(messages).extracting(Inbox.Message::kind).containsExactly("LWA_OUTAGE");
         assertThat(messages.get(0).topic()).isEqualTo("operator");
+    }
+
+    void assertCheckedAgainSoon(ConnectionId id) {
+        assertThat(status(id)).isEqualTo(ConnectionStatus.ACTIVE);
+        assertThat(nextCheckAt(id)).isBetween(now().plus(Duration.ofMinutes(7)).getEpochSecond(),
+                now().plus(Duration.ofMinutes(16)).getEpochSecond());
+    }
+
+    @Test
+    void anUnknownErrorCodeForOneConnectionIsCountedAndTheRunGoesOnWithoutAnyAlert() {
+        var ids = IntStream.range(0, 12).mapToObj(i -> due("merchant-u" + (i % 3), "A1UNEXPECT" + String.format("%03d", i))).toList();
+        amazon.failNext(1, new SimulatedAmazon.Fault.Answer(400, "application/json",
+                "{\"error_description\":\"detail-from-the-body\",\"error\":\"weird_new_code\"}"));
+
+        SweepSummary summary;
+        String logged;
+        try (var logs = CapturedLogs.capture()) {
+            summary = sweep.sweep();
+            logged = logs.text();
+        }
+
+        assertThat(summary.checked()).isEqualTo(12);
+        assertThat(summary.valid()).isEqualTo(11);
+        assertThat(summary.unexpected()).isEqualTo(1);
+        assertThat(summary.applicationLevel()).isZero();
+        assertThat(summary.stoppedEarly()).isFalse();
+        assertThat(amazon.tokenCalls("refresh_token")).isEqualTo(12);
+        var unexpected = ids.stream()
+                .filter(id -> table.connection(id.value()).orElseThrow().containsKey("lastCheckError"))
+                .toList();
+        assertThat(unexpected).singleElement().satisfies(id -> {
+            assertCheckedAgainSoon(id);
+            assertThat(table.connection(id.value()).orElseThrow().get("lastCheckError").s()).isEqualTo("HTTP 400 weird_new_code");
+        });
+        assertThat(ids).allMatch(id -> status(id) == ConnectionStatus.ACTIVE);
+        assertThat(logged).contains("OPERATOR: LWA gave 1 unexpected answers in sweep " + summary.runId() + " (first: HTTP 400 weird_new_code)")
+                .contains("unexpected=1").doesNotContain("detail-from-the-body");
+        assertThat(metrics.line(summary, 0)).contains("\"ChecksUnexpected\":1");
+        assertThat(table.withPrefix("INCIDENT#")).isEmpty();
+        assertThat(inbox.settled()).isEmpty();
+    }
+
+    @Test
+    void a200ThatIsNotJsonIsTransient() {
+        var id = due("merchant-h", "A1HTMLPAGE001");
+        amazon.failNext(3, new SimulatedAmazon.Fault.Answer(200, "text/html", "<html><body>Service moved</body></html>"));
+
+        var summary = sweep.sweep();
+
+        assertThat(summary.transientFailures()).isEqualTo(1);
+        assertThat(summary.valid()).isZero();
+        assertThat(summary.unexpected()).isZero();
+        assertThat(amazon.tokenCalls("refresh_token")).isEqualTo(3);
+        assertCheckedAgainSoon(id);
+        assertThat(inbox.settled()).isEmpty();
+    }
+
+    @Test
+    void a200WithoutRefreshTokenIsValidAndKeepsTheStoredTokenWithoutAWrite() {
+        var id = due("merchant-k", "A1KEEPTOKEN01");
+        String stored = cipher.open(id.value(), table.token(id)).value();
+        amazon.failNext(1, new SimulatedAmazon.Fault.Answer(200, "application/json",
+                "{\"access_token\":\"Atza|only\",\"token_type\":\"bearer\",\"expires_in\":3600}"));
+        calls.reset();
+
+        var summary = sweep.sweep();
+
+        assertThat(summary.valid()).isEqualTo(1);
+        assertThat(summary.tokensRotated()).isZero();
+        assertThat(cipher.open(id.value(), table.token(id)).value()).isEqualTo(stored)
+                .isEqualTo(amazon.refreshTokenOf("A1KEEPTOKEN01").orElseThrow());
+        assertThat(connections.find(id).orElseThrow().version()).isEqualTo(1);
+        assertThat(calls.count("DynamoDb.UpdateItem")).isEqualTo(1); // the claim, nothing after it
+        assertThat(calls.count("DynamoDb.TransactWriteItems")).isZero();
+        assertThat(nextCheckAt(id)).isGreaterThan(now().plus(Duration.ofHours(22)).getEpochSecond());
     }
 
     @Test
