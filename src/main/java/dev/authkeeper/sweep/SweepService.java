@@ -213,7 +213,7 @@ public class SweepService {
     private CheckOutcome askLwa(Run run, ClaimedConnection connection, Secret token) {
         Duration pause = config.backoff();
         for (int attempt = 1; ; attempt++) {
-            switch (marketplace.refresh(token)) {
+            switch (marketplace.refresh(token, run.deadline)) {
                 case TokenResult.Granted granted -> {
                     return new CheckOutcome.Valid(granted.refreshToken().filter(rotated -> !rotated.equals(token)));
                 }

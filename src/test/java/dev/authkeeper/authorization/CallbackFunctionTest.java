@@ -349,6 +349,10 @@ class CallbackFunctionTest {
                     t.amazon.failNext(3, new SimulatedAmazon.Fault.Hang(Duration.ofSeconds(3)));
                     return callbackQuery(t.state("merchant-1", Optional.of(SELLER)), SELLER, t.amazon.authorizationCode(SELLER));
                 }),
+                bad("LWA answer trickling past the deadline on every attempt", 503, t -> {
+                    t.amazon.failNext(3, new SimulatedAmazon.Fault.Trickle(Duration.ofMillis(200), 1));
+                    return callbackQuery(t.state("merchant-1", Optional.of(SELLER)), SELLER, t.amazon.authorizationCode(SELLER));
+                }),
                 bad("LWA 200 with an HTML page on every attempt", 503, t -> {
                     t.amazon.failNext(3, new SimulatedAmazon.Fault.Answer(200, "text/html", "<html><body>Gateway</body></html>"));
                     return callbackQuery(t.state("merchant-1", Optional.of(SELLER)), SELLER, t.amazon.authorizationCode(SELLER));

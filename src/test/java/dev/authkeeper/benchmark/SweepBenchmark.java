@@ -51,7 +51,7 @@ class SweepBenchmark {
         public Map<String, String> getConfigOverrides() {
             return Map.of("quarkus.funqy.export", "sweep",
                     "authkeeper.sweep.time-budget", "PT1H",
-                    "quarkus.rest-client.lwa.read-timeout", "5000",
+                    "authkeeper.amazon.lwa.call-timeout", "PT5S",
                     "quarkus.log.category.\"dev.authkeeper\".level", "WARN");
         }
     }

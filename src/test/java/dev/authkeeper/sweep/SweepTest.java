@@ -282,6 +282,26 @@ class SweepTest {
     }
 
     @Test
+    void aTricklingLwaEndsTheCheckAsTransientAndTheRunFinishesWithItsSummary() {
+        var id = due("merchant-w", "A1TRICKLE0001");
+        amazon.failNext(3, new SimulatedAmazon.Fault.Trickle(Duration.ofMillis(200), 1));
+
+        SweepSummary summary;
+        String logged;
+        try (var logs = CapturedLogs.capture()) {
+            summary = sweep.sweep();
+            logged = logs.text();
+        }
+
+        assertThat(summary.checked()).isEqualTo(1);
+        assertThat(summary.transientFailures()).isEqualTo(1);
+        assertThat(amazon.tokenCalls("refresh_token")).isEqualTo(3);
+        assertThat(logged).contains("Sweep " + summary.runId() + " finished").contains("transient=1");
+        assertCheckedAgainSoon(id);
+        assertThat(inbox.settled()).isEmpty();
+    }
+
+    @Test
     void throttlingIsRetriedWithinTheRun() {
         var id = due("merchant-t", "A1THROTTLED01");
         amazon.failNext(1, new SimulatedAmazon.Fault.Status(429, Optional.of(Duration.ofSeconds(1))));
@@ -338,7 +358,7 @@ class SweepTest {
     void aReauthorizationDuringTheSweepWins() throws Exception {
         var id = due("merchant-x", "A1RACING00001");
         amazon.revoke("A1RACING00001");
-        // LWA answers after 800 ms (under the 1 s read timeout of the tests): the re-authorization lands meanwhile.
+        // LWA answers after 800 ms (under the 2 s call timeout of the tests): the re-authorization lands meanwhile.
         amazon.latency(Duration.ofMillis(800));
 
         var running = CompletableFuture.supplyAsync(sweep::sweep);
