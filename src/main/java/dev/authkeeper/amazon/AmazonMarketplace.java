@@ -19,7 +19,6 @@ import dev.authkeeper.marketplace.Backoff;
 import dev.authkeeper.marketplace.CallbackCheck;
 import dev.authkeeper.marketplace.LaunchCheck;
 import dev.authkeeper.marketplace.LaunchRequest;
-import dev.authkeeper.marketplace.Backoff;
 import dev.authkeeper.marketplace.Marketplace;
 import dev.authkeeper.marketplace.Origin;
 import dev.authkeeper.marketplace.Parameters;
@@ -183,9 +182,11 @@ public class AmazonMarketplace implements Marketplace {
     }
 
     /**
-     * An authorization code lives five minutes and is single-use; only answers that prove it was
-     * not consumed (throttling, 5xx, no answer) are retried, and only while another attempt fits
-     * in the exchange budget, so the seller's page answers well within API Gateway's 30 seconds.
+     * An authorization code lives five minutes and is single-use; only transient answers
+     * (throttling, 5xx, no complete answer, a body that is not JSON) are retried, and only while
+     * another whole call fits in the exchange budget, so the seller's page answers well within API
+     * Gateway's 30 seconds. A success without a refresh token leaves nothing to store, so it is
+     * unexpected here.
      */
     @Override
     public TokenResult exchangeCode(Secret code) {
@@ -194,30 +195,37 @@ public class AmazonMarketplace implements Marketplace {
         form.put("redirect_uri", redirectUri.toString());
         Duration pause = config.lwa().backoff();
         Instant giveUp = clock.instant().plus(config.lwa().exchangeBudget());
-        TokenResult result = lwa.grant(form);
+        TokenResult result = lwa.grant(form, giveUp);
         for (int attempt = 1; attempt < config.lwa().exchangeAttempts() && result instanceof TokenResult.Transient t; attempt++) {
             Duration wait = t.retryAfter().orElse(Backoff.withJitter(pause));
             // Another attempt must be able to finish before the seller's page gives up on us.
-            if (clock.instant().plus(wait).plus(config.lwa().attemptAllowance()).isAfter(giveUp)) {
+            if (clock.instant().plus(wait).plus(config.lwa().callTimeout()).isAfter(giveUp)) {
                 break;
             }
             Backoff.pause(wait);
             pause = pause.multipliedBy(2);
-            result = lwa.grant(form);
+            result = lwa.grant(form, giveUp);
+        }
+        if (result instanceof TokenResult.Granted granted && granted.refreshToken().isEmpty()) {
+            return new TokenResult.Unexpected(200, "HTTP 200 without refresh_token");
         }
         return result;
     }
 
     @Override
-    public TokenResult refresh(Secret refreshToken, Instant deadline) {
-        return refresh(refreshToken);
+    public TokenResult refresh(Secret refreshToken) {
+        return lwa.grant(refreshGrant(refreshToken));
     }
 
     @Override
-    public TokenResult refresh(Secret refreshToken) {
+    public TokenResult refresh(Secret refreshToken, Instant deadline) {
+        return lwa.grant(refreshGrant(refreshToken), deadline);
+    }
+
+    private Map<String, String> refreshGrant(Secret refreshToken) {
         var form = credentials("refresh_token");
         form.put("refresh_token", refreshToken.value());
-        return lwa.grant(form);
+        return form;
     }
 
     private Map<String, String> credentials(String grantType) {

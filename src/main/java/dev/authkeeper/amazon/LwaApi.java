@@ -10,7 +10,13 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
-/** Login with Amazon's token endpoint; the base URL and timeouts are configured under {@code quarkus.rest-client.lwa}. */
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Login with Amazon's token endpoint; the base URL, connect timeout and pool are configured under
+ * {@code quarkus.rest-client.lwa}. The answer arrives once its body is complete; cancelling the
+ * {@link Uni} resets the request and closes its connection, which is how a deadline cuts a slow answer.
+ */
 @RegisterRestClient(configKey = "lwa")
 @Path("/auth/o2/token")
 public interface LwaApi {
@@ -18,5 +24,5 @@ public interface LwaApi {
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.APPLICATION_JSON)
-    Response token(MultivaluedMap<String, String> form);
+    Uni<Response> token(MultivaluedMap<String, String> form);
 }

@@ -1,14 +1,12 @@
 package dev.authkeeper.amazon;
 
+import java.time.Clock;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.Response;
@@ -16,98 +14,67 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.authkeeper.crypto.Secret;
+import dev.authkeeper.config.AmazonConfig;
 import dev.authkeeper.marketplace.TokenResult;
+import io.smallrye.mutiny.TimeoutException;
 
 /**
- * One call to the LWA token endpoint, its answer classified the way Amazon documents its errors:
- * {@code invalid_grant} concerns one authorization, {@code invalid_client} and friends concern
- * the whole app, throttling and outages are transient.
+ * One call to the LWA token endpoint, finished (connect, headers and body) within a deadline,
+ * its answer classified by {@link LwaAnswerClassifier}.
  */
 @ApplicationScoped
 public class LwaTokenEndpoint {
 
     private static final Logger LOG = Logger.getLogger(LwaTokenEndpoint.class);
+    static final TokenResult DEADLINE_EXCEEDED = new TokenResult.Transient("no answer from LWA within the deadline", Optional.empty());
 
     private final LwaApi api;
-    private final ObjectMapper json;
+    private final LwaAnswerClassifier classifier;
+    private final AmazonConfig config;
+    private final Clock clock;
 
-    public LwaTokenEndpoint(@RestClient LwaApi api, ObjectMapper json) {
+    public LwaTokenEndpoint(@RestClient LwaApi api, ObjectMapper json, AmazonConfig config, Clock clock) {
         this.api = api;
-        this.json = json;
+        this.classifier = new LwaAnswerClassifier(json);
+        this.config = config;
+        this.clock = clock;
     }
 
+    /** A call bounded by {@code authkeeper.amazon.lwa.call-timeout}. */
     public TokenResult grant(Map<String, String> form) {
+        return grant(form, Instant.MAX);
+    }
+
+    /** A call bounded by the call timeout or by {@code deadline}, whichever comes first. */
+    public TokenResult grant(Map<String, String> form, Instant deadline) {
+        Instant now = clock.instant();
+        Duration callTimeout = config.lwa().callTimeout();
+        Duration left = deadline.isBefore(now.plus(callTimeout)) ? Duration.between(now, deadline) : callTimeout;
+        if (!left.isPositive()) {
+            return DEADLINE_EXCEEDED;
+        }
         var body = new MultivaluedHashMap<String, String>();
         form.forEach(body::add);
-        try (Response response = call(body)) {
-            String text = response.hasEntity() ? response.readEntity(String.class) : "";
-            return classify(response.getStatus(), text, Optional.ofNullable(response.getHeaderString("Retry-After")));
-        } catch (ProcessingException e) {
-            LOG.warnf("LWA token endpoint unreachable or too slow: %s", e.getClass().getSimpleName());
+        Response response;
+        try {
+            // Cancelled when the time is up: the REST client then resets the request and closes its
+            // connection, so a body that trickles in is cut and the pool gets the slot back.
+            response = api.token(body)
+                    .onFailure(WebApplicationException.class).recoverWithItem(e -> ((WebApplicationException) e).getResponse())
+                    .ifNoItem().after(left).fail()
+                    .await().indefinitely();
+        } catch (TimeoutException e) {
+            LOG.warnf("LWA token endpoint gave no complete answer within %d ms", left.toMillis());
+            return DEADLINE_EXCEEDED;
+        } catch (RuntimeException e) { // connection refused or reset, connect timeout, TLS failure
+            LOG.warnf("LWA token endpoint unreachable: %s", rootCause(e));
             return new TokenResult.Transient("no answer from LWA (" + rootCause(e) + ")", Optional.empty());
         }
-    }
-
-    private Response call(MultivaluedHashMap<String, String> body) {
-        try {
-            return api.token(body);
-        } catch (WebApplicationException e) {
-            return e.getResponse();
-        }
-    }
-
-    TokenResult classify(int status, String body, Optional<String> retryAfter) {
-        if (status == 429 || status >= 500) {
-            return new TokenResult.Transient("LWA answered HTTP " + status, retryAfter.flatMap(LwaTokenEndpoint::parseRetryAfter));
-        }
-        JsonNode answer = parse(body);
-        if (status == 200) {
-            String accessToken = answer.path("access_token").asText("");
-            String refreshToken = answer.path("refresh_token").asText("");
-            if (accessToken.isEmpty()) {
-                return new TokenResult.Unexpected(status, "answer without access_token");
-            }
-            return new TokenResult.Granted(new Secret(accessToken), Duration.ofSeconds(answer.path("expires_in").asLong(3600)),
-                    refreshToken.isEmpty() ? Optional.empty() : Optional.of(new Secret(refreshToken)));
-        }
-        String error = answer.path("error").asText("");
-        return switch (error) {
-            case "invalid_grant" -> new TokenResult.AuthorizationRejected(error);
-            case "" -> new TokenResult.ApplicationRejected(status, "HTTP " + status + " without an error code");
-            // invalid_client, unauthorized_client, invalid_request, unsupported_grant_type, invalid_scope…
-            default -> new TokenResult.ApplicationRejected(status, sanitized(error));
-        };
-    }
-
-    private JsonNode parse(String body) {
-        try {
-            return body.isBlank() ? json.createObjectNode() : json.readTree(body);
-        } catch (JsonProcessingException e) {
-            return json.createObjectNode();
-        }
-    }
-
-    /** Error codes are short identifiers; anything else is not repeated into logs or pages. */
-    private static String sanitized(String error) {
-        return error.matches("[a-z_]{1,40}") ? error : "unrecognised error";
-    }
-
-    static Optional<Duration> parseRetryAfter(String header) {
-        String value = header.trim();
-        if (value.matches("\\d{1,6}")) {
-            return Optional.of(Duration.ofSeconds(Long.parseLong(value)));
-        }
-        try {
-            var at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
-            Duration wait = Duration.between(ZonedDateTime.now(at.getZone()), at);
-            return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
+        try (response) {
+            String text = response.hasEntity() ? response.readEntity(String.class) : "";
+            return classifier.classify(response.getStatus(), text, Optional.ofNullable(response.getHeaderString("Retry-After")));
         }
     }
 

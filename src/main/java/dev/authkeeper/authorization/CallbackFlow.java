@@ -126,9 +126,8 @@ public class CallbackFlow {
 
     private ApiGatewayResponse exchange(PendingAuthorization pending, String accountId, Secret code) {
         return switch (marketplace.exchangeCode(code)) {
-            case TokenResult.Granted granted when granted.refreshToken().isPresent() -> store(pending, accountId, granted.refreshToken().get());
-            case TokenResult.Granted granted -> unexpected(pending, accountId, new TokenResult.Unexpected(200, "answer without refresh_token"));
-            case TokenResult.Unexpected unexpected -> unexpected(pending, accountId, unexpected);
+            // A code exchange is only Granted with a refresh token (Marketplace.exchangeCode).
+            case TokenResult.Granted granted -> store(pending, accountId, granted.refreshToken().orElseThrow());
             case TokenResult.AuthorizationRejected rejected -> {
                 LOG.infof("Code exchange refused with %s (merchant %s, account %s)", rejected.error(), pending.merchantId(), accountId);
                 yield pages.render(Page.of(400, "The authorization code has expired",
@@ -150,15 +149,14 @@ public class CallbackFlow {
                         "Your account was not connected because Amazon's sign-in service did not respond.",
                         "Please wait a minute, then start again from " + StartAgain.SELLER_CENTRAL_PATH + "."));
             }
+            case TokenResult.Unexpected unexpected -> {
+                LOG.errorf("OPERATOR: LWA gave an unexpected answer to a code exchange (%s); nothing was stored. "
+                        + "Merchant %s could not connect account %s.", unexpected.description(), pending.merchantId(), accountId);
+                yield pages.render(Page.of(502, "Amazon gave an unexpected answer",
+                        "Your account was not connected and nothing was changed. Our team can see what happened.",
+                        "Please try again later from " + StartAgain.SELLER_CENTRAL_PATH + "."));
+            }
         };
-    }
-
-    private ApiGatewayResponse unexpected(PendingAuthorization pending, String accountId, TokenResult.Unexpected unexpected) {
-        LOG.errorf("OPERATOR: LWA gave an unexpected answer to a code exchange (HTTP %d, %s). Merchant %s could not connect account %s.",
-                unexpected.status(), unexpected.description(), pending.merchantId(), accountId);
-        return pages.render(Page.of(502, "We could not finish connecting your account",
-                "Amazon gave an answer we did not expect, so nothing was changed. Our team has been alerted.",
-                "Please try again in a few minutes from " + StartAgain.SELLER_CENTRAL_PATH + "."));
     }
 
     private ApiGatewayResponse store(PendingAuthorization pending, String accountId, Secret refreshToken) {

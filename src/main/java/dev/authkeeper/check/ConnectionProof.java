@@ -55,7 +55,7 @@ public class ConnectionProof {
                     return new CheckOutcome.AppCredentialsBroken(rejected.error());
                 }
                 case TokenResult.Unexpected unexpected -> {
-                    return new CheckOutcome.Unexpected("HTTP " + unexpected.status() + ", " + unexpected.description());
+                    return new CheckOutcome.Unexpected(unexpected.description());
                 }
                 case TokenResult.Transient failure -> {
                     Duration wait = failure.retryAfter().orElse(Backoff.withJitter(pause));

@@ -52,8 +52,11 @@ public interface AmazonConfig {
         @WithDefault("PT15S")
         Duration exchangeBudget();
 
-        /** What one more attempt may take (the REST client's connect and read timeouts). */
-        @WithDefault("PT7S")
-        Duration attemptAllowance();
+        /**
+         * One LWA call ends within this, connect, headers and body together (or earlier, at the
+         * caller's deadline); a call that runs out of time is transient.
+         */
+        @WithDefault("PT5S")
+        Duration callTimeout();
     }
 }

@@ -1,6 +1,7 @@
 package dev.authkeeper.local;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -86,7 +87,7 @@ public final class SimulatedAmazon implements AutoCloseable {
         }
     }
 
-    /** How one of the next token calls misbehaves, before anything else is looked at. */
+    /** How one of the next token calls misbehaves. */
     public sealed interface Fault {
 
         /** Answers this status with a JSON error body, and Retry-After (whole seconds) when given. */
@@ -107,6 +108,32 @@ public final class SimulatedAmazon implements AutoCloseable {
         record Hang(Duration duration) implements Fault {
             public Hang {
                 Objects.requireNonNull(duration, "duration");
+            }
+        }
+
+        /**
+         * Answers exactly this instead of looking at the request: a proxy's HTML page, a success
+         * without a refresh token, an error code LWA has never sent.
+         */
+        record Answer(int status, String contentType, String body) implements Fault {
+            public Answer {
+                if (status < 200 || status > 599) {
+                    throw new IllegalArgumentException("not a final HTTP status: " + status);
+                }
+                Objects.requireNonNull(contentType, "contentType");
+                Objects.requireNonNull(body, "body");
+            }
+        }
+
+        /**
+         * Answers normally, but sends the body {@code bytes} at a time, one portion per
+         * {@code interval}, after the headers: an answer that is never silent and yet never done in time.
+         */
+        record Trickle(Duration interval, int bytes) implements Fault {
+            public Trickle {
+                if (!interval.isPositive() || bytes < 1) {
+                    throw new IllegalArgumentException("a trickle needs a positive interval and at least one byte");
+                }
             }
         }
     }
@@ -142,6 +169,7 @@ public final class SimulatedAmazon implements AutoCloseable {
     private final AtomicInteger tokenCalls = new AtomicInteger();
     private final Map<String, AtomicInteger> tokenCallsByGrant = new ConcurrentHashMap<>();
     private final AtomicInteger codesExchanged = new AtomicInteger();
+    private final AtomicInteger tricklesCut = new AtomicInteger();
 
     private SimulatedAmazon(Settings settings) throws IOException {
         this.settings = settings;
@@ -262,6 +290,11 @@ public final class SimulatedAmazon implements AutoCloseable {
         return codesExchanged.get();
     }
 
+    /** Trickled answers whose client hung up before they were complete. */
+    public int tricklesCut() {
+        return tricklesCut.get();
+    }
+
     /** The seller's refresh token that works right now, if any. */
     public Optional<String> refreshTokenOf(String sellingPartnerId) {
         synchronized (lock) {
@@ -287,6 +320,7 @@ public final class SimulatedAmazon implements AutoCloseable {
         tokenCalls.set(0);
         tokenCallsByGrant.clear();
         codesExchanged.set(0);
+        tricklesCut.set(0);
     }
 
     // ---- state transitions ----
@@ -550,6 +584,10 @@ public final class SimulatedAmazon implements AutoCloseable {
 
     // ---- LWA token endpoint ----
 
+    /** One answer of the token endpoint, built first and then sent at once or trickled. */
+    private record Reply(int status, String contentType, byte[] body, Optional<String> retryAfter) {
+    }
+
     private void token(HttpExchange ex) throws IOException, InterruptedException {
         tokenCalls.incrementAndGet();
         Map<String, String> p = tokenParameters(ex);
@@ -562,79 +600,82 @@ public final class SimulatedAmazon implements AutoCloseable {
             Thread.sleep(hang.duration());
         }
         Thread.sleep(latency);
-        if (fault instanceof Fault.Status status) {
-            injected(ex, status);
-            return;
+        Reply reply = switch (fault) {
+            case Fault.Status status -> injected(status);
+            case Fault.Answer canned -> new Reply(canned.status(), canned.contentType(),
+                    canned.body().getBytes(StandardCharsets.UTF_8), Optional.empty());
+            case null, default -> answer(p, grantType);
+        };
+        if (fault instanceof Fault.Trickle trickle) {
+            trickle(ex, reply, trickle);
+        } else {
+            reply.retryAfter().ifPresent(seconds -> ex.getResponseHeaders().set("Retry-After", seconds));
+            send(ex, reply.status(), reply.contentType(), reply.body());
         }
+    }
+
+    private Reply answer(Map<String, String> p, String grantType) throws IOException {
         if (outage) {
-            tokenError(ex, 500, "server_error", "Internal server error");
+            return tokenError(500, "server_error", "Internal server error");
         } else if (p == null) {
-            tokenError(ex, 400, "invalid_request", "The request is malformed");
+            return tokenError(400, "invalid_request", "The request is malformed");
         } else if (clientSecretExpired || !settings.clientId().equals(p.get("client_id"))
                 || !settings.clientSecret().equals(p.get("client_secret"))) {
-            tokenError(ex, 401, "invalid_client", "Client authentication failed");
+            return tokenError(401, "invalid_client", "Client authentication failed");
         } else if (grantType == null) {
-            missing(ex, "grant_type");
-        } else if (grantType.equals("authorization_code")) {
-            exchangeCode(ex, p);
+            return missing("grant_type");
         } else if (grantType.equals("refresh_token") && grantsOfAnotherClient) {
-            tokenError(ex, 400, "invalid_grant", "The request has an invalid grant parameter : refresh_token");
-        } else if (grantType.equals("refresh_token")) {
-            refreshGrant(ex, p);
-        } else {
-            tokenError(ex, 400, "unsupported_grant_type",
-                    "The authorization grant type is not supported by the authorization server");
+            return tokenError(400, "invalid_grant", "The request has an invalid grant parameter : refresh_token");
         }
+        return switch (grantType) {
+            case "authorization_code" -> exchangeCode(p);
+            case "refresh_token" -> refreshGrant(p);
+            default -> tokenError(400, "unsupported_grant_type",
+                    "The authorization grant type is not supported by the authorization server");
+        };
     }
 
     /** An error body in LWA's shape for the injected status; 401 is LWA's exact invalid_client. */
-    private void injected(HttpExchange ex, Fault.Status fault) throws IOException {
+    private Reply injected(Fault.Status fault) throws IOException {
         int status = fault.status();
-        fault.retryAfter().ifPresent(d -> ex.getResponseHeaders()
-                .set("Retry-After", Long.toString(d.plusMillis(999).toSeconds()))); // whole seconds, rounded up
-        switch (status) {
-            case 401 -> tokenError(ex, status, "invalid_client", "Client authentication failed");
-            case 429 -> tokenError(ex, status, "too_many_requests", "Rate exceeded");
-            case 503 -> tokenError(ex, status, "temporarily_unavailable", "Service unavailable");
-            default -> {
-                if (status >= 500) {
-                    tokenError(ex, status, "server_error", "Internal server error");
-                } else {
-                    tokenError(ex, status, "invalid_request", "Simulated failure");
-                }
-            }
-        }
+        Reply reply = switch (status) {
+            case 401 -> tokenError(status, "invalid_client", "Client authentication failed");
+            case 429 -> tokenError(status, "too_many_requests", "Rate exceeded");
+            case 503 -> tokenError(status, "temporarily_unavailable", "Service unavailable");
+            default -> status >= 500
+                    ? tokenError(status, "server_error", "Internal server error")
+                    : tokenError(status, "invalid_request", "Simulated failure");
+        };
+        // Whole seconds, rounded up.
+        Optional<String> retryAfter = fault.retryAfter().map(d -> Long.toString(d.plusMillis(999).toSeconds()));
+        return new Reply(reply.status(), reply.contentType(), reply.body(), retryAfter);
     }
 
-    private void exchangeCode(HttpExchange ex, Map<String, String> p) throws IOException {
+    private Reply exchangeCode(Map<String, String> p) throws IOException {
         String code = nonBlank(p.get("code"));
         String redirectUri = nonBlank(p.get("redirect_uri"));
         if (code == null) {
-            missing(ex, "code");
+            return missing("code");
         } else if (redirectUri == null) {
-            missing(ex, "redirect_uri");
-        } else {
-            Optional<String> refreshToken = redeem(code, redirectUri);
-            if (refreshToken.isPresent()) {
-                tokens(ex, refreshToken.get());
-            } else {
-                tokenError(ex, 400, "invalid_grant", "The request has an invalid grant parameter : code");
-            }
+            return missing("redirect_uri");
         }
+        Optional<String> refreshToken = redeem(code, redirectUri);
+        if (refreshToken.isPresent()) {
+            return tokens(refreshToken.get());
+        }
+        return tokenError(400, "invalid_grant", "The request has an invalid grant parameter : code");
     }
 
-    private void refreshGrant(HttpExchange ex, Map<String, String> p) throws IOException {
+    private Reply refreshGrant(Map<String, String> p) throws IOException {
         String presented = nonBlank(p.get("refresh_token"));
         if (presented == null) {
-            missing(ex, "refresh_token");
-            return;
+            return missing("refresh_token");
         }
         Optional<String> refreshToken = refresh(presented);
         if (refreshToken.isPresent()) {
-            tokens(ex, refreshToken.get());
-        } else {
-            tokenError(ex, 400, "invalid_grant", "The request has an invalid grant parameter : refresh_token");
+            return tokens(refreshToken.get());
         }
+        return tokenError(400, "invalid_grant", "The request has an invalid grant parameter : refresh_token");
     }
 
     /** The body's parameters, or null when it is neither a form nor a JSON object. */
@@ -661,23 +702,42 @@ public final class SimulatedAmazon implements AutoCloseable {
         }
     }
 
-    private void tokens(HttpExchange ex, String refreshToken) throws IOException {
+    private Reply tokens(String refreshToken) throws IOException {
         ObjectNode body = json.createObjectNode()
                 .put("access_token", "Atza|" + randomToken(48))
                 .put("refresh_token", refreshToken)
                 .put("token_type", "bearer")
                 .put("expires_in", ACCESS_TOKEN_SECONDS);
-        send(ex, 200, "application/json;charset=UTF-8", json.writeValueAsBytes(body));
+        return jsonReply(200, body);
     }
 
-    private void missing(HttpExchange ex, String parameter) throws IOException {
-        tokenError(ex, 400, "invalid_request", "The request is missing a required parameter : " + parameter);
+    private Reply missing(String parameter) throws IOException {
+        return tokenError(400, "invalid_request", "The request is missing a required parameter : " + parameter);
     }
 
     /** LWA's error body: error_description first, then error. */
-    private void tokenError(HttpExchange ex, int status, String error, String description) throws IOException {
-        ObjectNode body = json.createObjectNode().put("error_description", description).put("error", error);
-        send(ex, status, "application/json;charset=UTF-8", json.writeValueAsBytes(body));
+    private Reply tokenError(int status, String error, String description) throws IOException {
+        return jsonReply(status, json.createObjectNode().put("error_description", description).put("error", error));
+    }
+
+    private Reply jsonReply(int status, ObjectNode body) throws IOException {
+        return new Reply(status, "application/json;charset=UTF-8", json.writeValueAsBytes(body), Optional.empty());
+    }
+
+    /** The headers at once, then the body a few bytes per interval, until it is complete or the client hangs up. */
+    private void trickle(HttpExchange ex, Reply reply, Fault.Trickle trickle) throws IOException, InterruptedException {
+        byte[] body = reply.body();
+        sendHeaders(ex, reply.status(), reply.contentType(), body.length);
+        OutputStream out = ex.getResponseBody();
+        try {
+            for (int at = 0; at < body.length; at += trickle.bytes()) {
+                Thread.sleep(trickle.interval());
+                out.write(body, at, Math.min(trickle.bytes(), body.length - at));
+                out.flush();
+            }
+        } catch (IOException e) {
+            tricklesCut.incrementAndGet();
+        }
     }
 
     // ---- HTTP helpers ----
@@ -775,13 +835,17 @@ public final class SimulatedAmazon implements AutoCloseable {
     }
 
     private static void send(HttpExchange ex, int status, String contentType, byte[] body) throws IOException {
+        sendHeaders(ex, status, contentType, body.length);
+        if (body.length > 0) {
+            ex.getResponseBody().write(body);
+        }
+    }
+
+    private static void sendHeaders(HttpExchange ex, int status, String contentType, int contentLength) throws IOException {
         if (contentType != null) {
             ex.getResponseHeaders().set("Content-Type", contentType);
         }
         ex.getResponseHeaders().set("Cache-Control", "no-store"); // tokens and one-time codes must not be cached
-        ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            ex.getResponseBody().write(body);
-        }
+        ex.sendResponseHeaders(status, contentLength == 0 ? -1 : contentLength);
     }
 }

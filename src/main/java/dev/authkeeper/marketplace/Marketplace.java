@@ -1,6 +1,7 @@
 package dev.authkeeper.marketplace;
 
 import java.net.URI;
+import java.time.Instant;
 import java.util.Optional;
 
 import dev.authkeeper.crypto.Secret;
@@ -35,10 +36,12 @@ public interface Marketplace {
     /** Checks the marketplace's redirect to the callback (the state is the flow's business). */
     CallbackCheck checkCallback(Parameters parameters);
 
+    /** Exchanges an authorization code; a {@link TokenResult.Granted} always carries the refresh token to store. */
     TokenResult exchangeCode(Secret code);
 
+    /** A refresh grant within the marketplace's own call timeout. */
     TokenResult refresh(Secret refreshToken);
 
-    /** A refresh that ends, answered or not, by {@code deadline}. */
-    TokenResult refresh(Secret refreshToken, java.time.Instant deadline);
+    /** A refresh grant that also ends by {@code deadline}. */
+    TokenResult refresh(Secret refreshToken, Instant deadline);
 }

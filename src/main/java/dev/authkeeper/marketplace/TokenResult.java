@@ -5,26 +5,33 @@ import java.util.Optional;
 
 import dev.authkeeper.crypto.Secret;
 
-/** The answer of a marketplace's token endpoint to a code exchange or a refresh. */
+/** The answer of a marketplace's token endpoint to a code exchange or a refresh, every possible answer in one of five kinds. */
 public sealed interface TokenResult {
 
-    /** The grant worked; {@code refreshToken}, when present, is the one to keep from now on. */
+    /**
+     * The grant worked. A refresh may come without a new refresh token (OAuth 2.0 §6: the server
+     * MAY issue one); the stored one then stays valid. When present, it is the one to keep from now on.
+     */
     record Granted(Secret accessToken, Duration expiresIn, Optional<Secret> refreshToken) implements TokenResult {
     }
 
-    /** This one authorization is no longer valid: revoked, expired, or a stale code. */
+    /** This one authorization is no longer valid: revoked, expired, or a stale code ({@code invalid_grant}). */
     record AuthorizationRejected(String error) implements TokenResult {
     }
 
-    /** The app itself was refused (client id or secret wrong or expired): every connection is affected. */
+    /** The app's own client id or secret was refused ({@code invalid_client}, {@code unauthorized_client}): every connection is affected. */
     record ApplicationRejected(int status, String error) implements TokenResult {
     }
 
-    /** Throttling, an outage, a timeout, an answer that is not JSON: worth another try later. */
+    /** Throttling, an outage, no answer within the deadline, or an answer that is not JSON (a proxy's page, a cut body): worth another try later. */
     record Transient(String cause, Optional<Duration> retryAfter) implements TokenResult {
     }
 
-    /** An answer outside what the endpoint documents. */
+    /**
+     * An answer that fits none of the above (an unknown error code, a success without a token, a
+     * redirect): nothing is concluded about the authorization or the app, and it is tried again
+     * later. {@code description} holds only the status and a sanitized error code, never body text.
+     */
     record Unexpected(int status, String description) implements TokenResult {
     }
 }

@@ -63,6 +63,8 @@ class CallbackFunctionTest {
     static final URI SELLER_CENTRAL = URI.create("https://sellercentral.amazon.com");
     static final String SELLER = "A1SELLER0001";
     static final ConnectionId CONNECTION = new ConnectionId("amazon", "NA", SELLER);
+    static final String JSON = "application/json;charset=UTF-8";
+    static final String WEIRD_ERROR = "{\"error_description\":\"detail-from-the-body\",\"error\":\"weird_new_code\"}";
 
     SimulatedAmazon amazon;
     LocalAws aws;
@@ -264,6 +266,26 @@ class CallbackFunctionTest {
     }
 
     @Test
+    void anUnexpectedLwaAnswerIsNotRetriedAndShowsA502PageWhileOperatorsSeeTheCode() {
+        amazon.failNext(1, new SimulatedAmazon.Fault.Answer(400, JSON, WEIRD_ERROR));
+
+        ApiGatewayResponse response;
+        String logged;
+        try (var logs = CapturedLogs.capture()) {
+            response = callback(state("merchant-1", Optional.of(SELLER)), SELLER);
+            logged = logs.text();
+        }
+
+        assertThat(response.statusCode()).isEqualTo(502);
+        assertThat(response.body()).contains("Amazon gave an unexpected answer").contains("nothing was changed")
+                .contains("try again later").doesNotContain("weird_new_code").doesNotContain("detail-from-the-body");
+        assertThat(amazon.tokenCalls()).isEqualTo(1);
+        assertThat(logged).contains("OPERATOR: LWA gave an unexpected answer to a code exchange (HTTP 400 weird_new_code)")
+                .contains("merchant-1").doesNotContain("detail-from-the-body");
+        assertThat(table.withPrefix("CONNECTION#")).isEmpty();
+    }
+
+    @Test
     void twentyConcurrentCallbacksWithOneStateMakeOneExchangeAndOneWrite() throws Exception {
         String state = state("merchant-1", Optional.of(SELLER));
         String query = callbackQuery(state, SELLER, amazon.authorizationCode(SELLER));
@@ -340,6 +362,22 @@ class CallbackFunctionTest {
                 }),
                 bad("LWA timeout on every attempt", 503, t -> {
                     t.amazon.failNext(3, new SimulatedAmazon.Fault.Hang(Duration.ofSeconds(3)));
+                    return callbackQuery(t.state("merchant-1", Optional.of(SELLER)), SELLER, t.amazon.authorizationCode(SELLER));
+                }),
+                bad("LWA answer trickling past the deadline on every attempt", 503, t -> {
+                    t.amazon.failNext(3, new SimulatedAmazon.Fault.Trickle(Duration.ofMillis(200), 1));
+                    return callbackQuery(t.state("merchant-1", Optional.of(SELLER)), SELLER, t.amazon.authorizationCode(SELLER));
+                }),
+                bad("LWA 200 with an HTML page on every attempt", 503, t -> {
+                    t.amazon.failNext(3, new SimulatedAmazon.Fault.Answer(200, "text/html", "<html><body>Gateway</body></html>"));
+                    return callbackQuery(t.state("merchant-1", Optional.of(SELLER)), SELLER, t.amazon.authorizationCode(SELLER));
+                }),
+                bad("LWA 200 without refresh_token", 502, t -> {
+                    t.amazon.failNext(1, new SimulatedAmazon.Fault.Answer(200, JSON, "{\"access_token\":\"Atza|only\",\"expires_in\":3600}"));
+                    return callbackQuery(t.state("merchant-1", Optional.of(SELLER)), SELLER, t.amazon.authorizationCode(SELLER));
+                }),
+                bad("LWA 400 with an unknown error code", 502, t -> {
+                    t.amazon.failNext(1, new SimulatedAmazon.Fault.Answer(400, JSON, WEIRD_ERROR));
                     return callbackQuery(t.state("merchant-1", Optional.of(SELLER)), SELLER, t.amazon.authorizationCode(SELLER));
                 })).map(Arguments::of);
     }

@@ -56,7 +56,7 @@ class SweepBenchmark {
                     "authkeeper.sweep.time-budget", "PT1H",
                     "authkeeper.sweep.shards", "1",
                     "authkeeper.sweep.page-size", "100",
-                    "quarkus.rest-client.lwa.read-timeout", "5000",
+                    "authkeeper.amazon.lwa.call-timeout", "PT5S",
                     "quarkus.log.category.\"dev.authkeeper\".level", "WARN");
         }
     }

@@ -214,6 +214,55 @@ class SimulatedAmazonTest {
     }
 
     @Test
+    void anAnswerFaultIsSentAsGivenWhateverTheRequest() throws Exception {
+        String refreshToken = authorize("A1SELLER");
+        amazon.failNext(1, new SimulatedAmazon.Fault.Answer(200, "text/html", "<html><body>Proxy</body></html>"));
+        amazon.failNext(1, new SimulatedAmazon.Fault.Answer(400, "application/json", "{\"error\":\"weird_new_code\"}"));
+
+        HttpResponse<String> page = token(refreshGrant(refreshToken));
+        HttpResponse<String> weird = token(Map.of("grant_type", "refresh_token"));
+
+        assertEquals(200, page.statusCode());
+        assertEquals("text/html", page.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals("<html><body>Proxy</body></html>", page.body());
+        assertEquals(400, weird.statusCode());
+        assertEquals("{\"error\":\"weird_new_code\"}", weird.body());
+        assertEquals(200, token(refreshGrant(refreshToken)).statusCode());
+        assertThrows(IllegalArgumentException.class, () -> new SimulatedAmazon.Fault.Answer(102, "text/plain", ""));
+    }
+
+    @Test
+    void aTrickleSendsTheHeadersAtOnceAndThenTheWholeAnswerBitByBit() throws Exception {
+        String refreshToken = authorize("A1SELLER");
+        amazon.failNext(1, new SimulatedAmazon.Fault.Trickle(Duration.ofMillis(5), 16));
+
+        HttpResponse<String> response = token(refreshGrant(refreshToken));
+
+        assertEquals(200, response.statusCode());
+        assertEquals(refreshToken, json.readTree(response.body()).get("refresh_token").asText());
+        assertEquals(0, amazon.tricklesCut());
+    }
+
+    @Test
+    void aTrickleEndsWhenTheClientHangsUp() throws Exception {
+        String refreshToken = authorize("A1SELLER");
+        amazon.failNext(1, new SimulatedAmazon.Fault.Trickle(Duration.ofMillis(50), 1));
+
+        HttpResponse<java.io.InputStream> response = http.send(formRequest(tokenUri(), refreshGrant(refreshToken)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        try (java.io.InputStream body = response.body()) {
+            assertEquals('{', body.read());
+        }
+
+        long giveUp = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (amazon.tricklesCut() == 0 && System.nanoTime() < giveUp) {
+            Thread.sleep(20);
+        }
+        assertEquals(1, amazon.tricklesCut());
+    }
+
+    @Test
     void anOutageAnswers500() throws Exception {
         String refreshToken = authorize("A1SELLER");
         assertEquals(303, post("/simulator/outage", Map.of("on", "true")).statusCode());

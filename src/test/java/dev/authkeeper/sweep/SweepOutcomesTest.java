@@ -21,6 +21,7 @@ import dev.authkeeper.connection.TableLayout;
 import dev.authkeeper.crypto.Secret;
 import dev.authkeeper.local.SimulatedAmazon;
 import dev.authkeeper.session.ReauthorizeLinks;
+import dev.authkeeper.testing.CapturedLogs;
 import dev.authkeeper.testing.Inbox;
 import dev.authkeeper.testing.LocalAwsResource;
 import dev.authkeeper.testing.Profiles;
@@ -161,6 +162,97 @@ class SweepOutcomesTest extends SweepTestBase {
         assertThat(recovered.total(SweepSummary::valid)).isEqualTo(5);
         assertThat(ids).allMatch(id -> !table.connection(id.value()).orElseThrow().containsKey("lastCheckError"));
         assertThat(inbox.settled()).extracting(Inbox.Message::kind).containsExactly("LWA_OUTAGE");
+    }
+
+    /** A connection whose check failed is tried again within a retry interval (15 minutes, jittered). */
+    void assertTriedAgainSoon(dev.authkeeper.connection.ConnectionId id) {
+        var item = table.connection(id.value()).orElseThrow();
+        assertThat(Long.parseLong(item.get(TableLayout.NEXT_CHECK_AT).n())).isBetween(now().plus(Duration.ofMinutes(7)).getEpochSecond(),
+                now().plus(Duration.ofMinutes(16)).getEpochSecond());
+        assertThat(status(id)).isEqualTo(ConnectionStatus.ACTIVE);
+    }
+
+    @Test
+    void anUnknownErrorCodeForOneConnectionIsCountedAndTheRunGoesOnWithoutAnyAlert() {
+        var ids = IntStream.range(0, 12).mapToObj(i -> connection("merchant-u" + (i % 3), "A1UNEXPECT" + String.format("%03d", i))).toList();
+        amazon.failNext(1, new SimulatedAmazon.Fault.Answer(400, "application/json",
+                "{\"error_description\":\"detail-from-the-body\",\"error\":\"weird_new_code\"}"));
+
+        dev.authkeeper.testing.SweepDriver.Run run;
+        String logged;
+        try (var logs = CapturedLogs.capture()) {
+            run = sweep.run(1);
+            logged = logs.text();
+        }
+
+        assertThat(run.total(SweepSummary::checked)).isEqualTo(12);
+        assertThat(run.total(SweepSummary::valid)).isEqualTo(11);
+        assertThat(run.total(SweepSummary::unexpected)).isEqualTo(1);
+        assertThat(run.total(SweepSummary::applicationLevel)).isZero();
+        assertThat(run.workers()).noneMatch(SweepSummary::stoppedEarly);
+        assertThat(amazon.tokenCalls("refresh_token")).isEqualTo(12);
+        var unexpected = ids.stream().filter(id -> table.connection(id.value()).orElseThrow().containsKey("lastCheckError")).toList();
+        assertThat(unexpected).singleElement().satisfies(id -> {
+            assertTriedAgainSoon(id);
+            assertThat(table.connection(id.value()).orElseThrow().get("lastCheckError").s())
+                    .isEqualTo("unexpected answer: HTTP 400 weird_new_code");
+        });
+        assertThat(logged).contains("OPERATOR: LWA answered 1 check(s) in a way it does not document (first: HTTP 400 weird_new_code)")
+                .contains("unexpected=1").contains("\"ChecksUnexpected\":1").doesNotContain("detail-from-the-body");
+        assertThat(table.withPrefix("INCIDENT#")).isEmpty();
+        afterGroupWindow();
+        assertThat(inbox.settled()).isEmpty();
+    }
+
+    @Test
+    void a200ThatIsNotJsonIsTransient() {
+        var id = connection("merchant-h", "A1HTMLPAGE001");
+        amazon.failNext(3, new SimulatedAmazon.Fault.Answer(200, "text/html", "<html><body>Service moved</body></html>"));
+
+        var run = sweep.run();
+
+        assertThat(run.total(SweepSummary::transientFailures)).isEqualTo(1);
+        assertThat(run.total(SweepSummary::valid)).isZero();
+        assertThat(run.total(SweepSummary::unexpected)).isZero();
+        assertThat(amazon.tokenCalls("refresh_token")).isEqualTo(3);
+        assertTriedAgainSoon(id);
+    }
+
+    @Test
+    void a200WithoutRefreshTokenIsValidAndKeepsTheStoredTokenWithoutAWrite() {
+        var id = connection("merchant-k", "A1KEEPTOKEN01");
+        String stored = cipher.open(id.value(), table.token(id)).value();
+        amazon.failNext(1, new SimulatedAmazon.Fault.Answer(200, "application/json",
+                "{\"access_token\":\"Atza|only\",\"token_type\":\"bearer\",\"expires_in\":3600}"));
+        calls.reset();
+
+        var run = sweep.run();
+
+        assertThat(run.total(SweepSummary::valid)).isEqualTo(1);
+        assertThat(run.total(SweepSummary::tokensRotated)).isZero();
+        assertThat(cipher.open(id.value(), table.token(id)).value()).isEqualTo(stored)
+                .isEqualTo(amazon.refreshTokenOf("A1KEEPTOKEN01").orElseThrow());
+        assertThat(connections.find(id).orElseThrow().version()).isEqualTo(1);
+        assertThat(calls.writtenPartitions()).doesNotContain(TableLayout.connectionKey(id));
+    }
+
+    @Test
+    void aTricklingLwaEndsTheCheckAsTransientAndTheRunFinishesWithItsSummary() {
+        var id = connection("merchant-w", "A1TRICKLE0001");
+        amazon.failNext(3, new SimulatedAmazon.Fault.Trickle(Duration.ofMillis(200), 1));
+
+        dev.authkeeper.testing.SweepDriver.Run run;
+        String logged;
+        try (var logs = CapturedLogs.capture()) {
+            run = sweep.run();
+            logged = logs.text();
+        }
+
+        assertThat(run.total(SweepSummary::checked)).isEqualTo(1);
+        assertThat(run.total(SweepSummary::transientFailures)).isEqualTo(1);
+        assertThat(amazon.tokenCalls("refresh_token")).isEqualTo(3);
+        assertThat(logged).contains("Sweep run " + run.plan().runId() + " finished across").contains("transientFailures=1");
+        assertTriedAgainSoon(id);
     }
 
     @Test
