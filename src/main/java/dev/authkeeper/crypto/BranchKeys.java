@@ -48,7 +48,7 @@ class BranchKeys {
     BranchKey active() {
         Instant now = clock.instant();
         Pointer current = pointer;
-        if (current == null || !cache.fresh(current.readAt(), now) || due(current.active(), now)) {
+        if (!usable(current, now)) {
             current = refreshPointer(now);
         }
         return key(current.active().branchKeyId());
@@ -88,6 +88,11 @@ class BranchKeys {
         return cache.materialForTests(id);
     }
 
+    /** Read within the cache TTL and naming a key not yet due for rotation. */
+    private boolean usable(Pointer current, Instant now) {
+        return current != null && cache.fresh(current.readAt(), now) && !due(current.active(), now);
+    }
+
     private boolean due(BranchKeyStore.Active active, Instant now) {
         return !now.isBefore(active.createdAt().plus(config.rotation()));
     }
@@ -100,7 +105,7 @@ class BranchKeys {
         loading.lock();
         try {
             Pointer current = pointer;
-            if (current != null && cache.fresh(current.readAt(), now) && !due(current.active(), now)) {
+            if (usable(current, now)) {
                 return current;
             }
             Optional<BranchKeyStore.Active> active = store.readActive();
