@@ -1,13 +1,28 @@
 package dev.authkeeper.crypto;
 
-/**
- * A token under envelope encryption: the data key as KMS wrapped it, the AES-GCM nonce, and the
- * ciphertext with its tag.
- */
-public record SealedToken(byte[] wrappedKey, byte[] nonce, byte[] ciphertext) {
+/** A token as it is stored: the bytes only {@link TokenCipher} can open. */
+public sealed interface SealedToken {
 
-    @Override
-    public String toString() {
-        return "SealedToken[" + ciphertext.length + " bytes]";
+    /**
+     * Format 1, sealed before the key hierarchy: a KMS data key of its own (encryption context
+     * {@code authkeeper:connection}), the AES-GCM nonce and the ciphertext with its tag. Still
+     * opened; never written any more.
+     */
+    record Legacy(byte[] wrappedKey, byte[] nonce, byte[] ciphertext) implements SealedToken {
+        @Override
+        public String toString() {
+            return "SealedToken.Legacy[" + ciphertext.length + " bytes]";
+        }
+    }
+
+    /**
+     * Format 2, under a branch key: {@code 0x02 | branch key id (16) | salt (32) | nonce (12) |
+     * ciphertext and tag}; README "Keys: a hierarchy instead of a KMS call per token".
+     */
+    record Hierarchical(byte[] bytes) implements SealedToken {
+        @Override
+        public String toString() {
+            return "SealedToken.Hierarchical[" + bytes.length + " bytes]";
+        }
     }
 }

@@ -1,86 +1,109 @@
 package dev.authkeeper.crypto;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
-
 import dev.authkeeper.config.AuthKeeperConfig;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kms.KmsClient;
-import software.amazon.awssdk.services.kms.model.DataKeySpec;
+import software.amazon.awssdk.services.kms.model.InvalidCiphertextException;
 
 /**
- * Envelope encryption of refresh tokens: a fresh AES-256 data key from KMS per token, AES-GCM
- * with the connection id as associated data, and the same id as the KMS encryption context. A
- * sealed token copied onto another connection therefore neither unwraps nor decrypts.
+ * Seals tokens under the key hierarchy (format 2: a branch key from {@link BranchKeys}, a key of
+ * its own per token derived with HKDF, AES-256-GCM binding kind and connection) and opens both
+ * formats, including format 1 (a KMS data key per token) for tokens sealed before. A warm
+ * instance seals and opens without calling KMS; see README, "Keys: a hierarchy instead of a KMS
+ * call per token".
  */
 @ApplicationScoped
 public class TokenCipher {
 
-    private static final String CONTEXT_KEY = "authkeeper:connection";
-    private static final int NONCE_BYTES = 12;
-    private static final int TAG_BITS = 128;
+    /** A sealed token that does not open here. The message never holds key material or token text. */
+    public static final class CannotOpen extends RuntimeException {
+        public CannotOpen(String message) {
+            super(message);
+        }
+
+        public CannotOpen(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private static final String LEGACY_CONTEXT_KEY = "authkeeper:connection";
 
     private final KmsClient kms;
     private final String keyId;
-    private final SecureRandom random = new SecureRandom();
+    private final BranchKeys branchKeys;
+    private final HierarchicalFormat format;
 
-    public TokenCipher(KmsClient kms, AuthKeeperConfig config) {
+    TokenCipher(KmsClient kms, AuthKeeperConfig config, BranchKeys branchKeys) {
         this.kms = kms;
         this.keyId = config.kms().keyId();
+        this.branchKeys = branchKeys;
+        this.format = new HierarchicalFormat(new SecureRandom()::nextBytes);
     }
 
+    /** Seals a refresh token. */
     public SealedToken seal(String connectionId, Secret token) {
-        var dataKey = kms.generateDataKey(r -> r.keyId(keyId).keySpec(DataKeySpec.AES_256)
-                .encryptionContext(context(connectionId)));
-        byte[] key = dataKey.plaintext().asByteArray();
-        byte[] nonce = new byte[NONCE_BYTES];
-        random.nextBytes(nonce);
-        try {
-            byte[] ciphertext = aes(Cipher.ENCRYPT_MODE, key, nonce, connectionId)
-                    .doFinal(token.value().getBytes(StandardCharsets.UTF_8));
-            return new SealedToken(dataKey.ciphertextBlob().asByteArray(), nonce, ciphertext);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM encryption failed", e);
+        return seal(TokenKind.REFRESH, connectionId, token);
+    }
+
+    public SealedToken seal(TokenKind kind, String connectionId, Secret token) {
+        byte[] plaintext = token.value().getBytes(StandardCharsets.UTF_8);
+        try (BranchKey key = branchKeys.active()) {
+            return new SealedToken.Hierarchical(format.seal(key, kind, connectionId, plaintext));
         } finally {
-            Arrays.fill(key, (byte) 0);
+            Arrays.fill(plaintext, (byte) 0);
         }
     }
 
+    /** Opens a refresh token. */
     public Secret open(String connectionId, SealedToken sealed) {
-        byte[] key = kms.decrypt(r -> r.keyId(keyId).ciphertextBlob(SdkBytes.fromByteArray(sealed.wrappedKey()))
-                .encryptionContext(context(connectionId))).plaintext().asByteArray();
+        return open(TokenKind.REFRESH, connectionId, sealed);
+    }
+
+    /** The token, or {@link CannotOpen} when it was sealed for another connection or kind, tampered with, or its key is unknown. */
+    public Secret open(TokenKind kind, String connectionId, SealedToken sealed) {
+        byte[] plaintext = switch (sealed) {
+            case SealedToken.Hierarchical hierarchical -> {
+                try (BranchKey key = branchKeys.key(HierarchicalFormat.branchKeyId(hierarchical.bytes()))) {
+                    yield format.open(key, kind, connectionId, hierarchical.bytes());
+                }
+            }
+            case SealedToken.Legacy legacy -> openLegacy(kind, connectionId, legacy);
+        };
         try {
-            byte[] plain = aes(Cipher.DECRYPT_MODE, key, sealed.nonce(), connectionId).doFinal(sealed.ciphertext());
-            return new Secret(new String(plain, StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("a sealed token does not belong to connection " + connectionId, e);
+            return new Secret(new String(plaintext, StandardCharsets.UTF_8));
         } finally {
-            Arrays.fill(key, (byte) 0);
+            Arrays.fill(plaintext, (byte) 0);
         }
     }
 
-    /** Whether a token was sealed the old way and should be sealed again the next time it is written. */
+    /** True for tokens in format 1: the next write of such a token should seal it again. */
     public boolean needsResealing(SealedToken sealed) {
-        return false;
+        return sealed instanceof SealedToken.Legacy;
     }
 
-    private static Cipher aes(int mode, byte[] key, byte[] nonce, String connectionId) throws GeneralSecurityException {
-        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-        cipher.init(mode, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
-        cipher.updateAAD(connectionId.getBytes(StandardCharsets.UTF_8));
-        return cipher;
-    }
-
-    private static Map<String, String> context(String connectionId) {
-        return Map.of(CONTEXT_KEY, connectionId);
+    private byte[] openLegacy(TokenKind kind, String connectionId, SealedToken.Legacy legacy) {
+        if (kind != TokenKind.REFRESH) {
+            throw new CannotOpen("a format 1 sealed token is always a refresh token, not " + kind);
+        }
+        byte[] key;
+        try {
+            key = kms.decrypt(r -> r.keyId(keyId).ciphertextBlob(SdkBytes.fromByteArray(legacy.wrappedKey()))
+                    .encryptionContext(Map.of(LEGACY_CONTEXT_KEY, connectionId))).plaintext().asByteArray();
+        } catch (InvalidCiphertextException e) {
+            throw new CannotOpen("the data key of a format 1 sealed token does not unwrap for connection " + connectionId, e);
+        }
+        try {
+            return AesGcm.decrypt(key, legacy.nonce(), connectionId.getBytes(StandardCharsets.UTF_8), legacy.ciphertext(),
+                    "a format 1 sealed token does not open for connection " + connectionId);
+        } finally {
+            Arrays.fill(key, (byte) 0);
+        }
     }
 }

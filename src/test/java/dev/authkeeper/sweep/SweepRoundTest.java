@@ -17,6 +17,8 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import dev.authkeeper.config.SweepConfig;
+import dev.authkeeper.connection.Attributes;
+import dev.authkeeper.crypto.LegacyTokens;
 import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionStatus;
 import dev.authkeeper.connection.TableLayout;
@@ -29,6 +31,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.kms.KmsClient;
 
 /** The round of checks: fanned out over workers, no write for a healthy check, each connection once a round. */
 @QuarkusTest
@@ -42,6 +45,8 @@ class SweepRoundTest extends SweepTestBase {
     RoundPages pages;
     @Inject
     SweepConfig config;
+    @Inject
+    KmsClient kms;
 
     List<ConnectionId> connections(int count, String prefix) {
         return IntStream.range(0, count).mapToObj(i -> connection("merchant-" + (i % 7), prefix + String.format("%05d", i))).toList();
@@ -66,6 +71,8 @@ class SweepRoundTest extends SweepTestBase {
         // One write per page of 25 at most, plus a start and an end per unit: far fewer than one per check.
         assertThat(written.stream().filter(RoundProgress.PK::equals).count()).isLessThanOrEqualTo(120 / 25 + 2L * config.shards() + 4);
         assertThat(ids).allMatch(id -> status(id) == ConnectionStatus.ACTIVE);
+        // Tokens sealed under a cached branch key: at most one KMS call for the whole run.
+        assertThat(calls.countService("Kms")).isLessThanOrEqualTo(1);
     }
 
     @Test
@@ -142,6 +149,7 @@ class SweepRoundTest extends SweepTestBase {
         var needing = legacy("A1LEGACYNEEDS", ConnectionStatus.NEEDS_REAUTHORIZATION, now().plus(Duration.ofDays(2)));
 
         var run = sweep.run();
+        var next = sweep.run();
 
         assertThat(run.plan().migrationDone()).isTrue();
         for (var id : List.of(soon, later, farAway)) {
@@ -151,22 +159,30 @@ class SweepRoundTest extends SweepTestBase {
         }
         assertThat(table.connection(needing.value()).orElseThrow()).containsKey(TableLayout.DUE_SHARD)
                 .doesNotContainKey(TableLayout.CHECK_ORDER);
-        // Moved after this run's round units were handed out: checked in the next planner run of the same round.
-        var next = sweep.run();
+        // Checked once in this round, whenever the move happened; their tokens sealed again under the hierarchy.
         assertThat(run.total(SweepSummary::checked) + next.total(SweepSummary::checked)).isEqualTo(3);
+        assertThat(run.total(SweepSummary::tokensResealed) + next.total(SweepSummary::tokensResealed)).isEqualTo(3);
         assertThat(amazon.tokenCalls("refresh_token")).isEqualTo(3);
+        for (var id : List.of(soon, later, farAway)) {
+            assertThat(table.token(id)).isInstanceOf(dev.authkeeper.crypto.SealedToken.Hierarchical.class);
+            assertThat(cipher.open(id.value(), table.token(id)).value()).isEqualTo(amazon.refreshTokenOf(id.accountId()).orElseThrow());
+        }
     }
 
-    /** A connection as stored before the round: due in the due index, without the round's keys. */
+    /**
+     * A connection as stored before the round and the key hierarchy: due in the due index, without
+     * the round's keys, its token sealed with a KMS data key of its own.
+     */
     private ConnectionId legacy(String account, ConnectionStatus status, java.time.Instant nextCheckAt) {
         var id = connection("merchant-legacy", account);
+        var token = LegacyTokens.seal(kms, LocalAwsResource.KEY_ALIAS, id.value(), amazon.refreshTokenOf(account).orElseThrow());
         var key = TableLayout.connectionItemKey(id);
         dynamo.updateItem(r -> r.tableName(LocalAwsResource.TABLE).key(key)
-                .updateExpression("SET #shard = :shard, #next = :next, #status = :status REMOVE #p, #o")
+                .updateExpression("SET #shard = :shard, #next = :next, #status = :status, #token = :token REMOVE #p, #o")
                 .expressionAttributeNames(Map.of("#shard", TableLayout.DUE_SHARD, "#next", TableLayout.NEXT_CHECK_AT, "#status", "status",
-                        "#p", TableLayout.CHECK_PARTITION, "#o", TableLayout.CHECK_ORDER))
+                        "#p", TableLayout.CHECK_PARTITION, "#o", TableLayout.CHECK_ORDER, "#token", "token"))
                 .expressionAttributeValues(Map.of(":shard", s(TableLayout.dueShard(id)), ":next", n(nextCheckAt.getEpochSecond()),
-                        ":status", s(status.name()))));
+                        ":status", s(status.name()), ":token", Attributes.sealedToken(token))));
         return id;
     }
 

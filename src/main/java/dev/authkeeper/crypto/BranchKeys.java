@@ -1,0 +1,136 @@
+package dev.authkeeper.crypto;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.authkeeper.config.KeysConfig;
+
+/**
+ * The branch keys this instance seals and opens with: the active one (created on first use,
+ * rotated when older than {@code authkeeper.keys.rotation}) and any older one a token names.
+ * Unwrapped keys and the active pointer are cached for {@code authkeeper.keys.cache-ttl}, so a
+ * warm instance calls neither KMS nor DynamoDB. Loads run one at a time: a cold sweep with many
+ * checks in flight still unwraps each branch key once.
+ */
+@ApplicationScoped
+class BranchKeys {
+
+    private record Pointer(BranchKeyStore.Active active, Instant readAt) {
+    }
+
+    /** Rounds of "create, lose, find no pointer" before giving up: only a broken table gets there. */
+    private static final int CREATE_ATTEMPTS = 3;
+
+    private final BranchKeyStore store;
+    private final KeysConfig config;
+    private final Clock clock;
+    private final BranchKeyCache cache;
+    /** Not synchronized: a virtual thread waiting on KMS must not pin its carrier. */
+    private final ReentrantLock loading = new ReentrantLock();
+    private volatile Pointer pointer;
+
+    BranchKeys(BranchKeyStore store, KeysConfig config, Clock clock) {
+        this.store = store;
+        this.config = config;
+        this.clock = clock;
+        this.cache = new BranchKeyCache(config.cacheSize(), config.cacheTtl());
+        if (config.rotation().isNegative() || config.rotation().isZero()) {
+            throw new IllegalArgumentException("authkeeper.keys.rotation must be positive, not " + config.rotation());
+        }
+    }
+
+    /** A copy of the key to seal under now, for the caller to close. */
+    BranchKey active() {
+        Instant now = clock.instant();
+        Pointer current = pointer;
+        if (!usable(current, now)) {
+            current = refreshPointer(now);
+        }
+        return key(current.active().branchKeyId());
+    }
+
+    /** A copy of the key a token names, for the caller to close; {@link TokenCipher.CannotOpen} if there is none. */
+    BranchKey key(UUID id) {
+        Instant now = clock.instant();
+        Optional<BranchKey> cached = cache.copy(id, now);
+        if (cached.isPresent()) {
+            return cached.get();
+        }
+        loading.lock();
+        try {
+            cached = cache.copy(id, now);
+            if (cached.isPresent()) {
+                return cached.get();
+            }
+            byte[] material = store.unwrap(id)
+                    .orElseThrow(() -> new TokenCipher.CannotOpen("a sealed token names branch key " + id + ", which does not exist"));
+            var copy = new BranchKey(id, material.clone());
+            cache.put(id, material, now);
+            return copy;
+        } finally {
+            loading.unlock();
+        }
+    }
+
+    /** Forgets every cached key (zeroed) and the pointer, as a new instance starts. */
+    void forget() {
+        pointer = null;
+        cache.clear();
+    }
+
+    /** The cached plaintext array of a key, for tests that check it is zeroed once it leaves. */
+    Optional<byte[]> cachedMaterialForTests(UUID id) {
+        return cache.materialForTests(id);
+    }
+
+    /** Read within the cache TTL and naming a key not yet due for rotation. */
+    private boolean usable(Pointer current, Instant now) {
+        return current != null && cache.fresh(current.readAt(), now) && !due(current.active(), now);
+    }
+
+    private boolean due(BranchKeyStore.Active active, Instant now) {
+        return !now.isBefore(active.createdAt().plus(config.rotation()));
+    }
+
+    /**
+     * Reads the pointer; creates the first branch key, or a new one when the active one is due
+     * for rotation. Whoever loses a race to create it uses the key the pointer names then.
+     */
+    private Pointer refreshPointer(Instant now) {
+        loading.lock();
+        try {
+            Pointer current = pointer;
+            if (usable(current, now)) {
+                return current;
+            }
+            Optional<BranchKeyStore.Active> active = store.readActive();
+            for (int attempt = 1; active.isEmpty() || due(active.get(), now); attempt++) {
+                if (attempt > CREATE_ATTEMPTS) {
+                    throw new IllegalStateException("no active branch key after " + CREATE_ATTEMPTS + " attempts to create one");
+                }
+                Optional<BranchKey> created = store.create(active.map(BranchKeyStore.Active::branchKeyId), now);
+                if (created.isPresent()) {
+                    cache.put(created.get().id(), created.get().material(), now);
+                    active = Optional.of(new BranchKeyStore.Active(created.get().id(), now));
+                    break;
+                }
+                // Another instance won. Until its pointer is written, the old key (if any) still seals.
+                Optional<BranchKeyStore.Active> winner = store.readActive();
+                if (winner.isPresent()) {
+                    active = winner;
+                    break;
+                }
+            }
+            current = new Pointer(active.orElseThrow(), now);
+            pointer = current;
+            return current;
+        } finally {
+            loading.unlock();
+        }
+    }
+}
