@@ -42,6 +42,8 @@ MERCHANT = "merchant-local-deploy"
 CONNECTION = "amazon:NA:" + SELLER
 RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda"
 FUNCTIONS = ("login", "authorize", "callback", "sweep")
+# The template names its IAM roles (the key policy refers to them by name), as sam deploy is told too.
+CAPABILITIES = ["CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
 
 # The provided.al2023 bootstrap added to the local copy of function.zip. It does what the managed
 # java21 runtime does: start the AWS Lambda Java runtime interface client (lib/ of the zip, from
@@ -472,7 +474,7 @@ class Run:
         }
         cfn = self.client("cloudformation")
         cfn.create_stack(StackName=STACK, **self.template, Parameters=self.stack_parameters(),
-                         Capabilities=["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"])
+                         Capabilities=CAPABILITIES)
         self.await_stack("CREATE_COMPLETE")
         self.created_at = time.monotonic()
 
@@ -557,7 +559,7 @@ class Run:
         self.parameters.update({"ConfigRevision": "2", "PublicBaseUrl": self.base})
         self.client("cloudformation").update_stack(
             StackName=STACK, **self.template, Parameters=self.stack_parameters(),
-            Capabilities=["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"])
+            Capabilities=CAPABILITIES)
         self.await_stack("UPDATE_COMPLETE")
         versions = []
         for name in FUNCTIONS:
