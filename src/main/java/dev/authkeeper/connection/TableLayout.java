@@ -25,11 +25,12 @@ public final class TableLayout {
     public static final String MERCHANT_KEY = "merchantKey";
     public static final String CONNECTION_ID = "connectionId";
     /**
-     * What the merchant index carries besides its keys: enough for a connections page, and
-     * nothing a check rewrites, so the sweep's claims never touch this index.
+     * What the merchant index carries besides its keys: enough to list a merchant's connections, and
+     * little that changes, so writes rarely touch this index (details are read from the items; a
+     * projection cannot change without recreating the index).
      */
-    public static final List<String> BY_MERCHANT_ATTRIBUTES = List.of("merchantId", "origin", "app", "status", "statusReason",
-            "needsReauthorizationSince", "authorizedAt", "authorizationExpiresAt", "lastCheckError", "lastFailureAt", "version");
+    public static final List<String> BY_MERCHANT_ATTRIBUTES =
+            List.of("merchantId", "origin", "status", "authorizedAt", "authorizationExpiresAt", "version");
 
     /**
      * The daily round of checks: every ACTIVE connection, and only those, carries {@link #CHECK_PARTITION}

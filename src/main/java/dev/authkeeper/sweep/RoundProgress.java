@@ -33,7 +33,8 @@ class RoundProgress {
 
     /** A unit's progress as read. */
     record Progress(long round, Optional<String> cursor, boolean done, Instant leaseUntil, String owner, long version,
-            Optional<Instant> lapStartedAt, Optional<Instant> lapFinishedAt, Optional<Instant> previousLapFinishedAt) {
+            Optional<Instant> lapStartedAt, Optional<Instant> cursorAt, Optional<Instant> lapFinishedAt,
+            Optional<Instant> previousLapFinishedAt) {
 
         boolean leasedBy(String other, Instant now) {
             return leaseUntil.isAfter(now) && !owner.equals(other);
@@ -73,7 +74,7 @@ class RoundProgress {
                 .set("leaseUntil", n(leaseUntil.toEpochMilli()))
                 .set("lapStartedAt", s(now.toString()))
                 .increment("version")
-                .remove("cursor", "lapFinishedAt");
+                .remove("cursor", "cursorAt", "lapFinishedAt");
         previous.flatMap(Progress::lapFinishedAt).ifPresent(at -> update.set("previousLapFinishedAt", s(at.toString())));
         return write(expect(update, previous));
     }
@@ -87,9 +88,10 @@ class RoundProgress {
     }
 
     /** Claims the page that ends at {@code lastOrder}: the cursor moves past it. */
-    boolean claimPage(RoundUnit unit, Progress progress, String lastOrder, Instant leaseUntil) {
+    boolean claimPage(RoundUnit unit, Progress progress, String lastOrder, Instant leaseUntil, Instant now) {
         return write(expect(ItemUpdate.of(key(unit))
                 .set("cursor", s(lastOrder))
+                .set("cursorAt", s(now.toString()))
                 .set("leaseUntil", n(leaseUntil.toEpochMilli()))
                 .increment("version"), Optional.of(progress)));
     }
@@ -129,6 +131,7 @@ class RoundProgress {
                 string(item, "owner").orElse(""),
                 number(item, "version").orElse(0L),
                 string(item, "lapStartedAt").map(Instant::parse),
+                string(item, "cursorAt").map(Instant::parse),
                 string(item, "lapFinishedAt").map(Instant::parse),
                 string(item, "previousLapFinishedAt").map(Instant::parse));
     }

@@ -140,7 +140,7 @@ public class SweepWorker {
         }
         while (true) {
             var current = new RoundProgress.Progress(round, cursor, false, lease, tally.owner, version, Optional.empty(),
-                    Optional.empty(), Optional.empty());
+                    Optional.empty(), Optional.empty(), Optional.empty());
             if (tally.shouldStop(clock.instant())) {
                 progress.release(unit, current);
                 return;
@@ -151,7 +151,7 @@ public class SweepWorker {
                 return;
             }
             String last = page.get(page.size() - 1).get(TableLayout.CHECK_ORDER).s();
-            if (!progress.claimPage(unit, current, last, lease)) {
+            if (!progress.claimPage(unit, current, last, lease, clock.instant())) {
                 tally.takenByOthers.addAndGet(page.size());
                 return;
             }

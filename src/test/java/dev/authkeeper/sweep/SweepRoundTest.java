@@ -114,7 +114,7 @@ class SweepRoundTest extends SweepTestBase {
         var page = pages.next(unit, Optional.empty(), config.pageSize());
         var leased = progress.get(unit).orElseThrow();
         assertThat(progress.claimPage(unit, leased, page.get(page.size() - 1).get(TableLayout.CHECK_ORDER).s(),
-                now().plus(Duration.ofMinutes(5)))).isTrue();
+                now().plus(Duration.ofMinutes(5)), now())).isTrue();
         int inUnit = countInUnit(unit);
 
         var whileLeased = sweep.run();

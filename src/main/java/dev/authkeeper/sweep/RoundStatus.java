@@ -1,0 +1,43 @@
+package dev.authkeeper.sweep;
+
+import java.time.Instant;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.authkeeper.config.SweepConfig;
+import dev.authkeeper.connection.ConnectionId;
+import dev.authkeeper.connection.TableLayout;
+
+/**
+ * When the round last checked a healthy connection. Healthy checks write nothing to the
+ * connection, so this follows from its unit's progress: the time the page holding it was claimed,
+ * to within the time one page takes (when the unit moved on since, the latest claim is a bound).
+ */
+@ApplicationScoped
+public class RoundStatus {
+
+    private final RoundProgress progress;
+    private final SweepConfig config;
+
+    RoundStatus(RoundProgress progress, SweepConfig config) {
+        this.progress = progress;
+        this.config = config;
+    }
+
+    /** When the round last reached the connection; empty before its first round. */
+    public Optional<Instant> lastChecked(ConnectionId id) {
+        long hash = TableLayout.checkHash(id);
+        long units = (long) config.slots() * config.shards();
+        int index = (int) (hash * units >>> 32);
+        var unit = new RoundUnit(config.slots(), config.shards(), index / config.shards(), index % config.shards());
+        String order = TableLayout.checkOrder(id);
+        return progress.get(unit).flatMap(p -> {
+            boolean passed = p.done() || p.cursor().filter(cursor -> cursor.compareTo(order) >= 0).isPresent();
+            if (!passed) {
+                return p.previousLapFinishedAt();
+            }
+            return p.done() ? p.lapFinishedAt() : p.cursorAt();
+        });
+    }
+}
