@@ -7,7 +7,9 @@ public enum AlertKind {
     EXPIRY_WARNING(Audience.MERCHANT, Severity.MEDIUM),
     RECONNECTED(Audience.MERCHANT, Severity.INFO),
     APP_CREDENTIALS_REJECTED(Audience.OPERATOR, Severity.CRITICAL),
-    LWA_OUTAGE(Audience.OPERATOR, Severity.HIGH);
+    LWA_OUTAGE(Audience.OPERATOR, Severity.HIGH),
+    /** A seller connected to one merchant was authorized by another: support decides who holds it. */
+    SELLER_CONFLICT(Audience.OPERATOR, Severity.HIGH);
 
     public enum Audience { MERCHANT, OPERATOR }
 

@@ -41,6 +41,7 @@ public class AlertTexts {
     private final Template digest;
     private final Template appCredentialsRejected;
     private final Template lwaOutage;
+    private final Template sellerConflict;
     private final Marketplace marketplace;
     private final ReauthorizeLinks links;
     private final AuthKeeperConfig config;
@@ -52,6 +53,7 @@ public class AlertTexts {
             @Location("alerts/digest.txt") Template digest,
             @Location("alerts/app-credentials-rejected.txt") Template appCredentialsRejected,
             @Location("alerts/lwa-outage.txt") Template lwaOutage,
+            @Location("alerts/seller-conflict.txt") Template sellerConflict,
             Marketplace marketplace, ReauthorizeLinks links, AuthKeeperConfig config, Clock clock) {
         this.needsReauthorization = needsReauthorization;
         this.expiryWarning = expiryWarning;
@@ -59,6 +61,7 @@ public class AlertTexts {
         this.digest = digest;
         this.appCredentialsRejected = appCredentialsRejected;
         this.lwaOutage = lwaOutage;
+        this.sellerConflict = sellerConflict;
         this.marketplace = marketplace;
         this.links = links;
         this.config = config;
@@ -99,6 +102,20 @@ public class AlertTexts {
             case LWA_OUTAGE -> new Message(
                     "[" + config.integratorName() + "] Login with Amazon keeps failing",
                     operatorTemplate(lwaOutage, alert), attributes(alert, Optional.empty()));
+            case SELLER_CONFLICT -> {
+                var id = ConnectionId.parse(alert.subject());
+                String body = sellerConflict.data("integrator", config.integratorName())
+                        .data("marketplace", marketplace.displayName())
+                        .data("account", id.accountId())
+                        .data("region", marketplace.regionName(id.region()))
+                        .data("connection", id.value())
+                        .data("claimant", alert.merchantId().orElse(""))
+                        .data("holder", alert.detail())
+                        .data("since", MOMENT.format(alert.createdAt()))
+                        .render();
+                yield new Message("[" + config.integratorName() + "] " + marketplace.displayName() + " account " + id.accountId()
+                        + " claimed by two merchants", body, attributes(alert, Optional.of(id)));
+            }
         };
     }
 

@@ -6,6 +6,7 @@ import static dev.authkeeper.connection.Attributes.s;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,6 +56,56 @@ public class ConnectionRepository {
     public Recorded recordAuthorization(Authorization authorization, Instant nextCheckAt,
             Supplier<Map<String, AttributeValue>> reconnectedNotice) {
         ConnectionId id = authorization.id();
+        var write = authorizationWrite(authorization, nextCheckAt);
+        write.values().put(":needs", s(ConnectionStatus.NEEDS_REAUTHORIZATION.name()));
+        var history = history(id, authorization.authorizedAt(), Map.of(
+                "kind", s("AUTHORIZED"),
+                "merchantId", s(authorization.merchantId()),
+                "flow", s(authorization.flow().name()),
+                "authorizationExpiresAt", s(authorization.authorizationExpiresAt().toString())));
+        var healthyOrNew = connectionUpdate(id, write.update(),
+                "attribute_not_exists(pk) OR (#merchantId = :merchantId AND #status <> :needs)", write.names(), write.values());
+        if (Transactions.writeIfConditionsHold(dynamo, List.of(healthyOrNew, history))) {
+            return new Recorded.Saved(false);
+        }
+        var needingIt = connectionUpdate(id, write.update(), "#merchantId = :merchantId AND #status = :needs", write.names(), write.values());
+        var notice = TransactWriteItem.builder().put(p -> p.tableName(table).item(reconnectedNotice.get())).build();
+        if (Transactions.writeIfConditionsHold(dynamo, List.of(needingIt, history, notice))) {
+            return new Recorded.Saved(true);
+        }
+        return new Recorded.HeldByAnotherMerchant();
+    }
+
+    /**
+     * Moves a connection {@code fromMerchant} holds to the authorization's merchant, with its
+     * token (support settling who a seller belongs to): the connection updated in place, a
+     * history entry at {@code now}, and {@code alongside}, in one transaction. False, and nothing
+     * written, when the connection no longer belongs to {@code fromMerchant} or a condition of
+     * {@code alongside} fails.
+     */
+    public boolean transfer(Authorization authorization, String fromMerchant, Instant nextCheckAt, Instant now,
+            List<TransactWriteItem> alongside) {
+        ConnectionId id = authorization.id();
+        var write = authorizationWrite(authorization, nextCheckAt);
+        write.values().put(":from", s(fromMerchant));
+        var items = new ArrayList<TransactWriteItem>();
+        items.add(connectionUpdate(id, write.update(), "#merchantId = :from", write.names(), write.values()));
+        items.add(history(id, now, Map.of(
+                "kind", s("TRANSFERRED"),
+                "fromMerchantId", s(fromMerchant),
+                "merchantId", s(authorization.merchantId()),
+                "flow", s(authorization.flow().name()),
+                "authorizationExpiresAt", s(authorization.authorizationExpiresAt().toString()))));
+        items.addAll(alongside);
+        return Transactions.writeIfConditionsHold(dynamo, items);
+    }
+
+    private record Write(String update, Map<String, String> names, Map<String, AttributeValue> values) {
+    }
+
+    /** The connection's new authorization: token, status, merchant, dates; every other attribute stays. */
+    private Write authorizationWrite(Authorization authorization, Instant nextCheckAt) {
+        ConnectionId id = authorization.id();
         var names = new LinkedHashMap<String, String>();
         var values = new LinkedHashMap<String, AttributeValue>();
         var assignments = new StringBuilder();
@@ -77,30 +128,15 @@ public class ConnectionRepository {
         names.put("#version", "version");
         values.put(":zero", n(0));
         values.put(":one", n(1));
-        values.put(":needs", s(ConnectionStatus.NEEDS_REAUTHORIZATION.name()));
         // A new authorization starts over: no reason, reminders or warnings of the old one remain.
         String update = "SET " + assignments + ", #createdAt = if_not_exists(#createdAt, :updatedAt)"
                 + ", #version = if_not_exists(#version, :zero) + :one"
                 + " REMOVE statusReason, needsReauthorizationSince, remindersSent, expiryWarnedDays, lastCheckError";
-        var history = TransactWriteItem.builder().put(Put.builder()
-                .tableName(table)
-                .item(historyEntry(id, authorization.authorizedAt(), Map.of(
-                        "kind", s("AUTHORIZED"),
-                        "merchantId", s(authorization.merchantId()),
-                        "flow", s(authorization.flow().name()),
-                        "authorizationExpiresAt", s(authorization.authorizationExpiresAt().toString()))))
-                .build()).build();
-        var healthyOrNew = connectionUpdate(id, update, "attribute_not_exists(pk) OR (#merchantId = :merchantId AND #status <> :needs)",
-                names, values);
-        if (Transactions.writeIfConditionsHold(dynamo, List.of(healthyOrNew, history))) {
-            return new Recorded.Saved(false);
-        }
-        var needingIt = connectionUpdate(id, update, "#merchantId = :merchantId AND #status = :needs", names, values);
-        var notice = TransactWriteItem.builder().put(p -> p.tableName(table).item(reconnectedNotice.get())).build();
-        if (Transactions.writeIfConditionsHold(dynamo, List.of(needingIt, history, notice))) {
-            return new Recorded.Saved(true);
-        }
-        return new Recorded.HeldByAnotherMerchant();
+        return new Write(update, names, values);
+    }
+
+    private TransactWriteItem history(ConnectionId id, Instant at, Map<String, AttributeValue> details) {
+        return TransactWriteItem.builder().put(Put.builder().tableName(table).item(historyEntry(id, at, details)).build()).build();
     }
 
     private TransactWriteItem connectionUpdate(ConnectionId id, String update, String condition, Map<String, String> names,

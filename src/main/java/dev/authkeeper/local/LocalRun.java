@@ -21,11 +21,14 @@ import dev.authkeeper.session.ReauthorizeLinks;
 import dev.authkeeper.sweep.SweepService;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduler;
 
 /**
  * Starts the local run when {@code authkeeper.local.enabled} is set (profile {@code local}):
  * DynamoDB Local, MiniStack (KMS, SNS, SQS), the simulated Amazon and the gateway, all on
- * loopback ports; the sweep runs on {@code authkeeper.local.sweep-every}.
+ * loopback ports; the sweep runs on {@code authkeeper.local.sweep-every}, scheduled once they
+ * are all provisioned (a sweep before the table exists would only fail).
  */
 @ApplicationScoped
 public class LocalRun {
@@ -42,11 +45,14 @@ public class LocalRun {
     private final ReauthorizeLinks links;
     private final ConnectionRepository connections;
     private final SweepService sweep;
+    private final Scheduler scheduler;
     private final Clock clock;
 
     public LocalRun(LocalConfig local, AuthKeeperConfig config, AmazonConfig amazon, AuthorizationFunctions functions,
-            MerchantSessions sessions, ReauthorizeLinks links, ConnectionRepository connections, SweepService sweep, Clock clock) {
+            MerchantSessions sessions, ReauthorizeLinks links, ConnectionRepository connections, SweepService sweep,
+            Scheduler scheduler, Clock clock) {
         this.sweep = sweep;
+        this.scheduler = scheduler;
         this.local = local;
         this.config = config;
         this.amazon = amazon;
@@ -83,6 +89,13 @@ public class LocalRun {
                 "/login", functions::login,
                 "/authorize", functions::authorize,
                 "/callback", functions::callback), site));
+        if (!"off".equals(local.sweepEvery())) {
+            scheduler.newJob("local-sweep")
+                    .setInterval(local.sweepEvery())
+                    .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
+                    .setTask(execution -> sweep.sweep())
+                    .schedule();
+        }
         LOG.infof("AuthKeeper local run ready: open %s/ (simulated Seller Central: %s/)", config.publicBaseUrl(), sellerCentral);
     }
 
