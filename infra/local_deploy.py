@@ -44,6 +44,7 @@ RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda"
 FUNCTIONS = ("login", "authorize", "callback", "sweep")
 # The template names its IAM roles (the key policy refers to them by name), as sam deploy is told too.
 CAPABILITIES = ["CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
+BINDING_COOKIE = "__Host-authkeeper_binding"
 
 # The provided.al2023 bootstrap added to the local copy of function.zip. It does what the managed
 # java21 runtime does: start the AWS Lambda Java runtime interface client (lib/ of the zip, from
@@ -182,6 +183,13 @@ class Response:
     @property
     def location(self):
         return self.header("Location")
+
+    def cookie(self, name):
+        """The value this response sets for cookie `name`, if it sets one."""
+        for k, v in self.headers:
+            if k.lower() == "set-cookie" and v.startswith(name + "="):
+                return v[len(name) + 1:].split(";", 1)[0]
+        return None
 
     def __repr__(self):
         return f"HTTP {self.status} Location={self.location!r} body={self.body[:300]!r}"
@@ -635,10 +643,14 @@ class Run:
         return f"simulated Seller Central -> {self.login_uri} -> {SIGN_IN_URL}?return_to=…&return_sig=… (signature verified)"
 
     def sign_in_and_confirm(self):
-        payload = b64url(json.dumps({"merchant": MERCHANT, "exp": int(time.time()) + 600}).encode())
+        payload = b64url(json.dumps({"merchant": MERCHANT, "exp": int(time.time()) + 3600}).encode())
         cookie = payload + "." + hmac_b64url(self.session_secret, "session." + payload)
         self.cookie = {"Cookie": f"authkeeper_session={cookie}"}
         login = request("GET", self.return_to, headers=self.cookie)
+        # The flow finishes only in the browser that started it: keep the binding cookie it sets.
+        binding = login.cookie(BINDING_COOKIE)
+        check(binding, f"the Login URI set no {BINDING_COOKIE} cookie: {login.headers}")
+        self.browser = {"Cookie": f"{self.cookie['Cookie']}; {BINDING_COOKIE}={binding}"}
         confirm_url = f"{self.sim_base}/apps/authorize/confirm/{APPLICATION_ID}"
         check(login.status == 302 and login.location.startswith(confirm_url + "?"), f"Login URI with a session: {login}")
         q = query_of(login.location)
@@ -655,7 +667,7 @@ class Run:
                            form={**self.confirm_fields, "selling_partner_id": SELLER, "decision": "approve"})
         check(approved.status == 302 and approved.location.startswith(self.redirect_uri + "?"), f"approve: {approved}")
         check(query_of(approved.location).get("spapi_oauth_code"), "no spapi_oauth_code")
-        page = request("GET", approved.location, headers=self.cookie)
+        page = request("GET", approved.location, headers=self.browser)
         check(page.status == 200 and "Your Amazon account is connected" in page.body, f"redirect URI: {page}")
         item = self.client("dynamodb").get_item(
             TableName=self.table, Key={"pk": {"S": "CONNECTION#" + CONNECTION}, "sk": {"S": "CONNECTION"}}).get("Item")
@@ -711,7 +723,8 @@ class Run:
     # -- step 13: the reauthorize link -----------------------------------------------------------
 
     def reauthorize(self):
-        authorize = request("GET", self.reauthorize_link)
+        # The link works for its merchant, signed in; the binding cookie it sets goes back with the callback.
+        authorize = request("GET", self.reauthorize_link, headers=self.cookie)
         consent_url = f"{self.sim_base}/apps/authorize/consent"
         check(authorize.status == 302 and authorize.location.startswith(consent_url + "?"), f"reauthorize link: {authorize}")
         q = query_of(authorize.location)
@@ -722,7 +735,9 @@ class Run:
         approved = request("POST", consent_url, form={**hidden_fields(page.body), "selling_partner_id": SELLER,
                                                       "decision": "approve"})
         check(approved.status == 302 and approved.location.startswith(self.redirect_uri + "?"), f"approve: {approved}")
-        result = request("GET", approved.location)
+        binding = authorize.cookie(BINDING_COOKIE)
+        check(binding, f"the authorize route set no {BINDING_COOKIE} cookie: {authorize.headers}")
+        result = request("GET", approved.location, headers={"Cookie": f"{self.cookie['Cookie']}; {BINDING_COOKIE}={binding}"})
         check(result.status == 200 and "Your Amazon account is connected" in result.body, f"redirect URI: {result}")
         _, attributes = self.next_alert("RECONNECTED", 30)
         check(attributes.get("connection") == CONNECTION, f"RECONNECTED for {attributes.get('connection')}")

@@ -14,6 +14,8 @@ public enum AlertKind {
     APP_CREDENTIALS_REJECTED(Audience.OPERATOR, Severity.CRITICAL),
     LWA_OUTAGE(Audience.OPERATOR, Severity.HIGH),
     MASS_REJECTION(Audience.OPERATOR, Severity.CRITICAL),
+    /** A seller connected to one merchant was authorized by another: support decides who holds it. */
+    SELLER_CONFLICT(Audience.OPERATOR, Severity.HIGH),
     EVENT_AUTHORIZED(Audience.INTEGRATOR, Severity.INFO, "Connection Authorized"),
     EVENT_REAUTHORIZED(Audience.INTEGRATOR, Severity.INFO, "Connection Reauthorized"),
     EVENT_NEEDS_REAUTHORIZATION(Audience.INTEGRATOR, Severity.HIGH, "Connection Needs Reauthorization"),

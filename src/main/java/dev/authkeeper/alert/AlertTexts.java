@@ -54,6 +54,7 @@ public class AlertTexts {
     private final Template appCredentialsRejected;
     private final Template lwaOutage;
     private final Template massRejection;
+    private final Template sellerConflict;
     private final Marketplace marketplace;
     private final ReauthorizeLinks links;
     private final AuthKeeperConfig config;
@@ -67,6 +68,7 @@ public class AlertTexts {
             @Location("alerts/app-credentials-rejected.txt") Template appCredentialsRejected,
             @Location("alerts/lwa-outage.txt") Template lwaOutage,
             @Location("alerts/mass-rejection.txt") Template massRejection,
+            @Location("alerts/seller-conflict.txt") Template sellerConflict,
             Marketplace marketplace, ReauthorizeLinks links, AuthKeeperConfig config, ObjectMapper json, Clock clock) {
         this.needsReauthorization = needsReauthorization;
         this.expiryWarning = expiryWarning;
@@ -75,6 +77,7 @@ public class AlertTexts {
         this.appCredentialsRejected = appCredentialsRejected;
         this.lwaOutage = lwaOutage;
         this.massRejection = massRejection;
+        this.sellerConflict = sellerConflict;
         this.marketplace = marketplace;
         this.links = links;
         this.config = config;
@@ -116,6 +119,20 @@ public class AlertTexts {
                     operatorTemplate(lwaOutage, alert), Optional.empty(), List.of(), alert.kind());
             case MASS_REJECTION -> message("[" + config.integratorName() + "] Many authorizations rejected at once: merchant alerts held",
                     operatorTemplate(massRejection, alert), Optional.empty(), List.of(), alert.kind());
+            case SELLER_CONFLICT -> {
+                var id = ConnectionId.parse(alert.subject());
+                String body = sellerConflict.data("integrator", config.integratorName())
+                        .data("marketplace", marketplace.displayName())
+                        .data("account", id.accountId())
+                        .data("region", marketplace.regionName(id.region()))
+                        .data("connection", id.value())
+                        .data("claimant", alert.merchantId().orElse(""))
+                        .data("holder", alert.detail())
+                        .data("since", MOMENT.format(alert.createdAt()))
+                        .render();
+                yield message("[" + config.integratorName() + "] " + marketplace.displayName() + " account " + id.accountId()
+                        + " claimed by two merchants", body, alert.merchantId(), List.of(id), alert.kind());
+            }
             case EVENT_AUTHORIZED, EVENT_REAUTHORIZED, EVENT_NEEDS_REAUTHORIZATION, EVENT_RECONNECTED, EVENT_AUTHORIZATION_EXPIRING,
                     EVENT_DISCONNECTED, EVENT_APP_CREDENTIALS_REJECTED, EVENT_APP_CREDENTIALS_RESTORED ->
                 throw new IllegalArgumentException("events are rendered with eventDetail");

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -30,7 +31,8 @@ import dev.authkeeper.marketplace.Uris;
 public class AmazonMarketplace implements Marketplace {
 
     static final String BETA = "beta";
-    private static final Pattern CONFIRM_PATH = Pattern.compile("/apps/authorize/confirm/[A-Za-z0-9._-]{1,200}");
+    private static final String CONFIRM_PATH = "/apps/authorize/confirm/";
+    /** Amazon's seller ids are upper-case letters and digits; a lower-case spelling names the same seller. */
     private static final Pattern SELLING_PARTNER_ID = Pattern.compile("[A-Za-z0-9]{6,32}");
     /** Opaque values Amazon hands over: printable ASCII without spaces, bounded. */
     private static final Pattern OPAQUE = Pattern.compile("[\\x21-\\x7e]{1,1024}");
@@ -96,7 +98,7 @@ public class AmazonMarketplace implements Marketplace {
         }
         return confirmPage(callback.get())
                 .<LaunchCheck>map(target -> new LaunchCheck.Valid(new LaunchRequest(
-                        target.origin(), target.uri(), amazonState.get(), sellingPartnerId.get(), version.isPresent())))
+                        target.origin(), target.uri(), amazonState.get(), canonical(sellingPartnerId.get()), version.isPresent())))
                 .orElseGet(() -> refused("amazon_callback_uri is not an Amazon Seller Central or Vendor Central authorization page."));
     }
 
@@ -104,9 +106,10 @@ public class AmazonMarketplace implements Marketplace {
     }
 
     /**
-     * The callback must be exactly https://{a central host}/apps/authorize/confirm/{app}: the raw
-     * text is checked before parsing so that escapes, backslashes and non-ASCII tricks cannot
-     * make a parser see a different host than a browser would.
+     * The callback must be exactly https://{a central host}/apps/authorize/confirm/{this app's id}:
+     * the raw text is checked before parsing so that escapes, backslashes and non-ASCII tricks
+     * cannot make a parser see a different host than a browser would, and the path is compared
+     * as a whole, so dot segments, doubled or trailing slashes and other apps' ids never pass.
      */
     private Optional<ConfirmPage> confirmPage(String raw) {
         if (raw.length() > 512 || !raw.chars().allMatch(c -> c > 0x20 && c < 0x7f)
@@ -120,10 +123,14 @@ public class AmazonMarketplace implements Marketplace {
             return Optional.empty();
         }
         if (!uri.isAbsolute() || uri.isOpaque() || uri.getRawQuery() != null || uri.getRawFragment() != null
-                || uri.getRawPath() == null || !CONFIRM_PATH.matcher(uri.getRawPath()).matches()) {
+                || !(CONFIRM_PATH + config.applicationId()).equals(uri.getRawPath())) {
             return Optional.empty();
         }
         return centrals.find(uri).map(origin -> new ConfirmPage(origin, uri));
+    }
+
+    private static String canonical(String sellingPartnerId) {
+        return sellingPartnerId.toUpperCase(Locale.ROOT);
     }
 
     private static LaunchCheck refused(String reason) {
@@ -178,7 +185,7 @@ public class AmazonMarketplace implements Marketplace {
         if (!OPAQUE.matcher(code.get()).matches()) {
             return new CallbackCheck.Refused("spapi_oauth_code is not in the format Amazon uses.");
         }
-        return new CallbackCheck.Approved(sellingPartnerId.get(), new Secret(code.get()));
+        return new CallbackCheck.Approved(canonical(sellingPartnerId.get()), new Secret(code.get()));
     }
 
     /**

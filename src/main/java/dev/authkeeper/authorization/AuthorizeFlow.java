@@ -12,37 +12,46 @@ import org.jboss.logging.Logger;
 import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.Flow;
-import dev.authkeeper.connection.OAuthStates;
-import dev.authkeeper.connection.PendingAuthorization;
 import dev.authkeeper.http.ApiGatewayRequest;
 import dev.authkeeper.http.ApiGatewayResponse;
 import dev.authkeeper.http.InvalidRequest;
+import dev.authkeeper.http.Page;
+import dev.authkeeper.http.Pages;
 import dev.authkeeper.http.QueryString;
 import dev.authkeeper.marketplace.Marketplace;
 import dev.authkeeper.marketplace.Origin;
+import dev.authkeeper.session.MerchantSessions;
 import dev.authkeeper.session.ReauthorizeLinks;
 
 /**
  * Website-initiated (re)authorization: a signed link from an alert or from the integrator's site
- * leads to the marketplace's consent page with a fresh state.
+ * leads the merchant it names, signed in, to the marketplace's consent page with a fresh state
+ * bound to this browser. Whoever else opens it (a mail scanner, a link preview, a forwarded
+ * link) is sent to sign in, or told the link is someone else's; no state is stored for them.
  */
 @ApplicationScoped
 public class AuthorizeFlow {
 
     private static final Logger LOG = Logger.getLogger(AuthorizeFlow.class);
+    private static final String ROUTE = "/authorize";
     private static final String STALE_LINK = "This reconnect link has expired or is not valid. "
             + "Open the newest alert, or the connections page of your account, for a fresh link.";
 
     private final Marketplace marketplace;
     private final ReauthorizeLinks links;
-    private final OAuthStates states;
+    private final MerchantSessions sessions;
+    private final BoundStates states;
+    private final Pages pages;
     private final AuthKeeperConfig config;
     private final Clock clock;
 
-    public AuthorizeFlow(Marketplace marketplace, ReauthorizeLinks links, OAuthStates states, AuthKeeperConfig config, Clock clock) {
+    public AuthorizeFlow(Marketplace marketplace, ReauthorizeLinks links, MerchantSessions sessions, BoundStates states, Pages pages,
+            AuthKeeperConfig config, Clock clock) {
         this.marketplace = marketplace;
         this.links = links;
+        this.sessions = sessions;
         this.states = states;
+        this.pages = pages;
         this.config = config;
         this.clock = clock;
     }
@@ -56,12 +65,23 @@ public class AuthorizeFlow {
         if (connection.isPresent() && !matches(connection.get(), origin)) {
             throw new InvalidRequest(STALE_LINK);
         }
-        var pending = new PendingAuthorization(link.merchant(), Flow.WEBSITE, marketplace.id(), origin.uri(),
-                origin.region(), connection.map(ConnectionId::accountId), now, now.plus(config.state().lifetime()));
-        var state = states.issue(pending);
+        Optional<String> merchant = sessions.signedInMerchant(request.cookieList(), now);
+        URI signIn = sessions.signIn(ROUTE, query.all(), Optional.of(link.merchant()));
+        if (merchant.isEmpty()) {
+            LOG.infof("Authorize link of merchant %s opened without a session: sent to sign-in", link.merchant());
+            return ApiGatewayResponse.redirect(signIn);
+        }
+        if (!merchant.get().equals(link.merchant())) {
+            LOG.infof("Authorize link of merchant %s opened by merchant %s: refused", link.merchant(), merchant.get());
+            return pages.render(Page.of(403, "This link belongs to another account",
+                    "This link belongs to another account of " + config.integratorName() + " than the one you are signed in with.",
+                    "Sign out, then sign in as the account it was sent to and open the link again. Nothing was changed.")
+                    .withLink("Sign in as the account it was sent to", signIn.toString()));
+        }
         LOG.infof("Authorize link: merchant %s sent to consent at %s for %s", link.merchant(), origin.host(),
                 connection.map(ConnectionId::value).orElse("a new connection"));
-        return ApiGatewayResponse.redirect(marketplace.consentUri(origin, state));
+        return states.start(request, merchant.get(), Flow.WEBSITE, origin, connection.map(ConnectionId::accountId),
+                state -> marketplace.consentUri(origin, state));
     }
 
     private boolean matches(ConnectionId connection, Origin origin) {

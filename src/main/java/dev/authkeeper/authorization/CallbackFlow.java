@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -24,9 +23,11 @@ import dev.authkeeper.alert.AlertKind;
 import dev.authkeeper.alert.AlertOutbox;
 import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.connection.Authorization;
+import dev.authkeeper.connection.Connection;
 import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.ConnectionStatus;
+import dev.authkeeper.connection.Flow;
 import dev.authkeeper.connection.OAuthStates;
 import dev.authkeeper.connection.PendingAuthorization;
 import dev.authkeeper.connection.TableLayout;
@@ -42,10 +43,13 @@ import dev.authkeeper.marketplace.CallbackCheck;
 import dev.authkeeper.marketplace.Marketplace;
 import dev.authkeeper.marketplace.TokenResult;
 import dev.authkeeper.marketplace.Uris;
+import dev.authkeeper.session.MerchantSessions;
 
 /**
  * The redirect URI: consumes the state, exchanges the code for a refresh token, and stores the
- * token sealed on the connection, replacing the old one.
+ * token sealed on the connection, replacing the old one. It completes only in the browser that
+ * started the authorization (its binding cookie) and for the merchant signed in there (its
+ * session cookie); anything else is refused before the marketplace is called.
  */
 @ApplicationScoped
 public class CallbackFlow {
@@ -53,30 +57,35 @@ public class CallbackFlow {
     private static final Logger LOG = Logger.getLogger(CallbackFlow.class);
     /** Amazon asks sellers to authorize public apps again every 365 days. */
     static final Duration AUTHORIZATION_LIFETIME = Duration.ofDays(365);
-    /** What {@link OAuthStates} issues: 32 random bytes, base64url. */
-    private static final Pattern STATE_FORMAT = Pattern.compile("[A-Za-z0-9_-]{43}");
     /** How long the callback may spend publishing what it recorded (a reconnected notice, an event); the rest goes with the next pass. */
     private static final Duration DELIVERY_BUDGET = AlertDelivery.PUBLISH_ALLOWANCE.plusSeconds(1);
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMMM yyyy").withZone(ZoneOffset.UTC);
 
     private final Marketplace marketplace;
     private final OAuthStates states;
+    private final BrowserBindings bindings;
+    private final MerchantSessions sessions;
     private final TokenCipher cipher;
     private final ConnectionRepository connections;
+    private final SellerConflicts conflicts;
     private final AlertOutbox outbox;
     private final AlertDelivery delivery;
     private final Pages pages;
     private final AuthKeeperConfig config;
     private final Clock clock;
 
-    public CallbackFlow(Marketplace marketplace, OAuthStates states, TokenCipher cipher, ConnectionRepository connections,
-            AlertOutbox outbox, AlertDelivery delivery, Pages pages, AuthKeeperConfig config, Clock clock) {
-        this.outbox = outbox;
-        this.delivery = delivery;
+    public CallbackFlow(Marketplace marketplace, OAuthStates states, BrowserBindings bindings, MerchantSessions sessions,
+            TokenCipher cipher, ConnectionRepository connections, SellerConflicts conflicts, AlertOutbox outbox,
+            AlertDelivery delivery, Pages pages, AuthKeeperConfig config, Clock clock) {
         this.marketplace = marketplace;
         this.states = states;
+        this.bindings = bindings;
+        this.sessions = sessions;
         this.cipher = cipher;
         this.connections = connections;
+        this.conflicts = conflicts;
+        this.outbox = outbox;
+        this.delivery = delivery;
         this.pages = pages;
         this.config = config;
         this.clock = clock;
@@ -84,7 +93,7 @@ public class CallbackFlow {
 
     public ApiGatewayResponse handle(ApiGatewayRequest request) {
         var query = QueryString.parse(request.query());
-        Optional<String> state = query.get("state").filter(s -> STATE_FORMAT.matcher(s).matches());
+        Optional<String> state = query.get("state").filter(OAuthStates::isWellFormed);
         if (state.isEmpty()) {
             LOG.info("Callback without a usable state");
             return staleState();
@@ -95,23 +104,45 @@ public class CallbackFlow {
                 yield pages.render(Page.of(400, "This authorization cannot be completed", refused.reason(),
                         StartAgain.FROM_SELLER_CENTRAL));
             }
-            case CallbackCheck.Declined declined -> withState(state.get(), pending -> {
+            case CallbackCheck.Declined declined -> withState(request, state.get(), Optional.empty(), pending -> {
                 LOG.infof("Seller declined the authorization (merchant %s)", pending.merchantId());
                 return pages.render(Page.of(200, "Amazon was not connected", declined.reason(),
                         "Nothing was changed. " + StartAgain.FROM_SELLER_CENTRAL));
             });
-            case CallbackCheck.Approved approved ->
-                withState(state.get(), pending -> exchange(pending, approved.accountId(), approved.code()));
+            case CallbackCheck.Approved approved -> withState(request, state.get(), Optional.of(approved.accountId()),
+                    pending -> approved(pending, approved));
         };
     }
 
-    /** Consumes the state; only a valid one lets the flow go on. */
-    private ApiGatewayResponse withState(String state, Function<PendingAuthorization, ApiGatewayResponse> next) {
-        return switch (states.consume(state, clock.instant())) {
-            case OAuthStates.Consumed.Unknown unknown -> {
-                LOG.info("Callback with an unknown or already used state");
-                yield staleState();
-            }
+    /**
+     * Consumes the state; only a valid one, used in the browser that started the flow by the
+     * merchant who started it, lets the flow go on. Without a binding cookie or a session the
+     * state is left alone: nothing this browser could do with it.
+     */
+    private ApiGatewayResponse withState(ApiGatewayRequest request, String state, Optional<String> account,
+            Function<PendingAuthorization, ApiGatewayResponse> next) {
+        Instant now = clock.instant();
+        var binding = bindings.presented(request);
+        if (binding.isEmpty()) {
+            LOG.info("Callback without the browser-binding cookie: refused, the state stays unused");
+            return otherBrowserOrAccount();
+        }
+        Optional<String> merchant = sessions.signedInMerchant(request.cookieList(), now);
+        if (merchant.isEmpty()) {
+            LOG.info("Callback without a valid session: refused, the state stays unused");
+            return signedOut();
+        }
+        return switch (states.consume(state, now)) {
+            case OAuthStates.Consumed.Unknown unknown -> account.flatMap(a -> recentlyConnected(merchant.get(), a, now))
+                    .map(connection -> {
+                        LOG.infof("Callback used again: connection %s of merchant %s is already authorized", connection.id(),
+                                merchant.get());
+                        return connected(connection.id(), Optional.empty(), connection.authorizationExpiresAt());
+                    })
+                    .orElseGet(() -> {
+                        LOG.info("Callback with an unknown or already used state");
+                        return staleState();
+                    });
             case OAuthStates.Consumed.Expired expired -> {
                 LOG.infof("Callback with an expired state (merchant %s)", expired.pending().merchantId());
                 yield staleState();
@@ -120,8 +151,40 @@ public class CallbackFlow {
                 LOG.infof("Callback with a state issued for %s", valid.pending().marketplace());
                 yield staleState();
             }
+            case OAuthStates.Consumed.Valid valid when !binding.get().matches(valid.pending().bindingHash()) -> {
+                LOG.warnf("Callback refused: the authorization of merchant %s was started in another browser", valid.pending().merchantId());
+                yield otherBrowserOrAccount();
+            }
+            case OAuthStates.Consumed.Valid valid when !valid.pending().merchantId().equals(merchant.get()) -> {
+                LOG.warnf("Callback refused: the authorization of merchant %s came back signed in as merchant %s",
+                        valid.pending().merchantId(), merchant.get());
+                yield otherBrowserOrAccount();
+            }
             case OAuthStates.Consumed.Valid valid -> next.apply(valid.pending());
         };
+    }
+
+    /** A reload of the callback that already connected this account for this merchant, within a state's lifetime. */
+    private Optional<Connection> recentlyConnected(String merchant, String account, Instant now) {
+        Instant since = now.minus(config.state().lifetime());
+        return connections.ofMerchant(merchant).stream()
+                .filter(c -> c.id().marketplace().equals(marketplace.id()) && c.id().accountId().equals(account))
+                .filter(c -> c.status() == ConnectionStatus.ACTIVE && !c.authorizedAt().isBefore(since))
+                .findFirst();
+    }
+
+    private ApiGatewayResponse approved(PendingAuthorization pending, CallbackCheck.Approved approved) {
+        Optional<String> launchedFor = pending.expectedAccountId().filter(a -> pending.flow() == Flow.MARKETPLACE);
+        if (launchedFor.isPresent() && !launchedFor.get().equals(approved.accountId())) {
+            LOG.warnf("OPERATOR: Seller Central launched an authorization for account %s but the callback names account %s "
+                    + "(merchant %s): refused, nothing stored. A browser changed selling_partner_id, or Amazon sent another account.",
+                    launchedFor.get(), approved.accountId(), pending.merchantId());
+            return pages.render(Page.of(400, "This authorization names a different Amazon account",
+                    "Seller Central started this authorization for the Amazon account " + launchedFor.get()
+                            + ", but it came back for " + approved.accountId() + ". Nothing was changed.",
+                    StartAgain.FROM_SELLER_CENTRAL));
+        }
+        return exchange(pending, approved.accountId(), approved.code());
     }
 
     private ApiGatewayResponse exchange(PendingAuthorization pending, String accountId, Secret code) {
@@ -175,11 +238,14 @@ public class CallbackFlow {
         });
         return switch (recorded) {
             case ConnectionRepository.Recorded.HeldByAnotherMerchant held -> {
-                LOG.warnf("Account %s is connected to another merchant; merchant %s was refused", id, pending.merchantId());
+                LOG.warnf("Account %s is connected to another merchant; merchant %s claims it: conflict recorded for support",
+                        id, pending.merchantId());
+                conflicts.record(authorization, now);
                 yield pages.render(Page.of(409, "This Amazon account is connected to another account",
-                        "The Amazon account " + accountId + " is already connected to a different " + config.integratorName()
+                        "The Amazon account " + id.accountId() + " is already connected to a different " + config.integratorName()
                                 + " account, so nothing was changed.",
-                        "Sign in to " + config.integratorName() + " with that account, or contact support to move the connection."));
+                        "Our support team has been told and will sort out which account it belongs to. "
+                                + "If you also have that other account, you can sign in with it and reconnect from there."));
             }
             case ConnectionRepository.Recorded.Saved saved -> {
                 delivery.deliverNow(entries.get(), now.plus(DELIVERY_BUDGET));
@@ -235,6 +301,22 @@ public class CallbackFlow {
         return pages.render(Page.of(200, "Your Amazon account is connected",
                 "The Amazon account " + id.accountId() + " is now connected to " + config.integratorName() + ".",
                 "Orders, settings and mappings you already set up are kept.", until));
+    }
+
+    private ApiGatewayResponse otherBrowserOrAccount() {
+        return pages.render(Page.of(403, "This authorization was started in another browser",
+                "This authorization was started in another browser or by another account of " + config.integratorName()
+                        + ", so it cannot be completed here. Nothing was changed.",
+                "Start again from " + StartAgain.SELLER_CENTRAL_PATH + ", or from the newest reconnect link, in this browser "
+                        + "and signed in to " + config.integratorName() + " as the account you want to connect."));
+    }
+
+    private ApiGatewayResponse signedOut() {
+        return pages.render(Page.of(403, "You are not signed in to " + config.integratorName(),
+                "To finish connecting, this browser must be signed in to " + config.integratorName()
+                        + " as the account that started the authorization. Nothing was changed.",
+                "Sign in to " + config.integratorName() + " in this browser, then start again from "
+                        + StartAgain.SELLER_CENTRAL_PATH + "."));
     }
 
     private ApiGatewayResponse staleState() {

@@ -1,19 +1,13 @@
 package dev.authkeeper.authorization;
 
-import java.net.URI;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.connection.Flow;
-import dev.authkeeper.connection.OAuthStates;
-import dev.authkeeper.connection.PendingAuthorization;
-import dev.authkeeper.crypto.Secret;
 import dev.authkeeper.http.ApiGatewayRequest;
 import dev.authkeeper.http.ApiGatewayResponse;
 import dev.authkeeper.http.Page;
@@ -26,8 +20,9 @@ import dev.authkeeper.session.MerchantSessions;
 
 /**
  * The Login URI: Seller Central sends the seller here when they choose Authorize. A signed-in
- * merchant gets a fresh single-use state and goes back to Amazon's confirm page; anyone else
- * first signs in at the integrator's site and comes back to this same address.
+ * merchant gets a fresh single-use state, bound to this browser, and goes back to Amazon's
+ * confirm page; anyone else first signs in at the integrator's site and comes back to this same
+ * address.
  */
 @ApplicationScoped
 public class LoginFlow {
@@ -36,18 +31,15 @@ public class LoginFlow {
 
     private final Marketplace marketplace;
     private final MerchantSessions sessions;
-    private final OAuthStates states;
+    private final BoundStates states;
     private final Pages pages;
-    private final AuthKeeperConfig config;
     private final Clock clock;
 
-    public LoginFlow(Marketplace marketplace, MerchantSessions sessions, OAuthStates states, Pages pages,
-            AuthKeeperConfig config, Clock clock) {
+    public LoginFlow(Marketplace marketplace, MerchantSessions sessions, BoundStates states, Pages pages, Clock clock) {
         this.marketplace = marketplace;
         this.sessions = sessions;
         this.states = states;
         this.pages = pages;
-        this.config = config;
         this.clock = clock;
     }
 
@@ -59,22 +51,19 @@ public class LoginFlow {
                 yield pages.render(Page.of(400, "This authorization request is not valid", refused.reason(),
                         StartAgain.FROM_SELLER_CENTRAL));
             }
-            case LaunchCheck.Valid valid -> continueAsMerchant(request, valid.request());
+            case LaunchCheck.Valid valid -> continueAsMerchant(request, query, valid.request());
         };
     }
 
-    private ApiGatewayResponse continueAsMerchant(ApiGatewayRequest request, LaunchRequest launch) {
-        Instant now = clock.instant();
-        Optional<String> merchant = sessions.signedInMerchant(request.cookieList(), now);
+    private ApiGatewayResponse continueAsMerchant(ApiGatewayRequest request, QueryString query, LaunchRequest launch) {
+        Optional<String> merchant = sessions.signedInMerchant(request.cookieList(), clock.instant());
         if (merchant.isEmpty()) {
             LOG.infof("Login URI: seller not signed in, sent to sign-in (account %s)", launch.accountId());
-            return ApiGatewayResponse.redirect(sessions.signIn(URI.create(config.publicBaseUrl() + "/login?" + request.query())));
+            return ApiGatewayResponse.redirect(sessions.signIn("/login", query.all(), Optional.empty()));
         }
-        var pending = new PendingAuthorization(merchant.get(), Flow.MARKETPLACE, marketplace.id(),
-                launch.origin().uri(), launch.origin().region(), Optional.of(launch.accountId()),
-                now, now.plus(config.state().lifetime()));
-        Secret state = states.issue(pending);
         LOG.infof("Login URI: merchant %s authorizing account %s in %s", merchant.get(), launch.accountId(), launch.origin().region());
-        return ApiGatewayResponse.redirect(marketplace.continueLaunch(launch, state));
+        // Seller Central launched this for one account: the state expects it, and a callback naming another is refused.
+        return states.start(request, merchant.get(), Flow.MARKETPLACE, launch.origin(), Optional.of(launch.accountId()),
+                state -> marketplace.continueLaunch(launch, state));
     }
 }

@@ -1,8 +1,13 @@
 package dev.authkeeper.connection;
 
+import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** A connection is one marketplace account in one region: {@code amazon:EU:A1B2C3D4E5F6G7}. */
+/**
+ * A connection is one marketplace account in one region: {@code amazon:EU:A1B2C3D4E5F6G7}. The
+ * account id is canonical, upper-case ASCII, so one seller is one connection however a browser
+ * spelled its id.
+ */
 public record ConnectionId(String marketplace, String region, String accountId) {
 
     private static final Pattern PART = Pattern.compile("[A-Za-z0-9]{1,40}");
@@ -13,6 +18,12 @@ public record ConnectionId(String marketplace, String region, String accountId) 
                 throw new IllegalArgumentException("a connection id part must be 1-40 letters or digits");
             }
         }
+        accountId = canonicalAccount(accountId);
+    }
+
+    /** An account id as connections store it: ASCII letters upper-cased. */
+    public static String canonicalAccount(String accountId) {
+        return accountId.toUpperCase(Locale.ROOT);
     }
 
     public static ConnectionId parse(String value) {

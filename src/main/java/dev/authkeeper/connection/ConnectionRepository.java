@@ -78,38 +78,17 @@ public class ConnectionRepository {
             if (prior.heldByAnotherThan(authorization.merchantId())) {
                 return new Recorded.HeldByAnotherMerchant(prior);
             }
-            var update = ItemUpdate.of(TableLayout.connectionItemKey(id))
-                    .set("merchantId", s(authorization.merchantId()))
-                    .set(TableLayout.MERCHANT_KEY, s(authorization.merchantId()))
-                    .set(TableLayout.CONNECTION_ID, s(id.value()))
-                    .set("marketplace", s(id.marketplace()))
-                    .set("region", s(id.region()))
-                    .set("accountId", s(id.accountId()))
-                    .set("origin", s(authorization.origin().toString()))
-                    .set("status", s(ConnectionStatus.ACTIVE.name()))
-                    .set("token", Attributes.sealedToken(authorization.token()))
-                    .set("authorizedAt", s(authorization.authorizedAt().toString()))
-                    .set("authorizationExpiresAt", s(authorization.authorizationExpiresAt().toString()))
-                    .set("lastFlow", s(authorization.flow().name()))
-                    .set(TableLayout.CHECK_PARTITION, s(TableLayout.checkPartition(id)))
-                    .set(TableLayout.CHECK_ORDER, s(TableLayout.checkOrder(id)))
-                    .set("updatedAt", s(authorization.authorizedAt().toString()))
-                    .setIfAbsent("createdAt", s(authorization.authorizedAt().toString()))
-                    .increment("version")
-                    // A new authorization starts over: no reason, reminders, warnings or retries of the old one remain.
-                    .remove("statusReason", "needsReauthorizationSince", "remindersSent", "expiryWarnedDays", "lastCheckError",
-                            "lastFailureAt", "incidentAlert", "incidentEvent", "disconnectedAt", TableLayout.DUE_SHARD,
-                            TableLayout.NEXT_CHECK_AT);
+            var update = authorizationUpdate(authorization);
             if (prior.exists()) {
                 update.when("version", "=", n(prior.version()));
             } else {
                 update.whenAbsent(TableLayout.PK);
             }
-            var history = TransactWriteItem.builder().put(p -> p.tableName(table).item(historyEntry(id, authorization.authorizedAt(),
-                    Map.of("kind", s(prior.exists() ? "REAUTHORIZED" : "AUTHORIZED"),
-                            "merchantId", s(authorization.merchantId()),
-                            "flow", s(authorization.flow().name()),
-                            "authorizationExpiresAt", s(authorization.authorizationExpiresAt().toString()))))).build();
+            var history = history(id, authorization.authorizedAt(), Map.of(
+                    "kind", s(prior.exists() ? "REAUTHORIZED" : "AUTHORIZED"),
+                    "merchantId", s(authorization.merchantId()),
+                    "flow", s(authorization.flow().name()),
+                    "authorizationExpiresAt", s(authorization.authorizationExpiresAt().toString())));
             var writes = new ArrayList<TransactWriteItem>(List.of(update.transactItem(table), history));
             writes.addAll(extras.apply(prior));
             if (Transactions.writeIfConditionsHold(dynamo, writes)) {
@@ -117,6 +96,58 @@ public class ConnectionRepository {
             }
         }
         throw new IllegalStateException("connection " + id + " kept changing while an authorization was recorded");
+    }
+
+    /**
+     * Moves a connection {@code fromMerchant} holds to the authorization's merchant, with its
+     * token (support settling who a seller belongs to): the connection updated in place, a
+     * history entry at {@code now}, and {@code alongside}, in one transaction. False, and nothing
+     * written, when the connection no longer belongs to {@code fromMerchant} or a condition of
+     * {@code alongside} fails.
+     */
+    public boolean transfer(Authorization authorization, String fromMerchant, Instant now, List<TransactWriteItem> alongside) {
+        ConnectionId id = authorization.id();
+        var items = new ArrayList<TransactWriteItem>();
+        items.add(authorizationUpdate(authorization).when("merchantId", "=", s(fromMerchant)).transactItem(table));
+        items.add(history(id, now, Map.of(
+                "kind", s("TRANSFERRED"),
+                "fromMerchantId", s(fromMerchant),
+                "merchantId", s(authorization.merchantId()),
+                "flow", s(authorization.flow().name()),
+                "authorizationExpiresAt", s(authorization.authorizationExpiresAt().toString()))));
+        items.addAll(alongside);
+        return Transactions.writeIfConditionsHold(dynamo, items);
+    }
+
+    /** The connection's new authorization: token, status, merchant, dates, a place in the round; every other attribute stays. */
+    private ItemUpdate authorizationUpdate(Authorization authorization) {
+        ConnectionId id = authorization.id();
+        return ItemUpdate.of(TableLayout.connectionItemKey(id))
+                .set("merchantId", s(authorization.merchantId()))
+                .set(TableLayout.MERCHANT_KEY, s(authorization.merchantId()))
+                .set(TableLayout.CONNECTION_ID, s(id.value()))
+                .set("marketplace", s(id.marketplace()))
+                .set("region", s(id.region()))
+                .set("accountId", s(id.accountId()))
+                .set("origin", s(authorization.origin().toString()))
+                .set("status", s(ConnectionStatus.ACTIVE.name()))
+                .set("token", Attributes.sealedToken(authorization.token()))
+                .set("authorizedAt", s(authorization.authorizedAt().toString()))
+                .set("authorizationExpiresAt", s(authorization.authorizationExpiresAt().toString()))
+                .set("lastFlow", s(authorization.flow().name()))
+                .set(TableLayout.CHECK_PARTITION, s(TableLayout.checkPartition(id)))
+                .set(TableLayout.CHECK_ORDER, s(TableLayout.checkOrder(id)))
+                .set("updatedAt", s(authorization.authorizedAt().toString()))
+                .setIfAbsent("createdAt", s(authorization.authorizedAt().toString()))
+                .increment("version")
+                // A new authorization starts over: no reason, reminders, warnings or retries of the old one remain.
+                .remove("statusReason", "needsReauthorizationSince", "remindersSent", "expiryWarnedDays", "lastCheckError",
+                        "lastFailureAt", "incidentAlert", "incidentEvent", "disconnectedAt", TableLayout.DUE_SHARD,
+                        TableLayout.NEXT_CHECK_AT);
+    }
+
+    private TransactWriteItem history(ConnectionId id, Instant at, Map<String, AttributeValue> details) {
+        return TransactWriteItem.builder().put(p -> p.tableName(table).item(historyEntry(id, at, details))).build();
     }
 
     private Prior prior(ConnectionId id) {

@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -25,15 +26,21 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
- * Single-use OAuth {@code state} values. Only a SHA-256 of the value is stored, so the table never
- * holds a usable state; consuming is one conditional delete, so of two concurrent callbacks with
- * the same state exactly one gets it. Expiry is checked here because TTL deletion is lazy.
+ * Single-use OAuth {@code state} values: {@code <flow id>.<secret>}. The flow id names the item
+ * and is the same each time one browser starts the same flow, so opening a link again replaces
+ * the state it left before and repeats never pile up; of the secret only a SHA-256 is stored, so
+ * the table never holds a usable state. Consuming is one conditional delete, so of two concurrent
+ * callbacks with the same state exactly one gets it. Expiry is checked here because TTL deletion
+ * is lazy.
  */
 @ApplicationScoped
 public class OAuthStates {
 
-    private static final int STATE_BYTES = 32;
+    private static final int SECRET_BYTES = 32;
+    private static final Pattern FLOW_ID = Pattern.compile("[A-Za-z0-9_-]{22}");
+    private static final Pattern STATE = Pattern.compile("[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}");
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+    private static final String SECRET_HASH = "secretHash";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -48,7 +55,7 @@ public class OAuthStates {
         record Valid(PendingAuthorization pending) implements Consumed {
         }
 
-        /** Never issued, already used, or removed. */
+        /** Never issued, already used, replaced by a newer start of the same flow, or removed. */
         record Unknown() implements Consumed {
         }
 
@@ -56,14 +63,37 @@ public class OAuthStates {
         }
     }
 
-    public Secret issue(PendingAuthorization pending) {
-        byte[] bytes = new byte[STATE_BYTES];
+    /** Whether a value has the shape of a state this class issues (checked before any look-up). */
+    public static boolean isWellFormed(String state) {
+        return STATE.matcher(state).matches();
+    }
+
+    /** The base64url SHA-256 of a secret: what the table keeps instead of it. */
+    public static String digest(String secret) {
+        try {
+            return BASE64URL.encodeToString(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    /**
+     * A fresh state for the flow {@code flowId} (22 base64url characters, derived by the caller
+     * from the browser and the flow), replacing the state that flow had until now.
+     */
+    public Secret issue(PendingAuthorization pending, String flowId) {
+        if (!FLOW_ID.matcher(flowId).matches()) {
+            throw new IllegalArgumentException("a flow id is 22 base64url characters");
+        }
+        byte[] bytes = new byte[SECRET_BYTES];
         random.nextBytes(bytes);
-        Secret state = new Secret(BASE64URL.encodeToString(bytes));
+        String secret = BASE64URL.encodeToString(bytes);
         var item = new HashMap<String, AttributeValue>();
-        item.put(TableLayout.PK, s(key(state.value())));
+        item.put(TableLayout.PK, s(TableLayout.STATE_PREFIX + flowId));
         item.put(TableLayout.SK, s(TableLayout.STATE_SORT));
+        item.put(SECRET_HASH, s(digest(secret)));
         item.put("merchantId", s(pending.merchantId()));
+        item.put("bindingHash", s(pending.bindingHash()));
         item.put("flow", s(pending.flow().name()));
         item.put("marketplace", s(pending.marketplace()));
         item.put("origin", s(pending.origin().toString()));
@@ -72,16 +102,23 @@ public class OAuthStates {
         item.put("createdAt", n(pending.createdAt().toEpochMilli()));
         item.put("expiresAt", n(pending.expiresAt().toEpochMilli()));
         item.put(TableLayout.TTL, n(pending.expiresAt().getEpochSecond()));
-        dynamo.putItem(r -> r.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
-        return state;
+        dynamo.putItem(r -> r.tableName(table).item(item));
+        return new Secret(flowId + "." + secret);
     }
 
     public Consumed consume(String state, Instant now) {
+        if (!isWellFormed(state)) {
+            return new Consumed.Unknown();
+        }
+        int dot = state.indexOf('.');
         Map<String, AttributeValue> old;
         try {
             old = dynamo.deleteItem(r -> r.tableName(table)
-                    .key(Map.of(TableLayout.PK, s(key(state)), TableLayout.SK, s(TableLayout.STATE_SORT)))
-                    .conditionExpression("attribute_exists(pk)")
+                    .key(Map.of(TableLayout.PK, s(TableLayout.STATE_PREFIX + state.substring(0, dot)),
+                            TableLayout.SK, s(TableLayout.STATE_SORT)))
+                    .conditionExpression("#secret = :secret")
+                    .expressionAttributeNames(Map.of("#secret", SECRET_HASH))
+                    .expressionAttributeValues(Map.of(":secret", s(digest(state.substring(dot + 1)))))
                     .returnValues(ReturnValue.ALL_OLD)).attributes();
         } catch (ConditionalCheckFailedException e) {
             return new Consumed.Unknown();
@@ -93,17 +130,9 @@ public class OAuthStates {
                 URI.create(old.get("origin").s()),
                 old.get("region").s(),
                 Optional.ofNullable(old.get("expectedAccountId")).map(AttributeValue::s),
+                old.get("bindingHash").s(),
                 Instant.ofEpochMilli(Long.parseLong(old.get("createdAt").n())),
                 Instant.ofEpochMilli(Long.parseLong(old.get("expiresAt").n())));
         return now.isBefore(pending.expiresAt()) ? new Consumed.Valid(pending) : new Consumed.Expired(pending);
-    }
-
-    private static String key(String state) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(state.getBytes(StandardCharsets.UTF_8));
-            return TableLayout.STATE_PREFIX + BASE64URL.encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 }

@@ -5,8 +5,9 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * What an OAuth {@code state} stands for while the seller is at the marketplace: who asked, where,
- * and which account was expected (known from the Login URI or from the connection a link repairs).
+ * What an OAuth {@code state} stands for while the seller is at the marketplace: who asked, in
+ * which browser (a SHA-256 of its binding cookie), where, and which account was expected (known
+ * from the Login URI or from the connection a link repairs).
  */
 public record PendingAuthorization(
         String merchantId,
@@ -15,8 +16,13 @@ public record PendingAuthorization(
         URI origin,
         String region,
         Optional<String> expectedAccountId,
+        String bindingHash,
         Instant createdAt,
         Instant expiresAt) {
+
+    public PendingAuthorization {
+        expectedAccountId = expectedAccountId.map(ConnectionId::canonicalAccount);
+    }
 
     public Optional<ConnectionId> expectedConnection() {
         return expectedAccountId.map(account -> new ConnectionId(marketplace, region, account));

@@ -2,15 +2,29 @@ package dev.authkeeper.http;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * An API Gateway proxy response (payload format 2.0). Every answer carries headers that keep
- * OAuth parameters out of caches and out of the Referer of the next page.
+ * OAuth parameters out of caches and out of the Referer of the next page. Cookies go in
+ * {@code cookies}, one {@code Set-Cookie} value each: a header map holds one value per name, and
+ * API Gateway turns each entry of this array into its own {@code Set-Cookie} header.
  */
 @RegisterForReflection
-public record ApiGatewayResponse(int statusCode, Map<String, String> headers, String body) {
+public record ApiGatewayResponse(
+        int statusCode,
+        Map<String, String> headers,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> cookies,
+        String body) {
+
+    public ApiGatewayResponse {
+        cookies = cookies == null ? List.of() : List.copyOf(cookies);
+    }
 
     private static Map<String, String> protectiveHeaders() {
         var headers = new LinkedHashMap<String, String>();
@@ -23,13 +37,20 @@ public record ApiGatewayResponse(int statusCode, Map<String, String> headers, St
     public static ApiGatewayResponse redirect(URI location) {
         var headers = protectiveHeaders();
         headers.put("Location", location.toASCIIString());
-        return new ApiGatewayResponse(302, Map.copyOf(headers), "");
+        return new ApiGatewayResponse(302, Map.copyOf(headers), List.of(), "");
     }
 
     public static ApiGatewayResponse html(int status, String html) {
         var headers = protectiveHeaders();
         headers.put("Content-Type", "text/html; charset=utf-8");
         headers.put("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'");
-        return new ApiGatewayResponse(status, Map.copyOf(headers), html);
+        return new ApiGatewayResponse(status, Map.copyOf(headers), List.of(), html);
+    }
+
+    /** This response, also setting a cookie ({@code setCookie} is a whole {@code Set-Cookie} value). */
+    public ApiGatewayResponse withCookie(String setCookie) {
+        var all = new ArrayList<>(cookies);
+        all.add(setCookie);
+        return new ApiGatewayResponse(statusCode, headers, all, body);
     }
 }

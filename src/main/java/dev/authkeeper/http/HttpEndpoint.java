@@ -15,6 +15,7 @@ import org.jboss.logging.MDC;
 public class HttpEndpoint {
 
     private static final Logger LOG = Logger.getLogger(HttpEndpoint.class);
+    private static final int MAX_CAUSES = 8;
 
     private final Pages pages;
 
@@ -32,12 +33,24 @@ public class HttpEndpoint {
             return pages.render(Page.of(e.status(), "This link cannot be used", e.getMessage(),
                     "Please start again from the page that sent you here."));
         } catch (RuntimeException e) {
-            LOG.errorf(e, "The %s request failed", route);
+            LOG.errorf(withoutMessages(e, MAX_CAUSES), "The %s request failed", route);
             return pages.render(Page.of(500, "Something went wrong on our side",
                     "Nothing was changed. Please try again in a few minutes; if it keeps happening, contact support."));
         } finally {
             MDC.remove("route");
             MDC.remove("requestId");
         }
+    }
+
+    /**
+     * The failure's types and frames without its messages: a message may quote the request (a
+     * parser names the input it refused), and request values never reach the log.
+     */
+    static Throwable withoutMessages(Throwable failure, int depth) {
+        Throwable cause = failure.getCause();
+        var copy = new RuntimeException(failure.getClass().getName(),
+                cause == null || cause == failure || depth == 0 ? null : withoutMessages(cause, depth - 1));
+        copy.setStackTrace(failure.getStackTrace());
+        return copy;
     }
 }

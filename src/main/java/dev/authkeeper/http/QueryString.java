@@ -4,7 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -30,7 +31,7 @@ public final class QueryString implements Parameters {
         if (raw.length() > MAX_LENGTH) {
             throw new InvalidRequest(414, "The address is too long (over " + MAX_LENGTH + " characters in the query).");
         }
-        var values = new HashMap<String, String>();
+        var values = new LinkedHashMap<String, String>();
         if (raw.isEmpty()) {
             return new QueryString(values);
         }
@@ -59,6 +60,14 @@ public final class QueryString implements Parameters {
 
     public boolean has(String name) {
         return values.containsKey(name);
+    }
+
+    /**
+     * Every parameter, decoded, in the order given: to put into another address, encode them
+     * again, never the raw query (which may hold characters an address must not).
+     */
+    public Map<String, String> all() {
+        return Collections.unmodifiableMap(values);
     }
 
     private static String decode(String part) {

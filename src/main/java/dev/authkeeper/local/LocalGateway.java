@@ -63,7 +63,7 @@ public final class LocalGateway implements AutoCloseable {
 
     private void invoke(HttpExchange exchange, Function<ApiGatewayRequest, ApiGatewayResponse> function) throws IOException {
         if (!"GET".equals(exchange.getRequestMethod())) {
-            respond(exchange, new ApiGatewayResponse(404, Map.of("Content-Type", "application/json"), "{\"message\":\"Not Found\"}"));
+            respond(exchange, new ApiGatewayResponse(404, Map.of("Content-Type", "application/json"), List.of(), "{\"message\":\"Not Found\"}"));
             return;
         }
         respond(exchange, function.apply(event(exchange)));
@@ -89,6 +89,8 @@ public final class LocalGateway implements AutoCloseable {
 
     void respond(HttpExchange exchange, ApiGatewayResponse response) throws IOException {
         response.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+        // As API Gateway does with payload 2.0's cookies: one Set-Cookie header each.
+        response.cookies().forEach(cookie -> exchange.getResponseHeaders().add("Set-Cookie", cookie));
         byte[] body = response.body() == null ? new byte[0] : response.body().getBytes(StandardCharsets.UTF_8);
         exchange.sendResponseHeaders(response.statusCode(), body.length == 0 ? -1 : body.length);
         if (body.length > 0) {

@@ -10,23 +10,31 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import org.jboss.logging.Logger;
 
 import dev.authkeeper.config.AlertConfig;
 import dev.authkeeper.config.AmazonConfig;
 import dev.authkeeper.config.AuthKeeperConfig;
+import dev.authkeeper.config.SweepConfig;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.function.AuthorizationFunctions;
 import dev.authkeeper.session.MerchantSessions;
 import dev.authkeeper.session.ReauthorizeLinks;
+import dev.authkeeper.sweep.SweepPlanner;
 import dev.authkeeper.sweep.SweepWorker;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduler;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Starts the local run when {@code authkeeper.local.enabled} is set (profile {@code local}):
  * DynamoDB Local, MiniStack (KMS, SNS, SQS), the simulated Amazon and the gateway, all on
- * loopback ports; the sweep runs on {@code authkeeper.local.sweep-every}.
+ * loopback ports; the sweep runs on {@code authkeeper.local.sweep-every}, scheduled once they
+ * are all provisioned (a sweep before the table exists would only fail).
  */
 @ApplicationScoped
 public class LocalRun {
@@ -45,11 +53,18 @@ public class LocalRun {
     private final ReauthorizeLinks links;
     private final ConnectionRepository connections;
     private final SweepWorker sweep;
+    private final SweepPlanner planner;
+    private final LocalSweepWorkers workers;
+    private final Scheduler scheduler;
     private final Clock clock;
 
     public LocalRun(LocalConfig local, AuthKeeperConfig config, AmazonConfig amazon, AlertConfig alerts, AuthorizationFunctions functions,
-            MerchantSessions sessions, ReauthorizeLinks links, ConnectionRepository connections, SweepWorker sweep, Clock clock) {
+            MerchantSessions sessions, ReauthorizeLinks links, ConnectionRepository connections, SweepPlanner planner, SweepWorker sweep,
+            SqsClient sqs, SweepConfig sweepConfig, ObjectMapper json, Scheduler scheduler, Clock clock) {
+        this.planner = planner;
+        this.workers = new LocalSweepWorkers(sqs, sweepConfig.queueUrl().orElse(""), sweep, json);
         this.sweep = sweep;
+        this.scheduler = scheduler;
         this.local = local;
         this.config = config;
         this.amazon = amazon;
@@ -90,6 +105,16 @@ public class LocalRun {
                 "/login", functions::login,
                 "/authorize", functions::authorize,
                 "/callback", functions::callback), site));
+        if (!"off".equals(local.sweepEvery())) {
+            scheduler.newJob("local-sweep")
+                    .setInterval(local.sweepEvery())
+                    .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
+                    .setTask(execution -> {
+                        planner.plan();
+                        workers.drain(2);
+                    })
+                    .schedule();
+        }
         LOG.infof("AuthKeeper local run ready: open %s/ (simulated Seller Central: %s/)", config.publicBaseUrl(), sellerCentral);
     }
 

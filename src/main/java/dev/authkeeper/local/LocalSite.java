@@ -112,10 +112,8 @@ public final class LocalSite {
             next = returnTo;
         }
         String token = sessions.sessionToken(merchant, clock.instant().plus(Duration.ofHours(8)));
-        return new ApiGatewayResponse(303, Map.of(
-                "Location", next,
-                "Set-Cookie", sessions.cookieName() + "=" + token + "; Path=/; HttpOnly; SameSite=Lax",
-                "Cache-Control", "no-store"), "");
+        return new ApiGatewayResponse(303, Map.of("Location", next, "Cache-Control", "no-store"),
+                List.of(sessions.cookieName() + "=" + token + "; Path=/; HttpOnly; SameSite=Lax"), "");
     }
 
     private ApiGatewayResponse connectionsPage(HttpExchange exchange) {
@@ -143,7 +141,7 @@ public final class LocalSite {
         var form = SimulatedAmazon.parameters(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
         var summary = sweep.checkNow(ConnectionId.parse(form.getOrDefault("connection", "")));
         return new ApiGatewayResponse(303, Map.of("Location", "/local/connections?checked=" + summary.checked(),
-                "Cache-Control", "no-store"), "");
+                "Cache-Control", "no-store"), List.of(), "");
     }
 
     private ApiGatewayResponse alertsPage() {
@@ -178,6 +176,7 @@ public final class LocalSite {
                 <body><p style="color:#a15c00">AuthKeeper local run: a stand-in for the integrator's site</p>
                 <h1>%1$s</h1>%2$s</body></html>
                 """.formatted(escape(title), body);
-        return new ApiGatewayResponse(status, Map.of("Content-Type", "text/html; charset=utf-8", "Cache-Control", "no-store"), html);
+        return new ApiGatewayResponse(status, Map.of("Content-Type", "text/html; charset=utf-8", "Cache-Control", "no-store"),
+                List.of(), html);
     }
 }

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -33,6 +34,7 @@ public class MerchantSessions {
     private final SignedPayloads signer;
     private final String cookieName;
     private final URI signInUrl;
+    private final URI publicBaseUrl;
 
     /** Read and written by Jackson, also in a native image. */
     @RegisterForReflection
@@ -43,6 +45,7 @@ public class MerchantSessions {
         this.signer = new SignedPayloads(config.session().secret(), json);
         this.cookieName = config.session().cookieName();
         this.signInUrl = config.session().signInUrl();
+        this.publicBaseUrl = config.publicBaseUrl();
     }
 
     /** The merchant a valid, unexpired session cookie names. */
@@ -63,12 +66,19 @@ public class MerchantSessions {
         return cookieName;
     }
 
-    /** The integrator's sign-in page, told where to send the seller back and how to check it. */
-    public URI signIn(URI returnTo) {
-        var query = new LinkedHashMap<String, String>();
-        query.put("return_to", returnTo.toString());
-        query.put("return_sig", signer.signature(RETURN, returnTo.toString()));
-        return Uris.withQuery(signInUrl, query);
+    /**
+     * The integrator's sign-in page, told where to send the seller back (AuthKeeper's
+     * {@code route} with {@code query}, encoded afresh) and how to check that address, with a hint
+     * of the account to sign in as ({@code login_hint}) so the site can say "sign in as …"; the
+     * hint is advice, the session decides.
+     */
+    public URI signIn(String route, Map<String, String> query, Optional<String> loginHint) {
+        String returnTo = Uris.withQuery(URI.create(publicBaseUrl + route), query).toString();
+        var parameters = new LinkedHashMap<String, String>();
+        parameters.put("return_to", returnTo);
+        parameters.put("return_sig", signer.signature(RETURN, returnTo));
+        loginHint.ifPresent(merchant -> parameters.put("login_hint", merchant));
+        return Uris.withQuery(signInUrl, parameters);
     }
 
     public boolean isSignedReturn(String returnTo, String signature) {

@@ -23,11 +23,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.authkeeper.connection.OAuthStates;
 import dev.authkeeper.http.ApiGatewayResponse;
 import dev.authkeeper.session.MerchantSessions;
 import dev.authkeeper.session.ReauthorizeLinks;
 import dev.authkeeper.session.SignedPayloads;
 import dev.authkeeper.testing.AwsCalls;
+import dev.authkeeper.testing.BrowserCookies;
 import dev.authkeeper.testing.CapturedLogs;
 import dev.authkeeper.testing.Lambda;
 import dev.authkeeper.testing.LocalAwsResource;
@@ -57,6 +59,8 @@ class AuthorizeFunctionTest {
     DynamoDbClient dynamo;
     @Inject
     ObjectMapper json;
+    @Inject
+    OAuthStates states;
 
     Table table;
 
@@ -71,13 +75,18 @@ class AuthorizeFunctionTest {
         return link.getRawQuery();
     }
 
+    String session(String merchant) {
+        return BrowserCookies.session(sessions, merchant);
+    }
+
     @Test
     void aLinkForAConnectionLeadsToItsConsentPageWithAFreshState() {
         URI link = links.mint("merchant-3", SELLER_CENTRAL_EU, Optional.of("amazon:EU:A3EUSELLER01"));
 
-        var response = Lambda.get("/authorize", linkQuery(link));
+        var response = Lambda.get("/authorize", linkQuery(link), session("merchant-3"));
 
         assertThat(response.statusCode()).isEqualTo(302);
+        assertThat(BrowserCookies.bindingSet(response)).isPresent();
         assertThat(response.headers()).containsEntry("Referrer-Policy", "no-referrer").containsEntry("Cache-Control", "no-store");
         URI consent = URI.create(response.headers().get("Location"));
         assertThat(consent.getScheme() + "://" + consent.getHost() + consent.getPath())
@@ -85,7 +94,7 @@ class AuthorizeFunctionTest {
         var query = queryOf(consent);
         assertThat(query.get("application_id")).startsWith("amzn1.");
         assertThat(query.get("version")).isEqualTo("beta");
-        assertThat(query.get("state")).matches("[A-Za-z0-9_-]{43}");
+        assertThat(query.get("state")).matches("[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}");
 
         assertThat(calls.dynamoWrites()).containsExactly("DynamoDb.PutItem");
         var state = table.withPrefix("STATE#").get(0);
@@ -97,12 +106,66 @@ class AuthorizeFunctionTest {
 
     @Test
     void aLinkForANewConnectionExpectsNoParticularAccount() {
-        var response = Lambda.get("/authorize", linkQuery(links.mint("merchant-3", URI.create("https://sellercentral.amazon.co.jp"), Optional.empty())));
+        var response = Lambda.get("/authorize", linkQuery(links.mint("merchant-3", URI.create("https://sellercentral.amazon.co.jp"), Optional.empty())),
+                session("merchant-3"));
 
         assertThat(URI.create(response.headers().get("Location")).getHost()).isEqualTo("sellercentral.amazon.co.jp");
         var state = table.withPrefix("STATE#").get(0);
         assertThat(state.get("region").s()).isEqualTo("FE");
         assertThat(state).doesNotContainKey("expectedAccountId");
+    }
+
+    @Test
+    void aLinkOpenedWithoutASessionLeadsToSignInAsItsMerchantAndStoresNothing() {
+        URI link = links.mint("merchant-3", SELLER_CENTRAL_EU, Optional.of("amazon:EU:A3EUSELLER01"));
+
+        var response = Lambda.get("/authorize", linkQuery(link));
+
+        assertThat(response.statusCode()).isEqualTo(302);
+        var signIn = URI.create(response.headers().get("Location"));
+        assertThat(signIn.getHost()).isEqualTo("app.example.test");
+        var query = queryOf(signIn);
+        assertThat(query).containsEntry("login_hint", "merchant-3");
+        assertThat(sessions.isSignedReturn(query.get("return_to"), query.get("return_sig"))).isTrue();
+        assertThat(URI.create(query.get("return_to")).getPath()).isEqualTo("/authorize");
+        assertThat(queryOf(URI.create(query.get("return_to")))).isEqualTo(queryOf(link));
+        assertThat(response.cookies()).isEmpty();
+        assertThat(calls.dynamoWrites()).isEmpty();
+        assertThat(table.items()).isEmpty();
+
+        // Back from sign-in as that merchant: the same address continues to the consent page.
+        var again = Lambda.get("/authorize", URI.create(query.get("return_to")).getRawQuery(), session("merchant-3"));
+        assertThat(URI.create(again.headers().get("Location")).getPath()).isEqualTo("/apps/authorize/consent");
+    }
+
+    @Test
+    void aLinkOpenedByAnotherMerchantIsRefusedWithAWayToSignInAsTheRightOne() {
+        URI link = links.mint("merchant-3", SELLER_CENTRAL_EU, Optional.of("amazon:EU:A3EUSELLER01"));
+
+        var response = Lambda.get("/authorize", linkQuery(link), session("merchant-9"));
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(response.body()).contains("This link belongs to another account").contains("sign in as the account it was sent to")
+                .contains("login_hint=merchant-3").doesNotContain("merchant-9");
+        assertThat(response.cookies()).isEmpty();
+        assertThat(calls.dynamoWrites()).isEmpty();
+        assertThat(table.items()).isEmpty();
+    }
+
+    @Test
+    void twentyOpeningsOfOneLinkInOneBrowserLeaveOneStateAndOnlyTheNewestWorks() {
+        String query = linkQuery(links.mint("merchant-3", SELLER_CENTRAL_EU, Optional.of("amazon:EU:A3EUSELLER01")));
+        String binding = BrowserCookies.binding(BrowserCookies.newBinding());
+        var issued = new java.util.ArrayList<String>();
+        for (int i = 0; i < 20; i++) {
+            issued.add(queryOf(URI.create(Lambda.get("/authorize", query, session("merchant-3"), binding).headers().get("Location"))).get("state"));
+        }
+
+        assertThat(table.withPrefix("STATE#")).hasSize(1);
+        for (String old : issued.subList(0, 19)) {
+            assertThat(states.consume(old, Instant.now())).isInstanceOf(OAuthStates.Consumed.Unknown.class);
+        }
+        assertThat(states.consume(issued.get(19), Instant.now())).isInstanceOf(OAuthStates.Consumed.Valid.class);
     }
 
     static String sealed(String secret, String purpose, Map<String, Object> claims, ObjectMapper json) {

@@ -42,7 +42,11 @@ import dev.authkeeper.connection.TableLayout;
 import dev.authkeeper.sweep.SweepWorker;
 import dev.authkeeper.testing.Events;
 import dev.authkeeper.testing.TestClock;
+import dev.authkeeper.session.MerchantSessions;
 import dev.authkeeper.testing.AwsCalls;
+import dev.authkeeper.testing.BrowserCookies;
+import dev.authkeeper.testing.CallbackBrowser;
+import dev.authkeeper.testing.TestClock;
 import dev.authkeeper.testing.Inbox;
 import dev.authkeeper.testing.LocalAws;
 import dev.authkeeper.testing.CapturedLogs;
@@ -81,6 +85,8 @@ class CallbackFunctionTest {
     @Inject
     OAuthStates states;
     @Inject
+    MerchantSessions sessions;
+    @Inject
     ConnectionRepository connections;
     @Inject
     TokenCipher cipher;
@@ -90,9 +96,15 @@ class CallbackFunctionTest {
     DynamoDbClient dynamo;
 
     Table table;
+    /** This test's browser. */
+    CallbackBrowser browser;
+    String binding;
 
     @BeforeEach
     void clean() {
+        browser = new CallbackBrowser(states, sessions, amazon);
+        binding = browser.binding();
+        clock.reset();
         table = new Table(dynamo);
         table.clear();
         amazon.reset();
@@ -102,25 +114,33 @@ class CallbackFunctionTest {
     @AfterEach
     void noFaultLeftOver() {
         amazon.reset();
+        clock.reset();
     }
 
     String state(String merchant, Optional<String> expectedAccount) {
-        return state(merchant, expectedAccount, "amazon", Instant.now());
+        return browser.state(merchant, expectedAccount);
     }
 
-    String state(String merchant, Optional<String> expectedAccount, String marketplace, Instant created) {
-        return states.issue(new PendingAuthorization(merchant, Flow.MARKETPLACE, marketplace, SELLER_CENTRAL, "NA",
-                expectedAccount, created, created.plus(Duration.ofMinutes(10)))).value();
+    String state(String merchant, Optional<String> expectedAccount, String marketplace, Instant created, Flow flow) {
+        return browser.state(merchant, expectedAccount, marketplace, created, flow);
     }
 
     static String callbackQuery(String state, String seller, String code) {
-        return "state=" + state + "&selling_partner_id=" + seller + "&spapi_oauth_code=" + code;
+        return CallbackBrowser.callbackQuery(state, seller, code);
+    }
+
+    String[] signedIn(String merchant) {
+        return browser.signedIn(merchant);
     }
 
     ApiGatewayResponse callback(String state, String seller) {
+        return callback("merchant-1", state, seller);
+    }
+
+    ApiGatewayResponse callback(String merchant, String state, String seller) {
         String code = amazon.authorizationCode(seller);
         calls.reset();
-        return Lambda.get("/callback", callbackQuery(state, seller, code));
+        return Lambda.get("/callback", callbackQuery(state, seller, code), signedIn(merchant));
     }
 
     @Test
@@ -138,6 +158,7 @@ class CallbackFunctionTest {
         // cached); then the app's "authorized" event leased and marked sent around its publication.
         assertThat(calls.all()).containsExactly("DynamoDb.DeleteItem", "DynamoDb.GetItem", "DynamoDb.TransactWriteItems",
                 "DynamoDb.UpdateItem", "DynamoDb.UpdateItem");
+        assertThat(response.cookies()).isEmpty();
         assertThat(amazon.codesExchanged()).isEqualTo(1);
 
         var connection = connections.find(CONNECTION).orElseThrow();
@@ -219,11 +240,11 @@ class CallbackFunctionTest {
     }
 
     @Test
-    void aDifferentAmazonAccountBecomesANewConnectionAndTheOriginalStaysAsItWas() {
+    void aDifferentAmazonAccountInTheWebsiteFlowBecomesANewConnectionAndTheOriginalStaysAsItWas() {
         callback(state("merchant-1", Optional.of(SELLER)), SELLER);
         var original = table.connection(CONNECTION.value()).orElseThrow();
 
-        var response = callback(state("merchant-1", Optional.of(SELLER)), "A7OTHERACCOUNT");
+        var response = callback(state("merchant-1", Optional.of(SELLER), "amazon", Instant.now(), Flow.WEBSITE), "A7OTHERACCOUNT");
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("A different Amazon account was connected")
@@ -238,10 +259,10 @@ class CallbackFunctionTest {
         callback(state("merchant-1", Optional.of(SELLER)), SELLER);
         var before = table.connection(CONNECTION.value()).orElseThrow();
 
-        var response = callback(state("merchant-2", Optional.of(SELLER)), SELLER);
+        var response = callback("merchant-2", state("merchant-2", Optional.of(SELLER)), SELLER);
 
         assertThat(response.statusCode()).isEqualTo(409);
-        assertThat(response.body()).contains("connected to another account");
+        assertThat(response.body()).contains("connected to another account").contains("support team has been told");
         assertThat(table.connection(CONNECTION.value()).orElseThrow()).isEqualTo(before);
         assertThat(table.history(CONNECTION)).hasSize(1);
     }
@@ -250,13 +271,15 @@ class CallbackFunctionTest {
     void aDeclinedAuthorizationStoresNothingAndUsesUpTheState() {
         String state = state("merchant-1", Optional.of(SELLER));
 
-        var response = Lambda.get("/callback", "state=" + state + "&error=access_denied&error_description=The+seller+declined");
+        var response = Lambda.get("/callback", "state=" + state + "&error=access_denied&error_description=The+seller+declined",
+                signedIn("merchant-1"));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("Amazon was not connected").contains("Nothing was changed");
         assertThat(table.items()).isEmpty();
         assertThat(amazon.tokenCalls()).isZero();
-        assertThat(Lambda.get("/callback", callbackQuery(state, SELLER, amazon.authorizationCode(SELLER))).statusCode()).isEqualTo(400);
+        assertThat(Lambda.get("/callback", callbackQuery(state, SELLER, amazon.authorizationCode(SELLER)), signedIn("merchant-1"))
+                .statusCode()).isEqualTo(400);
     }
 
     @Test
@@ -300,7 +323,7 @@ class CallbackFunctionTest {
         for (int i = 0; i < 20; i++) {
             tasks.add(() -> {
                 start.await();
-                return Lambda.get("/callback", query).statusCode();
+                return Lambda.get("/callback", query, signedIn("merchant-1")).statusCode();
             });
         }
         List<Integer> statuses = new ArrayList<>();
@@ -311,12 +334,112 @@ class CallbackFunctionTest {
                 statuses.add(future.get());
             }
         }
-        assertThat(statuses.stream().filter(s -> s == 200).count()).isEqualTo(1);
-        assertThat(statuses.stream().filter(s -> s == 400).count()).isEqualTo(19);
+        // The others found the state used: "connected" once the winner stored it (as a reload does), "expired" before.
+        assertThat(statuses).hasSize(20).allMatch(s -> s == 200 || s == 400).contains(200);
         assertThat(amazon.tokenCalls()).isEqualTo(1);
         assertThat(calls.count("DynamoDb.TransactWriteItems")).isEqualTo(1);
         assertThat(calls.count("DynamoDb.DeleteItem")).isEqualTo(20);
         assertThat(table.history(CONNECTION)).hasSize(1);
+    }
+
+    /** Each case: the cookies the callback comes with; the status, the heading, and whether the state is still usable after. */
+    record Foreign(String name, java.util.function.Function<CallbackFunctionTest, String[]> cookies, int status, String heading,
+            boolean stateKept) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    Stream<Arguments> foreignBrowsers() {
+        return Stream.of(
+                new Foreign("no cookies at all (a scanner, another device)", t -> new String[0], 403,
+                        "This authorization was started in another browser", true),
+                new Foreign("signed in, but no binding cookie", t -> new String[] {BrowserCookies.session(t.sessions, "merchant-1")}, 403,
+                        "This authorization was started in another browser", true),
+                new Foreign("another browser's binding, same merchant", t -> new String[] {BrowserCookies.session(t.sessions, "merchant-1"),
+                        BrowserCookies.binding(BrowserCookies.newBinding())}, 403, "This authorization was started in another browser", false),
+                new Foreign("this browser, signed out", t -> new String[] {BrowserCookies.binding(t.binding)}, 403,
+                        "You are not signed in", true),
+                new Foreign("this browser, signed in as another merchant", t -> t.signedIn("merchant-2"), 403,
+                        "This authorization was started in another browser", false),
+                new Foreign("a malformed binding cookie", t -> new String[] {BrowserCookies.session(t.sessions, "merchant-1"),
+                        BrowserCookies.binding("x" + t.binding)}, 403, "This authorization was started in another browser", true))
+                .map(Arguments::of);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("foreignBrowsers")
+    void onlyTheBrowserAndMerchantThatStartedTheAuthorizationCanFinishIt(Foreign foreign) {
+        String state = state("merchant-1", Optional.of(SELLER));
+        String query = callbackQuery(state, SELLER, amazon.authorizationCode(SELLER));
+        String[] cookies = foreign.cookies().apply(this);
+        calls.reset();
+        ApiGatewayResponse response;
+        try (var logs = CapturedLogs.capture()) {
+            response = Lambda.get("/callback", query, cookies);
+            var secrets = new ArrayList<String>(List.of(binding, state.substring(23)));
+            for (String cookie : cookies) {
+                secrets.add(cookie.substring(cookie.indexOf('=') + 1));
+            }
+            assertThat(logs.leaked(secrets)).isEmpty();
+        }
+
+        assertThat(response.statusCode()).isEqualTo(foreign.status());
+        assertThat(response.body()).contains(foreign.heading()).contains("Nothing was changed").containsIgnoringCase("start again");
+        assertThat(amazon.tokenCalls()).isZero();
+        assertThat(calls.dynamoWrites()).doesNotContain("DynamoDb.TransactWriteItems", "DynamoDb.PutItem");
+        assertThat(table.withPrefix("CONNECTION#")).isEmpty();
+        assertThat(table.withPrefix("STATE#")).hasSize(foreign.stateKept() ? 1 : 0);
+        if (foreign.stateKept()) {
+            // Nothing this browser did used up the seller's own authorization.
+            assertThat(Lambda.get("/callback", query, signedIn("merchant-1")).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aLoginUriAuthorizationThatComesBackForAnotherSellerIsRefusedBeforeLwa() {
+        String state = state("merchant-1", Optional.of(SELLER));
+        ApiGatewayResponse response;
+        try (var logs = CapturedLogs.capture()) {
+            // A code for the seller who approved, with selling_partner_id edited to another seller.
+            response = Lambda.get("/callback", callbackQuery(state, "A9VICTIMSELLER", amazon.authorizationCode(SELLER)), signedIn("merchant-1"));
+            assertThat(logs.text()).contains("OPERATOR:").contains("A9VICTIMSELLER").contains(SELLER);
+        }
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("names a different Amazon account").contains("Nothing was changed");
+        assertThat(amazon.tokenCalls()).isZero();
+        assertThat(table.withPrefix("CONNECTION#")).isEmpty();
+    }
+
+    @Test
+    void aLowerCaseSellerIdIsTheSameConnection() {
+        callback(state("merchant-1", Optional.of(SELLER)), SELLER.toLowerCase());
+        var response = callback(state("merchant-1", Optional.of(SELLER)), SELLER);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(table.withPrefix("CONNECTION#").stream().filter(i -> i.get("sk").s().equals("CONNECTION"))).hasSize(1);
+        assertThat(connections.find(CONNECTION).orElseThrow().version()).isEqualTo(2);
+        assertThat(table.connection(CONNECTION.value()).orElseThrow().get("accountId").s()).isEqualTo(SELLER);
+    }
+
+    @Test
+    void reloadingTheSuccessPageShowsTheConnectionNotAnExpiredLink() {
+        String state = state("merchant-1", Optional.of(SELLER));
+        String query = callbackQuery(state, SELLER, amazon.authorizationCode(SELLER));
+        assertThat(Lambda.get("/callback", query, signedIn("merchant-1")).statusCode()).isEqualTo(200);
+
+        var reload = Lambda.get("/callback", query, signedIn("merchant-1"));
+
+        assertThat(reload.statusCode()).isEqualTo(200);
+        assertThat(reload.body()).contains("Your Amazon account is connected").contains(SELLER);
+        assertThat(amazon.tokenCalls()).isEqualTo(1);
+        assertThat(table.history(CONNECTION)).hasSize(1);
+        // Only for the merchant it connected, and only while a state could have lived.
+        assertThat(Lambda.get("/callback", query, signedIn("merchant-2")).body()).contains("expired or was already used");
+        clock.advance(Duration.ofMinutes(11));
+        assertThat(Lambda.get("/callback", query, signedIn("merchant-1")).body()).contains("expired or was already used");
     }
 
     /** Each case: what to arrange (returns the query), the status it must get. */
@@ -334,16 +457,25 @@ class CallbackFunctionTest {
                 bad("malformed state", 400, t -> callbackQuery("short", SELLER, t.amazon.authorizationCode(SELLER))),
                 bad("replayed state", 400, t -> {
                     String state = t.state("merchant-1", Optional.of(SELLER));
-                    Lambda.get("/callback", callbackQuery(state, SELLER, t.amazon.authorizationCode(SELLER)));
+                    Lambda.get("/callback", callbackQuery(state, SELLER, t.amazon.authorizationCode(SELLER)), t.signedIn("merchant-1"));
                     t.table.clear();
                     t.calls.reset();
                     return callbackQuery(state, SELLER, t.amazon.authorizationCode(SELLER));
                 }),
                 bad("expired state", 400, t -> callbackQuery(
-                        t.state("merchant-1", Optional.of(SELLER), "amazon", Instant.now().minus(Duration.ofMinutes(11))),
+                        t.state("merchant-1", Optional.of(SELLER), "amazon", Instant.now().minus(Duration.ofMinutes(11)), Flow.MARKETPLACE),
                         SELLER, t.amazon.authorizationCode(SELLER))),
                 bad("state from another marketplace's flow", 400, t -> callbackQuery(
-                        t.state("merchant-1", Optional.of(SELLER), "etsy", Instant.now()), SELLER, t.amazon.authorizationCode(SELLER))),
+                        t.state("merchant-1", Optional.of(SELLER), "etsy", Instant.now(), Flow.MARKETPLACE), SELLER,
+                        t.amazon.authorizationCode(SELLER))),
+                bad("state of the old format (a bare 43-character value)", 400, t -> callbackQuery("Q".repeat(43), SELLER,
+                        t.amazon.authorizationCode(SELLER))),
+                bad("state with a known flow id and a wrong secret", 400, t -> {
+                    String state = t.state("merchant-1", Optional.of(SELLER));
+                    return callbackQuery(state.substring(0, 23) + "W".repeat(43), SELLER, t.amazon.authorizationCode(SELLER));
+                }),
+                bad("Login URI state, callback naming another seller", 400, t -> callbackQuery(t.state("merchant-1", Optional.of(SELLER)),
+                        "A9OTHERSELLER", t.amazon.authorizationCode("A9OTHERSELLER"))),
                 bad("missing code", 400, t -> "state=" + t.state("merchant-1", Optional.of(SELLER)) + "&selling_partner_id=" + SELLER),
                 bad("missing selling_partner_id", 400, t -> "state=" + t.state("merchant-1", Optional.of(SELLER))
                         + "&spapi_oauth_code=" + t.amazon.authorizationCode(SELLER)),
@@ -398,8 +530,9 @@ class CallbackFunctionTest {
         calls.reset();
         ApiGatewayResponse response;
         try (var logs = CapturedLogs.capture()) {
-            response = Lambda.get("/callback", query);
-            var secrets = new ArrayList<String>();
+            String[] cookies = signedIn("merchant-1");
+            response = Lambda.get("/callback", query, cookies);
+            var secrets = new ArrayList<String>(List.of(binding, cookies[0].substring(sessions.cookieName().length() + 1)));
             for (String pair : query.split("&")) {
                 String[] kv = pair.split("=", 2);
                 if (kv.length == 2 && (kv[0].equals("state") || kv[0].equals("spapi_oauth_code"))) {

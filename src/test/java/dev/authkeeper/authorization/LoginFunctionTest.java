@@ -23,10 +23,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.authkeeper.connection.OAuthStates;
 import dev.authkeeper.http.ApiGatewayResponse;
 import dev.authkeeper.session.MerchantSessions;
 import dev.authkeeper.session.SignedPayloads;
 import dev.authkeeper.testing.AwsCalls;
+import dev.authkeeper.testing.BrowserCookies;
 import dev.authkeeper.testing.CapturedLogs;
 import dev.authkeeper.testing.Lambda;
 import dev.authkeeper.testing.LocalAwsResource;
@@ -42,7 +44,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 @WithTestResource(LocalAwsResource.class)
 class LoginFunctionTest {
 
-    static final String CONFIRM = "https://sellercentral.amazon.com/apps/authorize/confirm/amzn1.sp.solution.test-app";
+    /** The application id the test resource configures (the simulated Amazon's). */
+    static final String APP = "amzn1.sp.solution.simulated";
+    static final String CONFIRM_PATH = "/apps/authorize/confirm/" + APP;
+    static final String CONFIRM = "https://sellercentral.amazon.com" + CONFIRM_PATH;
+    static final String STATE_FORMAT = "[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}";
     static final String SELLER = "A2SELLER0001";
     static final String AMAZON_STATE = "amzn1.state.Zx9-Lm3";
 
@@ -54,6 +60,8 @@ class LoginFunctionTest {
     DynamoDbClient dynamo;
     @Inject
     ObjectMapper json;
+    @Inject
+    OAuthStates states;
 
     Table table;
 
@@ -65,7 +73,7 @@ class LoginFunctionTest {
     }
 
     String session(String merchant) {
-        return sessions.cookieName() + "=" + sessions.sessionToken(merchant, Instant.now().plusSeconds(3600));
+        return BrowserCookies.session(sessions, merchant);
     }
 
     static String query(Map<String, String> parameters) {
@@ -93,7 +101,7 @@ class LoginFunctionTest {
     }
 
     @Test
-    void signedInSellerGoesBackToAmazonWithAFreshSingleUseState() {
+    void signedInSellerGoesBackToAmazonWithAFreshSingleUseStateBoundToThisBrowser() {
         var response = Lambda.get("/login", query(amazonLaunch(CONFIRM)), session("merchant-7"));
 
         assertThat(response.statusCode()).isEqualTo(302);
@@ -102,13 +110,21 @@ class LoginFunctionTest {
         assertThat(location.getScheme() + "://" + location.getHost() + location.getPath()).isEqualTo(CONFIRM);
         var back = queryOf(location);
         assertThat(back).containsEntry("amazon_state", AMAZON_STATE).containsEntry("version", "beta").doesNotContainKey("redirect_uri");
-        assertThat(back.get("state")).matches("[A-Za-z0-9_-]{43}");
+        String state = back.get("state");
+        assertThat(state).matches(STATE_FORMAT);
+
+        assertThat(response.cookies()).hasSize(1);
+        assertThat(response.cookies().get(0)).matches(
+                "__Host-authkeeper_binding=[A-Za-z0-9_-]{43}; Max-Age=600; Path=/; Secure; HttpOnly; SameSite=Lax");
+        String binding = BrowserCookies.bindingSet(response).orElseThrow();
 
         assertThat(calls.dynamoWrites()).containsExactly("DynamoDb.PutItem");
         var states = table.withPrefix("STATE#");
         assertThat(states).hasSize(1);
         var item = states.get(0);
-        assertThat(item.get("pk").s()).doesNotContain(back.get("state"));
+        assertThat(item.get("pk").s()).isEqualTo("STATE#" + state.substring(0, 22));
+        assertThat(item.toString()).doesNotContain(state.substring(23)).doesNotContain(binding);
+        assertThat(item.get("bindingHash").s()).matches("[A-Za-z0-9_-]{43}");
         assertThat(item.get("merchantId").s()).isEqualTo("merchant-7");
         assertThat(item.get("expectedAccountId").s()).isEqualTo(SELLER);
         assertThat(item.get("region").s()).isEqualTo("NA");
@@ -120,17 +136,53 @@ class LoginFunctionTest {
     }
 
     @Test
-    void eachLoginGetsItsOwnState() {
-        var first = queryOf(URI.create(Lambda.get("/login", query(amazonLaunch(CONFIRM)), session("m-1")).headers().get("Location")));
-        var second = queryOf(URI.create(Lambda.get("/login", query(amazonLaunch(CONFIRM)), session("m-1")).headers().get("Location")));
-        assertThat(first.get("state")).isNotEqualTo(second.get("state"));
-        assertThat(table.withPrefix("STATE#")).hasSize(2);
+    void aBrowserKeepsItsBindingAcrossFlows() {
+        String binding = BrowserCookies.newBinding();
+        var response = Lambda.get("/login", query(amazonLaunch(CONFIRM)), session("m-1"), BrowserCookies.binding(binding));
+        assertThat(BrowserCookies.bindingSet(response)).contains(binding);
+
+        var malformed = Lambda.get("/login", query(amazonLaunch(CONFIRM)), session("m-1"), BrowserCookies.binding("short"));
+        assertThat(BrowserCookies.bindingSet(malformed)).get().isNotEqualTo("short");
+    }
+
+    @Test
+    void twentyLaunchesInOneBrowserLeaveOneStateAndOnlyTheNewestWorks() {
+        String binding = BrowserCookies.binding(BrowserCookies.newBinding());
+        var issued = new ArrayList<String>();
+        for (int i = 0; i < 20; i++) {
+            var response = Lambda.get("/login", query(amazonLaunch(CONFIRM)), session("m-1"), binding);
+            issued.add(queryOf(URI.create(response.headers().get("Location"))).get("state"));
+        }
+
+        assertThat(table.withPrefix("STATE#")).hasSize(1);
+        assertThat(issued).doesNotHaveDuplicates();
+        for (String old : issued.subList(0, 19)) {
+            assertThat(states.consume(old, Instant.now())).isInstanceOf(OAuthStates.Consumed.Unknown.class);
+        }
+        assertThat(states.consume(issued.get(19), Instant.now())).isInstanceOf(OAuthStates.Consumed.Valid.class);
+        assertThat(states.consume(issued.get(19), Instant.now())).isInstanceOf(OAuthStates.Consumed.Unknown.class);
+    }
+
+    @Test
+    void otherBrowsersMerchantsAndAccountsGetStatesOfTheirOwn() {
+        String binding = BrowserCookies.binding(BrowserCookies.newBinding());
+        Lambda.get("/login", query(amazonLaunch(CONFIRM)), session("m-1"), binding);
+        Lambda.get("/login", query(amazonLaunch(CONFIRM)), session("m-1"));
+        Lambda.get("/login", query(amazonLaunch(CONFIRM)), session("m-2"), binding);
+        Lambda.get("/login", replaced(amazonLaunch(CONFIRM), "selling_partner_id", "A9OTHERSELLER"), session("m-1"), binding);
+        assertThat(table.withPrefix("STATE#")).hasSize(4);
+    }
+
+    @Test
+    void aLowerCaseSellerIdIsTheSameSeller() {
+        Lambda.get("/login", replaced(amazonLaunch(CONFIRM), "selling_partner_id", SELLER.toLowerCase()), session("m-1"));
+        assertThat(table.withPrefix("STATE#").get(0).get("expectedAccountId").s()).isEqualTo(SELLER);
     }
 
     @Test
     void regionComesFromTheCallbackHost() {
-        Lambda.get("/login", query(amazonLaunch("https://sellercentral-europe.amazon.com/apps/authorize/confirm/app")), session("m-eu"));
-        Lambda.get("/login", query(amazonLaunch("https://vendorcentral.amazon.co.jp/apps/authorize/confirm/app")), session("m-fe"));
+        Lambda.get("/login", query(amazonLaunch("https://sellercentral-europe.amazon.com" + CONFIRM_PATH)), session("m-eu"));
+        Lambda.get("/login", query(amazonLaunch("https://vendorcentral.amazon.co.jp" + CONFIRM_PATH)), session("m-fe"));
         var regions = table.withPrefix("STATE#").stream().map(i -> i.get("merchantId").s() + "=" + i.get("region").s()).toList();
         assertThat(regions).containsExactlyInAnyOrder("m-eu=EU", "m-fe=FE");
     }
@@ -173,6 +225,7 @@ class LoginFunctionTest {
         assertThat(sessions.isSignedReturn(returnTo, query.get("return_sig"))).isTrue();
         assertThat(sessions.isSignedReturn(returnTo + "&x=1", query.get("return_sig"))).isFalse();
         assertThat(queryOf(URI.create(returnTo))).isEqualTo(amazonLaunch(CONFIRM));
+        assertThat(response.cookies()).isEmpty();
         assertThat(calls.dynamoWrites()).isEmpty();
         assertThat(table.items()).isEmpty();
 
@@ -181,33 +234,76 @@ class LoginFunctionTest {
         assertThat(URI.create(again.headers().get("Location")).getHost()).isEqualTo("sellercentral.amazon.com");
     }
 
+    /** Host tricks with the right path (so the host is what fails), then path tricks on the right host. */
+    static List<String> refusedCallbackUris() {
+        String p = CONFIRM_PATH;
+        String host = "https://sellercentral.amazon.com";
+        return List.of(
+                "http://sellercentral.amazon.com" + p,
+                "https://user@sellercentral.amazon.com" + p,
+                "https://sellercentral.amazon.com:8443" + p,
+                "https://sellercentral.amazon.com\\@evil.example" + p,
+                "https:\\\\evil.example" + p.replace('/', '\\'),
+                "https://sellercentral.amazon.com%2eevil.example" + p,
+                "https://sellercentral.amazon.com.evil.example" + p,
+                "https://evilamazon.com" + p,
+                "https://sellercentral-amazon.com" + p,
+                "https://sellercentral.amaz\u043en.com" + p,
+                "https://sellercentral.amazon\u3002com" + p,
+                "https://xn--sellercentral-amzon-xyz.com" + p,
+                "https://sellercentral.amazon.com." + p,
+                "https://54.239.28.85" + p,
+                host + p + "#@evil.example",
+                host + p + "?next=https://evil.example",
+                "//sellercentral.amazon.com" + p,
+                "javascript:alert(1)//sellercentral.amazon.com" + p,
+                p,
+                host + "/apps/authorize/confirm/..",
+                host + "/apps/authorize/confirm/.",
+                host + p + "/..",
+                host + p + "/.",
+                host + p + "/../../../logout",
+                host + "/apps/authorize/confirm/../confirm/" + APP,
+                host + "/apps/authorize/./confirm/" + APP,
+                host + "/apps/authorize/confirm/./" + APP,
+                host + "/apps/authorize/confirm/%2e%2e/" + APP,
+                host + "/apps/authorize/confirm/%2E/" + APP,
+                host + p + "%2f..%2f..%2fevil",
+                host + "/apps/authorize/confirm/..%2f..%2fevil",
+                host + "/apps/authorize/confirm//" + APP,
+                host + "//apps/authorize/confirm/" + APP,
+                host + "/apps//authorize/confirm/" + APP,
+                host + p + "/",
+                host + p + "//",
+                host + p + ";jsessionid=1",
+                host + "/apps/authorize/confirm/amzn1.sp.solution.another-app",
+                host + "/apps/authorize/confirm/" + APP.toUpperCase(),
+                host + "/apps/authorize/confirm/" + APP + "x",
+                host + "/apps/authorize/confirm/",
+                host + "/apps/authorize/confirm",
+                host + "/apps/authorize/consent",
+                host + "/apps/authorize/confirmx/" + APP,
+                host + "/");
+    }
+
+    @Test
+    void aQueryWithCharactersAnAddressMustNotHoldStillLeadsToSignIn() {
+        // API Gateway passes such characters through in rawQueryString; java.net.URI refuses them.
+        String raw = query(amazonLaunch(CONFIRM)) + "&note=a|b{c}^`\"<x>\"";
+        ApiGatewayResponse response;
+        try (var logs = CapturedLogs.capture()) {
+            response = Lambda.get("/login", raw);
+            assertThat(logs.text()).doesNotContain("a|b{c}").doesNotContain("Illegal character").doesNotContain("Exception");
+        }
+        assertThat(response.statusCode()).isEqualTo(302);
+        String returnTo = queryOf(URI.create(response.headers().get("Location"))).get("return_to");
+        assertThat(queryOf(URI.create(returnTo))).containsEntry("note", "a|b{c}^`\"<x>\"")
+                .containsEntry("amazon_callback_uri", CONFIRM);
+    }
+
     static Stream<Arguments> refusedLaunches() {
         var cases = new ArrayList<Arguments>();
-        for (String bad : List.of(
-                "http://sellercentral.amazon.com/apps/authorize/confirm/app",
-                "https://user@sellercentral.amazon.com/apps/authorize/confirm/app",
-                "https://sellercentral.amazon.com:8443/apps/authorize/confirm/app",
-                "https://sellercentral.amazon.com\\@evil.example/apps/authorize/confirm/app",
-                "https:\\\\evil.example\\apps\\authorize\\confirm\\app",
-                "https://sellercentral.amazon.com/apps/authorize/confirm/..%2f..%2fevil",
-                "https://sellercentral.amazon.com%2eevil.example/apps/authorize/confirm/app",
-                "https://sellercentral.amazon.com/apps/authorize/confirm/../../../logout",
-                "https://sellercentral.amazon.com.evil.example/apps/authorize/confirm/app",
-                "https://evilamazon.com/apps/authorize/confirm/app",
-                "https://sellercentral-amazon.com/apps/authorize/confirm/app",
-                "https://sellercentral.amaz\u043en.com/apps/authorize/confirm/app",
-                "https://sellercentral.amazon\u3002com/apps/authorize/confirm/app",
-                "https://xn--sellercentral-amzon-xyz.com/apps/authorize/confirm/app",
-                "https://sellercentral.amazon.com./apps/authorize/confirm/app",
-                "https://54.239.28.85/apps/authorize/confirm/app",
-                "https://sellercentral.amazon.com/apps/authorize/confirm/app#@evil.example",
-                "https://sellercentral.amazon.com/apps/authorize/confirm/app?next=https://evil.example",
-                "https://sellercentral.amazon.com/apps/authorize/consent",
-                "https://sellercentral.amazon.com/apps/authorize/confirmx/app",
-                "https://sellercentral.amazon.com/",
-                "//sellercentral.amazon.com/apps/authorize/confirm/app",
-                "javascript:alert(1)//sellercentral.amazon.com/apps/authorize/confirm/app",
-                "/apps/authorize/confirm/app")) {
+        for (String bad : refusedCallbackUris()) {
             cases.add(Arguments.of("amazon_callback_uri " + bad, 400, replaced(amazonLaunch(CONFIRM), "amazon_callback_uri", bad)));
         }
         for (String missing : List.of("amazon_callback_uri", "amazon_state", "selling_partner_id")) {
@@ -246,6 +342,7 @@ class LoginFunctionTest {
         assertThat(response.statusCode()).isEqualTo(status);
         assertThat(response.headers().get("Content-Type")).startsWith("text/html");
         assertThat(response.headers()).doesNotContainKey("Location");
+        assertThat(response.cookies()).isEmpty();
         assertThat(response.body()).contains("<h1>").doesNotContain("Exception").doesNotContain("at dev.authkeeper");
         assertThat(calls.dynamoWrites()).isEmpty();
         assertThat(table.items()).isEmpty();

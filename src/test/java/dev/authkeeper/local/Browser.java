@@ -1,27 +1,79 @@
 package dev.authkeeper.local;
 
 import java.io.IOException;
+import java.net.CookieHandler;
 import java.net.CookieManager;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-/** A person's browser, one step at a time: keeps cookies, never follows a redirect on its own. */
+/**
+ * A person's browser, one step at a time: keeps cookies, never follows a redirect on its own.
+ * Like Chrome and Firefox it treats http://localhost and 127.0.0.1 as secure, so the local run's
+ * {@code Secure} ({@code __Host-}) cookies come back to it; Java's CookieManager alone would keep
+ * them for https only.
+ */
 final class Browser {
+
+    /**
+     * CookieManager, with loopback http taken for https when cookies are chosen for a request,
+     * and Max-Age given to it as Expires: it takes a Max-Age cookie for an RFC 2965 one and sends
+     * it back quoted, with $Version, as no browser does.
+     */
+    private static final class LoopbackIsSecure extends CookieHandler {
+        private static final Pattern MAX_AGE = Pattern.compile("Max-Age=(\\d+)");
+
+        private final CookieManager cookies = new CookieManager();
+
+        @Override
+        public Map<String, List<String>> get(URI uri, Map<String, List<String>> headers) throws IOException {
+            return cookies.get(isLoopbackHttp(uri) ? withScheme(uri, "https") : uri, headers);
+        }
+
+        @Override
+        public void put(URI uri, Map<String, List<String>> headers) throws IOException {
+            var netscape = new LinkedHashMap<String, List<String>>();
+            headers.forEach((name, values) -> netscape.put(name, name != null && name.equalsIgnoreCase("Set-Cookie")
+                    ? values.stream().map(LoopbackIsSecure::expires).toList() : values));
+            cookies.put(uri, netscape);
+        }
+
+        private static String expires(String setCookie) {
+            return MAX_AGE.matcher(setCookie).replaceAll(age -> "Expires=" + DateTimeFormatter.RFC_1123_DATE_TIME
+                    .format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(Long.parseLong(age.group(1)))));
+        }
+
+        private static boolean isLoopbackHttp(URI uri) {
+            return "http".equals(uri.getScheme()) && ("localhost".equals(uri.getHost()) || "127.0.0.1".equals(uri.getHost()));
+        }
+
+        private static URI withScheme(URI uri, String scheme) {
+            try {
+                return new URI(scheme, uri.getRawAuthority(), uri.getRawPath(), null, null);
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException(e);
+            }
+        }
+    }
 
     private static final Pattern FORM = Pattern.compile("<form method=\"post\" action=\"([^\"]+)\">(.*?)</form>", Pattern.DOTALL);
     private static final Pattern INPUT = Pattern.compile("<input[^>]*name=\"([^\"]+)\"[^>]*value=\"([^\"]*)\"");
 
     private final HttpClient http = HttpClient.newBuilder()
-            .cookieHandler(new CookieManager())
+            .cookieHandler(new LoopbackIsSecure())
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
 

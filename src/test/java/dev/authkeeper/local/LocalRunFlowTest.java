@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.inject.Inject;
 
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.ConnectionStatus;
+import dev.authkeeper.session.ReauthorizeLinks;
 import dev.authkeeper.testing.LocalAws;
 import dev.authkeeper.testing.LocalAwsResource;
 import dev.authkeeper.testing.Profiles;
@@ -40,6 +42,8 @@ class LocalRunFlowTest {
     ConnectionRepository connections;
     @Inject
     DynamoDbClient dynamo;
+    @Inject
+    ReauthorizeLinks links;
 
     @BeforeEach
     void clean() {
@@ -73,6 +77,10 @@ class LocalRunFlowTest {
 
         assertThat(result.statusCode()).isEqualTo(200);
         assertThat(result.body()).contains("Your Amazon account is connected");
+        // Reloading the page (the callback address again) still says so.
+        var reload = browser.get(location(callback));
+        assertThat(reload.statusCode()).isEqualTo(200);
+        assertThat(reload.body()).contains("Your Amazon account is connected");
         var connection = connections.find(new ConnectionId("amazon", "NA", "A1FLOWSELLER")).orElseThrow();
         assertThat(connection.merchantId()).isEqualTo("merchant-flow");
         assertThat(connection.status()).isEqualTo(ConnectionStatus.ACTIVE);
@@ -97,6 +105,36 @@ class LocalRunFlowTest {
 
         assertThat(result.body()).contains("Your Amazon account is connected");
         assertThat(connections.find(new ConnectionId("amazon", "NA", "A1FLOWSELLER")).orElseThrow().version()).isEqualTo(2);
+    }
+
+    @Test
+    void aConnectLinkOpenedInSomebodyElsesBrowserConnectsNothing() {
+        URI link = links.mint("merchant-x", amazon.baseUri(), Optional.empty());
+
+        // Not signed in there (a forwarded link, a mail scanner): the sign-in page, for merchant-x.
+        var stranger = new Browser();
+        var signIn = stranger.get(link);
+        assertThat(signIn.statusCode()).isEqualTo(302);
+        assertThat(location(signIn).getPath()).isEqualTo("/local/sign-in");
+        assertThat(location(signIn).getQuery()).contains("login_hint=merchant-x");
+
+        // Signed in there as another merchant: refused, no state.
+        stranger.submit(stranger.get(gateway("/local/sign-in")), Map.of("merchant", "merchant-y"));
+        var refused = stranger.get(link);
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("This link belongs to another account");
+        assertThat(new Table(dynamo).withPrefix("STATE#")).isEmpty();
+
+        // The consent merchant-x's own browser reached, approved in the stranger's browser: refused.
+        var owner = new Browser();
+        owner.submit(owner.get(gateway("/local/sign-in")), Map.of("merchant", "merchant-x"));
+        var consent = owner.get(location(owner.get(link)));
+        var callback = location(stranger.submit(consent, Map.of("decision", "approve", "selling_partner_id", "A1STRANGER")));
+        var result = stranger.get(callback);
+        assertThat(result.statusCode()).isEqualTo(403);
+        assertThat(result.body()).contains("started in another browser");
+        assertThat(connections.ofMerchant("merchant-x")).isEmpty();
+        assertThat(amazon.codesExchanged()).isZero();
     }
 
     @Test

@@ -15,6 +15,7 @@ import org.jboss.logmanager.ExtLogRecord;
 public final class CapturedLogs extends Handler implements AutoCloseable {
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final List<String> errors = new CopyOnWriteArrayList<>();
 
     private CapturedLogs() {
         setLevel(Level.ALL);
@@ -36,6 +37,14 @@ public final class CapturedLogs extends Handler implements AutoCloseable {
             line.append('\n').append(trace);
         }
         lines.add(line.toString());
+        if (record.getLevel().intValue() >= Level.SEVERE.intValue()) {
+            errors.add(line.toString());
+        }
+    }
+
+    /** The lines logged at ERROR (or above). */
+    public List<String> errors() {
+        return List.copyOf(errors);
     }
 
     public String text() {

@@ -72,6 +72,11 @@ public final class Lambda {
 
     /** A payload 2.0 event with the fields API Gateway sends, including those AuthKeeper ignores. */
     public static Map<String, Object> event(String path, String rawQuery, List<String> cookies) {
+        return event(path, rawQuery, cookies, Map.of("host", "auth.example.test", "user-agent", "Mozilla/5.0", "accept", "text/html"));
+    }
+
+    /** The same with these headers (names in lower case, as API Gateway gives them). */
+    public static Map<String, Object> event(String path, String rawQuery, List<String> cookies, Map<String, String> headers) {
         var event = new LinkedHashMap<String, Object>();
         event.put("version", "2.0");
         event.put("routeKey", "GET " + path);
@@ -80,7 +85,7 @@ public final class Lambda {
         if (!cookies.isEmpty()) {
             event.put("cookies", cookies);
         }
-        event.put("headers", Map.of("host", "auth.example.test", "user-agent", "Mozilla/5.0", "accept", "text/html"));
+        event.put("headers", headers);
         if (!rawQuery.isEmpty()) {
             event.put("queryStringParameters", Map.of("note", "API Gateway's decoded view; AuthKeeper parses rawQueryString"));
         }

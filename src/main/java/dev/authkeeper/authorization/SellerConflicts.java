@@ -1,0 +1,174 @@
+package dev.authkeeper.authorization;
+
+import static dev.authkeeper.connection.Attributes.s;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.authkeeper.alert.AlertDelivery;
+import dev.authkeeper.alert.AlertKind;
+import dev.authkeeper.alert.AlertOutbox;
+import dev.authkeeper.config.AlertConfig;
+import dev.authkeeper.config.AuthKeeperConfig;
+import dev.authkeeper.connection.Attributes;
+import dev.authkeeper.connection.Authorization;
+import dev.authkeeper.connection.Connection;
+import dev.authkeeper.connection.ConnectionId;
+import dev.authkeeper.connection.ConnectionRepository;
+import dev.authkeeper.connection.Flow;
+import dev.authkeeper.connection.TableLayout;
+import dev.authkeeper.connection.Transactions;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+
+/**
+ * A seller already connected to one merchant, authorized again by another. The seller id on the
+ * redirect comes from the browser and cannot be verified, so the connection is neither taken over
+ * nor locked for good: the new authorization is kept as a claim ({@code CONFLICT#<connection>},
+ * {@code CLAIM#<time>#<merchant>}, its token sealed for that connection, kept for the retention
+ * period) and operators are alerted in the same write. Support then moves the connection to the claimant with {@link #resolve} or
+ * leaves it where it is with {@link #dismiss}.
+ */
+@ApplicationScoped
+public class SellerConflicts {
+
+    private static final Logger LOG = Logger.getLogger(SellerConflicts.class);
+    static final String CONFLICT_PREFIX = "CONFLICT#";
+    static final String CLAIM_PREFIX = "CLAIM#";
+
+    private final DynamoDbClient dynamo;
+    private final ConnectionRepository connections;
+    private final AlertOutbox outbox;
+    private final AlertDelivery delivery;
+    private final AlertConfig alerts;
+    private final String table;
+    private final Clock clock;
+
+    public SellerConflicts(DynamoDbClient dynamo, ConnectionRepository connections, AlertOutbox outbox, AlertDelivery delivery,
+            AlertConfig alerts, AuthKeeperConfig config, Clock clock) {
+        this.dynamo = dynamo;
+        this.connections = connections;
+        this.outbox = outbox;
+        this.delivery = delivery;
+        this.alerts = alerts;
+        this.table = config.table();
+        this.clock = clock;
+    }
+
+    /** A claim on a connection: who authorized it, when, and the authorization itself. */
+    public record Claim(String sortKey, Authorization authorization) {
+    }
+
+    public sealed interface Resolution {
+        /** The connection now belongs to the claimant, with the claim's token; the claims are gone. */
+        record Moved(String fromMerchant) implements Resolution {
+        }
+
+        /** The merchant has no claim on this connection; nothing changed. */
+        record NoClaim() implements Resolution {
+        }
+
+        /** The connection no longer exists, or changed hands meanwhile; nothing changed: look again. */
+        record Changed() implements Resolution {
+        }
+    }
+
+    /** Records the claim of {@code claim}'s merchant on a connection another merchant holds, and tells operators. */
+    public void record(Authorization claim, Instant now) {
+        ConnectionId id = claim.id();
+        String holder = connections.find(id).map(Connection::merchantId).orElse("(no one any more)");
+        var alert = outbox.create(TableLayout.connectionKey(id), AlertKind.SELLER_CONFLICT, Optional.of(claim.merchantId()),
+                id.value(), Optional.of(claim.origin().toString()), holder, Optional.of(now), now);
+        var item = new LinkedHashMap<String, AttributeValue>();
+        item.put(TableLayout.PK, s(CONFLICT_PREFIX + id.value()));
+        item.put(TableLayout.SK, s(CLAIM_PREFIX + now + "#" + claim.merchantId()));
+        item.put(TableLayout.CONNECTION_ID, s(id.value()));
+        item.put("merchantId", s(claim.merchantId()));
+        item.put("heldBy", s(holder));
+        item.put("flow", s(claim.flow().name()));
+        item.put("origin", s(claim.origin().toString()));
+        item.put("token", Attributes.sealedToken(claim.token()));
+        item.put("authorizedAt", s(claim.authorizedAt().toString()));
+        item.put("authorizationExpiresAt", s(claim.authorizationExpiresAt().toString()));
+        item.put(TableLayout.TTL, Attributes.n(now.plus(alerts.retention()).getEpochSecond()));
+        boolean written = Transactions.writeIfConditionsHold(dynamo, List.of(
+                TransactWriteItem.builder().put(p -> p.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)")).build(),
+                outbox.record(alert, false)));
+        if (written) {
+            LOG.warnf("OPERATOR: merchant %s authorized %s, which merchant %s holds: claim recorded, support alerted", claim.merchantId(),
+                    id, holder);
+            delivery.deliverNow(List.of(alert), now.plus(AlertDelivery.PUBLISH_ALLOWANCE));
+        }
+    }
+
+    /** The claims on a connection, oldest first. */
+    public List<Claim> claims(ConnectionId id) {
+        return dynamo.queryPaginator(r -> r.tableName(table).consistentRead(true)
+                        .keyConditionExpression("#pk = :pk AND begins_with(#sk, :claim)")
+                        .expressionAttributeNames(Map.of("#pk", TableLayout.PK, "#sk", TableLayout.SK))
+                        .expressionAttributeValues(Map.of(":pk", s(CONFLICT_PREFIX + id.value()), ":claim", s(CLAIM_PREFIX))))
+                .items().stream()
+                .map(item -> new Claim(item.get(TableLayout.SK).s(), new Authorization(id, item.get("merchantId").s(),
+                        URI.create(item.get("origin").s()), Flow.valueOf(item.get("flow").s()), Attributes.sealedToken(item),
+                        Instant.parse(item.get("authorizedAt").s()), Instant.parse(item.get("authorizationExpiresAt").s()))))
+                .toList();
+    }
+
+    /**
+     * Moves the connection to {@code toMerchant} with the token of that merchant's newest claim,
+     * conditional on the connection still belonging to whom it belongs now and on that claim
+     * still being there; a history entry records the move and the claims are removed.
+     */
+    public Resolution resolve(ConnectionId id, String toMerchant) {
+        List<Claim> claims = claims(id);
+        Optional<Claim> newest = claims.stream()
+                .filter(c -> c.authorization().merchantId().equals(toMerchant))
+                .max(Comparator.comparing(c -> c.authorization().authorizedAt()));
+        if (newest.isEmpty()) {
+            return new Resolution.NoClaim();
+        }
+        Optional<Connection> current = connections.find(id);
+        if (current.isEmpty() || current.get().merchantId().equals(toMerchant)) {
+            return new Resolution.Changed();
+        }
+        Instant now = clock.instant();
+        String from = current.get().merchantId();
+        var claimStillThere = TransactWriteItem.builder().delete(d -> d.tableName(table).key(claimKey(id, newest.get()))
+                .conditionExpression("attribute_exists(pk)")).build();
+        if (!connections.transfer(newest.get().authorization(), from, now, List.of(claimStillThere))) {
+            return new Resolution.Changed();
+        }
+        removeClaims(id, claims.stream().filter(c -> c != newest.get()).toList());
+        LOG.infof("Seller conflict on %s resolved: moved from merchant %s to merchant %s", id, from, toMerchant);
+        return new Resolution.Moved(from);
+    }
+
+    /** Leaves the connection with the merchant who holds it and removes every claim on it; returns how many. */
+    public int dismiss(ConnectionId id) {
+        List<Claim> claims = claims(id);
+        removeClaims(id, claims);
+        LOG.infof("Seller conflict on %s dismissed: %d claim(s) removed", id, claims.size());
+        return claims.size();
+    }
+
+    private void removeClaims(ConnectionId id, List<Claim> claims) {
+        for (Claim claim : claims) {
+            dynamo.deleteItem(r -> r.tableName(table).key(claimKey(id, claim)));
+        }
+    }
+
+    private static Map<String, AttributeValue> claimKey(ConnectionId id, Claim claim) {
+        return Map.of(TableLayout.PK, s(CONFLICT_PREFIX + id.value()), TableLayout.SK, s(claim.sortKey()));
+    }
+}
