@@ -1,6 +1,7 @@
 package dev.authkeeper.amazon;
 
 import java.net.URI;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -74,7 +75,20 @@ public class AmazonCentrals {
             Map.entry("vendorcentral.amazon.com.au", "FE"),
             Map.entry("vendorcentral.amazon.sg", "FE"));
 
+    /** Where a seller of a region consents when nothing names another place: each region's main Seller Central. */
+    private static final Map<String, String> DEFAULT_CONSENT_HOSTS = Map.of(
+            "NA", "sellercentral.amazon.com",
+            "EU", "sellercentral-europe.amazon.com",
+            "FE", "sellercentral.amazon.co.jp");
+
+    /** The Selling Partner API endpoint of each region. */
+    private static final Map<String, URI> API_ENDPOINTS = Map.of(
+            "NA", URI.create("https://sellingpartnerapi-na.amazon.com"),
+            "EU", URI.create("https://sellingpartnerapi-eu.amazon.com"),
+            "FE", URI.create("https://sellingpartnerapi-fe.amazon.com"));
+
     private final Map<URI, Origin> origins;
+    private final Map<String, Origin> defaults;
 
     public AmazonCentrals(AmazonConfig config) {
         var amazon = Stream.concat(
@@ -86,6 +100,21 @@ public class AmazonCentrals {
                 .map(uri -> new Origin(originOf(uri), "NA", SELLER_CENTRAL));
         this.origins = Stream.concat(amazon, simulated)
                 .collect(Collectors.toUnmodifiableMap(Origin::uri, o -> o));
+        var defaults = new HashMap<String, Origin>();
+        DEFAULT_CONSENT_HOSTS.forEach((region, host) -> defaults.put(region, origins.get(URI.create("https://" + host))));
+        // The local run and the tests have a simulated Seller Central, which stands for North America.
+        config.simulatedCentral().ifPresent(uri -> defaults.put("NA", origins.get(originOf(uri))));
+        this.defaults = Map.copyOf(defaults);
+    }
+
+    /** The consent origin of a region (NA, EU, FE) when nothing names another one. */
+    public Optional<Origin> defaultOrigin(String region) {
+        return Optional.ofNullable(defaults.get(region));
+    }
+
+    /** The Selling Partner API endpoint of a region (NA, EU, FE). */
+    public Optional<URI> apiEndpoint(String region) {
+        return Optional.ofNullable(API_ENDPOINTS.get(region));
     }
 
     /** The origin of an absolute URI, if it is exactly one of the allowed ones. */

@@ -155,6 +155,16 @@ public class AmazonMarketplace implements Marketplace {
     }
 
     @Override
+    public Optional<Origin> defaultOrigin(String region) {
+        return centrals.defaultOrigin(region);
+    }
+
+    @Override
+    public Optional<URI> apiEndpoint(String region) {
+        return centrals.apiEndpoint(region);
+    }
+
+    @Override
     public URI consentUri(Origin origin, Secret state) {
         var query = new LinkedHashMap<String, String>();
         query.put("application_id", config.applicationId());

@@ -3,9 +3,11 @@ package dev.authkeeper.local;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -19,7 +21,11 @@ import dev.authkeeper.config.AmazonConfig;
 import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.config.SweepConfig;
 import dev.authkeeper.connection.ConnectionRepository;
+import dev.authkeeper.api.ApiRoute;
 import dev.authkeeper.function.AuthorizationFunctions;
+import dev.authkeeper.function.IntegratorApiFunctions;
+import dev.authkeeper.http.ApiGatewayRequest;
+import dev.authkeeper.http.ApiGatewayResponse;
 import dev.authkeeper.session.MerchantSessions;
 import dev.authkeeper.session.ReauthorizeLinks;
 import dev.authkeeper.sweep.SweepPlanner;
@@ -49,6 +55,7 @@ public class LocalRun {
     private final AmazonConfig amazon;
     private final AlertConfig alerts;
     private final AuthorizationFunctions functions;
+    private final IntegratorApiFunctions api;
     private final MerchantSessions sessions;
     private final ReauthorizeLinks links;
     private final ConnectionRepository connections;
@@ -59,7 +66,7 @@ public class LocalRun {
     private final Clock clock;
 
     public LocalRun(LocalConfig local, AuthKeeperConfig config, AmazonConfig amazon, AlertConfig alerts, AuthorizationFunctions functions,
-            MerchantSessions sessions, ReauthorizeLinks links, ConnectionRepository connections, SweepPlanner planner, SweepWorker sweep,
+            IntegratorApiFunctions api, MerchantSessions sessions, ReauthorizeLinks links, ConnectionRepository connections, SweepPlanner planner, SweepWorker sweep,
             SqsClient sqs, SweepConfig sweepConfig, ObjectMapper json, Scheduler scheduler, Clock clock) {
         this.planner = planner;
         this.workers = new LocalSweepWorkers(sqs, sweepConfig.queueUrl().orElse(""), sweep, json);
@@ -70,6 +77,7 @@ public class LocalRun {
         this.amazon = amazon;
         this.alerts = alerts;
         this.functions = functions;
+        this.api = api;
         this.sessions = sessions;
         this.links = links;
         this.connections = connections;
@@ -104,7 +112,7 @@ public class LocalRun {
         started.add(LocalGateway.start(local.gatewayPort(), Map.of(
                 "/login", functions::login,
                 "/authorize", functions::authorize,
-                "/callback", functions::callback), site));
+                "/callback", functions::callback), apiRoutes(), site));
         if (!"off".equals(local.sweepEvery())) {
             scheduler.newJob("local-sweep")
                     .setInterval(local.sweepEvery())
@@ -116,6 +124,15 @@ public class LocalRun {
                     .schedule();
         }
         LOG.infof("AuthKeeper local run ready: open %s/ (simulated Seller Central: %s/)", config.publicBaseUrl(), sellerCentral);
+    }
+
+    /** The integrator API's routes, each to its function, as API Gateway's IAM-authorized routes call them. */
+    private Map<String, Function<ApiGatewayRequest, ApiGatewayResponse>> apiRoutes() {
+        var routes = new LinkedHashMap<String, Function<ApiGatewayRequest, ApiGatewayResponse>>();
+        for (ApiRoute route : ApiRoute.values()) {
+            routes.put(route.routeKey(), route.function().equals(ApiRoute.TOKEN_FUNCTION) ? api::accessToken : api::connections);
+        }
+        return routes;
     }
 
     void stop(@Observes ShutdownEvent event) {
