@@ -104,6 +104,7 @@ public class AccessTokens {
     public Answer get(ConnectionId id) {
         String owner = UUID.randomUUID().toString();
         Instant stopWaiting = clock.instant().plus(config.mintWait());
+        Duration poll = config.mintPoll();
         while (true) {
             AccessTokenCache.Read read;
             try {
@@ -132,7 +133,9 @@ public class AccessTokens {
                 if (now.isAfter(stopWaiting)) {
                     return new Answer.Unavailable(BUSY, Duration.ofSeconds(1));
                 }
-                Backoff.pause(config.mintPoll());
+                // Growing pauses with jitter: fifty waiting callers read a few times each, not every 100 ms.
+                Backoff.pause(Backoff.withJitter(poll));
+                poll = poll.multipliedBy(2);
                 continue;
             }
             Instant deadline = now.plus(config.mintBudget());

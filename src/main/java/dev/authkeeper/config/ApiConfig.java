@@ -21,7 +21,7 @@ public interface ApiConfig {
     @WithDefault("PT3S")
     Duration mintWait();
 
-    /** How often a waiting caller looks for the token. */
+    /** A waiting caller looks for the token after about this long, then after twice as long each time. */
     @WithDefault("PT0.1S")
     Duration mintPoll();
 

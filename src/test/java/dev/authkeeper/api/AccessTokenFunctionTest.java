@@ -16,6 +16,8 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.authkeeper.alert.Incidents;
 import dev.authkeeper.connection.Attributes;
 import dev.authkeeper.connection.ConnectionId;
@@ -23,6 +25,8 @@ import dev.authkeeper.connection.ConnectionStatus;
 import dev.authkeeper.connection.TableLayout;
 import dev.authkeeper.crypto.Secret;
 import dev.authkeeper.crypto.TokenKind;
+import dev.authkeeper.function.IntegratorApiFunctions;
+import dev.authkeeper.http.ApiGatewayRequest;
 import dev.authkeeper.http.ApiGatewayResponse;
 import dev.authkeeper.session.ReauthorizeLinks;
 import dev.authkeeper.testing.CapturedLogs;
@@ -42,6 +46,10 @@ class AccessTokenFunctionTest extends ApiTestBase {
     ReauthorizeLinks links;
     @Inject
     Disconnections disconnections;
+    @Inject
+    IntegratorApiFunctions functions;
+    @Inject
+    ObjectMapper json;
 
     ApiGatewayResponse token(ConnectionId id) {
         return ApiEvents.get(ApiRoute.ACCESS_TOKEN, id(id));
@@ -86,8 +94,16 @@ class AccessTokenFunctionTest extends ApiTestBase {
         assertThat(amazon.tokenCalls("refresh_token")).isEqualTo(1);
     }
 
+    /**
+     * Fifty Lambda instances asking at once: the mock event server hands events to one poll loop at a
+     * time, so the callers invoke the function's handler directly, each on its own thread, with the
+     * event read by Jackson as Funqy reads it.
+     */
     @Test
     void fiftyConcurrentCallersOnOneConnectionCauseExactlyOneRefresh() throws Exception {
+        // A warm instance: LWA's client and the branch key are ready, so the mint takes about LWA's 300 ms.
+        token(connection("merchant-0", "A1WARMUP0001"));
+        int refreshes = amazon.tokenCalls("refresh_token");
         var id = connection("merchant-1", "A1CONCURRENT1");
         amazon.latency(Duration.ofMillis(300));
         var start = new CountDownLatch(1);
@@ -95,8 +111,10 @@ class AccessTokenFunctionTest extends ApiTestBase {
         try (var pool = Executors.newFixedThreadPool(50)) {
             for (int i = 0; i < 50; i++) {
                 Callable<ApiGatewayResponse> call = () -> {
+                    var request = json.convertValue(ApiEvents.event(ApiEvents.Request.of(ApiRoute.ACCESS_TOKEN, id(id))),
+                            ApiGatewayRequest.class);
                     start.await();
-                    return token(id);
+                    return functions.accessToken(request);
                 };
                 answers.add(pool.submit(call));
             }
@@ -112,7 +130,7 @@ class AccessTokenFunctionTest extends ApiTestBase {
                     tokens.add(ApiEvents.json(response).path("accessToken").asText());
                 }
             }
-            assertThat(amazon.tokenCalls("refresh_token")).as("one LWA refresh for fifty callers").isEqualTo(1);
+            assertThat(amazon.tokenCalls("refresh_token") - refreshes).as("one LWA refresh for fifty callers").isEqualTo(1);
             assertThat(tokens).isNotEmpty().containsOnly(tokens.get(0));
         }
     }
