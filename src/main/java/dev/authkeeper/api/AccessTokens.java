@@ -143,6 +143,9 @@ public class AccessTokens {
                 return mint(CheckedConnection.of(item), owner, deadline);
             }
             // Another request took the lease, or stored a token, since this one read: read again.
+            if (clock.instant().isAfter(stopWaiting)) {
+                return new Answer.Unavailable(BUSY, Duration.ofSeconds(1));
+            }
         }
     }
 

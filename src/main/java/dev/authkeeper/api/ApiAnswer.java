@@ -28,13 +28,9 @@ public record ApiAnswer(int status, Object body, Map<String, String> headers) {
         return new ApiAnswer(status, new Error(error, message), Map.of());
     }
 
-    /** 503: try again after {@code retryAfter} (whole seconds, at least one). */
+    /** 503: try again after {@code retryAfter} (whole seconds, rounded up, at least one). */
     public static ApiAnswer unavailable(String error, String message, Duration retryAfter) {
-        return retryLater(new ApiAnswer(503, new Error(error, message), Map.of()), retryAfter);
-    }
-
-    static ApiAnswer retryLater(ApiAnswer answer, Duration retryAfter) {
         long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
-        return new ApiAnswer(answer.status(), answer.body(), Map.of("Retry-After", Long.toString(seconds)));
+        return new ApiAnswer(503, new Error(error, message), Map.of("Retry-After", Long.toString(seconds)));
     }
 }

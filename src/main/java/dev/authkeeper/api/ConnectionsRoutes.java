@@ -17,6 +17,7 @@ import dev.authkeeper.connection.Connection;
 import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.http.QueryString;
+import dev.authkeeper.marketplace.Marketplace;
 import dev.authkeeper.status.ConnectionStatuses;
 import dev.authkeeper.status.ConnectionView;
 
@@ -31,7 +32,8 @@ public class ConnectionsRoutes {
     private static final Logger LOG = Logger.getLogger(ConnectionsRoutes.class);
     static final int MAX_LIMIT = 100;
     static final int DEFAULT_LIMIT = 50;
-    private static final List<String> REGIONS = List.of("NA", "EU", "FE");
+    /** A new connection's region when the request names none. */
+    static final String DEFAULT_REGION = "NA";
 
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -52,16 +54,18 @@ public class ConnectionsRoutes {
     private final Disconnections disconnections;
     private final SellerConflicts conflicts;
     private final ApiRequests requests;
+    private final Marketplace marketplace;
     private final ApiConfig config;
 
     public ConnectionsRoutes(ConnectionStatuses statuses, ConnectionRepository connections, ConnectLinks links, Disconnections disconnections,
-            SellerConflicts conflicts, ApiRequests requests, ApiConfig config) {
+            SellerConflicts conflicts, ApiRequests requests, Marketplace marketplace, ApiConfig config) {
         this.statuses = statuses;
         this.connections = connections;
         this.links = links;
         this.disconnections = disconnections;
         this.conflicts = conflicts;
         this.requests = requests;
+        this.marketplace = marketplace;
         this.config = config;
     }
 
@@ -113,7 +117,7 @@ public class ConnectionsRoutes {
         String merchant = ApiRequests.merchantId(call.request());
         var body = requests.fields(call.request(), List.of("connectionId", "region"));
         Optional<String> region = Optional.ofNullable(body.get("region"));
-        if (region.isPresent() && !REGIONS.contains(region.get())) {
+        if (region.isPresent() && marketplace.defaultOrigin(region.get()).isEmpty()) {
             throw ApiProblem.badRequest("region must be NA, EU or FE.");
         }
         ConnectLinks.ConnectLink link;
@@ -127,8 +131,7 @@ public class ConnectionsRoutes {
             }
             link = links.reconnect(id, merchant, connection.origin());
         } else {
-            link = links.connect(merchant, region.orElse("NA"))
-                    .orElseThrow(() -> ApiProblem.badRequest("region must be NA, EU or FE."));
+            link = links.connect(merchant, region.orElse(DEFAULT_REGION)).orElseThrow();
         }
         LOG.infof("Connect link for merchant %s (%s) minted for %s", merchant,
                 link.connectionId() == null ? "a new connection in " + link.region() : link.connectionId(), call.caller());
