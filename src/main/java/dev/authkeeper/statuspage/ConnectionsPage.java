@@ -15,7 +15,8 @@ public record ConnectionsPage(String integrator, String marketplace, String merc
     /**
      * One connection. {@code tone} marks the card ({@code ok}, {@code warning}, {@code problem},
      * {@code neutral}), {@code statusTone} the status badge; {@code note} says why, or what to do,
-     * when there is something to say; the instants are ISO-8601 for {@code <time datetime>}.
+     * when there is something to say; {@code expires} only while the authorization is in force;
+     * the instants are ISO-8601 for {@code <time datetime>}.
      */
     @TemplateData
     public record Row(String elementId, String connectionId, String account, String region, String status, String statusTone,

@@ -15,7 +15,8 @@ import dev.authkeeper.status.ConnectionView;
 /**
  * Turns connection views into the page's rows: what to say about each and which button it needs.
  * A connection that needs reauthorization gets "Reauthorize"; a healthy one whose yearly
- * authorization ends within {@code warningDays} gets a warning and "Renew authorization".
+ * authorization ends within {@code warningDays} gets a warning and "Renew authorization". Only an
+ * authorization in force has an expiry worth showing; a new one starts a new year.
  */
 final class Rows {
 
@@ -46,7 +47,8 @@ final class Rows {
     ConnectionsPage.Row row(ConnectionView view, int index) {
         var status = ConnectionStatus.valueOf(view.status());
         long daysLeft = ChronoUnit.DAYS.between(day(now), day(view.authorizationExpiresAt()));
-        boolean expiring = status == ConnectionStatus.ACTIVE && daysLeft <= warningDays;
+        boolean active = status == ConnectionStatus.ACTIVE;
+        boolean expiring = active && daysLeft <= warningDays;
         String statusTone = switch (status) {
             case ACTIVE -> "ok";
             case NEEDS_REAUTHORIZATION -> "problem";
@@ -63,7 +65,7 @@ final class Rows {
         return new ConnectionsPage.Row("connection-" + index, view.connectionId(), view.sellingPartnerId(), view.regionName(),
                 view.statusText(), statusTone, tone, note == null ? null : note.label(), note == null ? null : note.text(),
                 checked == null ? "Not checked yet" : MOMENT.format(checked), checked == null ? null : checked.toString(),
-                DAY.format(view.authorizationExpiresAt()), view.authorizationExpiresAt().toString(),
+                active ? DAY.format(view.authorizationExpiresAt()) : null, active ? view.authorizationExpiresAt().toString() : null,
                 expiring ? expiryWarning(daysLeft) : null,
                 action == null ? null : new ConnectionsPage.Action(action, reauthorizeLink.apply(view).toString()));
     }

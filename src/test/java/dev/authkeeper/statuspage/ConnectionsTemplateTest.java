@@ -62,6 +62,7 @@ class ConnectionsTemplateTest {
         assertThat(html).contains("<strong class=\"expiring\">Ends in 9 days</strong>");
         assertThat(html).contains("<time datetime=\"2026-12-08T10:00:00Z\">8 December 2026</time>");
         assertThat(html).contains(">Connect an account in Europe</a>");
+        assertThat(html.split("<dt>Authorization expires</dt>", -1)).as("shown for the authorization in force only").hasSize(2);
         assertThat(html).contains("background: #1f5fbf; color: #ffffff;");
     }
 }

@@ -64,7 +64,8 @@ class RowsTest {
         assertThat(row.action().label()).isEqualTo("Reauthorize");
         assertThat(row.action().href()).isEqualTo("https://auth.example.test/authorize?link=for-A1SELLER");
         assertThat(row.elementId()).isEqualTo("connection-3");
-        assertThat(row.expiryWarning()).as("a new authorization starts a new year").isNull();
+        assertThat(row.expires()).as("a new authorization starts a new year").isNull();
+        assertThat(row.expiryWarning()).isNull();
         assertThat(minted).containsExactly("amazon:EU:A1SELLER");
     }
 
@@ -115,6 +116,7 @@ class RowsTest {
         assertThat(row.statusTone()).isEqualTo("neutral");
         assertThat(row.tone()).isEqualTo("neutral");
         assertThat(row.note()).contains("no longer connected to Acme Sync");
+        assertThat(row.expires()).isNull();
         assertThat(row.expiryWarning()).isNull();
         assertThat(row.action()).isNull();
     }
