@@ -2,6 +2,7 @@ package dev.authkeeper.marketplace;
 
 import java.net.URI;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import dev.authkeeper.crypto.Secret;
@@ -44,4 +45,10 @@ public interface Marketplace {
 
     /** A refresh grant that also ends by {@code deadline}. */
     TokenResult refresh(Secret refreshToken, Instant deadline);
+
+    /** The marketplace's regions, such as {@code NA}, {@code EU} and {@code FE} for Amazon. */
+    List<String> regions();
+
+    /** Where a seller of {@code region} approves a new connection, if the region is one of this marketplace's. */
+    Optional<Origin> defaultOrigin(String region);
 }
