@@ -45,6 +45,7 @@ CONNECTION = "amazon:NA:" + SELLER
 FANOUT_SELLERS = tuple(f"A{n:02d}FANOUTSELLER" for n in range(1, 13))
 FANOUT_MERCHANT = "merchant-fanout"
 RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda"
+JNI_LIBRARY = "local-deploy/libaws-lambda-jni.so"  # in the local zip; see BOOTSTRAP
 FUNCTIONS = ("login", "authorize", "callback", "sweep", "sweep-worker")
 # The round of checks in the local deployment: one slot (the whole round due at once) every two
 # minutes, cut into the template's default SweepShards (4). The planner runs every minute, so each
@@ -52,6 +53,7 @@ FUNCTIONS = ("login", "authorize", "callback", "sweep", "sweep-worker")
 ROUND_SECONDS = 120
 SHARDS = 4
 EVENT_SOURCE = "authkeeper"
+LOCAL_MIN_TIMEOUT = 30  # seconds; see local_template()
 EVENT_SCHEMA = os.path.join("src", "main", "resources", "schemas", "authkeeper-event-v1.json")
 # The template names its IAM roles (the key policy refers to them by name), as sam deploy is told too.
 CAPABILITIES = ["CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
@@ -64,7 +66,10 @@ BINDING_COOKIE = "__Host-authkeeper_binding"
 # and JIT settings like the managed runtime's. The client polls the Runtime API in a loop, as on
 # AWS: MiniStack 1.5.x keeps the environment warm and hands out the next event only after the
 # previous response. The JVM is the host's (JAVA_HOME, inherited from MiniStack); a zip deployed
-# to AWS never contains this file.
+# to AWS never contains this file. The client's JNI library is loaded from the task root
+# (JNI_LIBRARY, see local_zip), not unpacked to the fixed /tmp/.libaws-lambda-jni.so it uses by
+# default: on AWS every environment has a /tmp of its own, here they share the host's, and
+# environments starting at once (four workers) overwrite the library while another loads it.
 BOOTSTRAP = """#!/bin/bash
 # AuthKeeper local deployment into MiniStack only (infra/local-deploy): the managed java21
 # runtime's job, done by the AWS Lambda Java runtime interface client on the host's JVM.
@@ -79,6 +84,7 @@ exec "$java" \\
   -Xmx$((memory * 85 / 100))m -XX:MaxMetaspaceSize=256m -XX:+UseSerialGC \\
   -XX:+TieredCompilation -XX:TieredStopAtLevel=1 \\
   --add-opens=java.base/java.lang=ALL-UNNAMED --enable-native-access=ALL-UNNAMED \\
+  -Dcom.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI="$LAMBDA_TASK_ROOT/""" + JNI_LIBRARY + """" \\
   -cp "$LAMBDA_TASK_ROOT:$LAMBDA_TASK_ROOT/lib/*" \\
   """ + RIC_MAIN + """ "$_HANDLER"
 """
@@ -305,6 +311,10 @@ def local_template(template, code_key, environment):
        (EventBridge included) -> MiniStack, LWA and the Seller Central origin -> the simulated
        Amazon; a round of checks every ROUND_SECONDS in one slot instead of a day in 96, and
        grouped alerts waiting 20 s for their siblings instead of an hour.
+    5. Timeouts of at least LOCAL_MIN_TIMEOUT seconds. A function's timeout covers its start-up,
+       and here every cold start is a JVM without SnapStart on a shared 2-core machine: the
+       template's 10 s for login and authorize (sized for a native binary or a SnapStart restore)
+       is not always enough for one.
     """
     function = template["Globals"]["Function"]
     check(function.get("Runtime") == {"Fn::If": ["IsJvm", "java21", "provided.al2023"]},
@@ -316,15 +326,23 @@ def local_template(template, code_key, environment):
     function["SnapStart"] = {"ApplyOn": "None"}
     function["CodeUri"] = {"Bucket": BUCKET, "Key": code_key}
     function["Environment"]["Variables"].update(environment)
+    for resource in template["Resources"].values():
+        if resource["Type"] == "AWS::Serverless::Function":
+            properties = resource["Properties"]
+            properties["Timeout"] = max(properties.get("Timeout", 3), LOCAL_MIN_TIMEOUT)
     return template
 
 
 def local_zip(function_zip, target):
-    """function.zip plus the bootstrap (mode 0755), as a provided.al2023 package."""
+    """function.zip plus the bootstrap (mode 0755) and the client's JNI library for this host, as a provided.al2023 package."""
+    import io
     with zipfile.ZipFile(function_zip) as source:
         names = source.namelist()
-        check(any(n.startswith("lib/") and "aws-lambda-java-runtime-interface-client" in n for n in names),
-              f"{function_zip} has no runtime interface client: build it with ./mvnw clean package -Plambda,local-deploy")
+        clients = [n for n in names if n.startswith("lib/") and "aws-lambda-java-runtime-interface-client" in n]
+        check(clients, f"{function_zip} has no runtime interface client: build it with ./mvnw clean package -Plambda,local-deploy")
+        arch = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "aarch_64", "arm64": "aarch_64"}[platform.machine().lower()]
+        with zipfile.ZipFile(io.BytesIO(source.read(clients[0]))) as client:
+            jni = client.read(f"jni/libaws-lambda-jni.linux-{arch}.so")
         check(not any(n.startswith("dev/authkeeper/local/") for n in names),
               f"{function_zip} contains the local package: it must come from the lambda profile")
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
@@ -337,6 +355,7 @@ def local_zip(function_zip, target):
             info.external_attr = (0o100755 << 16)
             info.compress_type = zipfile.ZIP_DEFLATED
             out.writestr(info, BOOTSTRAP)
+            out.writestr(JNI_LIBRARY, jni)
 
 
 # --------------------------------------------------------------------------------------------
@@ -807,7 +826,7 @@ class Run:
         return event
 
     def authorized_event(self):
-        event = self.await_event("Connection Authorized", 30)
+        event = self.await_event("Connection Authorized", 90)
         detail = event["detail"]
         check(detail.get("status") == "ACTIVE", f"status {detail.get('status')}")
         return (f"{event['detail-type']} on {self.event_bus}: type {detail.get('type')}, connection "
@@ -994,7 +1013,9 @@ class Run:
         check(result.status == 200 and "Your Amazon account is connected" in result.body, f"redirect URI: {result}")
         _, attributes = self.next_alert("RECONNECTED", 30)
         check(attributes.get("connection") == CONNECTION, f"RECONNECTED for {attributes.get('connection')}")
-        event = self.await_event("Connection Reconnected", 30)
+        # The callback publishes what it recorded within the time one publish may take; what does
+        # not fit after the notice (a cold SNS client) goes with the next planner run, a minute later.
+        event = self.await_event("Connection Reconnected", 90)
         return ("link -> /authorize -> consent page -> Approve -> /callback -> connected; RECONNECTED notice on the topic; "
                 f"{event['detail-type']} on the bus")
 
