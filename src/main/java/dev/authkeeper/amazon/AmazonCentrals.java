@@ -75,8 +75,8 @@ public class AmazonCentrals {
             Map.entry("vendorcentral.amazon.com.au", "FE"),
             Map.entry("vendorcentral.amazon.sg", "FE"));
 
-    /** Where a seller of a region consents when nothing names another place: each region's main Seller Central. */
-    private static final Map<String, String> DEFAULT_CONSENT_HOSTS = Map.of(
+    /** Where a new connection in each region is approved: the region's main Seller Central. */
+    private static final Map<String, String> DEFAULT_SELLER_CENTRAL = Map.of(
             "NA", "sellercentral.amazon.com",
             "EU", "sellercentral-europe.amazon.com",
             "FE", "sellercentral.amazon.co.jp");
@@ -101,14 +101,14 @@ public class AmazonCentrals {
         this.origins = Stream.concat(amazon, simulated)
                 .collect(Collectors.toUnmodifiableMap(Origin::uri, o -> o));
         var defaults = new HashMap<String, Origin>();
-        DEFAULT_CONSENT_HOSTS.forEach((region, host) -> defaults.put(region, origins.get(URI.create("https://" + host))));
-        // The local run and the tests have a simulated Seller Central, which stands for North America.
-        config.simulatedCentral().ifPresent(uri -> defaults.put("NA", origins.get(originOf(uri))));
+        DEFAULT_SELLER_CENTRAL.forEach((region, host) -> defaults.put(region, origins.get(URI.create("https://" + host))));
+        // The local run and the tests approve new connections in the simulated Seller Central.
+        config.simulatedCentral().map(uri -> origins.get(originOf(uri))).ifPresent(o -> defaults.put(o.region(), o));
         this.defaults = Map.copyOf(defaults);
     }
 
-    /** The consent origin of a region (NA, EU, FE) when nothing names another one. */
-    public Optional<Origin> defaultOrigin(String region) {
+    /** The main Seller Central of an SP-API region (NA, EU, FE). */
+    public Optional<Origin> defaultSellerCentral(String region) {
         return Optional.ofNullable(defaults.get(region));
     }
 

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -70,6 +71,16 @@ public class AmazonMarketplace implements Marketplace {
             case "FE" -> "Far East";
             default -> region;
         };
+    }
+
+    @Override
+    public List<String> regions() {
+        return List.of("NA", "EU", "FE");
+    }
+
+    @Override
+    public Optional<Origin> defaultOrigin(String region) {
+        return centrals.defaultSellerCentral(region);
     }
 
     @Override
@@ -152,11 +163,6 @@ public class AmazonMarketplace implements Marketplace {
     @Override
     public Optional<Origin> origin(URI uri) {
         return centrals.find(uri).filter(origin -> origin.uri().equals(uri));
-    }
-
-    @Override
-    public Optional<Origin> defaultOrigin(String region) {
-        return centrals.defaultOrigin(region);
     }
 
     @Override

@@ -239,12 +239,7 @@ public class AccessTokens {
 
     private void deliver(List<Alert> recorded) {
         if (!recorded.isEmpty()) {
-            delivery.deliverNow(recorded, publishBy(clock, recorded.size()));
+            delivery.deliverNow(recorded);
         }
-    }
-
-    /** A deadline by which {@code entries} publishes fit: each may start only with a whole allowance left before it. */
-    static Instant publishBy(Clock clock, int entries) {
-        return clock.instant().plus(AlertDelivery.PUBLISH_ALLOWANCE.multipliedBy(entries + 1L));
     }
 }

@@ -117,8 +117,8 @@ public class ConnectionsRoutes {
         String merchant = ApiRequests.merchantId(call.request());
         var body = requests.fields(call.request(), List.of("connectionId", "region"));
         Optional<String> region = Optional.ofNullable(body.get("region"));
-        if (region.isPresent() && marketplace.defaultOrigin(region.get()).isEmpty()) {
-            throw ApiProblem.badRequest("region must be NA, EU or FE.");
+        if (region.isPresent() && !marketplace.regions().contains(region.get())) {
+            throw ApiProblem.badRequest("region must be one of " + String.join(", ", marketplace.regions()) + ".");
         }
         ConnectLinks.ConnectLink link;
         if (body.containsKey("connectionId")) {

@@ -102,7 +102,7 @@ public class Disconnections {
             if (Transactions.writeIfConditionsHold(dynamo, writes)) {
                 LOG.infof("Connection %s of merchant %s disconnected by %s: tokens destroyed, %d unsent alert(s) and event(s) cancelled",
                         id, connection.merchantId(), requestedBy, writes.size() - 4);
-                delivery.deliverNow(List.of(event), AccessTokens.publishBy(clock, 1));
+                delivery.deliverNow(List.of(event));
                 return Result.DISCONNECTED;
             }
         }

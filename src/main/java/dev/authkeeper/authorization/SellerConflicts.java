@@ -108,8 +108,7 @@ public class SellerConflicts {
         if (written) {
             LOG.warnf("OPERATOR: merchant %s authorized %s, which merchant %s holds: claim recorded, support alerted", claim.merchantId(),
                     id, holder);
-            // A publish starts only with a whole allowance left before the deadline: count from the clock, not from the claim.
-            delivery.deliverNow(List.of(alert), clock.instant().plus(AlertDelivery.PUBLISH_ALLOWANCE.plusSeconds(1)));
+            delivery.deliverNow(List.of(alert));
         }
     }
 

@@ -16,13 +16,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.jboss.logging.Logger;
 
+import dev.authkeeper.api.ApiRoute;
 import dev.authkeeper.config.AlertConfig;
 import dev.authkeeper.config.AmazonConfig;
 import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.config.SweepConfig;
 import dev.authkeeper.connection.ConnectionRepository;
-import dev.authkeeper.api.ApiRoute;
 import dev.authkeeper.function.AuthorizationFunctions;
+import dev.authkeeper.function.ConnectionsPageFunction;
 import dev.authkeeper.function.IntegratorApiFunctions;
 import dev.authkeeper.http.ApiGatewayRequest;
 import dev.authkeeper.http.ApiGatewayResponse;
@@ -55,6 +56,7 @@ public class LocalRun {
     private final AmazonConfig amazon;
     private final AlertConfig alerts;
     private final AuthorizationFunctions functions;
+    private final ConnectionsPageFunction connectionsPage;
     private final IntegratorApiFunctions api;
     private final MerchantSessions sessions;
     private final ReauthorizeLinks links;
@@ -66,8 +68,9 @@ public class LocalRun {
     private final Clock clock;
 
     public LocalRun(LocalConfig local, AuthKeeperConfig config, AmazonConfig amazon, AlertConfig alerts, AuthorizationFunctions functions,
-            IntegratorApiFunctions api, MerchantSessions sessions, ReauthorizeLinks links, ConnectionRepository connections, SweepPlanner planner, SweepWorker sweep,
-            SqsClient sqs, SweepConfig sweepConfig, ObjectMapper json, Scheduler scheduler, Clock clock) {
+            ConnectionsPageFunction connectionsPage, IntegratorApiFunctions api, MerchantSessions sessions, ReauthorizeLinks links,
+            ConnectionRepository connections, SweepPlanner planner, SweepWorker sweep, SqsClient sqs, SweepConfig sweepConfig,
+            ObjectMapper json, Scheduler scheduler, Clock clock) {
         this.planner = planner;
         this.workers = new LocalSweepWorkers(sqs, sweepConfig.queueUrl().orElse(""), sweep, json);
         this.sweep = sweep;
@@ -77,6 +80,7 @@ public class LocalRun {
         this.amazon = amazon;
         this.alerts = alerts;
         this.functions = functions;
+        this.connectionsPage = connectionsPage;
         this.api = api;
         this.sessions = sessions;
         this.links = links;
@@ -112,7 +116,8 @@ public class LocalRun {
         started.add(LocalGateway.start(local.gatewayPort(), Map.of(
                 "/login", functions::login,
                 "/authorize", functions::authorize,
-                "/callback", functions::callback), apiRoutes(), site));
+                "/callback", functions::callback,
+                "/connections", connectionsPage::connectionsPage), apiRoutes(), site));
         if (!"off".equals(local.sweepEvery())) {
             scheduler.newJob("local-sweep")
                     .setInterval(local.sweepEvery())

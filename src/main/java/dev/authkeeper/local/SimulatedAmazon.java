@@ -168,6 +168,7 @@ public final class SimulatedAmazon implements AutoCloseable {
     private final Queue<Fault> faults = new ConcurrentLinkedQueue<>();
     private final AtomicInteger tokenCalls = new AtomicInteger();
     private final Map<String, AtomicInteger> tokenCallsByGrant = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> refreshGrantsBySeller = new ConcurrentHashMap<>();
     private final AtomicInteger codesExchanged = new AtomicInteger();
     private final AtomicInteger tricklesCut = new AtomicInteger();
 
@@ -286,6 +287,16 @@ public final class SimulatedAmazon implements AutoCloseable {
         return count == null ? 0 : count.get();
     }
 
+    /**
+     * Refresh grants presented with a refresh token issued to this seller, answered or refused: how
+     * often the seller's authorization was checked. {@code GET /simulator/refresh-grants} answers all
+     * of them as a JSON object.
+     */
+    public int refreshGrants(String sellingPartnerId) {
+        AtomicInteger count = refreshGrantsBySeller.get(sellingPartnerId);
+        return count == null ? 0 : count.get();
+    }
+
     public int codesExchanged() {
         return codesExchanged.get();
     }
@@ -319,6 +330,7 @@ public final class SimulatedAmazon implements AutoCloseable {
         faults.clear();
         tokenCalls.set(0);
         tokenCallsByGrant.clear();
+        refreshGrantsBySeller.clear();
         codesExchanged.set(0);
         tricklesCut.set(0);
     }
@@ -383,6 +395,9 @@ public final class SimulatedAmazon implements AutoCloseable {
     private Optional<String> refresh(String refreshToken) {
         synchronized (lock) {
             String seller = sellerByRefreshToken.get(refreshToken);
+            if (seller != null) {
+                refreshGrantsBySeller.computeIfAbsent(seller, s -> new AtomicInteger()).incrementAndGet();
+            }
             Authorization a = seller == null ? null : authorizations.get(seller);
             if (a == null || a.revoked() || !a.refreshToken().equals(refreshToken)) {
                 return Optional.empty();
@@ -428,6 +443,8 @@ public final class SimulatedAmazon implements AutoCloseable {
                 case "GET /apps/authorize/consent" -> consentPage(ex);
                 case "POST /apps/authorize/consent" -> consentDecision(ex);
                 case "POST /auth/o2/token" -> token(ex);
+                case "GET /simulator/refresh-grants" ->
+                        send(ex, 200, "application/json;charset=UTF-8", json.writeValueAsBytes(refreshGrantsBySeller));
                 case "POST /simulator/revoke" -> {
                     revoke(required(form(ex), "selling_partner_id"));
                     seeOther(ex, "/");

@@ -2,6 +2,7 @@ package dev.authkeeper.marketplace;
 
 import java.net.URI;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import dev.authkeeper.crypto.Secret;
@@ -30,9 +31,6 @@ public interface Marketplace {
     /** The consent origin a signed link names, if it is one of this marketplace's. */
     Optional<Origin> origin(URI uri);
 
-    /** Where a seller of {@code region} consents to a new connection when nothing names another place; empty for an unknown region. */
-    Optional<Origin> defaultOrigin(String region);
-
     /** The marketplace's API endpoint for connections of {@code region}, where access tokens are used; empty for an unknown region. */
     Optional<URI> apiEndpoint(String region);
 
@@ -50,4 +48,10 @@ public interface Marketplace {
 
     /** A refresh grant that also ends by {@code deadline}. */
     TokenResult refresh(Secret refreshToken, Instant deadline);
+
+    /** The marketplace's regions, such as {@code NA}, {@code EU} and {@code FE} for Amazon. */
+    List<String> regions();
+
+    /** Where a seller of {@code region} approves a new connection, if the region is one of this marketplace's. */
+    Optional<Origin> defaultOrigin(String region);
 }
