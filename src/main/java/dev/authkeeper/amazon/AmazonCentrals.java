@@ -81,6 +81,12 @@ public class AmazonCentrals {
             "EU", "sellercentral-europe.amazon.com",
             "FE", "sellercentral.amazon.co.jp");
 
+    /** The Selling Partner API endpoint of each region. */
+    private static final Map<String, URI> API_ENDPOINTS = Map.of(
+            "NA", URI.create("https://sellingpartnerapi-na.amazon.com"),
+            "EU", URI.create("https://sellingpartnerapi-eu.amazon.com"),
+            "FE", URI.create("https://sellingpartnerapi-fe.amazon.com"));
+
     private final Map<URI, Origin> origins;
     private final Map<String, Origin> defaults;
 
@@ -104,6 +110,11 @@ public class AmazonCentrals {
     /** The main Seller Central of an SP-API region (NA, EU, FE). */
     public Optional<Origin> defaultSellerCentral(String region) {
         return Optional.ofNullable(defaults.get(region));
+    }
+
+    /** The Selling Partner API endpoint of a region (NA, EU, FE). */
+    public Optional<URI> apiEndpoint(String region) {
+        return Optional.ofNullable(API_ENDPOINTS.get(region));
     }
 
     /** The origin of an absolute URI, if it is exactly one of the allowed ones. */

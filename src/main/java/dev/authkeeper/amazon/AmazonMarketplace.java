@@ -166,6 +166,11 @@ public class AmazonMarketplace implements Marketplace {
     }
 
     @Override
+    public Optional<URI> apiEndpoint(String region) {
+        return centrals.apiEndpoint(region);
+    }
+
+    @Override
     public URI consentUri(Origin origin, Secret state) {
         var query = new LinkedHashMap<String, String>();
         query.put("application_id", config.applicationId());

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** An API Gateway HTTP API request, payload format 2.0: only the fields AuthKeeper reads. */
 @RegisterForReflection
@@ -17,16 +18,41 @@ public record ApiGatewayRequest(
         String rawQueryString,
         List<String> cookies,
         Map<String, String> headers,
-        RequestContext requestContext) {
+        RequestContext requestContext,
+        Map<String, String> pathParameters,
+        String body,
+        @JsonProperty("isBase64Encoded") boolean base64Encoded) {
+
+    /** A request without path parameters or body, as the page routes receive them. */
+    public ApiGatewayRequest(String version, String routeKey, String rawPath, String rawQueryString, List<String> cookies,
+            Map<String, String> headers, RequestContext requestContext) {
+        this(version, routeKey, rawPath, rawQueryString, cookies, headers, requestContext, null, null, false);
+    }
 
     @RegisterForReflection
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record RequestContext(String requestId, String domainName, Http http) {
+    public record RequestContext(String requestId, String domainName, Http http, Authorizer authorizer) {
+
+        public RequestContext(String requestId, String domainName, Http http) {
+            this(requestId, domainName, http, null);
+        }
     }
 
     @RegisterForReflection
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Http(String method, String path, String sourceIp, String userAgent) {
+    }
+
+    /** What API Gateway's authorizer established; for an {@code AWS_IAM} route, the signing principal. */
+    @RegisterForReflection
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Authorizer(Iam iam) {
+    }
+
+    /** The IAM identity that signed the request (SigV4), as API Gateway verified it. */
+    @RegisterForReflection
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Iam(String accountId, String callerId, String userArn, String userId, String principalOrgId) {
     }
 
     public String query() {
@@ -39,5 +65,18 @@ public record ApiGatewayRequest(
 
     public Optional<String> requestId() {
         return Optional.ofNullable(requestContext).map(RequestContext::requestId);
+    }
+
+    /** The IAM principal that signed the request, when the route is IAM-authorized and API Gateway says who. */
+    public Optional<Iam> iam() {
+        return Optional.ofNullable(requestContext).map(RequestContext::authorizer).map(Authorizer::iam);
+    }
+
+    public Optional<String> pathParameter(String name) {
+        return Optional.ofNullable(pathParameters).map(p -> p.get(name));
+    }
+
+    public String method() {
+        return Optional.ofNullable(requestContext).map(RequestContext::http).map(Http::method).orElse("");
     }
 }

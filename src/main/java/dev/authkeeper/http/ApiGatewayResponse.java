@@ -47,6 +47,14 @@ public record ApiGatewayResponse(
         return new ApiGatewayResponse(status, Map.copyOf(headers), List.of(), html);
     }
 
+    /** A JSON answer for a program (the integrator API), with {@code extra} headers such as {@code Retry-After}. */
+    public static ApiGatewayResponse json(int status, String json, Map<String, String> extra) {
+        var headers = protectiveHeaders();
+        headers.put("Content-Type", "application/json");
+        headers.putAll(extra);
+        return new ApiGatewayResponse(status, Map.copyOf(headers), List.of(), json);
+    }
+
     /** This response with the header {@code name} set to {@code value}, replacing any it had. */
     public ApiGatewayResponse withHeader(String name, String value) {
         var all = new LinkedHashMap<>(headers);

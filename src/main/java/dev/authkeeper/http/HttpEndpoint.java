@@ -46,7 +46,7 @@ public class HttpEndpoint {
      * The failure's types and frames without its messages: a message may quote the request (a
      * parser names the input it refused), and request values never reach the log.
      */
-    static Throwable withoutMessages(Throwable failure, int depth) {
+    public static Throwable withoutMessages(Throwable failure, int depth) {
         Throwable cause = failure.getCause();
         var copy = new RuntimeException(failure.getClass().getName(),
                 cause == null || cause == failure || depth == 0 ? null : withoutMessages(cause, depth - 1));

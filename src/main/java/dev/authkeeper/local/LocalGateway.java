@@ -5,12 +5,17 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,9 +30,16 @@ import dev.authkeeper.http.ApiGatewayResponse;
 /**
  * Turns browser requests into API Gateway HTTP API (payload 2.0) events for the functions, and
  * their proxy responses back into HTTP, the way API Gateway does in a deployment. Routes other
- * than the function routes belong to {@link LocalSite}.
+ * than the function routes belong to {@link LocalSite}. The IAM-authorized routes of the
+ * integrator API ({@code /v1}) get {@link #LOCAL_INTEGRATOR} as the signing principal: nothing is
+ * signed or checked locally.
  */
 public final class LocalGateway implements AutoCloseable {
+
+    /** The stand-in for the IAM principal API Gateway verifies on IAM-authorized routes; the local run only. */
+    public static final String LOCAL_INTEGRATOR = "arn:aws:iam::000000000000:user/local-integrator";
+    private static final String API_PREFIX = "/v1/";
+    private static final int MAX_BODY = 1 << 20;
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -44,10 +56,22 @@ public final class LocalGateway implements AutoCloseable {
     }
 
     public static LocalGateway start(int port, Map<String, Function<ApiGatewayRequest, ApiGatewayResponse>> routes, LocalSite site) {
+        return start(port, routes, Map.of(), site);
+    }
+
+    /**
+     * @param apiRoutes the IAM-authorized routes by route key ({@code GET /v1/connections/{id}}), path
+     *                  parameters in braces, as the template declares them
+     */
+    public static LocalGateway start(int port, Map<String, Function<ApiGatewayRequest, ApiGatewayResponse>> routes,
+            Map<String, Function<ApiGatewayRequest, ApiGatewayResponse>> apiRoutes, LocalSite site) {
         try {
             var server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
             var gateway = new LocalGateway(server);
             routes.forEach((path, function) -> server.createContext(path, exchange -> gateway.invoke(exchange, function)));
+            if (!apiRoutes.isEmpty()) {
+                server.createContext(API_PREFIX, exchange -> gateway.invokeApi(exchange, apiRoutes));
+            }
             server.createContext("/", exchange -> gateway.respond(exchange, site.handle(exchange)));
             server.setExecutor(gateway.executor);
             server.start();
@@ -67,6 +91,62 @@ public final class LocalGateway implements AutoCloseable {
             return;
         }
         respond(exchange, function.apply(event(exchange)));
+    }
+
+    /** As API Gateway routes: the route whose method and path template match, or 404; path parameters decoded. */
+    private void invokeApi(HttpExchange exchange, Map<String, Function<ApiGatewayRequest, ApiGatewayResponse>> routes) throws IOException {
+        String method = exchange.getRequestMethod();
+        String path = exchange.getRequestURI().getPath();
+        for (var route : routes.entrySet()) {
+            var parameters = match(route.getKey(), method, path);
+            if (parameters.isPresent()) {
+                respond(exchange, route.getValue().apply(apiEvent(exchange, route.getKey(), parameters.get())));
+                return;
+            }
+        }
+        respond(exchange, new ApiGatewayResponse(404, Map.of("Content-Type", "application/json"), List.of(), "{\"message\":\"Not Found\"}"));
+    }
+
+    /** The path parameters when {@code routeKey} ({@code METHOD /a/{b}}) matches the request. */
+    static Optional<Map<String, String>> match(String routeKey, String method, String path) {
+        String[] route = routeKey.split(" ", 2);
+        String[] template = route[1].split("/", -1);
+        String[] actual = path.split("/", -1);
+        if (!route[0].equals(method) || template.length != actual.length) {
+            return Optional.empty();
+        }
+        var parameters = new LinkedHashMap<String, String>();
+        for (int i = 0; i < template.length; i++) {
+            if (template[i].startsWith("{") && template[i].endsWith("}")) {
+                if (actual[i].isEmpty()) {
+                    return Optional.empty();
+                }
+                parameters.put(template[i].substring(1, template[i].length() - 1), actual[i]);
+            } else if (!template[i].equals(actual[i])) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(parameters);
+    }
+
+    private static ApiGatewayRequest apiEvent(HttpExchange exchange, String routeKey, Map<String, String> parameters) throws IOException {
+        var plain = event(exchange);
+        byte[] bytes = exchange.getRequestBody().readNBytes(MAX_BODY);
+        String body = null;
+        boolean base64 = false;
+        if (bytes.length > 0) {
+            try {
+                body = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+            } catch (CharacterCodingException e) {
+                body = Base64.getEncoder().encodeToString(bytes);
+                base64 = true;
+            }
+        }
+        var iam = new ApiGatewayRequest.Iam("000000000000", "LOCALINTEGRATOR", LOCAL_INTEGRATOR, "LOCALINTEGRATOR", null);
+        var context = new ApiGatewayRequest.RequestContext(plain.requestContext().requestId(), plain.requestContext().domainName(),
+                plain.requestContext().http(), new ApiGatewayRequest.Authorizer(iam));
+        return new ApiGatewayRequest("2.0", routeKey, plain.rawPath(), plain.rawQueryString(), plain.cookies(), plain.headers(), context,
+                parameters, body, base64);
     }
 
     static ApiGatewayRequest event(HttpExchange exchange) {

@@ -3,9 +3,11 @@ package dev.authkeeper.local;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -14,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.jboss.logging.Logger;
 
+import dev.authkeeper.api.ApiRoute;
 import dev.authkeeper.config.AlertConfig;
 import dev.authkeeper.config.AmazonConfig;
 import dev.authkeeper.config.AuthKeeperConfig;
@@ -21,6 +24,9 @@ import dev.authkeeper.config.SweepConfig;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.function.AuthorizationFunctions;
 import dev.authkeeper.function.ConnectionsPageFunction;
+import dev.authkeeper.function.IntegratorApiFunctions;
+import dev.authkeeper.http.ApiGatewayRequest;
+import dev.authkeeper.http.ApiGatewayResponse;
 import dev.authkeeper.session.MerchantSessions;
 import dev.authkeeper.session.ReauthorizeLinks;
 import dev.authkeeper.sweep.SweepPlanner;
@@ -51,6 +57,7 @@ public class LocalRun {
     private final AlertConfig alerts;
     private final AuthorizationFunctions functions;
     private final ConnectionsPageFunction connectionsPage;
+    private final IntegratorApiFunctions api;
     private final MerchantSessions sessions;
     private final ReauthorizeLinks links;
     private final ConnectionRepository connections;
@@ -61,9 +68,9 @@ public class LocalRun {
     private final Clock clock;
 
     public LocalRun(LocalConfig local, AuthKeeperConfig config, AmazonConfig amazon, AlertConfig alerts, AuthorizationFunctions functions,
-            ConnectionsPageFunction connectionsPage, MerchantSessions sessions, ReauthorizeLinks links, ConnectionRepository connections,
-            SweepPlanner planner, SweepWorker sweep, SqsClient sqs, SweepConfig sweepConfig, ObjectMapper json, Scheduler scheduler,
-            Clock clock) {
+            ConnectionsPageFunction connectionsPage, IntegratorApiFunctions api, MerchantSessions sessions, ReauthorizeLinks links,
+            ConnectionRepository connections, SweepPlanner planner, SweepWorker sweep, SqsClient sqs, SweepConfig sweepConfig,
+            ObjectMapper json, Scheduler scheduler, Clock clock) {
         this.planner = planner;
         this.workers = new LocalSweepWorkers(sqs, sweepConfig.queueUrl().orElse(""), sweep, json);
         this.sweep = sweep;
@@ -74,6 +81,7 @@ public class LocalRun {
         this.alerts = alerts;
         this.functions = functions;
         this.connectionsPage = connectionsPage;
+        this.api = api;
         this.sessions = sessions;
         this.links = links;
         this.connections = connections;
@@ -109,7 +117,7 @@ public class LocalRun {
                 "/login", functions::login,
                 "/authorize", functions::authorize,
                 "/callback", functions::callback,
-                "/connections", connectionsPage::connectionsPage), site));
+                "/connections", connectionsPage::connectionsPage), apiRoutes(), site));
         if (!"off".equals(local.sweepEvery())) {
             scheduler.newJob("local-sweep")
                     .setInterval(local.sweepEvery())
@@ -121,6 +129,15 @@ public class LocalRun {
                     .schedule();
         }
         LOG.infof("AuthKeeper local run ready: open %s/ (simulated Seller Central: %s/)", config.publicBaseUrl(), sellerCentral);
+    }
+
+    /** The integrator API's routes, each to its function, as API Gateway's IAM-authorized routes call them. */
+    private Map<String, Function<ApiGatewayRequest, ApiGatewayResponse>> apiRoutes() {
+        var routes = new LinkedHashMap<String, Function<ApiGatewayRequest, ApiGatewayResponse>>();
+        for (ApiRoute route : ApiRoute.values()) {
+            routes.put(route.routeKey(), route.function().equals(ApiRoute.TOKEN_FUNCTION) ? api::accessToken : api::connections);
+        }
+        return routes;
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -31,6 +31,9 @@ public interface Marketplace {
     /** The consent origin a signed link names, if it is one of this marketplace's. */
     Optional<Origin> origin(URI uri);
 
+    /** The marketplace's API endpoint for connections of {@code region}, where access tokens are used; empty for an unknown region. */
+    Optional<URI> apiEndpoint(String region);
+
     /** The consent page for a website-initiated authorization. */
     URI consentUri(Origin origin, Secret state);
 

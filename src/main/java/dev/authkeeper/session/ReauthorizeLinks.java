@@ -3,6 +3,7 @@ package dev.authkeeper.session;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -39,11 +40,20 @@ public class ReauthorizeLinks {
         this.clock = clock;
     }
 
+    /** A link and the second it stops working. */
+    public record Minted(URI url, Instant expiresAt) {
+    }
+
+    /** A link that works for {@code authkeeper.link.lifetime}, as alerts carry. */
     public URI mint(String merchant, URI origin, Optional<String> connection) {
-        var link = new Link(merchant, origin.toString(), connection.orElse(null),
-                clock.instant().plus(config.link().lifetime()).getEpochSecond());
+        return mint(merchant, origin, connection, config.link().lifetime()).url();
+    }
+
+    public Minted mint(String merchant, URI origin, Optional<String> connection, Duration lifetime) {
+        Instant expiresAt = Instant.ofEpochSecond(clock.instant().plus(lifetime).getEpochSecond());
+        var link = new Link(merchant, origin.toString(), connection.orElse(null), expiresAt.getEpochSecond());
         String token = signer.sealJson(PURPOSE, link);
-        return Uris.withQuery(URI.create(config.publicBaseUrl() + "/authorize"), Map.of("link", token));
+        return new Minted(Uris.withQuery(URI.create(config.publicBaseUrl() + "/authorize"), Map.of("link", token)), expiresAt);
     }
 
     /** The link a token carries, if the signature holds and it has not expired. */

@@ -160,7 +160,8 @@ public class ConnectionStatuses {
         }).toList();
     }
 
-    private static Optional<ConnectionId> connectionOf(String cursor) {
+    /** The connection a cursor of {@link #ofMerchant} continues after; empty when it is not such a cursor. */
+    public static Optional<ConnectionId> connectionOf(String cursor) {
         try {
             return Optional.of(ConnectionId.parse(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8)));
         } catch (IllegalArgumentException e) {

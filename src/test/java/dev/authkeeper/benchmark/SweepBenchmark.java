@@ -2,8 +2,6 @@ package dev.authkeeper.benchmark;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -158,7 +156,6 @@ class SweepBenchmark {
         Row parallelLargest = rows.stream().filter(r -> r.concurrency() > 1).reduce((a, b) -> b).orElseThrow();
         Row serial = rows.stream().filter(r -> r.concurrency() == 1).findFirst().orElseThrow();
         var section = new StringBuilder();
-        section.append("<!-- sweep-benchmark:start -->\n");
         section.append("Measured ").append(Instant.now().toString(), 0, 10).append(" on this project's machine (")
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores, JDK ").append(Runtime.version().feature())
                 .append(", max heap ").append(Runtime.getRuntime().maxMemory() >> 20).append(" MB), simulated LWA answering after 100 ms, ")
@@ -172,14 +169,6 @@ class SweepBenchmark {
         }
         section.append(String.format("%nParallel (64 in flight) vs one in flight: %.0f× the checks per second.%n",
                 parallelLargest.checksPerSecond() / serial.checksPerSecond()));
-        section.append("<!-- sweep-benchmark:end -->");
-        Path file = Path.of("BENCHMARKS.md");
-        String text = Files.readString(file);
-        int start = text.indexOf("<!-- sweep-benchmark:start -->");
-        int end = text.indexOf("<!-- sweep-benchmark:end -->");
-        if (start < 0 || end < 0) {
-            throw new IllegalStateException("BENCHMARKS.md lacks the sweep-benchmark markers");
-        }
-        Files.writeString(file, text.substring(0, start) + section + text.substring(end + "<!-- sweep-benchmark:end -->".length()));
+        BenchmarksFile.replaceSection("sweep-benchmark", section.toString());
     }
 }

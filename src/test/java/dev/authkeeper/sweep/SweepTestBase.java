@@ -65,12 +65,8 @@ abstract class SweepTestBase {
         amazon.reset();
         aws.snsProxy().up();
         seeds = new Seeds(amazon, cipher, connections);
-        inbox = new Inbox(aws);
-        inbox.settled();
-        inbox = new Inbox(aws);
-        events = new Events(aws);
-        events.settled();
-        events = new Events(aws);
+        inbox = Inbox.emptied(aws);
+        events = Events.emptied(aws);
         calls.reset();
     }
 

@@ -19,6 +19,12 @@ public final class Events {
         this.events = new LocalEvents(LocalProvisioning.sqs(aws.ministackEndpoint()), aws.eventsQueueUrl());
     }
 
+    /** A reader that has read away everything delivered so far: it shows only what comes from now on. */
+    public static Events emptied(LocalAws aws) {
+        new Events(aws).settled();
+        return new Events(aws);
+    }
+
     /** Everything delivered so far, waiting up to a few seconds for at least {@code atLeast}. */
     public List<LocalEvents.Delivered> await(int atLeast) {
         Instant until = Instant.now().plus(Duration.ofSeconds(5));

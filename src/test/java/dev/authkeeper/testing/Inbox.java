@@ -34,6 +34,12 @@ public final class Inbox {
                 aws.topics().operatorQueueUrl());
     }
 
+    /** An inbox that has read away everything delivered so far: it shows only what comes from now on. */
+    public static Inbox emptied(LocalAws aws) {
+        new Inbox(aws).settled();
+        return new Inbox(aws);
+    }
+
     /** Everything delivered so far, waiting up to a few seconds for at least {@code atLeast} messages. */
     public List<Message> await(int atLeast) {
         Instant until = Instant.now().plus(Duration.ofSeconds(5));

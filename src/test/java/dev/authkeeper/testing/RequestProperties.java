@@ -118,7 +118,7 @@ public final class RequestProperties {
     }
 
     /** Hostile text: every kind of character an event can carry, escapes broken or not, sometimes huge. */
-    static Gen<String> hostile() {
+    public static Gen<String> hostile() {
         Gen<String> printable = strings().betweenCodePoints(0x21, 0x7e).ofLengthBetween(0, 40);
         Gen<String> unescaped = printable.map(text -> text.replace("%", "").replace("&", "").replace("=", ""));
         Gen<String> anyText = strings().betweenCodePoints(0x00, 0xD7FF).ofLengthBetween(0, 30)

@@ -1,0 +1,111 @@
+package dev.authkeeper.api;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import dev.authkeeper.alert.AlertTexts;
+import dev.authkeeper.connection.ConnectionId;
+import dev.authkeeper.marketplace.Marketplace;
+
+/** {@code GET /v1/connections/{id}/access-token}: the token, or why not and what to do. */
+@ApplicationScoped
+public class AccessTokenRoute {
+
+    private static final Logger LOG = Logger.getLogger(AccessTokenRoute.class);
+    /** Held connections are re-tested by the sweep; asking again sooner changes nothing. */
+    private static final Duration HELD_RETRY = Duration.ofMinutes(5);
+
+    @RegisterForReflection
+    public record AccessToken(String accessToken, String tokenType, Instant expiresAt, String connectionId, String merchantId,
+            String sellingPartnerId, String region, URI endpoint) {
+    }
+
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record NeedsReauthorization(String error, String message, String connectionId, String status, String reasonCode,
+            String reason, Instant since, Link connectLink) {
+    }
+
+    @RegisterForReflection
+    public record Link(URI url, Instant expiresAt) {
+    }
+
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Disconnected(String error, String message, String connectionId, Instant disconnectedAt) {
+    }
+
+    private final AccessTokens tokens;
+    private final ConnectLinks links;
+    private final AlertTexts texts;
+    private final Marketplace marketplace;
+
+    public AccessTokenRoute(AccessTokens tokens, ConnectLinks links, AlertTexts texts, Marketplace marketplace) {
+        this.tokens = tokens;
+        this.links = links;
+        this.texts = texts;
+        this.marketplace = marketplace;
+    }
+
+    public ApiAnswer handle(ApiCall call) {
+        ConnectionId id = ApiRequests.connectionId(call.request());
+        var answer = tokens.get(id);
+        LOG.infof("Access token for %s requested by %s: %s", id, call.caller(), outcome(answer));
+        return switch (answer) {
+            case AccessTokens.Answer.Token token -> ApiAnswer.ok(new AccessToken(token.accessToken().value(), "bearer", token.expiresAt(),
+                    id.value(), token.merchantId(), id.accountId(), id.region(), marketplace.apiEndpoint(id.region()).orElse(null)));
+            case AccessTokens.Answer.NotFound notFound -> ApiProblem.notFound("There is no connection with this id. "
+                    + "GET /v1/merchants/{merchantId}/connections lists a merchant's connections.").answer();
+            case AccessTokens.Answer.Disconnected disconnected -> ApiAnswer.of(410, new Disconnected("disconnected",
+                    "This connection was disconnected and its tokens destroyed. To use the seller's account again, "
+                            + "have the merchant connect it anew (POST /v1/merchants/{merchantId}/connect-links).",
+                    id.value(), disconnected.since().orElse(null)));
+            case AccessTokens.Answer.NeedsReauthorization needs -> {
+                var link = links.reconnect(id, needs.merchantId(), needs.origin());
+                yield ApiAnswer.of(409, new NeedsReauthorization("needs_reauthorization",
+                        "Amazon no longer accepts this authorization: the seller has to authorize again. Show the merchant a "
+                                + "Reauthorize button with connectLink.url (it works only for them, signed in at your site).",
+                        id.value(), "NEEDS_REAUTHORIZATION", needs.reasonCode().orElse(null),
+                        needs.reasonCode().map(texts::reasonText).orElse(null), needs.since().orElse(null),
+                        new Link(link.url(), link.expiresAt())));
+            }
+            case AccessTokens.Answer.HeldByMassRejection held -> ApiAnswer.unavailable("held_mass_rejection",
+                    "Amazon refused this authorization, but it refused many at once, which is probably not the seller's doing: "
+                            + "AuthKeeper's operators are looking into it and the connection is re-tested. Try again later; "
+                            + "do not ask the merchant to reauthorize yet.", HELD_RETRY);
+            case AccessTokens.Answer.Unavailable unavailable -> ApiAnswer.unavailable(unavailable.reason(),
+                    unavailableMessage(unavailable.reason()), unavailable.retryAfter());
+        };
+    }
+
+    private static String unavailableMessage(String reason) {
+        return switch (reason) {
+            case AccessTokens.APP_CREDENTIALS -> "Login with Amazon refused the app's own client credentials (not the seller's "
+                    + "authorization). AuthKeeper's operators have been alerted; try again after they rotate the client secret.";
+            case AccessTokens.THROTTLED -> "Login with Amazon is throttling or not answering. Try again after Retry-After seconds.";
+            case AccessTokens.UNEXPECTED -> "Login with Amazon gave an answer it does not document; operators have been told. "
+                    + "Try again after Retry-After seconds.";
+            default -> "Another request is getting a fresh access token for this connection right now. Try again after "
+                    + "Retry-After seconds.";
+        };
+    }
+
+    private static String outcome(AccessTokens.Answer answer) {
+        return switch (answer) {
+            case AccessTokens.Answer.Token token -> token.cached() ? "served from the cache" : "minted";
+            case AccessTokens.Answer.NotFound notFound -> "no such connection";
+            case AccessTokens.Answer.Disconnected disconnected -> "disconnected";
+            case AccessTokens.Answer.NeedsReauthorization needs -> "needs reauthorization";
+            case AccessTokens.Answer.HeldByMassRejection held -> "held during a mass rejection";
+            case AccessTokens.Answer.Unavailable unavailable -> "unavailable (" + unavailable.reason() + ")";
+        };
+    }
+}

@@ -1,0 +1,165 @@
+package dev.authkeeper.api;
+
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+
+import dev.authkeeper.connection.ConnectionId;
+import dev.authkeeper.http.ApiGatewayRequest;
+import dev.authkeeper.session.MerchantSessions;
+
+/**
+ * Reads the parts of an API request strictly: path parameters, and JSON bodies of a few string
+ * fields. Whatever does not fit is refused with a message that names the part, never its value.
+ */
+@ApplicationScoped
+class ApiRequests {
+
+    /** Bodies are a few short fields; anything longer is not one of them. */
+    static final int MAX_BODY_BYTES = 4096;
+    private static final int MAX_ID_LENGTH = 130;
+
+    private final ObjectReader reader;
+
+    ApiRequests(ObjectMapper json) {
+        this.reader = json.reader()
+                .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    /** The connection id in the path: {@code amazon:NA:A1…}, escaped or not. */
+    static ConnectionId connectionId(ApiGatewayRequest request) {
+        return connectionId(pathParameter(request, "id"), "The connection id in the path");
+    }
+
+    /** The merchant id in the path: letters, digits and {@code ._:@-}, at most 128. */
+    static String merchantId(ApiGatewayRequest request) {
+        return merchantId(pathParameter(request, "merchantId"), "The merchant id in the path");
+    }
+
+    static ConnectionId connectionId(String value, String what) {
+        if (value.length() <= MAX_ID_LENGTH) {
+            try {
+                return ConnectionId.parse(value);
+            } catch (IllegalArgumentException e) {
+                // refused below
+            }
+        }
+        throw ApiProblem.badRequest(what + " is not a connection id: it looks like amazon:NA:A1B2C3D4E5F6G7 "
+                + "(marketplace, region and selling partner id, letters and digits).");
+    }
+
+    static String merchantId(String value, String what) {
+        if (!MerchantSessions.MERCHANT_ID.matcher(value).matches()) {
+            throw ApiProblem.badRequest(what + " is not a merchant id: 1 to 128 letters, digits and . _ : @ - only, "
+                    + "the id your site puts in the session cookie.");
+        }
+        return value;
+    }
+
+    /** API Gateway decodes path parameters; a client may still have escaped one twice. */
+    private static String pathParameter(ApiGatewayRequest request, String name) {
+        String raw = request.pathParameter(name).orElse("");
+        if (raw.indexOf('%') < 0) {
+            return raw;
+        }
+        try {
+            return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.badRequest("The path has a broken %-escape.");
+        }
+    }
+
+    /**
+     * The body's fields, each a string, all among {@code allowed}; an absent or empty body has none.
+     * Refused: more than {@link #MAX_BODY_BYTES}, not valid UTF-8, not one JSON object, a field
+     * given twice or unknown, a value that is not a string.
+     */
+    Map<String, String> fields(ApiGatewayRequest request, List<String> allowed) {
+        byte[] bytes = bytes(request);
+        var fields = new LinkedHashMap<String, String>();
+        if (bytes.length == 0) {
+            return fields;
+        }
+        JsonNode body;
+        try {
+            body = reader.readTree(utf8(bytes));
+        } catch (IOException e) {
+            throw ApiProblem.badRequest("The body is not valid JSON. Send one JSON object, such as " + example(allowed) + ".");
+        }
+        if (body == null || !body.isObject()) {
+            throw ApiProblem.badRequest("The body must be one JSON object, such as " + example(allowed) + ".");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
+            var field = it.next();
+            if (!allowed.contains(field.getKey())) {
+                throw ApiProblem.badRequest("The body has a field this route does not take; it takes " + String.join(", ", allowed) + ".");
+            }
+            if (!field.getValue().isTextual()) {
+                throw ApiProblem.badRequest("The field " + field.getKey() + " must be a string.");
+            }
+            fields.put(field.getKey(), field.getValue().textValue());
+        }
+        return fields;
+    }
+
+    private static byte[] bytes(ApiGatewayRequest request) {
+        String body = request.body();
+        if (body == null || body.isEmpty()) {
+            return new byte[0];
+        }
+        if (body.length() > MAX_BODY_BYTES * 2) {
+            throw tooLarge();
+        }
+        byte[] bytes;
+        if (request.base64Encoded()) {
+            try {
+                bytes = Base64.getDecoder().decode(body);
+            } catch (IllegalArgumentException e) {
+                throw ApiProblem.badRequest("The body could not be read.");
+            }
+        } else {
+            bytes = body.getBytes(StandardCharsets.UTF_8);
+        }
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw tooLarge();
+        }
+        return bytes;
+    }
+
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw ApiProblem.badRequest("The body is not valid UTF-8.");
+        }
+    }
+
+    private static ApiProblem tooLarge() {
+        return new ApiProblem(413, "body_too_large", "The body is larger than " + MAX_BODY_BYTES
+                + " bytes; this route takes a few short fields.");
+    }
+
+    private static String example(List<String> allowed) {
+        return allowed.isEmpty() ? "{}" : "{\"" + allowed.get(0) + "\": \"...\"}";
+    }
+}

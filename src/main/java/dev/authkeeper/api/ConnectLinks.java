@@ -1,0 +1,53 @@
+package dev.authkeeper.api;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.net.URI;
+import java.time.Instant;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import dev.authkeeper.config.ApiConfig;
+import dev.authkeeper.connection.ConnectionId;
+import dev.authkeeper.marketplace.Marketplace;
+import dev.authkeeper.session.ReauthorizeLinks;
+
+/**
+ * Signed links to {@code /authorize} for the integrator's "Connect Amazon" and "Reauthorize"
+ * buttons, lasting {@code authkeeper.api.connect-link-lifetime}. A link works only for its merchant,
+ * signed in at the integrator's site, in the browser that opens it (the authorize flow checks).
+ */
+@ApplicationScoped
+public class ConnectLinks {
+
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ConnectLink(URI url, Instant expiresAt, String merchantId, String connectionId, String region) {
+    }
+
+    private final ReauthorizeLinks links;
+    private final Marketplace marketplace;
+    private final ApiConfig config;
+
+    public ConnectLinks(ReauthorizeLinks links, Marketplace marketplace, ApiConfig config) {
+        this.links = links;
+        this.marketplace = marketplace;
+        this.config = config;
+    }
+
+    /** Repairs (or connects again) this connection: its seller consents where it was authorized. */
+    public ConnectLink reconnect(ConnectionId id, String merchantId, URI origin) {
+        var minted = links.mint(merchantId, origin, Optional.of(id.value()), config.connectLinkLifetime());
+        return new ConnectLink(minted.url(), minted.expiresAt(), merchantId, id.value(), id.region());
+    }
+
+    /** A new connection in {@code region}, at that region's Seller Central; empty for a region the marketplace does not have. */
+    public Optional<ConnectLink> connect(String merchantId, String region) {
+        return marketplace.defaultOrigin(region).map(origin -> {
+            var minted = links.mint(merchantId, origin.uri(), Optional.empty(), config.connectLinkLifetime());
+            return new ConnectLink(minted.url(), minted.expiresAt(), merchantId, null, region);
+        });
+    }
+}

@@ -1,0 +1,124 @@
+package dev.authkeeper.api;
+
+import static dev.authkeeper.connection.Attributes.n;
+import static dev.authkeeper.connection.Attributes.s;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.authkeeper.alert.AlertDelivery;
+import dev.authkeeper.alert.AlertKind;
+import dev.authkeeper.alert.AlertOutbox;
+import dev.authkeeper.config.AuthKeeperConfig;
+import dev.authkeeper.connection.ConnectionId;
+import dev.authkeeper.connection.ConnectionRepository;
+import dev.authkeeper.connection.ConnectionStatus;
+import dev.authkeeper.connection.ItemUpdate;
+import dev.authkeeper.connection.TableLayout;
+import dev.authkeeper.connection.Transactions;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+
+/**
+ * The merchant uninstalled: the connection becomes DISCONNECTED in one transaction that destroys its
+ * tokens (the sealed refresh token removed, the cached access token deleted), takes it out of the
+ * round, the due index and the merchant index, cancels its alerts and events not sent yet, and
+ * records a history entry and the {@code connection.disconnected} event. History stays for its
+ * retention. A later authorization of the same seller creates the connection afresh.
+ */
+@ApplicationScoped
+public class Disconnections {
+
+    private static final Logger LOG = Logger.getLogger(Disconnections.class);
+    private static final int ATTEMPTS = 3;
+    /** Besides the connection, its cache entry, a history entry and the event, a transaction holds this many cancellations. */
+    private static final int MAX_CANCELLED = AlertOutbox.MAX_GROUP - 4;
+
+    public enum Result { DISCONNECTED, ALREADY_DISCONNECTED, NOT_FOUND, BUSY }
+
+    private final DynamoDbClient dynamo;
+    private final ConnectionRepository connections;
+    private final AccessTokenCache cache;
+    private final AlertOutbox outbox;
+    private final AlertDelivery delivery;
+    private final String table;
+    private final Clock clock;
+
+    public Disconnections(DynamoDbClient dynamo, ConnectionRepository connections, AccessTokenCache cache, AlertOutbox outbox,
+            AlertDelivery delivery, AuthKeeperConfig config, Clock clock) {
+        this.dynamo = dynamo;
+        this.connections = connections;
+        this.cache = cache;
+        this.outbox = outbox;
+        this.delivery = delivery;
+        this.table = config.table();
+        this.clock = clock;
+    }
+
+    /** Disconnects the connection for {@code requestedBy}; conditional on what was read, read again when something changed meanwhile. */
+    public Result disconnect(ConnectionId id, Caller requestedBy) {
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            var current = connections.find(id);
+            if (current.isEmpty()) {
+                return Result.NOT_FOUND;
+            }
+            var connection = current.get();
+            if (connection.status() == ConnectionStatus.DISCONNECTED) {
+                return Result.ALREADY_DISCONNECTED;
+            }
+            Instant now = clock.instant();
+            String pk = TableLayout.connectionKey(id);
+            var event = outbox.create(pk, AlertKind.EVENT_DISCONNECTED, Optional.of(connection.merchantId()), id.value(),
+                    Optional.of(connection.origin().toString()), "", Optional.of(now), now);
+            var update = ItemUpdate.of(TableLayout.connectionItemKey(id))
+                    .when("version", "=", n(connection.version()))
+                    .when("status", "=", s(connection.status().name()))
+                    .set("status", s(ConnectionStatus.DISCONNECTED.name()))
+                    .set("disconnectedAt", s(now.toString()))
+                    .set("updatedAt", s(now.toString()))
+                    .increment("version")
+                    .remove("token", TableLayout.MERCHANT_KEY, TableLayout.CHECK_PARTITION, TableLayout.CHECK_ORDER, TableLayout.DUE_SHARD,
+                            TableLayout.NEXT_CHECK_AT, "statusReason", "needsReauthorizationSince", "remindersSent", "incidentAlert",
+                            "incidentEvent", "lastCheckError", "lastFailureAt", "expiryWarnedDays");
+            var writes = new ArrayList<TransactWriteItem>();
+            writes.add(update.transactItem(table));
+            writes.add(cache.delete(id));
+            writes.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(connections.historyEntry(id, now, Map.of(
+                    "kind", s("STATUS_CHANGED"),
+                    "from", s(connection.status().name()),
+                    "to", s(ConnectionStatus.DISCONNECTED.name()),
+                    "reason", s("DISCONNECTED_BY_INTEGRATOR"),
+                    "requestedBy", s(requestedBy.principal()))))).build());
+            writes.add(outbox.record(event, false));
+            unsent(pk).forEach(sk -> writes.add(outbox.cancel(pk, sk)));
+            if (Transactions.writeIfConditionsHold(dynamo, writes)) {
+                LOG.infof("Connection %s of merchant %s disconnected by %s: tokens destroyed, %d unsent alert(s) and event(s) cancelled",
+                        id, connection.merchantId(), requestedBy, writes.size() - 4);
+                delivery.deliverNow(List.of(event));
+                return Result.DISCONNECTED;
+            }
+        }
+        return Result.BUSY;
+    }
+
+    /** The sort keys of the connection's alerts and events not sent yet, pending or held. */
+    private List<String> unsent(String pk) {
+        return dynamo.queryPaginator(r -> r.tableName(table).consistentRead(true)
+                        .keyConditionExpression("#pk = :pk AND begins_with(#sk, :alert)")
+                        .filterExpression("attribute_exists(#pending)")
+                        .expressionAttributeNames(Map.of("#pk", TableLayout.PK, "#sk", TableLayout.SK, "#pending", TableLayout.PENDING_ALERT))
+                        .expressionAttributeValues(Map.of(":pk", s(pk), ":alert", s(TableLayout.ALERT_PREFIX))))
+                .items().stream()
+                .map(item -> item.get(TableLayout.SK).s())
+                .limit(MAX_CANCELLED)
+                .toList();
+    }
+}

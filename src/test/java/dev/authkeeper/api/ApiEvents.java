@@ -1,0 +1,116 @@
+package dev.authkeeper.api;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.authkeeper.http.ApiGatewayResponse;
+import dev.authkeeper.testing.Lambda;
+
+/**
+ * Payload 2.0 events of the IAM-authorized {@code /v1} routes, as API Gateway sends them: the route
+ * key, decoded path parameters, the body, and the principal that signed the request in
+ * {@code requestContext.authorizer.iam}.
+ */
+final class ApiEvents {
+
+    static final String INTEGRATOR = "arn:aws:iam::123456789012:role/order-sync";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ApiEvents() {
+    }
+
+    /** One request: any route key, path parameters, query, body and headers, signed by {@code userArn} (or by nobody). */
+    record Request(String routeKey, Map<String, String> pathParameters, String rawQuery, String body, boolean base64,
+            Optional<String> userArn, Map<String, String> headers) {
+
+        static Request of(ApiRoute route, Map<String, String> pathParameters) {
+            return new Request(route.routeKey(), pathParameters, "", null, false, Optional.of(INTEGRATOR),
+                    Map.of("host", "api.example.test", "content-type", "application/json"));
+        }
+
+        Request query(String rawQuery) {
+            return new Request(routeKey, pathParameters, rawQuery, body, base64, userArn, headers);
+        }
+
+        Request body(String body) {
+            return new Request(routeKey, pathParameters, rawQuery, body, base64, userArn, headers);
+        }
+
+        Request unsigned() {
+            return new Request(routeKey, pathParameters, rawQuery, body, base64, Optional.empty(), headers);
+        }
+
+        Request routeKey(String routeKey) {
+            return new Request(routeKey, pathParameters, rawQuery, body, base64, userArn, headers);
+        }
+
+        ApiGatewayResponse send() {
+            return Lambda.invoke(event(this));
+        }
+    }
+
+    static ApiGatewayResponse get(ApiRoute route, Map<String, String> pathParameters) {
+        return Request.of(route, pathParameters).send();
+    }
+
+    static Map<String, Object> event(Request request) {
+        String[] route = request.routeKey().split(" ", 2);
+        String method = route[0];
+        String path = route.length > 1 ? route[1] : "/";
+        for (var parameter : request.pathParameters().entrySet()) {
+            path = path.replace("{" + parameter.getKey() + "}", parameter.getValue());
+        }
+        var event = new LinkedHashMap<String, Object>();
+        event.put("version", "2.0");
+        event.put("routeKey", request.routeKey());
+        event.put("rawPath", path);
+        event.put("rawQueryString", request.rawQuery());
+        event.put("headers", request.headers());
+        if (!request.pathParameters().isEmpty()) {
+            event.put("pathParameters", request.pathParameters());
+        }
+        var context = new HashMap<String, Object>(Map.of(
+                "accountId", "123456789012",
+                "apiId", "abc123",
+                "domainName", "api.example.test",
+                "http", Map.of("method", method, "path", path, "protocol", "HTTP/1.1", "sourceIp", "203.0.113.9",
+                        "userAgent", "aws-sdk-java/2"),
+                "requestId", UUID.randomUUID().toString(),
+                "routeKey", request.routeKey(),
+                "stage", "$default",
+                "timeEpoch", System.currentTimeMillis()));
+        request.userArn().ifPresent(arn -> {
+            var iam = new HashMap<String, Object>();
+            iam.put("accessKey", "ASIAEXAMPLEKEY");
+            iam.put("accountId", "123456789012");
+            iam.put("callerId", "AROAEXAMPLEID:order-sync");
+            iam.put("cognitoIdentity", null);
+            iam.put("principalOrgId", null);
+            iam.put("userArn", arn);
+            iam.put("userId", "AROAEXAMPLEID:order-sync");
+            context.put("authorizer", Map.of("iam", iam));
+        });
+        event.put("requestContext", context);
+        if (request.body() != null) {
+            event.put("body", request.body());
+        }
+        event.put("isBase64Encoded", request.base64());
+        return event;
+    }
+
+    static JsonNode json(ApiGatewayResponse response) {
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.authkeeper.local;
+
+import static dev.authkeeper.local.Browser.location;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.authkeeper.testing.CapturedLogs;
+import dev.authkeeper.testing.LocalAws;
+import dev.authkeeper.testing.LocalAwsResource;
+import dev.authkeeper.testing.Profiles;
+import dev.authkeeper.testing.Table;
+import dev.authkeeper.testing.TestClock;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The README's walk through the integrator API on the local gateway, over real HTTP: a connect
+ * link → sign-in and consent → an access token → revoked in simulated Seller Central → 409 with a
+ * fresh link → disconnected.
+ */
+@QuarkusTest
+@TestProfile(Profiles.LocalRun.class)
+@WithTestResource(LocalAwsResource.class)
+class LocalApiWalkTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    SimulatedAmazon amazon;
+    LocalAws aws;
+
+    @Inject
+    DynamoDbClient dynamo;
+    @Inject
+    TestClock clock;
+
+    @BeforeEach
+    void clean() {
+        new Table(dynamo).clear();
+        amazon.reset();
+    }
+
+    @AfterEach
+    void resetClock() {
+        clock.reset(); // other tests of the local run expect the real time
+    }
+
+    URI gateway(String path) {
+        return URI.create("http://127.0.0.1:" + aws.gatewayPort() + path);
+    }
+
+    HttpResponse<String> call(String method, String path, String body) {
+        var request = HttpRequest.newBuilder(gateway(path)).method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static JsonNode json(HttpResponse<String> response) {
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void connectLinkToAccessTokenToRevokedToDisconnected() {
+        var link = call("POST", "/v1/merchants/merchant-1/connect-links", null);
+        assertThat(link.statusCode()).isEqualTo(201);
+        URI url = URI.create(json(link).path("url").asText());
+
+        var browser = new Browser();
+        var signIn = browser.get(location(browser.get(url)));
+        var back = browser.submit(signIn, Map.of("merchant", "merchant-1"));
+        var consent = browser.get(location(browser.get(location(back))));
+        assertThat(consent.uri().getPath()).isEqualTo("/apps/authorize/consent");
+        var connected = browser.get(location(browser.submit(consent, Map.of("decision", "approve", "selling_partner_id", "A1LOCALWALK1"))));
+        assertThat(connected.body()).contains("Your Amazon account is connected");
+
+        HttpResponse<String> token;
+        try (var logs = CapturedLogs.capture()) {
+            token = call("GET", "/v1/connections/amazon:NA:A1LOCALWALK1/access-token", null);
+            assertThat(logs.text()).contains(LocalGateway.LOCAL_INTEGRATOR);
+        }
+        assertThat(token.statusCode()).isEqualTo(200);
+        assertThat(json(token).path("accessToken").asText()).startsWith("Atza|");
+        assertThat(token.headers().firstValue("Cache-Control")).contains("no-store");
+
+        var listing = json(call("GET", "/v1/merchants/merchant-1/connections?limit=10", null));
+        assertThat(listing.path("connections").get(0).path("status").asText()).isEqualTo("ACTIVE");
+
+        amazon.revoke("A1LOCALWALK1");
+        clock.advance(Duration.ofMinutes(56)); // the token above lasts an hour: the revocation shows once a fresh one is needed
+        var refused = call("GET", "/v1/connections/amazon%3ANA%3AA1LOCALWALK1/access-token", null);
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(json(refused).path("connectLink").path("url").asText()).contains("/authorize?link=");
+
+        assertThat(call("DELETE", "/v1/connections/amazon:NA:A1LOCALWALK1", null).statusCode()).isEqualTo(204);
+        assertThat(call("GET", "/v1/connections/amazon:NA:A1LOCALWALK1/access-token", null).statusCode()).isEqualTo(410);
+        var nowhere = call("PATCH", "/v1/connections/amazon:NA:A1LOCALWALK1", null);
+        assertThat(nowhere.statusCode()).as("as API Gateway: no route, no function").isEqualTo(404);
+    }
+
+    @Test
+    void routeKeysMatchAsApiGatewayMatchesThem() {
+        assertThat(LocalGateway.match("GET /v1/connections/{id}", "GET", "/v1/connections/amazon:NA:A1"))
+                .contains(Map.of("id", "amazon:NA:A1"));
+        assertThat(LocalGateway.match("GET /v1/connections/{id}", "DELETE", "/v1/connections/amazon:NA:A1")).isEmpty();
+        assertThat(LocalGateway.match("GET /v1/connections/{id}", "GET", "/v1/connections/")).isEmpty();
+        assertThat(LocalGateway.match("GET /v1/connections/{id}", "GET", "/v1/connections/a/access-token")).isEmpty();
+        assertThat(LocalGateway.match("POST /v1/merchants/{merchantId}/connect-links", "POST", "/v1/merchants/m-1/connect-links"))
+                .isEqualTo(Optional.of(Map.of("merchantId", "m-1")));
+    }
+}
