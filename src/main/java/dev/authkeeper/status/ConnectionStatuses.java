@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -61,7 +62,7 @@ public class ConnectionStatuses {
         if (item == null || item.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(view(item, history(id, history)));
+        return Optional.of(view(item, history(id, history), round.reader()));
     }
 
     /** Up to {@code limit} of the merchant's connections after {@code cursor}, in connection-id order, without history. */
@@ -78,7 +79,8 @@ public class ConnectionStatuses {
         if (!keys.isEmpty()) {
             var items = dynamo.batchGetItem(r -> r.requestItems(Map.of(table, KeysAndAttributes.builder().keys(keys).build())))
                     .responses().getOrDefault(table, List.of());
-            items.stream().map(item -> view(item, List.of())).sorted(Comparator.comparing(ConnectionView::connectionId))
+            var lastChecked = round.reader();
+            items.stream().map(item -> view(item, List.of(), lastChecked)).sorted(Comparator.comparing(ConnectionView::connectionId))
                     .forEach(views::add);
         }
         Optional<String> next = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
@@ -87,7 +89,8 @@ public class ConnectionStatuses {
         return new Listing(views, next);
     }
 
-    private ConnectionView view(Map<String, AttributeValue> item, List<ConnectionView.HistoryEntry> history) {
+    private ConnectionView view(Map<String, AttributeValue> item, List<ConnectionView.HistoryEntry> history,
+            Function<ConnectionId, Optional<Instant>> roundReached) {
         var id = ConnectionId.parse(item.get(TableLayout.CONNECTION_ID).s());
         var status = ConnectionStatus.valueOf(item.get("status").s());
         Optional<String> reason = string(item, "statusReason");
@@ -103,7 +106,7 @@ public class ConnectionStatuses {
         String outcome;
         switch (status) {
             case ACTIVE -> {
-                Optional<Instant> inRound = round.lastChecked(id).filter(at -> !at.isBefore(authorizedAt));
+                Optional<Instant> inRound = roundReached.apply(id).filter(at -> !at.isBefore(authorizedAt));
                 lastChecked = later(inRound, lastFailure);
                 outcome = lastChecked.isEmpty() ? "NOT_CHECKED_YET"
                         : error.isPresent() && lastChecked.equals(lastFailure) ? "FAILED" : "VALID";

@@ -1,7 +1,9 @@
 package dev.authkeeper.sweep;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Optional;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -27,12 +29,27 @@ public class RoundStatus {
 
     /** When the round last reached the connection; empty before its first round. */
     public Optional<Instant> lastChecked(ConnectionId id) {
-        long hash = TableLayout.checkHash(id);
+        return reader().apply(id);
+    }
+
+    /**
+     * The same for many connections, reading each unit's progress once (a merchant's connections
+     * often share units).
+     */
+    public Function<ConnectionId, Optional<Instant>> reader() {
+        var read = new HashMap<RoundUnit, Optional<RoundProgress.Progress>>();
+        return id -> lastChecked(id, read.computeIfAbsent(unitOf(id), progress::get));
+    }
+
+    private RoundUnit unitOf(ConnectionId id) {
         long units = (long) config.slots() * config.shards();
-        int index = (int) (hash * units >>> 32);
-        var unit = new RoundUnit(config.slots(), config.shards(), index / config.shards(), index % config.shards());
+        int index = (int) (TableLayout.checkHash(id) * units >>> 32);
+        return new RoundUnit(config.slots(), config.shards(), index / config.shards(), index % config.shards());
+    }
+
+    private static Optional<Instant> lastChecked(ConnectionId id, Optional<RoundProgress.Progress> unitProgress) {
         String order = TableLayout.checkOrder(id);
-        return progress.get(unit).flatMap(p -> {
+        return unitProgress.flatMap(p -> {
             boolean passed = p.done() || p.cursor().filter(cursor -> cursor.compareTo(order) >= 0).isPresent();
             if (!passed) {
                 return p.previousLapFinishedAt();
