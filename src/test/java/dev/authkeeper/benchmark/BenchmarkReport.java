@@ -44,10 +44,11 @@ final class BenchmarkReport {
         line("| run | connections | workers × in flight | checked | seconds | checks/s | sweep CPU per check (ms) | of which JIT compiler threads (ms) | GC pauses per check (ms) | allocated per check (kB) | cores used: sweep JVM | DynamoDB Local | simulated LWA | MiniStack | heap peak / live after GC (MB) | load average before → after |");
         line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (var run : runs) {
-            line("| %s | %,d | %d × %d | %,d | %.1f | %.0f | %.3f | %.3f | %.3f | %.0f | %.2f | %.2f | %.2f | %.2f | %d / %d | %.1f → %.1f |", run.name(),
+            line("| %s | %,d | %d × %d | %,d | %.1f | %.0f | %.3f | %.3f | %.3f | %.0f | %.2f | %.2f | %.2f | %.2f | %d / %s | %.1f → %.1f |", run.name(),
                     run.connections(), run.workers(), run.inFlight(), run.checked(), run.seconds(), run.checksPerSecond(),
                     run.cpuMsPerCheck(), run.perCheck(run.jitMs()), run.perCheck(run.gcMs()), run.allocatedKbPerCheck(), run.sweepCores(), run.cores("dynamodb-local"), run.cores("simulated-amazon"),
-                    run.cores("ministack"), run.peakHeapMb(), run.peakLiveHeapMb(), run.loadBefore(), run.loadAfter());
+                    run.cores("ministack"), run.peakHeapMb(),
+                    run.peakLiveHeapMb() == 0 ? "no GC" : Long.toString(run.peakLiveHeapMb()), run.loadBefore(), run.loadAfter());
         }
         first(run -> run.name().equals("64 in flight")).ifPresent(this::calls);
         fanOut();

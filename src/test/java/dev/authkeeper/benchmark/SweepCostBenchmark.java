@@ -197,10 +197,13 @@ class SweepCostBenchmark {
         tunable.concurrency(inFlight);
         clock.advance(Duration.ofDays(1));
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        // What this JVM burns doing nothing, without its JIT compiler, which may still be busy with the previous run.
         long idleStart = os.getProcessCpuTime();
+        double idleCompilerStart = JvmThreads.compilerMs();
         long idleFrom = System.nanoTime();
         Thread.sleep(3000);
-        double idleRate = (os.getProcessCpuTime() - idleStart) / (double) (System.nanoTime() - idleFrom);
+        double idleRate = (os.getProcessCpuTime() - idleStart - (JvmThreads.compilerMs() - idleCompilerStart) * 1e6)
+                / (double) (System.nanoTime() - idleFrom);
         calls.reset();
         capacity.reset();
         int lwaBefore = emulators.amazon().tokenCalls();
