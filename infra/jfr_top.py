@@ -1,12 +1,9 @@
-"""Aggregates `jfr print` output of jdk.ExecutionSample and jdk.ObjectAllocationSample events (see infra/jfr-top)."""
+"""Aggregates `jfr print` output of jdk.ExecutionSample events (see infra/jfr-top)."""
 import re
 import sys
 from collections import Counter
 
 FRAME = re.compile(r"^\s+([\w$.]+)\.([\w$<>]+)\(.*\)\s+line:")
-WEIGHT = re.compile(r"^\s+weight = ([\d.,]+) (bytes|kB|MB|GB)")
-CLASS = re.compile(r"^\s+objectClass = ([\w$.\[\]]+)")
-UNITS = {"bytes": 1, "kB": 1024, "MB": 1024 ** 2, "GB": 1024 ** 3}
 JDK = ("java.", "javax.", "jdk.", "sun.", "com.sun.")
 LIBRARIES = [
     ("dev.authkeeper.", None),
@@ -67,7 +64,7 @@ def table(title, counter, total, unit, limit=20):
         print(f"| {what:<90} | {n:>12,.0f} | {100 * n / total:4.1f} % |")
 
 
-def main(samples_path, allocations_path):
+def main(samples_path):
     top, charged_to, inclusive = Counter(), Counter(), Counter()
     total = 0
     for event in events(samples_path):
@@ -85,21 +82,7 @@ def main(samples_path, allocations_path):
     table("AuthKeeper packages anywhere on the stack (inclusive)", inclusive, total, "samples")
     table("Top frames", top, total, "samples", 25)
 
-    by_class, by_site = Counter(), Counter()
-    allocated = 0
-    for event in events(allocations_path):
-        weight = next((float(m.group(1).replace(",", "")) * UNITS[m.group(2)] for m in map(WEIGHT.match, event) if m), 0)
-        cls = next((m.group(1) for m in map(CLASS.match, event) if m), "?")
-        stack = frames(event)
-        allocated += weight
-        by_class[cls] += weight
-        by_site[charged(stack)] += weight
-    if allocated:
-        print(f"\nAllocation (jdk.ObjectAllocationSample, weights): {allocated / 1024 ** 2:,.0f} MB")
-        table("Allocated, charged to the first frame outside the JDK (MB)", Counter({k: v / 1024 ** 2 for k, v in by_site.items()}),
-              allocated / 1024 ** 2, "MB")
-        table("Allocated, by class (MB)", Counter({k: v / 1024 ** 2 for k, v in by_class.items()}), allocated / 1024 ** 2, "MB", 15)
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    main(sys.argv[1])

@@ -178,11 +178,10 @@ class SweepCostBenchmark {
         new BenchmarkReport(runs, LWA_LATENCY).writeInto(Path.of("BENCHMARKS.md"));
     }
 
-    /** One warm run with JFR sampling where this JVM spends its CPU and what it allocates. */
+    /** One warm run with JFR sampling where this JVM spends its CPU. */
     private Run profiled(Path file) throws IOException, InterruptedException {
         try (var recording = new Recording()) {
             recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
-            recording.enable("jdk.ObjectAllocationSample");
             recording.start();
             var run = run("profiled", 1, 64);
             recording.stop();
