@@ -95,6 +95,13 @@ public class AwsCalls implements ExecutionInterceptor {
         return counts.getOrDefault(call, new LongAdder()).sum();
     }
 
+    /** Every call made since the last reset, counted by "Service.Operation", in name order. */
+    public Map<String, Long> counts() {
+        var all = new java.util.TreeMap<String, Long>();
+        counts.forEach((call, count) -> all.put(call, count.sum()));
+        return all;
+    }
+
     /** All calls to one service ("DynamoDb", "Kms", "Sns"). */
     public long countService(String service) {
         return counts.entrySet().stream().filter(e -> e.getKey().startsWith(service + ".")).mapToLong(e -> e.getValue().sum()).sum();

@@ -33,38 +33,47 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
+        dynamo = LocalDynamoDb.start(freePort());
+        ministack = LocalMiniStack.start(Path.of(".venv", "bin", "ministack"), freePort());
+        snsProxy = new ToggleProxy(ministack.endpoint());
+        aws = provision(dynamo.endpoint(), ministack.endpoint(), snsProxy);
+        amazon = SimulatedAmazon.start(SimulatedAmazon.Settings.of(
+                URI.create(aws.publicBaseUrl() + "/login"), URI.create(aws.publicBaseUrl() + "/callback")));
+        return config(aws, amazon.settings(), amazon.baseUri(), snsProxy.endpoint());
+    }
+
+    /** The table, the key, the topics, the sweep queue and the event bus, on DynamoDB at {@code dynamoEndpoint} and MiniStack. */
+    public static LocalAws provision(URI dynamoEndpoint, URI ministackEndpoint, ToggleProxy snsProxy) {
         int gatewayPort = freePort();
         URI publicBaseUrl = URI.create("http://127.0.0.1:" + gatewayPort);
-        dynamo = LocalDynamoDb.start(freePort());
-        LocalProvisioning.createTable(dynamo.endpoint(), TABLE);
-        ministack = LocalMiniStack.start(Path.of(".venv", "bin", "ministack"), freePort());
-        String keyId = LocalProvisioning.createKey(ministack.endpoint(), KEY_ALIAS);
-        var topics = LocalProvisioning.createTopics(ministack.endpoint(), "authkeeper-test");
-        String sweepQueue = LocalProvisioning.createSweepQueue(ministack.endpoint(), "authkeeper-test-sweep-units");
-        String eventsQueue = LocalProvisioning.createEventBus(ministack.endpoint(), EVENT_BUS, "authkeeper");
-        snsProxy = new ToggleProxy(ministack.endpoint());
-        amazon = SimulatedAmazon.start(SimulatedAmazon.Settings.of(
-                URI.create(publicBaseUrl + "/login"), URI.create(publicBaseUrl + "/callback")));
-        aws = new LocalAws(dynamo.endpoint(), ministack.endpoint(), keyId, publicBaseUrl, gatewayPort, topics, snsProxy, sweepQueue,
+        LocalProvisioning.createTable(dynamoEndpoint, TABLE);
+        String keyId = LocalProvisioning.createKey(ministackEndpoint, KEY_ALIAS);
+        var topics = LocalProvisioning.createTopics(ministackEndpoint, "authkeeper-test");
+        String sweepQueue = LocalProvisioning.createSweepQueue(ministackEndpoint, "authkeeper-test-sweep-units");
+        String eventsQueue = LocalProvisioning.createEventBus(ministackEndpoint, EVENT_BUS, "authkeeper");
+        return new LocalAws(dynamoEndpoint, ministackEndpoint, keyId, publicBaseUrl, gatewayPort, topics, snsProxy, sweepQueue,
                 eventsQueue);
+    }
 
+    /** The application's configuration for these components: SNS through {@code snsEndpoint}, LWA at {@code amazonBaseUri}. */
+    public static Map<String, String> config(LocalAws aws, SimulatedAmazon.Settings amazon, URI amazonBaseUri, URI snsEndpoint) {
         var config = new HashMap<String, String>();
         config.put("authkeeper.table", TABLE);
         config.put("authkeeper.kms.key-id", KEY_ALIAS);
-        config.put("authkeeper.public-base-url", publicBaseUrl.toString());
-        config.put("authkeeper.local.gateway-port", Integer.toString(gatewayPort));
-        config.put("authkeeper.amazon.simulated-central", amazon.baseUri().toString());
-        config.put("authkeeper.amazon.application-id", amazon.settings().applicationId());
-        config.put("authkeeper.amazon.client-id", amazon.settings().clientId());
-        config.put("authkeeper.amazon.client-secret", amazon.settings().clientSecret());
-        config.put("quarkus.rest-client.lwa.url", amazon.baseUri().toString());
-        config.put("authkeeper.alerts.merchant-topic-arn", topics.merchantTopicArn());
-        config.put("authkeeper.alerts.operator-topic-arn", topics.operatorTopicArn());
+        config.put("authkeeper.public-base-url", aws.publicBaseUrl().toString());
+        config.put("authkeeper.local.gateway-port", Integer.toString(aws.gatewayPort()));
+        config.put("authkeeper.amazon.simulated-central", amazonBaseUri.toString());
+        config.put("authkeeper.amazon.application-id", amazon.applicationId());
+        config.put("authkeeper.amazon.client-id", amazon.clientId());
+        config.put("authkeeper.amazon.client-secret", amazon.clientSecret());
+        config.put("quarkus.rest-client.lwa.url", amazonBaseUri.toString());
+        config.put("authkeeper.alerts.merchant-topic-arn", aws.topics().merchantTopicArn());
+        config.put("authkeeper.alerts.operator-topic-arn", aws.topics().operatorTopicArn());
         config.put("authkeeper.alerts.event-bus-name", EVENT_BUS);
-        config.put("authkeeper.alerts.event-bus-endpoint", ministack.endpoint().toString());
-        config.put("authkeeper.sweep.queue-url", sweepQueue);
-        var endpoints = Map.of("dynamodb", dynamo.endpoint(), "kms", ministack.endpoint(), "sns", snsProxy.endpoint(),
-                "sqs", ministack.endpoint());
+        config.put("authkeeper.alerts.event-bus-endpoint", aws.ministackEndpoint().toString());
+        config.put("authkeeper.sweep.queue-url", aws.sweepQueueUrl());
+        var endpoints = Map.of("dynamodb", aws.dynamoEndpoint(), "kms", aws.ministackEndpoint(), "sns", snsEndpoint,
+                "sqs", aws.ministackEndpoint());
         for (String service : endpoints.keySet()) {
             config.put("quarkus." + service + ".endpoint-override", endpoints.get(service).toString());
             config.put("quarkus." + service + ".aws.region", LocalProvisioning.REGION);
@@ -94,7 +103,7 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
         }
     }
 
-    private static int freePort() {
+    public static int freePort() {
         try (var socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

@@ -30,8 +30,13 @@ public final class Seeds {
 
     /** An ACTIVE connection authorized at {@code authorizedAt}, in the round of checks. */
     public ConnectionId connection(String merchant, String account, Instant authorizedAt) {
+        return connection(cipher, connections, merchant, account, new Secret(amazon.issueRefreshToken(account)), authorizedAt);
+    }
+
+    /** The same with a refresh token issued elsewhere (a simulator in another process). */
+    public static ConnectionId connection(TokenCipher cipher, ConnectionRepository connections, String merchant, String account,
+            Secret token, Instant authorizedAt) {
         var id = new ConnectionId("amazon", "NA", account);
-        var token = new Secret(amazon.issueRefreshToken(account));
         var authorization = new Authorization(id, merchant, SELLER_CENTRAL, Flow.MARKETPLACE, cipher.seal(id.value(), token),
                 authorizedAt, authorizedAt.plus(Duration.ofDays(365)));
         connections.recordAuthorization(authorization, prior -> List.of());

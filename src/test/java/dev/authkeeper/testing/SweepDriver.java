@@ -40,6 +40,11 @@ public final class SweepDriver {
         return new Run(plan, workers.drain(parallel));
     }
 
+    /** Works the units on the queue, {@code parallel} at once, without a planner run of its own. */
+    public List<SweepSummary> work(int parallel) {
+        return workers.drain(parallel);
+    }
+
     public Run run() {
         return run(2);
     }
