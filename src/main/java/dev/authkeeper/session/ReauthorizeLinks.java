@@ -17,7 +17,8 @@ import dev.authkeeper.marketplace.Uris;
 
 /**
  * Signed, expiring links to the {@code authorize} route. A link names the merchant, the consent
- * origin, and the connection to repair (absent for a new connection).
+ * origin, the connection to repair (absent for a new connection) and the app to authorize (absent:
+ * the connection's own app, or for a new connection the default app).
  */
 @ApplicationScoped
 public class ReauthorizeLinks {
@@ -30,7 +31,7 @@ public class ReauthorizeLinks {
 
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Link(String merchant, String origin, String connection, long exp) {
+    public record Link(String merchant, String origin, String connection, String app, long exp) {
     }
 
     public ReauthorizeLinks(AuthKeeperConfig config, ObjectMapper json, Clock clock) {
@@ -40,7 +41,12 @@ public class ReauthorizeLinks {
     }
 
     public URI mint(String merchant, URI origin, Optional<String> connection) {
-        var link = new Link(merchant, origin.toString(), connection.orElse(null),
+        return mint(merchant, origin, connection, Optional.empty());
+    }
+
+    /** A link that authorizes {@code app} (by its configured name). */
+    public URI mint(String merchant, URI origin, Optional<String> connection, Optional<String> app) {
+        var link = new Link(merchant, origin.toString(), connection.orElse(null), app.orElse(null),
                 clock.instant().plus(config.link().lifetime()).getEpochSecond());
         String token = signer.sealJson(PURPOSE, link);
         return Uris.withQuery(URI.create(config.publicBaseUrl() + "/authorize"), Map.of("link", token));

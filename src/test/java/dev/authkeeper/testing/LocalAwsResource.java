@@ -13,22 +13,32 @@ import dev.authkeeper.local.LocalMiniStack;
 import dev.authkeeper.local.LocalProvisioning;
 import dev.authkeeper.local.SimulatedAmazon;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The real components a test runs against: DynamoDB Local in this JVM, MiniStack (KMS) as a child
- * process, and the simulated Amazon endpoints, each on a free loopback port. Tests receive the
- * {@link SimulatedAmazon} and the {@link LocalAws} endpoints through fields of those types.
+ * The real components a test runs against: DynamoDB Local in this JVM, MiniStack (KMS, SNS, SQS,
+ * Secrets Manager) as a child process, and the simulated Amazon endpoints, each on a free loopback
+ * port. Two apps are configured, {@code default} and {@link #DRAFT_APP}, their client secrets in
+ * MiniStack's Secrets Manager (reached through a proxy a test can cut); the simulated Amazon sends
+ * their notifications to a MiniStack queue. Tests receive the {@link SimulatedAmazon} and the
+ * {@link LocalAws} endpoints through fields of those types.
  */
 public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
 
     public static final String TABLE = "authkeeper-test";
     public static final String KEY_ALIAS = "alias/authkeeper-test";
     public static final String EVENT_BUS = "authkeeper-test-events";
+    /** The second app: a draft, on /login/draft and /callback/draft. */
+    public static final String DRAFT_APP = "draft";
+    public static final String DRAFT_APPLICATION_ID = "amzn1.sp.solution.simulated-draft";
+    public static final String DRAFT_CLIENT_ID = "amzn1.application-oa2-client.simulateddraft";
 
     private LocalDynamoDb dynamo;
     private LocalMiniStack ministack;
     private SimulatedAmazon amazon;
     private ToggleProxy snsProxy;
+    private ToggleProxy secretsProxy;
+    private SqsClient notificationsSqs;
     private LocalAws aws;
 
     @Override
@@ -43,10 +53,19 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
         String sweepQueue = LocalProvisioning.createSweepQueue(ministack.endpoint(), "authkeeper-test-sweep-units");
         String eventsQueue = LocalProvisioning.createEventBus(ministack.endpoint(), EVENT_BUS, "authkeeper");
         snsProxy = new ToggleProxy(ministack.endpoint());
-        amazon = SimulatedAmazon.start(SimulatedAmazon.Settings.of(
-                URI.create(publicBaseUrl + "/login"), URI.create(publicBaseUrl + "/callback")));
+        secretsProxy = new ToggleProxy(ministack.endpoint());
+        amazon = SimulatedAmazon.start(SimulatedAmazon.Settings.of(URI.create(publicBaseUrl + "/login"), URI.create(publicBaseUrl + "/callback"))
+                .withApp(new SimulatedAmazon.App(DRAFT_APP, DRAFT_APPLICATION_ID, DRAFT_CLIENT_ID, "simulated-draft-client-secret",
+                        URI.create(publicBaseUrl + "/login/" + DRAFT_APP), URI.create(publicBaseUrl + "/callback/" + DRAFT_APP), true)));
+        String notificationsQueue = LocalProvisioning.createNotificationsQueue(ministack.endpoint(), "authkeeper-test-notifications", 5);
+        notificationsSqs = LocalProvisioning.sqs(ministack.endpoint());
+        amazon.notifications(body -> notificationsSqs.sendMessage(r -> r.queueUrl(notificationsQueue).messageBody(body)));
+        var secrets = new LocalAws.AppSecrets(
+                LocalProvisioning.createClientSecret(ministack.endpoint(), "authkeeper-test-app-default", amazon.settings().clientSecret()),
+                LocalProvisioning.createClientSecret(ministack.endpoint(), "authkeeper-test-app-draft",
+                        amazon.settings().app(DRAFT_APP).clientSecret()));
         aws = new LocalAws(dynamo.endpoint(), ministack.endpoint(), keyId, publicBaseUrl, gatewayPort, topics, snsProxy, sweepQueue,
-                eventsQueue);
+                eventsQueue, secretsProxy, secrets, notificationsQueue);
 
         var config = new HashMap<String, String>();
         config.put("authkeeper.table", TABLE);
@@ -56,7 +75,12 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
         config.put("authkeeper.amazon.simulated-central", amazon.baseUri().toString());
         config.put("authkeeper.amazon.application-id", amazon.settings().applicationId());
         config.put("authkeeper.amazon.client-id", amazon.settings().clientId());
-        config.put("authkeeper.amazon.client-secret", amazon.settings().clientSecret());
+        config.put("authkeeper.amazon.client-secret-id", secrets.defaultApp());
+        config.put("authkeeper.amazon.apps", "[{\"name\":\"" + DRAFT_APP + "\",\"applicationId\":\"" + DRAFT_APPLICATION_ID
+                + "\",\"clientId\":\"" + DRAFT_CLIENT_ID + "\",\"secretId\":\"" + secrets.draftApp() + "\",\"draft\":true}]");
+        config.put("authkeeper.secrets-endpoint", secretsProxy.endpoint().toString());
+        config.put("authkeeper.app-credentials.notifications-queue-arn", "arn:aws:sqs:us-east-1:000000000000:authkeeper-test-notifications");
+        config.put("quarkus.rest-client.sp-api.url", amazon.baseUri().toString());
         config.put("quarkus.rest-client.lwa.url", amazon.baseUri().toString());
         config.put("authkeeper.alerts.merchant-topic-arn", topics.merchantTopicArn());
         config.put("authkeeper.alerts.operator-topic-arn", topics.operatorTopicArn());
@@ -83,7 +107,7 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
-        for (AutoCloseable closeable : new AutoCloseable[] {amazon, snsProxy, ministack, dynamo}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {amazon, notificationsSqs, snsProxy, secretsProxy, ministack, dynamo}) {
             try {
                 if (closeable != null) {
                     closeable.close();

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import dev.authkeeper.app.App;
 import dev.authkeeper.connection.Authorization;
 import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionRepository;
@@ -28,11 +29,16 @@ public final class Seeds {
         this.connections = connections;
     }
 
-    /** An ACTIVE connection authorized at {@code authorizedAt}, in the round of checks. */
+    /** An ACTIVE connection of the default app authorized at {@code authorizedAt}, in the round of checks. */
     public ConnectionId connection(String merchant, String account, Instant authorizedAt) {
+        return connection(App.DEFAULT, merchant, account, authorizedAt);
+    }
+
+    /** An ACTIVE connection of {@code app} authorized at {@code authorizedAt}, in the round of checks. */
+    public ConnectionId connection(String app, String merchant, String account, Instant authorizedAt) {
         var id = new ConnectionId("amazon", "NA", account);
-        var token = new Secret(amazon.issueRefreshToken(account));
-        var authorization = new Authorization(id, merchant, SELLER_CENTRAL, Flow.MARKETPLACE, cipher.seal(id.value(), token),
+        var token = new Secret(amazon.issueRefreshToken(app, account));
+        var authorization = new Authorization(id, merchant, app, SELLER_CENTRAL, Flow.MARKETPLACE, cipher.seal(id.value(), token),
                 authorizedAt, authorizedAt.plus(Duration.ofDays(365)));
         connections.recordAuthorization(authorization, prior -> List.of());
         return id;
