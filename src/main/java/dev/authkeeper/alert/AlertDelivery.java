@@ -56,6 +56,14 @@ public class AlertDelivery {
     }
 
     /**
+     * Sends what a request just recorded when it may go out now, within the time one publish may
+     * take; what does not fit goes with the next pass.
+     */
+    public Delivered deliverNow(List<Alert> recorded) {
+        return deliverNow(recorded, clock.instant().plus(PUBLISH_ALLOWANCE).plusSeconds(1));
+    }
+
+    /**
      * Sends what a write just recorded when it may go out now (events, operator alerts, a
      * "reconnected" notice). Grouped alerts wait for their siblings; what says a connection needs
      * reauthorization waits for the next pass, after the mass-rejection guard has weighed the run.

@@ -190,8 +190,9 @@ public class AlertTexts {
         switch (alert.kind()) {
             case EVENT_APP_CREDENTIALS_REJECTED, EVENT_APP_CREDENTIALS_RESTORED -> detail.put("detail", alert.detail());
             case EVENT_APP_SECRET_EXPIRING -> {
+                // The detail is Amazon's reason, such as PERIODIC_ROTATION.
+                detail.put("detail", alert.detail());
                 alert.since().ifPresent(expires -> detail.put("clientSecretExpiresAt", expires.toString()));
-                detail.put("reason", alert.detail());
             }
             default -> {
                 var id = ConnectionId.parse(alert.subject());

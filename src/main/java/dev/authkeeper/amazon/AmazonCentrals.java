@@ -1,6 +1,7 @@
 package dev.authkeeper.amazon;
 
 import java.net.URI;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -74,7 +75,14 @@ public class AmazonCentrals {
             Map.entry("vendorcentral.amazon.com.au", "FE"),
             Map.entry("vendorcentral.amazon.sg", "FE"));
 
+    /** Where a new connection in each region is approved: the region's main Seller Central. */
+    private static final Map<String, String> DEFAULT_SELLER_CENTRAL = Map.of(
+            "NA", "sellercentral.amazon.com",
+            "EU", "sellercentral-europe.amazon.com",
+            "FE", "sellercentral.amazon.co.jp");
+
     private final Map<URI, Origin> origins;
+    private final Map<String, Origin> defaults;
 
     public AmazonCentrals(AmazonConfig config) {
         var amazon = Stream.concat(
@@ -86,6 +94,16 @@ public class AmazonCentrals {
                 .map(uri -> new Origin(originOf(uri), "NA", SELLER_CENTRAL));
         this.origins = Stream.concat(amazon, simulated)
                 .collect(Collectors.toUnmodifiableMap(Origin::uri, o -> o));
+        var defaults = new HashMap<String, Origin>();
+        DEFAULT_SELLER_CENTRAL.forEach((region, host) -> defaults.put(region, origins.get(URI.create("https://" + host))));
+        // The local run and the tests approve new connections in the simulated Seller Central.
+        config.simulatedCentral().map(uri -> origins.get(originOf(uri))).ifPresent(o -> defaults.put(o.region(), o));
+        this.defaults = Map.copyOf(defaults);
+    }
+
+    /** The main Seller Central of an SP-API region (NA, EU, FE). */
+    public Optional<Origin> defaultSellerCentral(String region) {
+        return Optional.ofNullable(defaults.get(region));
     }
 
     /** The origin of an absolute URI, if it is exactly one of the allowed ones. */

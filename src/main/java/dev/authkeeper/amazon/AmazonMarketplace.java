@@ -89,6 +89,16 @@ public class AmazonMarketplace implements Marketplace {
     }
 
     @Override
+    public List<String> regions() {
+        return List.of("NA", "EU", "FE");
+    }
+
+    @Override
+    public Optional<Origin> defaultOrigin(String region) {
+        return centrals.defaultSellerCentral(region);
+    }
+
+    @Override
     public LaunchCheck checkLaunch(String appName, Parameters parameters) {
         App app = app(appName);
         var callback = parameters.get("amazon_callback_uri");

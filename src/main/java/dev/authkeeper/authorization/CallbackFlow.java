@@ -58,8 +58,6 @@ public class CallbackFlow {
     private static final Logger LOG = Logger.getLogger(CallbackFlow.class);
     /** Amazon asks sellers to authorize public apps again every 365 days. */
     static final Duration AUTHORIZATION_LIFETIME = Duration.ofDays(365);
-    /** How long the callback may spend publishing what it recorded (a reconnected notice, an event); the rest goes with the next pass. */
-    private static final Duration DELIVERY_BUDGET = AlertDelivery.PUBLISH_ALLOWANCE.plusSeconds(1);
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMMM yyyy").withZone(ZoneOffset.UTC);
 
     private final Marketplace marketplace;
@@ -258,7 +256,7 @@ public class CallbackFlow {
                                 + "If you also have that other account, you can sign in with it and reconnect from there."));
             }
             case ConnectionRepository.Recorded.Saved saved -> {
-                delivery.deliverNow(entries.get(), now.plus(DELIVERY_BUDGET));
+                delivery.deliverNow(entries.get());
                 Optional<ConnectionId> expected = pending.expectedConnection().filter(e -> !e.equals(id));
                 LOG.infof("Connection %s authorized by merchant %s for app %s (%s flow)%s", id, pending.merchantId(), pending.app(),
                         pending.flow(),

@@ -110,7 +110,7 @@ public class SellerConflicts {
         if (written) {
             LOG.warnf("OPERATOR: merchant %s authorized %s, which merchant %s holds: claim recorded, support alerted", claim.merchantId(),
                     id, holder);
-            delivery.deliverNow(List.of(alert), now.plus(AlertDelivery.PUBLISH_ALLOWANCE));
+            delivery.deliverNow(List.of(alert));
         }
     }
 

@@ -47,6 +47,13 @@ public record ApiGatewayResponse(
         return new ApiGatewayResponse(status, Map.copyOf(headers), List.of(), html);
     }
 
+    /** This response with the header {@code name} set to {@code value}, replacing any it had. */
+    public ApiGatewayResponse withHeader(String name, String value) {
+        var all = new LinkedHashMap<>(headers);
+        all.put(name, value);
+        return new ApiGatewayResponse(statusCode, Map.copyOf(all), cookies, body);
+    }
+
     /** This response, also setting a cookie ({@code setCookie} is a whole {@code Set-Cookie} value). */
     public ApiGatewayResponse withCookie(String setCookie) {
         var all = new ArrayList<>(cookies);

@@ -26,6 +26,7 @@ import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.config.SweepConfig;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.function.AuthorizationFunctions;
+import dev.authkeeper.function.ConnectionsPageFunction;
 import dev.authkeeper.session.MerchantSessions;
 import dev.authkeeper.session.ReauthorizeLinks;
 import dev.authkeeper.sweep.SweepPlanner;
@@ -58,6 +59,7 @@ public class LocalRun {
     private final AmazonConfig amazon;
     private final AlertConfig alerts;
     private final AuthorizationFunctions functions;
+    private final ConnectionsPageFunction connectionsPage;
     private final MerchantSessions sessions;
     private final ReauthorizeLinks links;
     private final ConnectionRepository connections;
@@ -73,9 +75,9 @@ public class LocalRun {
     private final int maxReceives;
 
     public LocalRun(LocalConfig local, AuthKeeperConfig config, AmazonConfig amazon, AlertConfig alerts, AuthorizationFunctions functions,
-            MerchantSessions sessions, ReauthorizeLinks links, ConnectionRepository connections, SweepPlanner planner, SweepWorker sweep,
-            SqsClient sqs, SweepConfig sweepConfig, Apps apps, AppNotifications notifications, CredentialsCheck credentialsCheck,
-            AppCredentialsConfig appCredentials, ObjectMapper json, Scheduler scheduler, Clock clock) {
+            ConnectionsPageFunction connectionsPage, MerchantSessions sessions, ReauthorizeLinks links, ConnectionRepository connections,
+            SweepPlanner planner, SweepWorker sweep, SqsClient sqs, SweepConfig sweepConfig, Apps apps, AppNotifications notifications,
+            CredentialsCheck credentialsCheck, AppCredentialsConfig appCredentials, ObjectMapper json, Scheduler scheduler, Clock clock) {
         this.planner = planner;
         this.apps = apps;
         this.notifications = notifications;
@@ -90,6 +92,7 @@ public class LocalRun {
         this.amazon = amazon;
         this.alerts = alerts;
         this.functions = functions;
+        this.connectionsPage = connectionsPage;
         this.sessions = sessions;
         this.links = links;
         this.connections = connections;
@@ -127,7 +130,8 @@ public class LocalRun {
         started.add(LocalGateway.start(local.gatewayPort(), Map.of(
                 "/login", functions::login,
                 "/authorize", functions::authorize,
-                "/callback", functions::callback), site));
+                "/callback", functions::callback,
+                "/connections", connectionsPage::connectionsPage), site));
         if (!"off".equals(local.sweepEvery())) {
             schedule("local-sweep", local.sweepEvery(), () -> {
                 planner.plan();

@@ -72,7 +72,8 @@ public final class LocalSite {
                   <li>Open the <a href="%1$s/">simulated Seller Central</a> and choose <b>Authorize AuthKeeper</b>.
                       That calls AuthKeeper's Login URI, which sends you to sign in here first.</li>
                   <li>Approve on Amazon's (simulated) confirm page: the callback stores the connection.</li>
-                  <li>See it under <a href="/local/connections">your connections</a>, with a reconnect link.</li>
+                  <li>See it under <a href="/local/connections">your connections</a>, with a reconnect link, and on
+                      AuthKeeper's <a href="/connections">status page</a>, which your product links to or frames.</li>
                   <li>Revoke it in simulated Seller Central, then choose <b>Check now</b> (or wait for the scheduled
                       sweep): the connection needs reauthorization and the alert published to SNS shows under
                       <a href="/local/alerts">alerts</a>, with its reconnect link.</li>

@@ -2,6 +2,7 @@ package dev.authkeeper.marketplace;
 
 import java.net.URI;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import dev.authkeeper.crypto.Secret;
@@ -51,4 +52,10 @@ public interface Marketplace {
 
     /** Asks the marketplace to issue {@code app} a new client secret; the secret itself arrives by another way. */
     RotationRequest requestNewClientSecret(String app);
+
+    /** The marketplace's regions, such as {@code NA}, {@code EU} and {@code FE} for Amazon. */
+    List<String> regions();
+
+    /** Where a seller of {@code region} approves a new connection, if the region is one of this marketplace's. */
+    Optional<Origin> defaultOrigin(String region);
 }

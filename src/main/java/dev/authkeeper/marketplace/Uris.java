@@ -11,8 +11,11 @@ public final class Uris {
     private Uris() {
     }
 
-    /** {@code base} (which has no query) with the given parameters, each form-encoded. */
+    /** {@code base} (which has no query) with the given parameters, each form-encoded; none, no query. */
     public static URI withQuery(URI base, Map<String, String> query) {
+        if (query.isEmpty()) {
+            return base;
+        }
         String encoded = query.entrySet().stream()
                 .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
                 .collect(Collectors.joining("&"));

@@ -110,7 +110,8 @@ class SellerConflictsTest {
         assertThat(alert.body()).contains("merchant-1").contains("merchant-2").contains("resolve(" + CONNECTION.value())
                 .contains("dismiss(" + CONNECTION.value()).doesNotContain(newest);
         // The outbox entry was written with the claim and marked sent.
-        var outbox = table.items().stream().filter(i -> i.get("sk").s().startsWith("ALERT#")).toList();
+        var outbox = table.items().stream()
+                .filter(i -> i.get("sk").s().startsWith("ALERT#") && i.get("kind").s().equals("SELLER_CONFLICT")).toList();
         assertThat(outbox).hasSize(1);
         assertThat(outbox.get(0)).doesNotContainKey("pendingAlert").containsKey("sentAt");
     }

@@ -7,7 +7,10 @@ import java.util.List;
 import dev.authkeeper.local.LocalEvents;
 import dev.authkeeper.local.LocalProvisioning;
 
-/** Reads back what the event bus delivered to the SQS queue a rule on it targets. */
+/**
+ * Reads back what the event bus delivered to the SQS queue a rule on it targets; every event read
+ * must satisfy the published JSON Schema.
+ */
 public final class Events {
 
     private final LocalEvents events;
@@ -20,7 +23,7 @@ public final class Events {
     public List<LocalEvents.Delivered> await(int atLeast) {
         Instant until = Instant.now().plus(Duration.ofSeconds(5));
         while (true) {
-            var all = events.all();
+            var all = valid(events.all());
             if (all.size() >= atLeast || Instant.now().isAfter(until)) {
                 return all;
             }
@@ -32,7 +35,7 @@ public final class Events {
     public java.util.Optional<LocalEvents.Delivered> await(java.util.function.Predicate<LocalEvents.Delivered> matching) {
         Instant until = Instant.now().plus(Duration.ofSeconds(5));
         while (true) {
-            var found = events.all().stream().filter(matching).findFirst();
+            var found = valid(events.all()).stream().filter(matching).findFirst();
             if (found.isPresent() || Instant.now().isAfter(until)) {
                 return found;
             }
@@ -44,7 +47,12 @@ public final class Events {
     public List<LocalEvents.Delivered> settled() {
         pause();
         pause();
-        return events.all();
+        return valid(events.all());
+    }
+
+    private static List<LocalEvents.Delivered> valid(List<LocalEvents.Delivered> delivered) {
+        delivered.forEach(event -> EventSchema.requireValid(event.detail()));
+        return delivered;
     }
 
     public List<String> types() {

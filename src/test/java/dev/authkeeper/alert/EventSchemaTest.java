@@ -1,0 +1,65 @@
+package dev.authkeeper.alert;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.authkeeper.testing.EventSchema;
+
+/** The published schema says what it must: it accepts AuthKeeper's events and refuses what must never be in one. */
+class EventSchemaTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    ObjectNode needsReauthorization() {
+        var detail = JSON.createObjectNode()
+                .put("schemaVersion", "1")
+                .put("eventId", "2f1c7a3e-5b1d-3c44-9a8e-0c1d2e3f4a5b")
+                .put("type", "connection.needs_reauthorization")
+                .put("occurredAt", "2026-11-29T14:28:50Z")
+                .put("connectionId", "amazon:NA:A1SELLER0001")
+                .put("merchantId", "merchant-1")
+                .put("marketplace", "amazon")
+                .put("region", "NA")
+                .put("sellingPartnerId", "A1SELLER0001")
+                .put("status", "NEEDS_REAUTHORIZATION");
+        detail.putObject("reason").put("code", "REVOKED_OR_CHANGED").put("text", "Amazon no longer accepts this authorization.");
+        return detail;
+    }
+
+    @Test
+    void aNeedsReauthorizationEventSatisfiesIt() {
+        assertThatCode(() -> EventSchema.requireValid(needsReauthorization())).doesNotThrowAnyException();
+    }
+
+    @Test
+    void aTokenOrAnyFieldTheSchemaDoesNotNameIsRefused() {
+        var leaking = needsReauthorization().put("refreshToken", "Atzr|secret");
+
+        assertThatThrownBy(() -> EventSchema.requireValid(leaking)).isInstanceOf(AssertionError.class).hasMessageContaining("refreshToken");
+    }
+
+    @Test
+    void aConnectionEventWithoutItsConnectionOrAReasonIsRefused() {
+        assertThatThrownBy(() -> EventSchema.requireValid(needsReauthorization().without("connectionId")))
+                .isInstanceOf(AssertionError.class);
+        assertThatThrownBy(() -> EventSchema.requireValid(needsReauthorization().without("reason")))
+                .isInstanceOf(AssertionError.class);
+        assertThatThrownBy(() -> EventSchema.requireValid(needsReauthorization().put("schemaVersion", "2")))
+                .isInstanceOf(AssertionError.class);
+    }
+
+    @Test
+    void anAppEventNamesNoMerchant() {
+        var restored = JSON.createObjectNode().put("schemaVersion", "1").put("eventId", "2f1c7a3e-5b1d-3c44-9a8e-0c1d2e3f4a5b")
+                .put("type", "app.credentials_restored").put("occurredAt", "2026-11-29T14:28:50Z").put("detail", "resolved");
+
+        assertThatCode(() -> EventSchema.requireValid(restored)).doesNotThrowAnyException();
+        assertThatThrownBy(() -> EventSchema.requireValid(restored.deepCopy().put("merchantId", "merchant-1")))
+                .isInstanceOf(AssertionError.class);
+    }
+}

@@ -1,0 +1,182 @@
+package dev.authkeeper.statuspage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import dev.authkeeper.connection.ConnectionId;
+import dev.authkeeper.connection.ConnectionRepository;
+import dev.authkeeper.connection.ConnectionStatus;
+import dev.authkeeper.crypto.TokenCipher;
+import dev.authkeeper.local.SimulatedAmazon;
+import dev.authkeeper.sweep.SweepWorker;
+import dev.authkeeper.testing.LocalAws;
+import dev.authkeeper.testing.LocalAwsResource;
+import dev.authkeeper.testing.Profiles;
+import dev.authkeeper.testing.Seeds;
+import dev.authkeeper.testing.Table;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The status page in a real headless Chromium, through the local gateway in front of the
+ * functions: a merchant signs in at the stand-in site, connects an account in simulated Seller
+ * Central, sees it turn "Needs reauthorization" after it was revoked, and reauthorizes it from the
+ * page; a second merchant sees none of it. Writes {@code target/screenshots/connections.png}.
+ */
+@QuarkusTest
+@TestProfile(Profiles.LocalRun.class)
+@WithTestResource(LocalAwsResource.class)
+class StatusPageBrowserTest {
+
+    static final String MERCHANT = "merchant-page";
+    static final String HEALTHY = "A1PAGEHEALTHY";
+    static final String REVOKED = "A1PAGEREVOKED";
+    static final Path SCREENSHOT = Path.of("target", "screenshots", "connections.png");
+
+    SimulatedAmazon amazon;
+    LocalAws aws;
+
+    @Inject
+    DynamoDbClient dynamo;
+    @Inject
+    TokenCipher cipher;
+    @Inject
+    ConnectionRepository connections;
+    @Inject
+    SweepWorker sweep;
+
+    @BeforeEach
+    void clean() {
+        new Table(dynamo).clear();
+        amazon.reset();
+    }
+
+    String gateway(String pathAndQuery) {
+        return "http://127.0.0.1:" + aws.gatewayPort() + pathAndQuery;
+    }
+
+    @Test
+    void aMerchantFindsTheRevokedConnectionAndReauthorizesItFromThePage() throws IOException {
+        // Authorized 350 days ago: its yearly authorization ends in 15 days.
+        new Seeds(amazon, cipher, connections).connection(MERCHANT, HEALTHY, Instant.now().minus(Duration.ofDays(350)));
+        try (var chromium = new HeadlessChromium()) {
+            WebDriver browser = chromium.driver();
+            var wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+
+            // Not signed in: the integrator's sign-in page, which sends the merchant back to the page.
+            browser.get(gateway("/connections"));
+            assertThat(path(browser)).isEqualTo("/local/sign-in");
+            signIn(browser, MERCHANT);
+            wait.until(ExpectedConditions.urlToBe(gateway("/connections")));
+            assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Your Amazon connections");
+
+            // A second account, connected in simulated Seller Central (signed in already: straight to Amazon's confirm page).
+            browser.get(amazon.baseUri().resolve("/simulator/launch?selling_partner_id=" + REVOKED).toString());
+            approve(browser, wait);
+            amazon.revoke(REVOKED);
+            sweep.checkNow(new ConnectionId("amazon", "NA", REVOKED));
+
+            browser.get(gateway("/connections"));
+            WebElement revoked = card(browser, REVOKED);
+            assertThat(badge(revoked)).isEqualTo("Needs reauthorization");
+            assertThat(revoked.getText()).contains("Probable reason")
+                    .contains("Amazon no longer accepts this authorization").contains("password was changed");
+            WebElement healthy = card(browser, HEALTHY);
+            assertThat(badge(healthy)).isEqualTo("Connected");
+            assertThat(healthy.findElement(By.className("expiring")).getText()).isEqualTo("Ends in 15 days");
+            assertThat(healthy.findElements(By.linkText("Reauthorize"))).isEmpty();
+            screenshot(browser);
+
+            // The keyboard reaches every button in reading order, with a visible focus ring, and Enter follows it.
+            var focused = new ArrayList<String>();
+            for (int i = 0; i < 5; i++) {
+                new Actions(browser).sendKeys(Keys.TAB).perform();
+                WebElement element = browser.switchTo().activeElement();
+                focused.add(element.getText());
+                assertThat(element.getCssValue("outline-style")).as(element.getText()).isEqualTo("solid");
+            }
+            assertThat(focused).containsExactly("Renew authorization", "Reauthorize", "Connect an account in North America",
+                    "Connect an account in Europe", "Connect an account in Far East");
+            new Actions(browser).keyDown(Keys.SHIFT).sendKeys(Keys.TAB, Keys.TAB).keyUp(Keys.SHIFT).sendKeys(Keys.ENTER).perform();
+            wait.until(ExpectedConditions.urlContains("/apps/authorize/consent?"));
+            assertThat(browser.getCurrentUrl()).startsWith(amazon.baseUri() + "/apps/authorize/consent?");
+
+            // Reauthorize, clicked: the consent page in that account's Seller Central; approving there repairs that connection.
+            browser.get(gateway("/connections"));
+            card(browser, REVOKED).findElement(By.linkText("Reauthorize")).click();
+            wait.until(ExpectedConditions.urlContains("/apps/authorize/consent?"));
+            assertThat(browser.getCurrentUrl()).startsWith(amazon.baseUri() + "/apps/authorize/consent?");
+            WebElement account = browser.findElement(By.name("selling_partner_id"));
+            account.clear();
+            account.sendKeys(REVOKED);
+            approve(browser, wait);
+            assertThat(connections.find(new ConnectionId("amazon", "NA", REVOKED)).orElseThrow().status()).isEqualTo(ConnectionStatus.ACTIVE);
+            browser.get(gateway("/connections"));
+            assertThat(badge(card(browser, REVOKED))).isEqualTo("Connected");
+            assertThat(card(browser, REVOKED).findElements(By.className("button"))).isEmpty();
+
+            // Another merchant in this browser sees none of it, whatever the address asks for.
+            browser.get(gateway("/local/sign-in"));
+            signIn(browser, "merchant-other");
+            browser.get(gateway("/connections?merchant=" + MERCHANT + "&connection=amazon%3ANA%3A" + REVOKED));
+            assertThat(browser.findElement(By.tagName("main")).getText())
+                    .contains("Signed in as merchant-other").contains("No Amazon account is connected yet.");
+            assertThat(browser.getPageSource()).doesNotContain(REVOKED).doesNotContain(HEALTHY).doesNotContain(MERCHANT);
+        }
+    }
+
+    static String path(WebDriver browser) {
+        return URI.create(browser.getCurrentUrl()).getPath();
+    }
+
+    static void signIn(WebDriver browser, String merchant) {
+        WebElement field = browser.findElement(By.name("merchant"));
+        field.clear();
+        field.sendKeys(merchant);
+        browser.findElement(By.tagName("button")).click();
+    }
+
+    /** Approves on Amazon's (simulated) confirm or consent page; the callback then says the account is connected. */
+    static void approve(WebDriver browser, WebDriverWait wait) {
+        browser.findElement(By.cssSelector("button[name=decision][value=approve]")).click();
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Your Amazon account is connected"));
+    }
+
+    static WebElement card(WebDriver browser, String account) {
+        return browser.findElement(By.cssSelector("li[data-connection='amazon:NA:" + account + "']"));
+    }
+
+    static String badge(WebElement card) {
+        return card.findElement(By.className("badge")).getText();
+    }
+
+    static void screenshot(WebDriver browser) throws IOException {
+        Files.createDirectories(SCREENSHOT.getParent());
+        var shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), SCREENSHOT, StandardCopyOption.REPLACE_EXISTING);
+    }
+}
