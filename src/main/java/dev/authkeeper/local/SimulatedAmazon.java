@@ -39,6 +39,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import software.amazon.awssdk.services.sqs.SqsClient;
+
 /**
  * Amazon's side of SP-API authorization, simulated at the HTTP boundary for the tests and the local
  * run only: Seller Central's home, confirm and consent pages, the Login with Amazon token endpoint
@@ -215,7 +217,9 @@ public final class SimulatedAmazon implements AutoCloseable {
     /** A grantless token of the rotation scope. */
     private record Grantless(String app, Instant expiresAt) {}
 
-    private final Settings settings;
+    /** Replaced, never changed, when an app is registered while running. */
+    private volatile Settings settings;
+    private volatile Optional<SqsClient> notificationsClient = Optional.empty();
     private final HttpServer server;
     private final ExecutorService executor;
     private final URI baseUri;
@@ -280,6 +284,7 @@ public final class SimulatedAmazon implements AutoCloseable {
 
     @Override
     public void close() {
+        notificationsClient.ifPresent(SqsClient::close);
         server.stop(0);
         executor.shutdownNow(); // interrupts exchanges still sleeping in a Hang or latency
     }
@@ -351,6 +356,27 @@ public final class SimulatedAmazon implements AutoCloseable {
     /** Where notifications go (Amazon delivers them to the SQS queue registered for the app). */
     public void notifications(Consumer<String> sink) {
         this.notifications = Optional.of(sink);
+    }
+
+    /** Registers another app while running, as a new app registration in the Developer Console. */
+    public void register(App app) {
+        synchronized (lock) {
+            if (settings.apps().stream().anyMatch(a -> a.name().equals(app.name()) || a.applicationId().equals(app.applicationId()))) {
+                throw new Rejected("An app of that name or application id is registered already.");
+            }
+            settings = settings.withApp(app);
+            clientSecrets.put(app.name(), new ClientSecrets(app.clientSecret(), clock.instant(), Optional.empty(), Instant.EPOCH,
+                    Optional.empty()));
+        }
+    }
+
+    /** The app's previous client secret stops working now, as it does seven days after a rotation. */
+    public void expirePreviousClientSecret(String app) {
+        synchronized (lock) {
+            ClientSecrets secrets = clientSecrets.get(settings.app(app).name());
+            clientSecrets.put(settings.app(app).name(), new ClientSecrets(secrets.current(), secrets.issuedAt(), secrets.previous(),
+                    clock.instant(), secrets.lastRotateCall()));
+        }
     }
 
     /** No queue registered: rotateApplicationClientSecret answers "not enrolled for rotation notification". */
@@ -621,6 +647,21 @@ public final class SimulatedAmazon implements AutoCloseable {
                 }
                 case "POST /simulator/rotate" -> {
                     rotateClientSecret(appNamed(form(ex).get("app")).name());
+                    seeOther(ex, "/");
+                }
+                case "POST /simulator/apps" -> {
+                    Map<String, String> f = form(ex);
+                    register(new App(required(f, "name"), required(f, "application_id"), required(f, "client_id"),
+                            required(f, "client_secret"), URI.create(required(f, "login_uri")), URI.create(required(f, "redirect_uri")),
+                            Boolean.parseBoolean(f.get("draft"))));
+                    seeOther(ex, "/");
+                }
+                case "POST /simulator/notifications" -> {
+                    enroll(URI.create(required(form(ex), "queue_url")));
+                    seeOther(ex, "/");
+                }
+                case "POST /simulator/expire-previous" -> {
+                    expirePreviousClientSecret(appNamed(form(ex).get("app")).name());
                     seeOther(ex, "/");
                 }
                 case "POST /simulator/expiry-notice" -> {
@@ -955,6 +996,14 @@ public final class SimulatedAmazon implements AutoCloseable {
     }
 
     // ---- notifications ----
+
+    /** Notifications go to this SQS queue (on the local emulator), as registered under Notification Preferences. */
+    private void enroll(URI queueUrl) {
+        SqsClient sqs = LocalProvisioning.sqs(URI.create(queueUrl.getScheme() + "://" + queueUrl.getAuthority()));
+        notificationsClient.ifPresent(SqsClient::close);
+        notificationsClient = Optional.of(sqs);
+        notifications(body -> sqs.sendMessage(r -> r.queueUrl(queueUrl.toString()).messageBody(body)));
+    }
 
     private String newSecretNotification(App app, String secret, Instant now) {
         ObjectNode payload = json.createObjectNode()

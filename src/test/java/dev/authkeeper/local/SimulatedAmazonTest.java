@@ -380,6 +380,27 @@ class SimulatedAmazonTest {
     }
 
     @Test
+    void anAppRegisteredWhileRunningHasItsOwnCredentialsAndAPreviousSecretCanBeExpiredAtOnce() throws Exception {
+        var gamma = new SimulatedAmazon.App("gamma-" + System.nanoTime(), "amzn1.sp.solution.gamma" + System.nanoTime(),
+                "amzn1.application-oa2-client.gamma" + System.nanoTime(), "gamma-secret", URI.create("https://authkeeper.example/login/gamma"),
+                URI.create("https://authkeeper.example/callback/gamma"), false);
+        amazon.register(gamma);
+        Map<String, String> credentials = new LinkedHashMap<>(Map.of("client_id", gamma.clientId(), "client_secret", "gamma-secret"));
+        assertEquals(200, token(new LinkedHashMap<>(Map.of("grant_type", "client_credentials", "scope", ROTATION_SCOPE,
+                "client_id", gamma.clientId(), "client_secret", "gamma-secret"))).statusCode());
+
+        amazon.rotateClientSecret(gamma.name());
+        Map<String, String> old = new LinkedHashMap<>(credentials);
+        old.put("grant_type", "client_credentials");
+        old.put("scope", ROTATION_SCOPE);
+        assertEquals(200, token(new LinkedHashMap<>(old)).statusCode());
+        amazon.expirePreviousClientSecret(gamma.name());
+        assertEquals(INVALID_CLIENT, token(new LinkedHashMap<>(old)).body());
+        old.put("client_secret", amazon.clientSecret(gamma.name()));
+        assertEquals(200, token(old).statusCode());
+    }
+
+    @Test
     void anExpiryNoticeHasAmazonsPayload() throws Exception {
         java.time.Instant expires = java.time.Instant.parse("2031-03-03T22:06:39.224Z");
 
