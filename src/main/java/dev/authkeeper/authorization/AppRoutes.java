@@ -19,7 +19,8 @@ import dev.authkeeper.http.InvalidRequest;
 @ApplicationScoped
 public class AppRoutes {
 
-    private static final Pattern WITH_APP = Pattern.compile("/(login|callback)/([a-z0-9-]{1,32})");
+    /** The route, last in the path (a stage name or base path may come first), and the app's name after it. */
+    private static final Pattern ROUTE = Pattern.compile("(?:/.*)?/(login|callback)(?:/([a-z0-9-]{1,32}))?");
 
     private final Apps apps;
 
@@ -30,12 +31,10 @@ public class AppRoutes {
     /** The app of a request to {@code /route} or {@code /route/{app}}; a 404 page when no such app is served. */
     public App of(ApiGatewayRequest request, String route) {
         String path = request.rawPath() == null ? "/" + route : request.rawPath();
-        if (path.equals("/" + route)) {
-            return apps.defaultApp();
-        }
-        Matcher matcher = WITH_APP.matcher(path);
+        Matcher matcher = ROUTE.matcher(path);
         if (matcher.matches() && matcher.group(1).equals(route)) {
-            return apps.find(matcher.group(2)).filter(app -> !app.isDefault()).orElseThrow(() -> unknown(matcher.group(2)));
+            return matcher.group(2) == null ? apps.defaultApp()
+                    : apps.find(matcher.group(2)).filter(app -> !app.isDefault()).orElseThrow(() -> unknown(matcher.group(2)));
         }
         throw new InvalidRequest(404, "This address is not one of " + route + "'s: start again from Seller Central.");
     }
