@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -125,9 +126,16 @@ public class ClientSecrets {
         }
         Credentials credentials = loaded.credentials();
         if (secret.equals(credentials.current())) {
-            states.confirm(app.name(), credentials.currentVersion(), clock.instant());
-            cache.computeIfPresent(app.name(), (name, l) -> new Loaded(l.credentials().settled(), l.readAt()));
-            LOG.infof("The new client secret of app %s works: the previous one is no longer used", app.name());
+            // Of the checks that see it work at once, one records it.
+            var settled = new AtomicBoolean();
+            cache.computeIfPresent(app.name(), (name, l) -> {
+                settled.set(l.credentials().previous().isPresent());
+                return settled.get() ? new Loaded(l.credentials().settled(), l.readAt()) : l;
+            });
+            if (settled.get()) {
+                states.confirm(app.name(), credentials.currentVersion(), clock.instant());
+                LOG.infof("The new client secret of app %s works: the previous one is no longer used", app.name());
+            }
         } else if (credentials.previous().filter(secret::equals).isPresent() && !credentials.preferPrevious()) {
             cache.computeIfPresent(app.name(), (name, l) -> new Loaded(l.credentials().preferringPrevious(), l.readAt()));
         }
