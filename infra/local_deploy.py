@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Deploys template.yaml into MiniStack and drives one whole authorization through it.
+"""Deploys template.yaml into MiniStack and drives it end to end: authorizations, a fanned-out sweep, events.
 
 Called by infra/local-deploy (which builds the artifacts first); see that script for the why.
 
   local_deploy.py run --root DIR --work DIR --zip function.zip --sim-classpath FILE --java-home DIR
-  local_deploy.py ministack        MiniStack itself, with the one fix described in serve_ministack()
+  local_deploy.py ministack        MiniStack itself, with the two fixes described in serve_ministack()
 
 Every step prints PASS or FAIL and the time it took; the first failure stops the run, prints the
 logs that explain it, and the exit status is 1. MiniStack and the simulated Amazon are stopped in
@@ -40,8 +40,21 @@ SIGN_IN_URL = "https://site.authkeeper.test/sign-in"  # the integrator's site: t
 SELLER = "A1LOCALDEPLOYSELLER"
 MERCHANT = "merchant-local-deploy"
 CONNECTION = "amazon:NA:" + SELLER
+# More sellers, of another merchant, connected through the same HTTP flow, so that one sweep run
+# spreads over every shard of the round.
+FANOUT_SELLERS = tuple(f"A{n:02d}FANOUTSELLER" for n in range(1, 13))
+FANOUT_MERCHANT = "merchant-fanout"
 RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda"
-FUNCTIONS = ("login", "authorize", "callback", "sweep")
+JNI_LIBRARY = "local-deploy/libaws-lambda-jni.so"  # in the local zip; see BOOTSTRAP
+FUNCTIONS = ("login", "authorize", "callback", "sweep", "sweep-worker")
+# The round of checks in the local deployment: one slot (the whole round due at once) every two
+# minutes, cut into the template's default SweepShards (4). The planner runs every minute, so each
+# round gets one or two planner runs and every connection is checked once per round.
+ROUND_SECONDS = 120
+SHARDS = 4
+EVENT_SOURCE = "authkeeper"
+LOCAL_MIN_TIMEOUT = 30  # seconds; see local_template()
+EVENT_SCHEMA = os.path.join("src", "main", "resources", "schemas", "authkeeper-event-v1.json")
 # The template names its IAM roles (the key policy refers to them by name), as sam deploy is told too.
 CAPABILITIES = ["CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
 BINDING_COOKIE = "__Host-authkeeper_binding"
@@ -53,7 +66,10 @@ BINDING_COOKIE = "__Host-authkeeper_binding"
 # and JIT settings like the managed runtime's. The client polls the Runtime API in a loop, as on
 # AWS: MiniStack 1.5.x keeps the environment warm and hands out the next event only after the
 # previous response. The JVM is the host's (JAVA_HOME, inherited from MiniStack); a zip deployed
-# to AWS never contains this file.
+# to AWS never contains this file. The client's JNI library is loaded from the task root
+# (JNI_LIBRARY, see local_zip), not unpacked to the fixed /tmp/.libaws-lambda-jni.so it uses by
+# default: on AWS every environment has a /tmp of its own, here they share the host's, and
+# environments starting at once (four workers) overwrite the library while another loads it.
 BOOTSTRAP = """#!/bin/bash
 # AuthKeeper local deployment into MiniStack only (infra/local-deploy): the managed java21
 # runtime's job, done by the AWS Lambda Java runtime interface client on the host's JVM.
@@ -68,26 +84,32 @@ exec "$java" \\
   -Xmx$((memory * 85 / 100))m -XX:MaxMetaspaceSize=256m -XX:+UseSerialGC \\
   -XX:+TieredCompilation -XX:TieredStopAtLevel=1 \\
   --add-opens=java.base/java.lang=ALL-UNNAMED --enable-native-access=ALL-UNNAMED \\
+  -Dcom.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI="$LAMBDA_TASK_ROOT/""" + JNI_LIBRARY + """" \\
   -cp "$LAMBDA_TASK_ROOT:$LAMBDA_TASK_ROOT/lib/*" \\
   """ + RIC_MAIN + """ "$_HANDLER"
 """
 
 
 # --------------------------------------------------------------------------------------------
-# MiniStack, with one fix
+# MiniStack, with two fixes
 # --------------------------------------------------------------------------------------------
 
 def serve_ministack():
-    """Runs MiniStack in this process after one fix to its HTTP API data plane.
+    """Runs MiniStack in this process after two fixes; nothing else in MiniStack changes.
 
-    API Gateway payload format 2.0 moves the request's Cookie header into a top-level `cookies`
-    array ("All cookie headers in the request are combined with commas and added to the cookies
-    field"), and the Login URI reads the integrator's session cookie from there. MiniStack 1.5.33
-    leaves the cookie in `headers` and sends no `cookies`, so a signed-in merchant would look signed
-    out. This wraps the call that hands an HTTP API event to Lambda and reshapes the event as AWS
-    does; nothing else in MiniStack changes.
+    1. API Gateway payload format 2.0 moves the request's Cookie header into a top-level `cookies`
+       array ("All cookie headers in the request are combined with commas and added to the
+       cookies field"), and the Login URI reads the integrator's session cookie from there.
+       MiniStack 1.5.33 leaves the cookie in `headers` and sends no `cookies`, so a signed-in
+       merchant would look signed out. This wraps the call that hands an HTTP API event to Lambda
+       and reshapes the event as AWS does.
+    2. CloudFormation passes every parameter as a string and converts it to the property's type
+       (ScalingConfig.MaximumConcurrency is an integer). MiniStack 1.5.33 stores the string it
+       got from `!Ref SweepWorkerConcurrency` in the event source mapping, and its SQS poller then
+       fails on every pass comparing it with a count ("'>=' not supported between instances of
+       'int' and 'str'"), so no worker ever runs. This converts it before the poller reads it.
     """
-    from ministack.services import apigateway
+    from ministack.services import apigateway, lambda_svc
 
     original = apigateway.run_reentrant
 
@@ -97,6 +119,16 @@ def serve_ministack():
         return await original(fn, *args, **kwargs)
 
     apigateway.run_reentrant = run_reentrant
+
+    concurrency = lambda_svc._sqs_esm_concurrency
+
+    def sqs_esm_concurrency(esm, *args, **kwargs):
+        scaling = esm.get("ScalingConfig") or {}
+        if isinstance(scaling.get("MaximumConcurrency"), str):
+            scaling["MaximumConcurrency"] = int(scaling["MaximumConcurrency"])
+        return concurrency(esm, *args, **kwargs)
+
+    lambda_svc._sqs_esm_concurrency = sqs_esm_concurrency
     from ministack.app import main as ministack_main
     sys.argv = ["ministack"]
     ministack_main()
@@ -275,10 +307,14 @@ def local_template(template, code_key, environment):
     2. SnapStart off. AWS offers SnapStart for managed runtimes only and refuses it on
        provided.al2023; MiniStack refuses it the same way. (Not testable without AWS.)
     3. CodeUri -> the zip in MiniStack's S3 (what `sam deploy` does with target/function.zip).
-    4. Endpoint overrides and a short sweep interval in the functions' environment: AWS
-       services -> MiniStack, LWA and the Seller Central origin -> the simulated Amazon,
-       AUTHKEEPER_SWEEP_INTERVAL so a new connection is due at the next scheduled run (not a day
-       later).
+    4. Endpoint overrides and a short round in the functions' environment: AWS services
+       (EventBridge included) -> MiniStack, LWA and the Seller Central origin -> the simulated
+       Amazon; a round of checks every ROUND_SECONDS in one slot instead of a day in 96, and
+       grouped alerts waiting 20 s for their siblings instead of an hour.
+    5. Timeouts of at least LOCAL_MIN_TIMEOUT seconds. A function's timeout covers its start-up,
+       and here every cold start is a JVM without SnapStart on a shared 2-core machine: the
+       template's 10 s for login and authorize (sized for a native binary or a SnapStart restore)
+       is not always enough for one.
     """
     function = template["Globals"]["Function"]
     check(function.get("Runtime") == {"Fn::If": ["IsJvm", "java21", "provided.al2023"]},
@@ -290,15 +326,23 @@ def local_template(template, code_key, environment):
     function["SnapStart"] = {"ApplyOn": "None"}
     function["CodeUri"] = {"Bucket": BUCKET, "Key": code_key}
     function["Environment"]["Variables"].update(environment)
+    for resource in template["Resources"].values():
+        if resource["Type"] == "AWS::Serverless::Function":
+            properties = resource["Properties"]
+            properties["Timeout"] = max(properties.get("Timeout", 3), LOCAL_MIN_TIMEOUT)
     return template
 
 
 def local_zip(function_zip, target):
-    """function.zip plus the bootstrap (mode 0755), as a provided.al2023 package."""
+    """function.zip plus the bootstrap (mode 0755) and the client's JNI library for this host, as a provided.al2023 package."""
+    import io
     with zipfile.ZipFile(function_zip) as source:
         names = source.namelist()
-        check(any(n.startswith("lib/") and "aws-lambda-java-runtime-interface-client" in n for n in names),
-              f"{function_zip} has no runtime interface client: build it with ./mvnw clean package -Plambda,local-deploy")
+        clients = [n for n in names if n.startswith("lib/") and "aws-lambda-java-runtime-interface-client" in n]
+        check(clients, f"{function_zip} has no runtime interface client: build it with ./mvnw clean package -Plambda,local-deploy")
+        arch = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "aarch_64", "arm64": "aarch_64"}[platform.machine().lower()]
+        with zipfile.ZipFile(io.BytesIO(source.read(clients[0]))) as client:
+            jni = client.read(f"jni/libaws-lambda-jni.linux-{arch}.so")
         check(not any(n.startswith("dev/authkeeper/local/") for n in names),
               f"{function_zip} contains the local package: it must come from the lambda profile")
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
@@ -311,6 +355,76 @@ def local_zip(function_zip, target):
             info.external_attr = (0o100755 << 16)
             info.compress_type = zipfile.ZIP_DEFLATED
             out.writestr(info, BOOTSTRAP)
+            out.writestr(JNI_LIBRARY, jni)
+
+
+# --------------------------------------------------------------------------------------------
+# One seller's authorization through the deployed HTTP API, in a browser of its own
+# --------------------------------------------------------------------------------------------
+
+class Flow:
+    def __init__(self, run, seller, merchant):
+        self.run = run
+        self.seller = seller
+        self.merchant = merchant
+        self.connection = "amazon:NA:" + seller
+
+    def launch(self):
+        run = self.run
+        launch = request("GET", f"{run.sim_base}/simulator/launch?selling_partner_id={self.seller}")
+        check(launch.status == 302 and launch.location.startswith(run.login_uri + "?"), f"launch: {launch}")
+        self.amazon_state = query_of(launch.location)["amazon_state"]
+        login = request("GET", launch.location)
+        check(login.status == 302, f"Login URI without a session: {login}")
+        check(login.location.startswith(SIGN_IN_URL + "?"), f"not sent to the sign-in page: {login.location}")
+        q = query_of(login.location)
+        self.return_to = q.get("return_to", "")
+        # What README "Integrating with your site" asks the sign-in page to check.
+        check(hmac.compare_digest(q.get("return_sig", ""), hmac_b64url(run.session_secret, "return." + self.return_to)),
+              "return_sig does not verify with the session secret")
+        check(self.return_to.startswith(run.base + "/login?"), f"return_to is not the Login URI: {self.return_to}")
+        check(query_of(self.return_to).get("amazon_state") == self.amazon_state, "return_to lost amazon_state")
+        return f"simulated Seller Central -> {run.login_uri} -> {SIGN_IN_URL}?return_to=…&return_sig=… (signature verified)"
+
+    def sign_in_and_confirm(self):
+        run = self.run
+        payload = b64url(json.dumps({"merchant": self.merchant, "exp": int(time.time()) + 3600}).encode())
+        cookie = payload + "." + hmac_b64url(run.session_secret, "session." + payload)
+        self.cookie = {"Cookie": f"authkeeper_session={cookie}"}
+        login = request("GET", self.return_to, headers=self.cookie)
+        # The flow finishes only in the browser that started it: keep the binding cookie it sets.
+        binding = login.cookie(BINDING_COOKIE)
+        check(binding, f"the Login URI set no {BINDING_COOKIE} cookie: {login.headers}")
+        self.browser = {"Cookie": f"{self.cookie['Cookie']}; {BINDING_COOKIE}={binding}"}
+        confirm_url = f"{run.sim_base}/apps/authorize/confirm/{APPLICATION_ID}"
+        check(login.status == 302 and login.location.startswith(confirm_url + "?"), f"Login URI with a session: {login}")
+        q = query_of(login.location)
+        check(q.get("amazon_state") == self.amazon_state and q.get("state") and q.get("version") == "beta",
+              f"redirect to Amazon lacks amazon_state, state or version=beta: {sorted(q)}")
+        page = request("GET", login.location)
+        check(page.status == 200 and "Approve" in page.body, f"confirm page: {page}")
+        self.confirm_fields = hidden_fields(page.body)
+        check(self.confirm_fields.get("state") == q["state"], "confirm page lost the state")
+        return f"session cookie for {self.merchant} -> Login URI -> 302 to the confirm page with state, amazon_state, version=beta"
+
+    def approve(self):
+        run = self.run
+        approved = request("POST", f"{run.sim_base}/apps/authorize/confirm/{APPLICATION_ID}",
+                           form={**self.confirm_fields, "selling_partner_id": self.seller, "decision": "approve"})
+        check(approved.status == 302 and approved.location.startswith(run.redirect_uri + "?"), f"approve: {approved}")
+        check(query_of(approved.location).get("spapi_oauth_code"), "no spapi_oauth_code")
+        page = request("GET", approved.location, headers=self.browser)
+        check(page.status == 200 and "Your Amazon account is connected" in page.body, f"redirect URI: {page}")
+        item = run.client("dynamodb").get_item(
+            TableName=run.table, Key={"pk": {"S": "CONNECTION#" + self.connection}, "sk": {"S": "CONNECTION"}}).get("Item")
+        check(item is not None, f"no connection item for {self.connection}")
+        check(item.get("status", {}).get("S") == "ACTIVE" and item.get("merchantId", {}).get("S") == self.merchant,
+              f"connection item: status {item.get('status')}, merchant {item.get('merchantId')}")
+        check(item.get("checkPartition") and item.get("checkOrder"), f"{self.connection} has no place in the round of checks")
+        check("Atzr|" not in repr(item), "a refresh token is stored in plain text")
+        return f"Approve -> {run.redirect_uri}?state=…&spapi_oauth_code=… -> \"Your Amazon account is connected\"\n" \
+               f"DynamoDB: {self.connection} ACTIVE for {self.merchant}, in the round of checks, refresh token sealed " \
+               f"(no plain token in the item)"
 
 
 # --------------------------------------------------------------------------------------------
@@ -455,11 +569,14 @@ class Run:
             "QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE": self.endpoint,
             "QUARKUS_KMS_ENDPOINT_OVERRIDE": self.endpoint,
             "QUARKUS_SNS_ENDPOINT_OVERRIDE": self.endpoint,
+            "QUARKUS_SQS_ENDPOINT_OVERRIDE": self.endpoint,
+            "AUTHKEEPER_ALERTS_EVENT_BUS_ENDPOINT": self.endpoint,
             "AUTHKEEPER_SECRETS_ENDPOINT": self.endpoint,
             "QUARKUS_REST_CLIENT_LWA_URL": self.sim_base,
             "AUTHKEEPER_AMAZON_SIMULATED_CENTRAL": self.sim_base,
-            "AUTHKEEPER_SWEEP_INTERVAL": "PT5S",
-            "AUTHKEEPER_SWEEP_JITTER": "PT0S",
+            "AUTHKEEPER_SWEEP_INTERVAL": f"PT{ROUND_SECONDS}S",
+            "AUTHKEEPER_SWEEP_SLOTS": "1",
+            "AUTHKEEPER_ALERTS_GROUP_WINDOW": "PT20S",
         }
         template = local_template(load_template(os.path.join(self.args.root, "template.yaml")), code_key, environment)
         body = json.dumps(template, separators=(",", ":"))
@@ -478,6 +595,7 @@ class Run:
             "AmazonDraft": "true",
             "SessionSignInUrl": SIGN_IN_URL,
             "SweepScheduleExpression": "rate(1 minute)",  # MiniStack fires it 60-70 s after the deploy
+            "SweepShards": str(SHARDS),
             "TableDeletionProtection": "false",  # a throw-away table
         }
         cfn = self.client("cloudformation")
@@ -493,6 +611,7 @@ class Run:
         self.merchant_topic = outputs["MerchantTopicArn"]
         self.secrets_arn = outputs["SecretsArn"]
         self.table = outputs["TableName"]
+        self.event_bus = outputs["EventBusName"]
         self.base = f"http://localhost:{self.port}/_aws/execute-api/{self.api_id}"
 
         lam = self.client("lambda")
@@ -514,9 +633,22 @@ class Run:
                                          TimeToLiveSpecification={"AttributeName": "ttl", "Enabled": True})
         after = dynamodb.describe_time_to_live(TableName=self.table)["TimeToLiveDescription"]
         check(after.get("TimeToLiveStatus") == "ENABLED" and after.get("AttributeName") == "ttl", f"TTL: {after}")
+        # The workers' event source mapping, as template.yaml declares it.
+        queue_arn = self.client("sqs").get_queue_attributes(
+            QueueUrl=outputs["SweepQueueUrl"], AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        mappings = lam.list_event_source_mappings(EventSourceArn=queue_arn)["EventSourceMappings"]
+        check(len(mappings) == 1, f"event source mappings of the sweep queue: {mappings}")
+        mapping = mappings[0]
+        check(mapping["FunctionArn"].endswith(f":function:{STACK}-sweep-worker:live"),
+              f"the sweep queue feeds {mapping['FunctionArn']}, not {STACK}-sweep-worker:live")
+        check(mapping.get("BatchSize") == 1 and mapping.get("FunctionResponseTypes") == ["ReportBatchItemFailures"]
+              and mapping.get("ScalingConfig", {}).get("MaximumConcurrency") == 4,
+              f"event source mapping: {mapping}")
         kinds = sorted({r["ResourceType"] for r in resources.values()})
         return (f"stack {STACK}: {len(resources)} resources CREATE_COMPLETE ({', '.join(kinds)})\n"
                 f"API {self.base}; functions provided.al2023 behind alias live ({', '.join(runtimes)})\n"
+                f"sweep queue -> {STACK}-sweep-worker:live, batch size 1, ReportBatchItemFailures, "
+                f"maximum concurrency 4; event bus {self.event_bus}\n"
                 f"TTL on attribute ttl: {before.get('TimeToLiveStatus', 'DISABLED')} after the deploy, "
                 f"set with UpdateTimeToLive")
 
@@ -622,69 +754,202 @@ class Run:
                            "Action": "sqs:SendMessage", "Resource": queue_arn,
                            "Condition": {"ArnEquals": {"aws:SourceArn": self.merchant_topic}}}]})})
         sns.subscribe(TopicArn=self.merchant_topic, Protocol="sqs", Endpoint=queue_arn)
-        return f"{queue_arn} subscribed to {self.merchant_topic}"
+        # What README "Events" tells an integrator to do: a rule on the stack's bus, its own target.
+        events = self.client("events")
+        self.events_url = sqs.create_queue(QueueName="authkeeper-local-events-inbox")["QueueUrl"]
+        events_arn = sqs.get_queue_attributes(QueueUrl=self.events_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        rule_arn = events.put_rule(Name="integrator-all-connection-events", EventBusName=self.event_bus,
+                                   EventPattern=json.dumps({"source": [EVENT_SOURCE]}))["RuleArn"]
+        sqs.set_queue_attributes(QueueUrl=self.events_url, Attributes={"Policy": json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
+                           "Action": "sqs:SendMessage", "Resource": events_arn,
+                           "Condition": {"ArnEquals": {"aws:SourceArn": rule_arn}}}]})})
+        events.put_targets(Rule="integrator-all-connection-events", EventBusName=self.event_bus,
+                           Targets=[{"Id": "inbox", "Arn": events_arn}])
+        self.events = []
+        return (f"{queue_arn} subscribed to {self.merchant_topic}\n"
+                f"rule {rule_arn} (source {EVENT_SOURCE}) -> {events_arn}")
 
     # -- steps 8-10: the authorization ----------------------------------------------------------
 
     def launch(self):
-        launch = request("GET", f"{self.sim_base}/simulator/launch?selling_partner_id={SELLER}")
-        check(launch.status == 302 and launch.location.startswith(self.login_uri + "?"), f"launch: {launch}")
-        self.amazon_state = query_of(launch.location)["amazon_state"]
-        login = request("GET", launch.location)
-        check(login.status == 302, f"Login URI without a session: {login}")
-        check(login.location.startswith(SIGN_IN_URL + "?"), f"not sent to the sign-in page: {login.location}")
-        q = query_of(login.location)
-        self.return_to = q.get("return_to", "")
-        # What README "Integrating with your site" asks the sign-in page to check.
-        check(hmac.compare_digest(q.get("return_sig", ""), hmac_b64url(self.session_secret, "return." + self.return_to)),
-              "return_sig does not verify with the session secret")
-        check(self.return_to.startswith(self.base + "/login?"), f"return_to is not the Login URI: {self.return_to}")
-        check(query_of(self.return_to).get("amazon_state") == self.amazon_state, "return_to lost amazon_state")
-        return f"simulated Seller Central -> {self.login_uri} -> {SIGN_IN_URL}?return_to=…&return_sig=… (signature verified)"
+        self.main = Flow(self, SELLER, MERCHANT)
+        return self.main.launch()
 
     def sign_in_and_confirm(self):
-        payload = b64url(json.dumps({"merchant": MERCHANT, "exp": int(time.time()) + 3600}).encode())
-        cookie = payload + "." + hmac_b64url(self.session_secret, "session." + payload)
-        self.cookie = {"Cookie": f"authkeeper_session={cookie}"}
-        login = request("GET", self.return_to, headers=self.cookie)
-        # The flow finishes only in the browser that started it: keep the binding cookie it sets.
-        binding = login.cookie(BINDING_COOKIE)
-        check(binding, f"the Login URI set no {BINDING_COOKIE} cookie: {login.headers}")
-        self.browser = {"Cookie": f"{self.cookie['Cookie']}; {BINDING_COOKIE}={binding}"}
-        confirm_url = f"{self.sim_base}/apps/authorize/confirm/{APPLICATION_ID}"
-        check(login.status == 302 and login.location.startswith(confirm_url + "?"), f"Login URI with a session: {login}")
-        q = query_of(login.location)
-        check(q.get("amazon_state") == self.amazon_state and q.get("state") and q.get("version") == "beta",
-              f"redirect to Amazon lacks amazon_state, state or version=beta: {sorted(q)}")
-        page = request("GET", login.location)
-        check(page.status == 200 and "Approve" in page.body, f"confirm page: {page}")
-        self.confirm_fields = hidden_fields(page.body)
-        check(self.confirm_fields.get("state") == q["state"], "confirm page lost the state")
-        return f"session cookie for {MERCHANT} -> Login URI -> 302 to the confirm page with state, amazon_state, version=beta"
+        return self.main.sign_in_and_confirm()
 
     def approve(self):
-        approved = request("POST", f"{self.sim_base}/apps/authorize/confirm/{APPLICATION_ID}",
-                           form={**self.confirm_fields, "selling_partner_id": SELLER, "decision": "approve"})
-        check(approved.status == 302 and approved.location.startswith(self.redirect_uri + "?"), f"approve: {approved}")
-        check(query_of(approved.location).get("spapi_oauth_code"), "no spapi_oauth_code")
-        page = request("GET", approved.location, headers=self.browser)
-        check(page.status == 200 and "Your Amazon account is connected" in page.body, f"redirect URI: {page}")
-        item = self.client("dynamodb").get_item(
-            TableName=self.table, Key={"pk": {"S": "CONNECTION#" + CONNECTION}, "sk": {"S": "CONNECTION"}}).get("Item")
-        check(item is not None, f"no connection item for {CONNECTION}")
-        check(item.get("status", {}).get("S") == "ACTIVE" and item.get("merchantId", {}).get("S") == MERCHANT,
-              f"connection item: status {item.get('status')}, merchant {item.get('merchantId')}")
-        check("Atzr|" not in repr(item), "a refresh token is stored in plain text")
-        return f"Approve -> {self.redirect_uri}?state=…&spapi_oauth_code=… -> \"Your Amazon account is connected\"\n" \
-               f"DynamoDB: {CONNECTION} ACTIVE for {MERCHANT}, refresh token sealed (no plain token in the item)"
+        return self.main.approve()
 
-    # -- steps 11-12: revoke, sweep, alert ---------------------------------------------------
+    # -- step 11: the event of the new connection -------------------------------------------------
+
+    def read_events(self, timeout, until):
+        """Moves what the bus delivered to the integrator's queue into self.events until `until(events)` holds."""
+        sqs = self.client("sqs")
+        deadline = time.monotonic() + timeout
+        while not until(self.events):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                seen = [(e.get("detail-type"), e.get("detail", {}).get("connectionId")) for e in self.events]
+                raise AssertionError(f"timed out after {timeout:.0f} s waiting for events (seen: {seen or 'nothing'})")
+            for message in sqs.receive_message(QueueUrl=self.events_url, MaxNumberOfMessages=10,
+                                               WaitTimeSeconds=int(max(1, min(5, left)))).get("Messages", []):
+                sqs.delete_message(QueueUrl=self.events_url, ReceiptHandle=message["ReceiptHandle"])
+                self.events.append(json.loads(message["Body"]))
+
+    def drain_events(self, quiet_seconds):
+        """Reads what else the bus delivered, until nothing has come for `quiet_seconds`."""
+        sqs = self.client("sqs")
+        while True:
+            messages = sqs.receive_message(QueueUrl=self.events_url, MaxNumberOfMessages=10,
+                                           WaitTimeSeconds=quiet_seconds).get("Messages", [])
+            if not messages:
+                return
+            for message in messages:
+                sqs.delete_message(QueueUrl=self.events_url, ReceiptHandle=message["ReceiptHandle"])
+                self.events.append(json.loads(message["Body"]))
+
+    def events_of(self, detail_type, connection=CONNECTION):
+        return [e for e in self.events
+                if e.get("detail-type") == detail_type and e.get("detail", {}).get("connectionId") == connection]
+
+    def await_event(self, detail_type, timeout):
+        self.read_events(timeout, lambda _: self.events_of(detail_type))
+        event = self.events_of(detail_type)[0]
+        check(event.get("source") == EVENT_SOURCE, f"event source: {event.get('source')}")
+        detail = event["detail"]
+        check(detail.get("merchantId") == MERCHANT and detail.get("sellingPartnerId") == SELLER,
+              f"{detail_type} for merchant {detail.get('merchantId')}, seller {detail.get('sellingPartnerId')}")
+        check("Atzr|" not in json.dumps(event), f"{detail_type} carries a refresh token")
+        return event
+
+    def authorized_event(self):
+        event = self.await_event("Connection Authorized", 90)
+        detail = event["detail"]
+        check(detail.get("status") == "ACTIVE", f"status {detail.get('status')}")
+        return (f"{event['detail-type']} on {self.event_bus}: type {detail.get('type')}, connection "
+                f"{detail.get('connectionId')}, status {detail.get('status')}, eventId {detail.get('eventId')}")
+
+    # -- step 12: more sellers through the same flow ---------------------------------------------
+
+    def connect_more(self):
+        started = time.monotonic()
+        for seller in FANOUT_SELLERS:
+            flow = Flow(self, seller, FANOUT_MERCHANT)
+            flow.launch()
+            flow.sign_in_and_confirm()
+            flow.approve()
+        elapsed = time.monotonic() - started
+        self.read_events(30, lambda _: all(self.events_of("Connection Authorized", "amazon:NA:" + s) for s in FANOUT_SELLERS))
+        return (f"{len(FANOUT_SELLERS)} more sellers of {FANOUT_MERCHANT} connected through launch -> Login URI -> "
+                f"sign-in -> confirm -> callback in {elapsed:.0f} s ({elapsed / len(FANOUT_SELLERS):.1f} s each); "
+                f"a Connection Authorized event for each")
+
+    # -- step 13: one scheduled planner run, fanned out ------------------------------------------
+
+    def scan(self, prefix):
+        dynamodb = self.client("dynamodb")
+        items, start = [], {}
+        while True:
+            page = dynamodb.scan(TableName=self.table, FilterExpression="begins_with(pk, :p)",
+                                 ExpressionAttributeValues={":p": {"S": prefix}}, ConsistentRead=True, **start)
+            items += page["Items"]
+            if "LastEvaluatedKey" not in page:
+                return items
+            start = {"ExclusiveStartKey": page["LastEvaluatedKey"]}
+
+    def runs(self):
+        """Sweep runs that handed out work: id -> (units, workers finished, connections checked)."""
+        return {item["pk"]["S"][len("RUN#"):]: (int(item["units"]["N"]), int(item["finished"]["N"]),
+                                                 int(item.get("checked", {}).get("N", "0")))
+                for item in self.scan("RUN#")}
+
+    def round_done(self, round_index):
+        """Every unit of the round's cut has finished its lap of `round_index`."""
+        units = [item for item in self.scan("SWEEP#ROUND") if item["sk"]["S"].startswith(f"S1K{SHARDS}#")]
+        return len(units) == SHARDS and all(
+            item.get("done", {}).get("BOOL") and int(item["round"]["N"]) == round_index for item in units)
+
+    def refresh_grants(self):
+        return json.loads(request("GET", self.sim_base + "/simulator/refresh-grants").body)
+
+    def fanned_out_run(self):
+        sellers = (SELLER,) + FANOUT_SELLERS
+
+        def quiet():
+            """The current round is done everywhere and no worker is busy: nothing is checked until the next round."""
+            runs = self.runs()
+            current = int(time.time()) // ROUND_SECONDS
+            if not self.round_done(current) or any(finished < units for units, finished, _ in runs.values()):
+                return None
+            before = self.refresh_grants()
+            # A run that started meanwhile may have checked some already: start again.
+            if self.runs().keys() != runs.keys() or int(time.time()) // ROUND_SECONDS != current:
+                return None
+            return runs, before
+        runs_before, before = wait_until("a quiet moment between two rounds", 3 * ROUND_SECONDS, quiet, 1)
+        waited_from = time.monotonic()
+
+        def next_run():
+            new = {run: figures for run, figures in self.runs().items() if run not in runs_before}
+            finished = [run for run, (units, done, _) in new.items() if done == units]
+            return (new, self.refresh_grants()) if finished else None
+        new_runs, after = wait_until("the next sweep run to finish", 2 * ROUND_SECONDS, next_run, 1)
+        check(len(new_runs) == 1 and self.runs().keys() == runs_before.keys() | new_runs.keys(),
+              f"expected one new sweep run, found {new_runs}")
+        run_id, (units, finished, checked) = next(iter(new_runs.items()))
+        checked_per_seller = {s: after.get(s, 0) - before.get(s, 0) for s in sellers}
+        check(all(n == 1 for n in checked_per_seller.values()),
+              f"refresh grants per seller in run {run_id} (each must be 1): {checked_per_seller}")
+        check(units == SHARDS and finished == SHARDS and checked == len(sellers),
+              f"run {run_id}: {units} units, {finished} workers finished, {checked} checked; "
+              f"expected {SHARDS}, {SHARDS}, {len(sellers)}")
+
+        workers = self.worker_invocations(run_id)
+        check(len(workers) == SHARDS, f"run {run_id}: {len(workers)} worker invocation(s) logged, expected {SHARDS}")
+        overlap = max(sum(1 for s, e, _ in workers if s <= start < e) for start, _, _ in workers)
+        check(overlap >= 2, f"run {run_id}: the workers ran one after another, never two at once: {workers}")
+        spread = ", ".join(f"{unit}: {examined}" for _, _, (unit, examined) in sorted(workers))
+        return (f"run {run_id}: 1 scheduled planner run, {units} units on the sweep queue, {finished} worker "
+                f"invocations, at most {overlap} at once; {checked} connections checked, "
+                f"{len(sellers)} sellers with exactly one refresh grant each "
+                f"({time.monotonic() - waited_from:.0f} s after a quiet moment)\nconnections per unit: {spread}")
+
+    def worker_invocations(self, run_id):
+        """(started, finished, (unit, examined)) of each worker of the run, from the workers' own log lines."""
+        started, finished = {}, {}
+        for line in self.function_output("sweep-worker").splitlines():
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            message = entry.get("message", "")
+            begun = re.match(rf"Sweep {run_id}: worker started on (.+)$", message)
+            ended = re.match(rf"Sweep {run_id} \((.+?)\) finished: examined=(\d+)", message)
+            at = entry.get("timestamp", "")
+            if begun:
+                started[begun.group(1)] = at
+            elif ended:
+                finished[ended.group(1)] = (at, int(ended.group(2)))
+        return [(started[unit], finished[unit][0], (unit, finished[unit][1])) for unit in started if unit in finished]
+
+    def function_output(self, name):
+        path = os.path.join(self.work, "functions", f"{STACK}-{name}.log")
+        if not os.path.exists(path):
+            return ""
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+    # -- steps 14-15: revoke, sweep, alert ---------------------------------------------------
 
     def revoke(self):
         revoked = request("POST", f"{self.sim_base}/simulator/revoke", form={"selling_partner_id": SELLER})
         check(revoked.status == 303, f"revoke: {revoked}")
         home = request("GET", self.sim_base + "/")
         check(re.search(SELLER + r"</td><td>[^<]*</td><td>revoked", home.body), "the simulator does not list it as revoked")
+        self.revoked_at = time.monotonic()
         return f"{SELLER} revoked in the simulated Seller Central (its refresh token now gets invalid_grant)"
 
     def next_alert(self, kind, timeout):
@@ -704,9 +969,10 @@ class Run:
         raise AssertionError(f"no {kind} alert within {timeout:.0f} s (seen: {seen or 'nothing'})")
 
     def await_alert(self):
-        # The schedule was created with the stack; MiniStack fires rate(1 minute) about 60-70 s
-        # after that, and then every minute. The connection is due 5 s after the callback.
-        envelope, attributes = self.next_alert("NEEDS_REAUTHORIZATION", 200)
+        # The next round starts within ROUND_SECONDS and a planner run within a minute of it; its
+        # worker finds invalid_grant. The event goes out with the next planner run, the alert
+        # (grouped) with the first planner run 20 s or more after the check.
+        envelope, attributes = self.next_alert("NEEDS_REAUTHORIZATION", 2 * ROUND_SECONDS + 120)
         check(envelope.get("Type") == "Notification" and envelope.get("TopicArn") == self.merchant_topic,
               f"not a notification of the merchant topic: {envelope.get('Type')} {envelope.get('TopicArn')}")
         check(attributes.get("merchant") == MERCHANT, f"merchant attribute: {attributes.get('merchant')}")
@@ -715,16 +981,21 @@ class Run:
         links = re.findall(re.escape(self.base) + r"/authorize\?link=[A-Za-z0-9_.%-]+", body)
         check(links, f"the alert has no reauthorize link to {self.base}/authorize:\n{body}")
         self.reauthorize_link = links[0]
-        since_stack = time.monotonic() - self.created_at
+        since_revoke = time.monotonic() - self.revoked_at
+        event = self.await_event("Connection Needs Reauthorization", 30)
+        detail = event["detail"]
+        check(detail.get("status") == "NEEDS_REAUTHORIZATION" and detail.get("reason", {}).get("code"),
+              f"status {detail.get('status')}, reason {detail.get('reason')}")
         return (f"kind NEEDS_REAUTHORIZATION, merchant {MERCHANT}, connection {CONNECTION}, "
-                f"severity {attributes.get('severity')}; {since_stack:.0f} s after the stack was created\n"
-                f"subject: {envelope.get('Subject')}\nlink: {self.base}/authorize?link=…")
+                f"severity {attributes.get('severity')}; {since_revoke:.0f} s after the revoke\n"
+                f"subject: {envelope.get('Subject')}\nlink: {self.base}/authorize?link=…\n"
+                f"event {event['detail-type']}: reason {detail['reason'].get('code')}")
 
-    # -- step 13: the reauthorize link -----------------------------------------------------------
+    # -- step 16: the reauthorize link -----------------------------------------------------------
 
     def reauthorize(self):
         # The link works for its merchant, signed in; the binding cookie it sets goes back with the callback.
-        authorize = request("GET", self.reauthorize_link, headers=self.cookie)
+        authorize = request("GET", self.reauthorize_link, headers=self.main.cookie)
         consent_url = f"{self.sim_base}/apps/authorize/consent"
         check(authorize.status == 302 and authorize.location.startswith(consent_url + "?"), f"reauthorize link: {authorize}")
         q = query_of(authorize.location)
@@ -737,32 +1008,65 @@ class Run:
         check(approved.status == 302 and approved.location.startswith(self.redirect_uri + "?"), f"approve: {approved}")
         binding = authorize.cookie(BINDING_COOKIE)
         check(binding, f"the authorize route set no {BINDING_COOKIE} cookie: {authorize.headers}")
-        result = request("GET", approved.location, headers={"Cookie": f"{self.cookie['Cookie']}; {BINDING_COOKIE}={binding}"})
+        result = request("GET", approved.location,
+                         headers={"Cookie": f"{self.main.cookie['Cookie']}; {BINDING_COOKIE}={binding}"})
         check(result.status == 200 and "Your Amazon account is connected" in result.body, f"redirect URI: {result}")
         _, attributes = self.next_alert("RECONNECTED", 30)
         check(attributes.get("connection") == CONNECTION, f"RECONNECTED for {attributes.get('connection')}")
-        return "link -> /authorize -> consent page -> Approve -> /callback -> connected; RECONNECTED notice on the topic"
+        # The callback publishes what it recorded within the time one publish may take; what does
+        # not fit after the notice (a cold SNS client) goes with the next planner run, a minute later.
+        event = self.await_event("Connection Reconnected", 90)
+        return ("link -> /authorize -> consent page -> Approve -> /callback -> connected; RECONNECTED notice on the topic; "
+                f"{event['detail-type']} on the bus")
 
-    # -- step 14: nothing went wrong on the way ------------------------------------------------
+    # -- step 17: each event once, each as the schema says ---------------------------------------
+
+    def events_once(self):
+        self.drain_events(5)  # a duplicate would come right behind the original
+        wanted = ("Connection Authorized", "Connection Needs Reauthorization", "Connection Reconnected")
+        counts = {kind: len(self.events_of(kind)) for kind in wanted}
+        check(all(n == 1 for n in counts.values()), f"events of {CONNECTION} (each must come once): {counts}")
+        others = sorted({e.get("detail-type") for e in self.events if e.get("detail", {}).get("connectionId") == CONNECTION}
+                        - set(wanted))
+        check(not others, f"{CONNECTION} also had {others}")
+        for seller in FANOUT_SELLERS:
+            n = len(self.events_of("Connection Authorized", "amazon:NA:" + seller))
+            check(n == 1, f"{seller}: {n} Connection Authorized events")
+        # jsonschema comes with cfn-lint (infra/requirements.txt).
+        import jsonschema
+        with open(os.path.join(self.args.root, EVENT_SCHEMA), encoding="utf-8") as f:
+            schema = json.load(f)
+        validator = jsonschema.validators.validator_for(schema)(schema)
+        for event in self.events:
+            problems = [f"{'/'.join(map(str, e.absolute_path)) or '(detail)'}: {e.message}"
+                        for e in validator.iter_errors(event["detail"])]
+            check(not problems, f"{event.get('detail-type')} detail does not match {EVENT_SCHEMA}:\n" + "\n".join(problems))
+        return (f"{', '.join(f'{k} x{n}' for k, n in counts.items())} for {CONNECTION}; one Connection Authorized "
+                f"for each of the {len(FANOUT_SELLERS)} other sellers\nall {len(self.events)} details valid against "
+                f"{EVENT_SCHEMA}")
+
+    # -- step 18: nothing went wrong on the way ------------------------------------------------
 
     def no_errors(self):
-        queue_url = self.outputs()["SweepDeadLetterQueueUrl"]
-        dead = self.client("sqs").get_queue_attributes(
-            QueueUrl=queue_url, AttributeNames=["ApproximateNumberOfMessages"])["Attributes"]
-        check(dead.get("ApproximateNumberOfMessages") == "0", f"sweep dead-letter queue: {dead}")
+        outputs = self.outputs()
+        sqs = self.client("sqs")
+        for name in ("SweepDeadLetterQueueUrl", "SweepQueueDeadLetterQueueUrl"):
+            dead = sqs.get_queue_attributes(QueueUrl=outputs[name], AttributeNames=["ApproximateNumberOfMessages"])
+            check(dead["Attributes"].get("ApproximateNumberOfMessages") == "0", f"{name}: {dead['Attributes']}")
         logs = self.client("logs")
         invoked = []
         # Requests this run sent to each HTTP function, and the line each handled request logs:
         # every invocation is handled exactly once (the runtime client's loop is not fed twice).
-        requests = {"login": (2, "LoginFlow"), "callback": (2, "CallbackFlow"), "authorize": (1, "AuthorizeFlow")}
+        flows = 1 + len(FANOUT_SELLERS)
+        requests = {"login": (2 * flows, "LoginFlow"), "callback": (flows + 1, "CallbackFlow"),
+                    "authorize": (1, "AuthorizeFlow")}
         for name in FUNCTIONS:
             events = logs.filter_log_events(logGroupName=f"/aws/lambda/{STACK}-{name}").get("events", [])
             starts = [e["message"] for e in events if e["message"].startswith("START ")]
             versions = sorted({m.split("Version: ")[-1].strip() for m in starts})
             check(versions, f"{name} was never invoked")
             check("$LATEST" not in versions, f"{name} was invoked as $LATEST, not through its alias")
-            with open(os.path.join(self.work, "functions", f"{STACK}-{name}.log"), encoding="utf-8", errors="replace") as f:
-                output = f.read()
+            output = self.function_output(name)
             if name in requests:
                 sent, logger = requests[name]
                 handled = output.count(f'"loggerName":"dev.authkeeper.authorization.{logger}"')
@@ -771,16 +1075,24 @@ class Run:
             invoked.append(f"{name}@{','.join(versions)} x{len(starts)}")
             errors = [line[:300] for line in output.splitlines() if '"level":"ERROR"' in line]
             check(not errors, f"{name} logged errors:\n" + "\n".join(errors[:5]))
-            if name == "sweep":
-                runs = re.findall(r"Sweep \w+ finished: ([^\"]*)", output)
-                check(runs and all(" errors=0 " in r for r in runs), f"sweep runs: {runs}")
+        plans = re.findall(r"Sweep run \w+ planned: (\d+) unit\(s\) of the round and (\d+) due shard",
+                           self.function_output("sweep"))
+        handing_out = sum(1 for round_units, due_units in plans if int(round_units) + int(due_units) > 0)
+        workers = re.findall(r"Sweep \w+ \([^)]*\) finished: ([^\"]*)", self.function_output("sweep-worker"))
+        check(handing_out and workers and all(" errors=0 " in w for w in workers), f"sweep workers: {workers}")
         return (f"invocations, all through alias live, each handled once: {'; '.join(invoked)}\n"
-                f"no ERROR log line; sweep dead-letter queue empty; sweep: {runs[-1].split(' superseded')[0]}")
+                f"no ERROR log line; both dead-letter queues empty; {len(plans)} planner runs, {handing_out} of them "
+                f"handed out work, {len(workers)} worker runs, errors=0 in each")
 
     # -- diagnostics --------------------------------------------------------------------------
 
     def diagnose(self):
         print("---- MiniStack log (last lines) ----", flush=True)
+        # A poller or dispatch error repeats every second and would fill the tail: show each once.
+        errors = sorted({line.split(" ", 2)[-1].strip() for line in self.log_tail("ministack", 100000).splitlines()
+                         if " ERROR " in line})
+        for line in errors[:10]:
+            print(f"(error) {line}", flush=True)
         print(self.log_tail("ministack", 40), flush=True)
         print("---- simulated Amazon log (last lines) ----", flush=True)
         print(self.log_tail("simulated-amazon", 15), flush=True)
@@ -800,14 +1112,18 @@ class Run:
             steps.run("Deploy template.yaml (SAM transform) from MiniStack's S3", self.deploy)
             steps.run("Put the secret, redeploy with ConfigRevision=2 and PublicBaseUrl", self.configure)
             steps.run("Start the simulated Amazon (Seller Central + LWA)", self.start_simulator)
-            steps.run("Subscribe an SQS queue to the merchant topic", self.subscribe)
+            steps.run("SQS queues on the merchant topic and, through a rule, on the event bus", self.subscribe)
             steps.run("Seller Central launch -> Login URI (not signed in) -> sign-in page", self.launch)
             steps.run("Signed in (session cookie) -> Login URI -> Amazon's confirm page", self.sign_in_and_confirm)
             steps.run("Approve -> redirect URI -> connected; token stored sealed", self.approve)
+            steps.run("Connection Authorized event: bus -> rule -> SQS", self.authorized_event)
+            steps.run(f"{len(FANOUT_SELLERS)} more sellers connected through the same flow", self.connect_more)
+            steps.run("One scheduled planner run fanned out to workers; each connection checked once", self.fanned_out_run)
             steps.run("Revoke the authorization in the simulated LWA", self.revoke)
-            steps.run("Scheduled sweep -> NEEDS_REAUTHORIZATION alert via SNS -> SQS", self.await_alert)
-            steps.run("Reauthorize link -> consent -> callback -> RECONNECTED notice", self.reauthorize)
-            steps.run("Every invocation via alias live, handled once, no ERROR logs, empty DLQ", self.no_errors)
+            steps.run("Scheduled sweep -> NEEDS_REAUTHORIZATION alert via SNS -> SQS, and its event", self.await_alert)
+            steps.run("Reauthorize link -> consent -> callback -> RECONNECTED notice and event", self.reauthorize)
+            steps.run("Each event once, each detail as the event schema says", self.events_once)
+            steps.run("Every invocation via alias live, handled once, no ERROR logs, empty DLQs", self.no_errors)
             app_steps(self, steps)
         except StepFailed:
             failed = True

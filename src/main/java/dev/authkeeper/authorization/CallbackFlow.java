@@ -58,6 +58,8 @@ public class CallbackFlow {
     private static final Logger LOG = Logger.getLogger(CallbackFlow.class);
     /** Amazon asks sellers to authorize public apps again every 365 days. */
     static final Duration AUTHORIZATION_LIFETIME = Duration.ofDays(365);
+    /** Publishing what the callback recorded ends within this of the request's start, inside the function's 25 s. */
+    private static final Duration RESPONSE_BUDGET = Duration.ofSeconds(22);
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMMM yyyy").withZone(ZoneOffset.UTC);
 
     private final Marketplace marketplace;
@@ -94,6 +96,7 @@ public class CallbackFlow {
 
     public ApiGatewayResponse handle(ApiGatewayRequest request) {
         App app = routes.of(request, "callback");
+        Instant started = clock.instant();
         var query = QueryString.parse(request.query());
         Optional<String> state = query.get("state").filter(OAuthStates::isWellFormed);
         if (state.isEmpty()) {
@@ -112,7 +115,7 @@ public class CallbackFlow {
                         "Nothing was changed. " + StartAgain.FROM_SELLER_CENTRAL));
             });
             case CallbackCheck.Approved approved -> withState(request, app, state.get(), Optional.of(approved.accountId()),
-                    pending -> approved(pending, approved));
+                    pending -> approved(pending, approved, started));
         };
     }
 
@@ -181,7 +184,7 @@ public class CallbackFlow {
                 .findFirst();
     }
 
-    private ApiGatewayResponse approved(PendingAuthorization pending, CallbackCheck.Approved approved) {
+    private ApiGatewayResponse approved(PendingAuthorization pending, CallbackCheck.Approved approved, Instant started) {
         Optional<String> launchedFor = pending.expectedAccountId().filter(a -> pending.flow() == Flow.MARKETPLACE);
         if (launchedFor.isPresent() && !launchedFor.get().equals(approved.accountId())) {
             LOG.warnf("OPERATOR: Seller Central launched an authorization for account %s but the callback names account %s "
@@ -192,13 +195,13 @@ public class CallbackFlow {
                             + ", but it came back for " + approved.accountId() + ". Nothing was changed.",
                     StartAgain.FROM_SELLER_CENTRAL));
         }
-        return exchange(pending, approved.accountId(), approved.code());
+        return exchange(pending, approved.accountId(), approved.code(), started);
     }
 
-    private ApiGatewayResponse exchange(PendingAuthorization pending, String accountId, Secret code) {
+    private ApiGatewayResponse exchange(PendingAuthorization pending, String accountId, Secret code, Instant started) {
         return switch (marketplace.exchangeCode(pending.app(), code)) {
             // A code exchange is only Granted with a refresh token (Marketplace.exchangeCode).
-            case TokenResult.Granted granted -> store(pending, accountId, granted.refreshToken().orElseThrow());
+            case TokenResult.Granted granted -> store(pending, accountId, granted.refreshToken().orElseThrow(), started);
             case TokenResult.AuthorizationRejected rejected -> {
                 LOG.infof("Code exchange refused with %s (merchant %s, account %s)", rejected.error(), pending.merchantId(), accountId);
                 yield pages.render(Page.of(400, "The authorization code has expired",
@@ -230,7 +233,7 @@ public class CallbackFlow {
         };
     }
 
-    private ApiGatewayResponse store(PendingAuthorization pending, String accountId, Secret refreshToken) {
+    private ApiGatewayResponse store(PendingAuthorization pending, String accountId, Secret refreshToken, Instant started) {
         Instant now = clock.instant();
         var id = new ConnectionId(marketplace.id(), pending.region(), accountId);
         var authorization = new Authorization(id, pending.merchantId(), pending.app(), pending.origin(), pending.flow(),
@@ -256,7 +259,7 @@ public class CallbackFlow {
                                 + "If you also have that other account, you can sign in with it and reconnect from there."));
             }
             case ConnectionRepository.Recorded.Saved saved -> {
-                delivery.deliverNow(entries.get());
+                delivery.deliverNow(entries.get(), started.plus(RESPONSE_BUDGET));
                 Optional<ConnectionId> expected = pending.expectedConnection().filter(e -> !e.equals(id));
                 LOG.infof("Connection %s authorized by merchant %s for app %s (%s flow)%s", id, pending.merchantId(), pending.app(),
                         pending.flow(),

@@ -10,8 +10,9 @@ import dev.authkeeper.sweep.SweepWorker;
 import io.quarkus.funqy.Funq;
 
 /**
- * The sweep: the planner, invoked by EventBridge Scheduler (an event naming a connection checks
- * just that one, for support), and the workers, one SQS message each.
+ * The sweep: the planner, invoked by EventBridge Scheduler, and the workers, one SQS message each.
+ * Support checks one connection now by invoking the worker function with
+ * {@code {"connection":"amazon:NA:A1…"}} (the worker's role opens tokens; the planner's does not).
  */
 public class SweepFunction {
 
@@ -24,23 +25,12 @@ public class SweepFunction {
     }
 
     @Funq("sweep")
-    public Object sweep(SweepRequest request) {
-        if (request != null && request.connection() != null) {
-            return checkNow(request.connection());
-        }
-        return plan();
-    }
-
-    private PlanSummary plan() {
+    public PlanSummary sweep(SweepRequest request) {
         return planner.plan();
-    }
-
-    private SweepSummary checkNow(String connection) {
-        return worker.checkNow(ConnectionId.parse(connection));
     }
 
     @Funq("sweep-worker")
     public SweepSummary work(SweepUnit unit) {
-        return worker.work(unit);
+        return unit.connectionToCheck().map(id -> worker.checkNow(ConnectionId.parse(id))).orElseGet(() -> worker.work(unit));
     }
 }

@@ -250,6 +250,7 @@ public final class SimulatedAmazon implements AutoCloseable {
     private final Queue<Fault> faults = new ConcurrentLinkedQueue<>();
     private final AtomicInteger tokenCalls = new AtomicInteger();
     private final Map<String, AtomicInteger> tokenCallsByGrant = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> refreshGrantsBySeller = new ConcurrentHashMap<>();
     private final AtomicInteger codesExchanged = new AtomicInteger();
     private final AtomicInteger tricklesCut = new AtomicInteger();
 
@@ -466,6 +467,16 @@ public final class SimulatedAmazon implements AutoCloseable {
         return count == null ? 0 : count.get();
     }
 
+    /**
+     * Refresh grants presented with a refresh token issued to this seller, answered or refused: how
+     * often the seller's authorization was checked. {@code GET /simulator/refresh-grants} answers all
+     * of them as a JSON object.
+     */
+    public int refreshGrants(String sellingPartnerId) {
+        AtomicInteger count = refreshGrantsBySeller.get(sellingPartnerId);
+        return count == null ? 0 : count.get();
+    }
+
     public int codesExchanged() {
         return codesExchanged.get();
     }
@@ -503,6 +514,7 @@ public final class SimulatedAmazon implements AutoCloseable {
         faults.clear();
         tokenCalls.set(0);
         tokenCallsByGrant.clear();
+        refreshGrantsBySeller.clear();
         codesExchanged.set(0);
         tricklesCut.set(0);
     }
@@ -583,6 +595,9 @@ public final class SimulatedAmazon implements AutoCloseable {
         synchronized (lock) {
             String key = authorizationByRefreshToken.get(refreshToken);
             Authorization a = key == null ? null : authorizations.get(key);
+            if (a != null) {
+                refreshGrantsBySeller.computeIfAbsent(a.sellingPartnerId(), s -> new AtomicInteger()).incrementAndGet();
+            }
             if (a == null || a.revoked() || !a.app().equals(app) || !a.refreshToken().equals(refreshToken)) {
                 return Optional.empty();
             }
@@ -640,6 +655,8 @@ public final class SimulatedAmazon implements AutoCloseable {
                 case "POST /apps/authorize/consent" -> consentDecision(ex);
                 case "POST /auth/o2/token" -> token(ex);
                 case "POST " + ROTATE_PATH -> rotateCall(ex);
+                case "GET /simulator/refresh-grants" ->
+                        send(ex, 200, "application/json;charset=UTF-8", json.writeValueAsBytes(refreshGrantsBySeller));
                 case "POST /simulator/revoke" -> {
                     Map<String, String> f = form(ex);
                     revoke(appNamed(f.get("app")).name(), required(f, "selling_partner_id"));

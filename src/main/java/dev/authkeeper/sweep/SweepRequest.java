@@ -5,9 +5,9 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 /**
  * The planner's event: {@code {"kind":"sweep"}} from the schedule (an EventBridge "Scheduled Event"
- * envelope works too), or {@code {"connection":"amazon:NA:A1…"}} to check one connection now.
+ * envelope works too).
  */
 @RegisterForReflection
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record SweepRequest(String kind, String connection) {
+public record SweepRequest(String kind) {
 }

@@ -157,6 +157,25 @@ class SimulatedAmazonTest {
     }
 
     @Test
+    void countsRefreshGrantsPerSellerAnsweredOrRefused() throws Exception {
+        String first = authorize("A1SELLER");
+        String other = authorize("A2SELLER");
+        token(refreshGrant(first));
+        token(refreshGrant(other));
+        amazon.revoke("A1SELLER");
+        assertEquals(400, token(refreshGrant(first)).statusCode());
+        token(refreshGrant("Atzr|unknown"));
+
+        assertEquals(2, amazon.refreshGrants("A1SELLER"));
+        assertEquals(1, amazon.refreshGrants("A2SELLER"));
+        assertEquals(0, amazon.refreshGrants("A3SELLER"));
+        JsonNode all = json.readTree(get(amazon.baseUri().resolve("/simulator/refresh-grants")).body());
+        assertEquals(2, all.get("A1SELLER").asInt());
+        assertEquals(1, all.get("A2SELLER").asInt());
+        assertEquals(2, all.size());
+    }
+
+    @Test
     void aRevokedAuthorizationIsAnInvalidGrant() throws Exception {
         String refreshToken = authorize("A1SELLER");
 

@@ -207,17 +207,13 @@ class SweepRoundTest extends SweepTestBase {
     }
 
     @Test
-    void theScheduledEventPlansARunAndAnEventNamingAConnectionChecksItNow() {
-        var id = connection("merchant-o", "A1ONECONN0001");
-        amazon.revoke("A1ONECONN0001");
+    void theScheduledEventPlansARun() {
+        connection("merchant-o", "A1SCHEDULED01");
 
-        var now = Lambda.invokeJson(Map.of("connection", id.value()));
         var plan = Lambda.invokeJson(Map.of("kind", "sweep"));
 
-        assertThat(now.get("checked")).isEqualTo(1);
-        assertThat(now.get("needsReauthorization")).isEqualTo(1);
-        assertThat(status(id)).isEqualTo(ConnectionStatus.NEEDS_REAUTHORIZATION);
         assertThat(plan.get("roundUnits")).isEqualTo(config.shards());
+        assertThat(plan.get("units")).isEqualTo(config.shards());
         sweep.drain();
     }
 }

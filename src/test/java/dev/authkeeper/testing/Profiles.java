@@ -54,6 +54,13 @@ public final class Profiles {
         }
     }
 
+    public static class SweepWorkerFunction implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.funqy.export", "sweep-worker");
+        }
+    }
+
     /** The local run's gateway in front of all functions; the test resource provides the services. */
     public static class LocalRun implements QuarkusTestProfile {
         @Override
