@@ -1124,6 +1124,7 @@ class Run:
             steps.run("Reauthorize link -> consent -> callback -> RECONNECTED notice and event", self.reauthorize)
             steps.run("Each event once, each detail as the event schema says", self.events_once)
             steps.run("Every invocation via alias live, handled once, no ERROR logs, empty DLQs", self.no_errors)
+            app_steps(self, steps)
         except StepFailed:
             failed = True
             self.diagnose()
@@ -1167,6 +1168,142 @@ def main():
         raise KeyboardInterrupt()
     signal.signal(signal.SIGTERM, interrupted)
     return Run(args).main()
+
+
+# --------------------------------------------------------------------------------------------
+# App credentials: a second app beside the default one, and a client-secret rotation end to end.
+# Separate functions on the Run, called after its main flow (app_steps), so that the rest of this
+# file stays as it is.
+# --------------------------------------------------------------------------------------------
+
+DRAFT_APP = "draft"
+DRAFT_APPLICATION_ID = "amzn1.sp.solution.local-deploy-draft"
+DRAFT_CLIENT_ID = "amzn1.application-oa2-client.localdeploydraft"
+DRAFT_SELLER = "A1LOCALDEPLOYDRAFT"
+
+
+def app_steps(run, steps):
+    steps.run("Second app: stack update, its secret, its Login URI /login/draft -> confirm -> /callback/draft",
+              lambda: second_app(run))
+    steps.run("Rotation: Seller Central rotates -> notification -> queue -> function -> Secrets Manager",
+              lambda: rotation_stored(run))
+    steps.run("After the rotation: the old secret refused, the sweep and a callback use the new one, nothing fails",
+              lambda: rotation_used(run))
+
+
+def second_app(run):
+    """The stack updated with a second app (SecondApp* parameters), its client secret put into its
+    own secret, the app registered with the simulated Amazon, and one authorization through it."""
+    draft_secret = "local-deploy-draft-" + b64url(secrets.token_bytes(24))
+    run.parameters.update({"ConfigRevision": "3", "SecondAppName": DRAFT_APP, "SecondAppApplicationId": DRAFT_APPLICATION_ID,
+                           "SecondAppClientId": DRAFT_CLIENT_ID, "SecondAppDraft": "true"})
+    run.client("cloudformation").update_stack(StackName=STACK, **run.template, Parameters=run.stack_parameters(),
+                                              Capabilities=CAPABILITIES)
+    run.await_stack("UPDATE_COMPLETE")
+    outputs = run.outputs()
+    check(outputs.get("SecondAppLoginUri") == f"{run.base}/login/{DRAFT_APP}", f"SecondAppLoginUri: {outputs.get('SecondAppLoginUri')}")
+    check(outputs.get("SecondAppRedirectUri") == f"{run.base}/callback/{DRAFT_APP}",
+          f"SecondAppRedirectUri: {outputs.get('SecondAppRedirectUri')}")
+    run.client("secretsmanager").put_secret_value(SecretId=outputs["SecondAppSecretArn"],
+                                                  SecretString=json.dumps({"clientSecret": draft_secret}))
+    registered = request("POST", run.sim_base + "/simulator/apps", form={
+        "name": DRAFT_APP, "application_id": DRAFT_APPLICATION_ID, "client_id": DRAFT_CLIENT_ID, "client_secret": draft_secret,
+        "login_uri": outputs["SecondAppLoginUri"], "redirect_uri": outputs["SecondAppRedirectUri"], "draft": "true"})
+    check(registered.status == 303, f"registering the draft app with the simulated Amazon: {registered}")
+    # Amazon's notifications for both apps go to the stack's queue (Notification Preferences).
+    enrolled = request("POST", run.sim_base + "/simulator/notifications",
+                       form={"queue_url": queue_url(run, outputs["NotificationsQueueArn"])})
+    check(enrolled.status == 303, f"registering the notifications queue: {enrolled}")
+
+    launch = request("GET", f"{run.sim_base}/simulator/launch?app={DRAFT_APP}&selling_partner_id={DRAFT_SELLER}")
+    check(launch.status == 302 and launch.location.startswith(outputs["SecondAppLoginUri"] + "?"), f"launch of the draft app: {launch}")
+    login = request("GET", launch.location, headers=run.cookie)
+    binding = login.cookie(BINDING_COOKIE)
+    confirm_url = f"{run.sim_base}/apps/authorize/confirm/{DRAFT_APPLICATION_ID}"
+    check(login.status == 302 and login.location.startswith(confirm_url + "?") and binding, f"draft Login URI: {login}")
+    check(query_of(login.location).get("version") == "beta", "the draft app's confirm page lacks version=beta")
+    page = request("GET", login.location)
+    approved = request("POST", confirm_url, form={**hidden_fields(page.body), "selling_partner_id": DRAFT_SELLER, "decision": "approve"})
+    check(approved.status == 302 and approved.location.startswith(outputs["SecondAppRedirectUri"] + "?"), f"approve: {approved}")
+    result = request("GET", approved.location, headers={"Cookie": f"{run.cookie['Cookie']}; {BINDING_COOKIE}={binding}"})
+    check(result.status == 200 and "Your Amazon account is connected" in result.body, f"draft redirect URI: {result}")
+    item = connection_item(run, "amazon:NA:" + DRAFT_SELLER)
+    check(item.get("app", {}).get("S") == DRAFT_APP, f"the draft connection's app attribute: {item.get('app')}")
+    return (f"update ConfigRevision=3, SecondAppName={DRAFT_APP}: outputs SecondAppLoginUri, SecondAppRedirectUri\n"
+            f"{outputs['SecondAppLoginUri']} -> confirm (version=beta) -> {outputs['SecondAppRedirectUri']} -> connected, app={DRAFT_APP}")
+
+
+def rotation_stored(run):
+    """Rotate in simulated Seller Central: its NEW_SECRET notification reaches the stack's queue and
+    the notifications function stores the new secret as the current version of the AuthKeeper secret."""
+    sm = run.client("secretsmanager")
+    before = json.loads(sm.get_secret_value(SecretId=run.secrets_arn)["SecretString"])
+    rotated = request("POST", run.sim_base + "/simulator/rotate", form={"app": "default"})
+    check(rotated.status == 303, f"rotate: {rotated}")
+
+    def stored():
+        current = json.loads(sm.get_secret_value(SecretId=run.secrets_arn)["SecretString"])
+        return current if current.get("clientSecret") != before["clientSecret"] else None
+    current = wait_until("the new client secret in Secrets Manager", 180, stored, 2)
+    check({k: current.get(k) for k in ("clientId", "sessionSecret", "linkSecret")}
+          == {k: before.get(k) for k in ("clientId", "sessionSecret", "linkSecret")},
+          "storing the client secret changed the AuthKeeper secret's other fields")
+    previous = json.loads(sm.get_secret_value(SecretId=run.secrets_arn, VersionStage="AWSPREVIOUS")["SecretString"])
+    check(previous.get("clientSecret") == before["clientSecret"], "the old client secret is not the previous version")
+    state = run.client("dynamodb").get_item(TableName=run.table, Key={"pk": {"S": "APP#default"}, "sk": {"S": "APP"}}).get("Item", {})
+    check("rotationIssuedAt" in state and "oldSecretValidUntil" in state, f"no rotation recorded: {sorted(state)}")
+    dead = run.client("sqs").get_queue_attributes(QueueUrl=run.outputs()["NotificationsDeadLetterQueueUrl"],
+                                                  AttributeNames=["ApproximateNumberOfMessages"])["Attributes"]
+    check(dead.get("ApproximateNumberOfMessages") == "0", f"notifications dead-letter queue: {dead}")
+    return "NEW_SECRET -> <stack>-app-notifications -> app-notifications function -> AWSCURRENT new, AWSPREVIOUS old, rotation recorded"
+
+
+def rotation_used(run):
+    """The old secret stops working at once (as it does seven days later): the next scheduled sweep
+    still finds every connection valid, and a new authorization of the default app connects."""
+    expired = request("POST", run.sim_base + "/simulator/expire-previous", form={"app": "default"})
+    check(expired.status == 303, f"expire the previous secret: {expired}")
+    logs = run.client("logs")
+    started = int(time.time() * 1000)
+
+    # The workers' summary lines, in the sweep's log groups (planner and workers).
+    groups = [g["logGroupName"] for g in logs.describe_log_groups(logGroupNamePrefix=f"/aws/lambda/{STACK}-sweep")["logGroups"]]
+
+    def next_run():
+        finished = []
+        for group in groups:
+            events = logs.filter_log_events(logGroupName=group, startTime=started).get("events", [])
+            finished += [e["message"] for e in events if "finished" in e["message"] and "applicationLevel=" in e["message"]]
+        return finished or None
+    finished = wait_until("a sweep run after the rotation", 200, next_run, 5)
+    check(all("applicationLevel=0 " in line for line in finished),
+          f"the sweep met refused app credentials after the rotation: {finished}")
+
+    launch = request("GET", f"{run.sim_base}/simulator/launch?selling_partner_id={SELLER}")
+    login = request("GET", launch.location, headers=run.cookie)
+    binding = login.cookie(BINDING_COOKIE)
+    page = request("GET", login.location)
+    approved = request("POST", f"{run.sim_base}/apps/authorize/confirm/{APPLICATION_ID}",
+                       form={**hidden_fields(page.body), "selling_partner_id": SELLER, "decision": "approve"})
+    result = request("GET", approved.location, headers={"Cookie": f"{run.cookie['Cookie']}; {BINDING_COOKIE}={binding}"})
+    check(result.status == 200 and "Your Amazon account is connected" in result.body, f"callback after the rotation: {result}")
+    for connection in ("amazon:NA:" + SELLER, "amazon:NA:" + DRAFT_SELLER):
+        item = connection_item(run, connection)
+        check(item.get("status", {}).get("S") == "ACTIVE" and "lastCheckError" not in item,
+              f"{connection} after the rotation: status {item.get('status')}, lastCheckError {item.get('lastCheckError')}")
+    return f"old secret refused from now on; sweep: {finished[-1][:160]}\ncallback of the default app: connected with the new secret"
+
+
+def queue_url(run, arn):
+    name = arn.rsplit(":", 1)[-1]
+    return run.client("sqs").get_queue_url(QueueName=name)["QueueUrl"]
+
+
+def connection_item(run, connection):
+    item = run.client("dynamodb").get_item(TableName=run.table, Key={"pk": {"S": "CONNECTION#" + connection},
+                                                                      "sk": {"S": "CONNECTION"}}).get("Item")
+    check(item is not None, f"no connection item for {connection}")
+    return item
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import java.util.Optional;
  * @param subject   the connection id for merchant alerts and connection events, the incident name otherwise
  * @param detail    the probable reason, the days left before expiry, or the incident's detail
  * @param deliverAt not before this: grouped merchant alerts wait for their siblings
+ * @param app       the integrator's app (by configured name) it concerns, when it concerns one
  */
 public record Alert(
         String pk,
@@ -21,5 +22,11 @@ public record Alert(
         String detail,
         Optional<Instant> since,
         Instant createdAt,
-        Instant deliverAt) {
+        Instant deliverAt,
+        Optional<String> app) {
+
+    /** The same entry, about {@code app}. */
+    public Alert withApp(String app) {
+        return new Alert(pk, sk, kind, merchantId, subject, origin, detail, since, createdAt, deliverAt, Optional.of(app));
+    }
 }

@@ -16,6 +16,16 @@ public enum AlertKind {
     MASS_REJECTION(Audience.OPERATOR, Severity.CRITICAL),
     /** A seller connected to one merchant was authorized by another: support decides who holds it. */
     SELLER_CONFLICT(Audience.OPERATOR, Severity.HIGH),
+    /** Amazon announced that an app's client secret expires soon. */
+    APP_SECRET_EXPIRING(Audience.OPERATOR, Severity.HIGH),
+    /** An app's client secret is old and no rotation has happened: it expires at 180 days. */
+    APP_SECRET_AGING(Audience.OPERATOR, Severity.HIGH),
+    /** Amazon issued an app a new client secret and AuthKeeper stored it. */
+    APP_SECRET_ROTATED(Audience.OPERATOR, Severity.INFO),
+    /** AuthKeeper asked Amazon for a new client secret and was refused. */
+    APP_SECRET_ROTATION_FAILED(Audience.OPERATOR, Severity.HIGH),
+    /** A notification from Amazon could not be used (malformed, for an app not served here, not storable): it waits in its queue. */
+    APP_NOTIFICATION_REFUSED(Audience.OPERATOR, Severity.HIGH),
     EVENT_AUTHORIZED(Audience.INTEGRATOR, Severity.INFO, "Connection Authorized"),
     EVENT_REAUTHORIZED(Audience.INTEGRATOR, Severity.INFO, "Connection Reauthorized"),
     EVENT_NEEDS_REAUTHORIZATION(Audience.INTEGRATOR, Severity.HIGH, "Connection Needs Reauthorization"),
@@ -23,7 +33,8 @@ public enum AlertKind {
     EVENT_AUTHORIZATION_EXPIRING(Audience.INTEGRATOR, Severity.MEDIUM, "Connection Authorization Expiring"),
     EVENT_DISCONNECTED(Audience.INTEGRATOR, Severity.INFO, "Connection Disconnected"),
     EVENT_APP_CREDENTIALS_REJECTED(Audience.INTEGRATOR, Severity.CRITICAL, "App Credentials Rejected"),
-    EVENT_APP_CREDENTIALS_RESTORED(Audience.INTEGRATOR, Severity.INFO, "App Credentials Restored");
+    EVENT_APP_CREDENTIALS_RESTORED(Audience.INTEGRATOR, Severity.INFO, "App Credentials Restored"),
+    EVENT_APP_SECRET_EXPIRING(Audience.INTEGRATOR, Severity.HIGH, "App Client Secret Expiring");
 
     public enum Audience { MERCHANT, OPERATOR, INTEGRATOR }
 

@@ -59,7 +59,7 @@ public class AlertOutbox {
         random.nextBytes(suffix);
         String sk = TableLayout.ALERT_PREFIX + now + "#" + kind + "#" + HexFormat.of().formatHex(suffix);
         Instant deliverAt = kind.grouped() ? now.plus(config.groupWindow()) : now;
-        return new Alert(pk, sk, kind, merchantId, subject, origin, detail, since, now, deliverAt);
+        return new Alert(pk, sk, kind, merchantId, subject, origin, detail, since, now, deliverAt, Optional.empty());
     }
 
     /** The write that records an entry, pending or held. */
@@ -78,6 +78,7 @@ public class AlertOutbox {
         alert.origin().ifPresent(o -> item.put("origin", s(o)));
         item.put("detail", s(alert.detail()));
         alert.since().ifPresent(since -> item.put("since", s(since.toString())));
+        alert.app().ifPresent(app -> item.put("app", s(app)));
         item.put("createdAt", s(alert.createdAt().toString()));
         item.put(TableLayout.PENDING_ALERT, s(held ? TableLayout.HELD : TableLayout.PENDING));
         item.put(TableLayout.ALERT_AT, n(alert.deliverAt().toEpochMilli()));
@@ -152,20 +153,21 @@ public class AlertOutbox {
     public record Recovery(List<Alert> recorded, List<String> cancelled, boolean wasHeld) {
     }
 
-    public Recovery recovery(String pk, String merchantId, String connectionId, String origin, Optional<String> incidentAlert,
-            Optional<String> incidentEvent, Instant now) {
+    public Recovery recovery(String pk, String merchantId, String connectionId, String app, String origin,
+            Optional<String> incidentAlert, Optional<String> incidentEvent, Instant now) {
         State alertState = incidentAlert.map(sk -> state(pk, sk)).orElse(State.SENT);
         State eventState = incidentEvent.map(sk -> state(pk, sk)).orElse(State.SENT);
         var recorded = new ArrayList<Alert>();
         var cancelled = new ArrayList<String>();
         if (announced(alertState)) {
-            recorded.add(create(pk, AlertKind.RECONNECTED, Optional.of(merchantId), connectionId, Optional.of(origin), "", Optional.of(now), now));
+            recorded.add(create(pk, AlertKind.RECONNECTED, Optional.of(merchantId), connectionId, Optional.of(origin), "", Optional.of(now), now)
+                    .withApp(app));
         } else {
             incidentAlert.ifPresent(cancelled::add);
         }
         if (announced(eventState)) {
             recorded.add(create(pk, AlertKind.EVENT_RECONNECTED, Optional.of(merchantId), connectionId, Optional.of(origin), "",
-                    Optional.of(now), now));
+                    Optional.of(now), now).withApp(app));
         } else {
             incidentEvent.ifPresent(cancelled::add);
         }
@@ -223,6 +225,7 @@ public class AlertOutbox {
                 item.get("detail").s(),
                 string(item, "since").map(Instant::parse),
                 Instant.parse(item.get("createdAt").s()),
-                Instant.ofEpochMilli(Long.parseLong(item.get(TableLayout.ALERT_AT).n())));
+                Instant.ofEpochMilli(Long.parseLong(item.get(TableLayout.ALERT_AT).n())),
+                string(item, "app"));
     }
 }

@@ -55,6 +55,7 @@ public class AlertTexts {
     private final Template lwaOutage;
     private final Template massRejection;
     private final Template sellerConflict;
+    private final AppTemplates appTemplates;
     private final Marketplace marketplace;
     private final ReauthorizeLinks links;
     private final AuthKeeperConfig config;
@@ -68,7 +69,7 @@ public class AlertTexts {
             @Location("alerts/app-credentials-rejected.txt") Template appCredentialsRejected,
             @Location("alerts/lwa-outage.txt") Template lwaOutage,
             @Location("alerts/mass-rejection.txt") Template massRejection,
-            @Location("alerts/seller-conflict.txt") Template sellerConflict,
+            @Location("alerts/seller-conflict.txt") Template sellerConflict, AppTemplates appTemplates,
             Marketplace marketplace, ReauthorizeLinks links, AuthKeeperConfig config, ObjectMapper json, Clock clock) {
         this.needsReauthorization = needsReauthorization;
         this.expiryWarning = expiryWarning;
@@ -78,6 +79,7 @@ public class AlertTexts {
         this.lwaOutage = lwaOutage;
         this.massRejection = massRejection;
         this.sellerConflict = sellerConflict;
+        this.appTemplates = appTemplates;
         this.marketplace = marketplace;
         this.links = links;
         this.config = config;
@@ -113,8 +115,16 @@ public class AlertTexts {
                 yield message(marketplace.displayName() + " account " + id.accountId() + " is connected to "
                         + config.integratorName() + " again", body, alert.merchantId(), List.of(id), alert.kind());
             }
-            case APP_CREDENTIALS_REJECTED -> message("[" + config.integratorName() + "] LWA refused the app's client credentials",
-                    operatorTemplate(appCredentialsRejected, alert), Optional.empty(), List.of(), alert.kind());
+            case APP_CREDENTIALS_REJECTED -> operatorMessage("LWA refused the client credentials of app " + app(alert),
+                    appCredentialsRejected, alert);
+            case APP_SECRET_EXPIRING -> operatorMessage("The client secret of app " + app(alert) + " expires on "
+                    + alert.since().map(DAY::format).orElse("a date Amazon did not give"), appTemplates.expiring(), alert);
+            case APP_SECRET_AGING -> operatorMessage("The client secret of app " + app(alert) + " is " + alert.detail() + " old",
+                    appTemplates.aging(), alert);
+            case APP_SECRET_ROTATED -> operatorMessage("New client secret stored for app " + app(alert), appTemplates.rotated(), alert);
+            case APP_SECRET_ROTATION_FAILED -> operatorMessage("Amazon refused a new client secret for app " + app(alert),
+                    appTemplates.rotationFailed(), alert);
+            case APP_NOTIFICATION_REFUSED -> operatorMessage("A notification from Amazon could not be used", appTemplates.refused(), alert);
             case LWA_OUTAGE -> message("[" + config.integratorName() + "] Login with Amazon keeps failing",
                     operatorTemplate(lwaOutage, alert), Optional.empty(), List.of(), alert.kind());
             case MASS_REJECTION -> message("[" + config.integratorName() + "] Many authorizations rejected at once: merchant alerts held",
@@ -134,7 +144,7 @@ public class AlertTexts {
                         + " claimed by two merchants", body, alert.merchantId(), List.of(id), alert.kind());
             }
             case EVENT_AUTHORIZED, EVENT_REAUTHORIZED, EVENT_NEEDS_REAUTHORIZATION, EVENT_RECONNECTED, EVENT_AUTHORIZATION_EXPIRING,
-                    EVENT_DISCONNECTED, EVENT_APP_CREDENTIALS_REJECTED, EVENT_APP_CREDENTIALS_RESTORED ->
+                    EVENT_DISCONNECTED, EVENT_APP_CREDENTIALS_REJECTED, EVENT_APP_CREDENTIALS_RESTORED, EVENT_APP_SECRET_EXPIRING ->
                 throw new IllegalArgumentException("events are rendered with eventDetail");
         };
     }
@@ -176,8 +186,14 @@ public class AlertTexts {
         detail.put("eventId", UUID.nameUUIDFromBytes((alert.pk() + "|" + alert.sk()).getBytes(StandardCharsets.UTF_8)).toString());
         detail.put("type", eventType(alert.kind()));
         detail.put("occurredAt", alert.createdAt().toString());
+        alert.app().ifPresent(app -> detail.put("app", app));
         switch (alert.kind()) {
             case EVENT_APP_CREDENTIALS_REJECTED, EVENT_APP_CREDENTIALS_RESTORED -> detail.put("detail", alert.detail());
+            case EVENT_APP_SECRET_EXPIRING -> {
+                // The detail is Amazon's reason, such as PERIODIC_ROTATION.
+                detail.put("detail", alert.detail());
+                alert.since().ifPresent(expires -> detail.put("clientSecretExpiresAt", expires.toString()));
+            }
             default -> {
                 var id = ConnectionId.parse(alert.subject());
                 detail.put("connectionId", id.value());
@@ -216,6 +232,7 @@ public class AlertTexts {
             case EVENT_DISCONNECTED -> "connection.disconnected";
             case EVENT_APP_CREDENTIALS_REJECTED -> "app.credentials_rejected";
             case EVENT_APP_CREDENTIALS_RESTORED -> "app.credentials_restored";
+            case EVENT_APP_SECRET_EXPIRING -> "app.client_secret_expiring";
             default -> throw new IllegalArgumentException(kind + " is not an event");
         };
     }
@@ -234,13 +251,28 @@ public class AlertTexts {
     private String operatorTemplate(Template template, Alert alert) {
         return template.data("integrator", config.integratorName())
                 .data("detail", alert.detail())
+                .data("app", app(alert))
+                .data("expiresOn", alert.since().map(DAY::format).orElse(""))
+                .data("maxReceives", appTemplates.maxReceives())
                 .data("since", alert.since().map(MOMENT::format).orElse(MOMENT.format(alert.createdAt())))
                 .render();
     }
 
+    private Message operatorMessage(String subject, Template template, Alert alert) {
+        var message = message("[" + config.integratorName() + "] " + subject, operatorTemplate(template, alert), Optional.empty(),
+                List.of(), alert.kind());
+        alert.app().ifPresent(app -> message.attributes().put("app", app));
+        return message;
+    }
+
+    /** The app an alert is about; alerts recorded before several apps were the default app's. */
+    private static String app(Alert alert) {
+        return alert.app().orElse("default");
+    }
+
     private URI link(Alert alert, ConnectionId id) {
         URI origin = URI.create(alert.origin().orElseThrow(() -> new IllegalStateException("merchant alerts name their origin")));
-        return links.mint(alert.merchantId().orElseThrow(), origin, Optional.of(id.value()));
+        return links.mint(alert.merchantId().orElseThrow(), origin, Optional.of(id.value()), alert.app());
     }
 
     private Instant linkExpiry() {

@@ -9,7 +9,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,10 +26,11 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
- * Application-level incidents for operators: LWA refusing the app's credentials, LWA failing
- * transiently run after run, and a mass rejection of authorizations. One operator alert (and, for
- * the app's credentials, an integrator event) when an incident opens; each closes on evidence that
- * the cause is gone.
+ * Application-level incidents for operators: LWA refusing an app's credentials (one incident per
+ * app), LWA failing transiently run after run, and a mass rejection of authorizations. One operator
+ * alert (and, for an app's credentials, an integrator event) when an incident opens; each closes on
+ * evidence that the cause is gone. The default app's credentials incident keeps the key it had
+ * before several apps ({@code INCIDENT#APP_CREDENTIALS}); another app's is {@code INCIDENT#APP_CREDENTIALS#<app>}.
  */
 @ApplicationScoped
 public class Incidents {
@@ -57,11 +59,28 @@ public class Incidents {
     private record Seen(boolean open, Instant at) {
     }
 
+    /** One incident: a kind, for one app or for all of them. */
+    private record Scope(Kind kind, Optional<String> app) {
+        /** The default app's incident keeps the key it had before several apps. */
+        String pk() {
+            return TableLayout.INCIDENT_PREFIX + kind + app.filter(a -> !DEFAULT_APP.equals(a)).map(a -> "#" + a).orElse("");
+        }
+
+        /** What its alerts and events name as their subject. */
+        String subject() {
+            return kind.name();
+        }
+    }
+
     private final DynamoDbClient dynamo;
     private final AlertOutbox outbox;
     private final String table;
     private final Clock clock;
-    private final Map<Kind, Seen> seen = new EnumMap<>(Kind.class);
+    /** {@code dev.authkeeper.app.App.DEFAULT}, which this package does not depend on. */
+    private static final String DEFAULT_APP = "default";
+    private static final Scope OUTAGE = new Scope(Kind.LWA_OUTAGE, Optional.empty());
+
+    private final Map<Scope, Seen> seen = new HashMap<>();
 
     Incidents(DynamoDbClient dynamo, AlertOutbox outbox, AuthKeeperConfig config, Clock clock) {
         this.dynamo = dynamo;
@@ -70,36 +89,51 @@ public class Incidents {
         this.clock = clock;
     }
 
-    /** Opens the incident with its operator alert (and event), unless it is open already; what this recorded. */
+    /** Opens the incident with its operator alert, unless it is open already; what this recorded. */
     public List<Alert> open(Kind kind, String detail, Instant now) {
-        String pk = TableLayout.INCIDENT_PREFIX + kind;
-        Alert alert = outbox.create(pk, kind.alert, Optional.empty(), kind.name(), Optional.empty(), detail, Optional.of(now), now);
-        var recorded = new ArrayList<>(List.of(alert));
+        return open(new Scope(kind, Optional.empty()), detail, now);
+    }
+
+    /** Opens the incident of one app with its operator alert and event, both naming the app; what this recorded. */
+    public List<Alert> openForApp(Kind kind, String app, String detail, Instant now) {
+        return open(new Scope(kind, Optional.of(app)), detail, now);
+    }
+
+    private List<Alert> open(Scope scope, String detail, Instant now) {
+        Kind kind = scope.kind();
+        String pk = scope.pk();
+        var recorded = new ArrayList<Alert>();
+        recorded.add(entry(scope, kind.alert, detail, now));
         if (kind.openedEvent != null) {
-            recorded.add(outbox.create(pk, kind.openedEvent, Optional.empty(), kind.name(), Optional.empty(), detail, Optional.of(now), now));
+            recorded.add(entry(scope, kind.openedEvent, detail, now));
         }
         var writes = new ArrayList<TransactWriteItem>();
-        writes.add(TransactWriteItem.builder().update(u -> u.tableName(table).key(key(kind))
+        String alertSk = recorded.get(0).sk();
+        writes.add(TransactWriteItem.builder().update(u -> u.tableName(table).key(key(scope))
                 .updateExpression("SET #status = :open, openedAt = :now, detail = :detail, alert = :alert")
                 .conditionExpression("attribute_not_exists(#status) OR #status <> :open")
                 .expressionAttributeNames(Map.of("#status", "status"))
                 .expressionAttributeValues(Map.of(":open", s(OPEN), ":now", s(now.toString()), ":detail", s(detail),
-                        ":alert", s(alert.sk())))).build());
+                        ":alert", s(alertSk)))).build());
         recorded.forEach(a -> writes.add(outbox.record(a, false)));
         boolean opened = Transactions.writeIfConditionsHold(dynamo, writes);
-        remember(kind, true);
+        remember(scope, true);
         return opened ? recorded : List.of();
     }
 
     /** Closes the incident if it is open; the event that says so, if it has one. */
     public List<Alert> resolve(Kind kind, Instant now) {
-        String pk = TableLayout.INCIDENT_PREFIX + kind;
+        return resolve(new Scope(kind, Optional.empty()), now);
+    }
+
+    private List<Alert> resolve(Scope scope, Instant now) {
+        Kind kind = scope.kind();
         var recorded = new ArrayList<Alert>();
         if (kind.closedEvent != null) {
-            recorded.add(outbox.create(pk, kind.closedEvent, Optional.empty(), kind.name(), Optional.empty(), "resolved", Optional.of(now), now));
+            recorded.add(entry(scope, kind.closedEvent, "resolved", now));
         }
         var writes = new ArrayList<TransactWriteItem>();
-        writes.add(TransactWriteItem.builder().update(u -> u.tableName(table).key(key(kind))
+        writes.add(TransactWriteItem.builder().update(u -> u.tableName(table).key(key(scope))
                 .updateExpression("SET #status = :resolved, resolvedAt = :now, transientRuns = :zero")
                 .conditionExpression("#status = :open")
                 .expressionAttributeNames(Map.of("#status", "status"))
@@ -107,28 +141,32 @@ public class Incidents {
                         ":zero", n(0)))).build());
         recorded.forEach(a -> writes.add(outbox.record(a, false)));
         boolean resolved = Transactions.writeIfConditionsHold(dynamo, writes);
-        remember(kind, false);
+        remember(scope, false);
         return resolved ? recorded : List.of();
     }
 
     /** Whether the incident is open, as read at most {@link #STATE_CACHE} ago by this instance. */
     public boolean isOpen(Kind kind) {
+        return isOpen(new Scope(kind, Optional.empty()));
+    }
+
+    private boolean isOpen(Scope scope) {
         Instant now = clock.instant();
         synchronized (seen) {
-            Seen last = seen.get(kind);
+            Seen last = seen.get(scope);
             if (last != null && last.at().plus(STATE_CACHE).isAfter(now)) {
                 return last.open();
             }
         }
-        var item = dynamo.getItem(r -> r.tableName(table).key(key(kind)).consistentRead(true)).item();
+        var item = dynamo.getItem(r -> r.tableName(table).key(key(scope)).consistentRead(true)).item();
         boolean open = item != null && string(item, "status").filter(OPEN::equals).isPresent();
-        remember(kind, open);
+        remember(scope, open);
         return open;
     }
 
     /** When the open incident was opened. */
     public Optional<Instant> openedAt(Kind kind) {
-        var item = dynamo.getItem(r -> r.tableName(table).key(key(kind)).consistentRead(true)).item();
+        var item = dynamo.getItem(r -> r.tableName(table).key(key(new Scope(kind, Optional.empty()))).consistentRead(true)).item();
         if (item == null || string(item, "status").filter(OPEN::equals).isEmpty()) {
             return Optional.empty();
         }
@@ -137,37 +175,48 @@ public class Incidents {
 
     /** Counts a run in which LWA only failed transiently; the count so far. */
     public long countTransientRun() {
-        var item = dynamo.updateItem(r -> r.tableName(table).key(key(Kind.LWA_OUTAGE))
+        var item = dynamo.updateItem(r -> r.tableName(table).key(key(OUTAGE))
                 .updateExpression("ADD transientRuns :one")
                 .expressionAttributeValues(Map.of(":one", n(1)))
                 .returnValues(ReturnValue.ALL_NEW)).attributes();
         return number(item, "transientRuns").orElse(0L);
     }
 
-    /** A check succeeded: closes open app-credential and outage incidents and forgets transient runs; what that recorded. */
-    public List<Alert> checksSucceeded(Instant now) {
+    /**
+     * Checks of {@code apps}' connections succeeded: closes those apps' credential incidents and an
+     * outage incident, and forgets transient runs; what that recorded.
+     */
+    public List<Alert> checksSucceeded(Collection<String> apps, Instant now) {
         var recorded = new ArrayList<Alert>();
-        for (Kind kind : List.of(Kind.APP_CREDENTIALS, Kind.LWA_OUTAGE)) {
-            if (isOpen(kind)) {
-                recorded.addAll(resolve(kind, now));
+        var scopes = new ArrayList<Scope>();
+        apps.forEach(app -> scopes.add(new Scope(Kind.APP_CREDENTIALS, Optional.of(app))));
+        scopes.add(OUTAGE);
+        for (Scope scope : scopes) {
+            if (isOpen(scope)) {
+                recorded.addAll(resolve(scope, now));
             }
         }
-        var outage = dynamo.getItem(r -> r.tableName(table).key(key(Kind.LWA_OUTAGE))).item();
+        var outage = dynamo.getItem(r -> r.tableName(table).key(key(OUTAGE))).item();
         if (outage != null && number(outage, "transientRuns").filter(runs -> runs > 0).isPresent()) {
-            dynamo.updateItem(r -> r.tableName(table).key(key(Kind.LWA_OUTAGE))
+            dynamo.updateItem(r -> r.tableName(table).key(key(OUTAGE))
                     .updateExpression("SET transientRuns = :zero")
                     .expressionAttributeValues(Map.of(":zero", n(0))));
         }
         return recorded;
     }
 
-    private void remember(Kind kind, boolean open) {
+    private Alert entry(Scope scope, AlertKind kind, String detail, Instant now) {
+        Alert alert = outbox.create(scope.pk(), kind, Optional.empty(), scope.subject(), Optional.empty(), detail, Optional.of(now), now);
+        return scope.app().map(alert::withApp).orElse(alert);
+    }
+
+    private void remember(Scope scope, boolean open) {
         synchronized (seen) {
-            seen.put(kind, new Seen(open, clock.instant()));
+            seen.put(scope, new Seen(open, clock.instant()));
         }
     }
 
-    private static Map<String, AttributeValue> key(Kind kind) {
-        return Map.of(TableLayout.PK, s(TableLayout.INCIDENT_PREFIX + kind), TableLayout.SK, s("INCIDENT"));
+    private static Map<String, AttributeValue> key(Scope scope) {
+        return Map.of(TableLayout.PK, s(scope.pk()), TableLayout.SK, s("INCIDENT"));
     }
 }

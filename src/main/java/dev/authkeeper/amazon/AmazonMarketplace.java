@@ -14,8 +14,12 @@ import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
+import dev.authkeeper.app.App;
+import dev.authkeeper.app.Apps;
+import dev.authkeeper.app.ClientSecrets;
 import dev.authkeeper.config.AmazonConfig;
-import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.crypto.Secret;
 import dev.authkeeper.marketplace.Backoff;
 import dev.authkeeper.marketplace.CallbackCheck;
@@ -24,13 +28,20 @@ import dev.authkeeper.marketplace.LaunchRequest;
 import dev.authkeeper.marketplace.Marketplace;
 import dev.authkeeper.marketplace.Origin;
 import dev.authkeeper.marketplace.Parameters;
+import dev.authkeeper.marketplace.RotationRequest;
 import dev.authkeeper.marketplace.TokenResult;
 import dev.authkeeper.marketplace.Uris;
 
-/** Amazon Selling Partner API: Seller Central and Vendor Central in every region, and LWA. */
+/**
+ * Amazon Selling Partner API: Seller Central and Vendor Central in every region, and LWA, for each
+ * of the integrator's SP-API apps. LWA calls use the app's client secret as {@link ClientSecrets}
+ * reads it; while a rotation is in flight, a refused secret is retried with the app's other one
+ * before the refusal counts.
+ */
 @ApplicationScoped
 public class AmazonMarketplace implements Marketplace {
 
+    private static final Logger LOG = Logger.getLogger(AmazonMarketplace.class);
     static final String BETA = "beta";
     private static final String CONFIRM_PATH = "/apps/authorize/confirm/";
     /** Amazon's seller ids are upper-case letters and digits; a lower-case spelling names the same seller. */
@@ -40,17 +51,21 @@ public class AmazonMarketplace implements Marketplace {
 
     private final AmazonCentrals centrals;
     private final LwaTokenEndpoint lwa;
+    private final ClientSecretRotation rotation;
+    private final Apps apps;
+    private final ClientSecrets secrets;
     private final AmazonConfig config;
-    private final URI redirectUri;
     private final Clock clock;
 
-    public AmazonMarketplace(AmazonCentrals centrals, LwaTokenEndpoint lwa, AmazonConfig config, AuthKeeperConfig authKeeper,
-            Clock clock) {
+    AmazonMarketplace(AmazonCentrals centrals, LwaTokenEndpoint lwa, ClientSecretRotation rotation, Apps apps, ClientSecrets secrets,
+            AmazonConfig config, Clock clock) {
         this.clock = clock;
         this.centrals = centrals;
         this.lwa = lwa;
+        this.rotation = rotation;
+        this.apps = apps;
+        this.secrets = secrets;
         this.config = config;
-        this.redirectUri = config.redirectUri().orElse(URI.create(authKeeper.publicBaseUrl() + "/callback"));
     }
 
     @Override
@@ -84,7 +99,8 @@ public class AmazonMarketplace implements Marketplace {
     }
 
     @Override
-    public LaunchCheck checkLaunch(Parameters parameters) {
+    public LaunchCheck checkLaunch(String appName, Parameters parameters) {
+        App app = app(appName);
         var callback = parameters.get("amazon_callback_uri");
         var amazonState = parameters.get("amazon_state");
         var sellingPartnerId = parameters.get("selling_partner_id");
@@ -107,22 +123,28 @@ public class AmazonMarketplace implements Marketplace {
         if (!SELLING_PARTNER_ID.matcher(sellingPartnerId.get()).matches()) {
             return refused("selling_partner_id is not in the format Amazon uses.");
         }
-        return confirmPage(callback.get())
-                .<LaunchCheck>map(target -> new LaunchCheck.Valid(new LaunchRequest(
-                        target.origin(), target.uri(), amazonState.get(), canonical(sellingPartnerId.get()), version.isPresent())))
-                .orElseGet(() -> refused("amazon_callback_uri is not an Amazon Seller Central or Vendor Central authorization page."));
+        Optional<ConfirmPage> target = confirmPage(callback.get(), app);
+        if (target.isEmpty()) {
+            return refused("amazon_callback_uri is not an Amazon Seller Central or Vendor Central authorization page of this app.");
+        }
+        if (!app.serves(target.get().origin().region())) {
+            return refused("This app does not serve " + regionName(target.get().origin().region())
+                    + ": authorize it from the app listed for your region.");
+        }
+        return new LaunchCheck.Valid(new LaunchRequest(app.name(), target.get().origin(), target.get().uri(), amazonState.get(),
+                canonical(sellingPartnerId.get()), version.isPresent()));
     }
 
     private record ConfirmPage(Origin origin, URI uri) {
     }
 
     /**
-     * The callback must be exactly https://{a central host}/apps/authorize/confirm/{this app's id}:
+     * The callback must be exactly https://{a central host}/apps/authorize/confirm/{the app's id}:
      * the raw text is checked before parsing so that escapes, backslashes and non-ASCII tricks
      * cannot make a parser see a different host than a browser would, and the path is compared
      * as a whole, so dot segments, doubled or trailing slashes and other apps' ids never pass.
      */
-    private Optional<ConfirmPage> confirmPage(String raw) {
+    private Optional<ConfirmPage> confirmPage(String raw, App app) {
         if (raw.length() > 512 || !raw.chars().allMatch(c -> c > 0x20 && c < 0x7f)
                 || raw.indexOf('\\') >= 0 || raw.indexOf('%') >= 0 || raw.indexOf('@') >= 0 || raw.indexOf('#') >= 0) {
             return Optional.empty();
@@ -134,7 +156,7 @@ public class AmazonMarketplace implements Marketplace {
             return Optional.empty();
         }
         if (!uri.isAbsolute() || uri.isOpaque() || uri.getRawQuery() != null || uri.getRawFragment() != null
-                || !(CONFIRM_PATH + config.applicationId()).equals(uri.getRawPath())) {
+                || !(CONFIRM_PATH + app.applicationId()).equals(uri.getRawPath())) {
             return Optional.empty();
         }
         return centrals.find(uri).map(origin -> new ConfirmPage(origin, uri));
@@ -153,7 +175,7 @@ public class AmazonMarketplace implements Marketplace {
         var query = new LinkedHashMap<String, String>();
         query.put("amazon_state", request.marketplaceState());
         query.put("state", state.value());
-        config.redirectUri().ifPresent(uri -> query.put("redirect_uri", uri.toString()));
+        app(request.app()).redirectUri().ifPresent(uri -> query.put("redirect_uri", uri.toString()));
         if (request.draft()) {
             query.put("version", BETA);
         }
@@ -171,12 +193,18 @@ public class AmazonMarketplace implements Marketplace {
     }
 
     @Override
-    public URI consentUri(Origin origin, Secret state) {
+    public boolean serves(String appName, Origin origin) {
+        return app(appName).serves(origin.region());
+    }
+
+    @Override
+    public URI consentUri(String appName, Origin origin, Secret state) {
+        App app = app(appName);
         var query = new LinkedHashMap<String, String>();
-        query.put("application_id", config.applicationId());
+        query.put("application_id", app.applicationId());
         query.put("state", state.value());
-        config.redirectUri().ifPresent(uri -> query.put("redirect_uri", uri.toString()));
-        if (config.draft()) {
+        app.redirectUri().ifPresent(uri -> query.put("redirect_uri", uri.toString()));
+        if (app.draft()) {
             query.put("version", BETA);
         }
         return Uris.withQuery(URI.create(origin.uri() + "/apps/authorize/consent"), query);
@@ -209,16 +237,18 @@ public class AmazonMarketplace implements Marketplace {
      * (throttling, 5xx, no complete answer, a body that is not JSON) are retried, and only while
      * another whole call fits in the exchange budget, so the seller's page answers well within API
      * Gateway's 30 seconds. A success without a refresh token leaves nothing to store, so it is
-     * unexpected here.
+     * unexpected here. The redirect URI is the app's: the one the seller was sent to Amazon with.
      */
     @Override
-    public TokenResult exchangeCode(Secret code) {
-        var form = credentials("authorization_code");
+    public TokenResult exchangeCode(String appName, Secret code) {
+        App app = app(appName);
+        var form = new LinkedHashMap<String, String>();
+        form.put("grant_type", "authorization_code");
         form.put("code", code.value());
-        form.put("redirect_uri", redirectUri.toString());
+        form.put("redirect_uri", apps.redirectUri(app).toString());
         Duration pause = config.lwa().backoff();
         Instant giveUp = clock.instant().plus(config.lwa().exchangeBudget());
-        TokenResult result = lwa.grant(form, giveUp);
+        TokenResult result = grant(app, form, giveUp);
         for (int attempt = 1; attempt < config.lwa().exchangeAttempts() && result instanceof TokenResult.Transient t; attempt++) {
             Duration wait = t.retryAfter().orElse(Backoff.withJitter(pause));
             // Another attempt must be able to finish before the seller's page gives up on us.
@@ -227,7 +257,7 @@ public class AmazonMarketplace implements Marketplace {
             }
             Backoff.pause(wait);
             pause = pause.multipliedBy(2);
-            result = lwa.grant(form, giveUp);
+            result = grant(app, form, giveUp);
         }
         if (result instanceof TokenResult.Granted granted && granted.refreshToken().isEmpty()) {
             return new TokenResult.Unexpected(200, "HTTP 200 without refresh_token");
@@ -236,27 +266,89 @@ public class AmazonMarketplace implements Marketplace {
     }
 
     @Override
-    public TokenResult refresh(Secret refreshToken) {
-        return lwa.grant(refreshGrant(refreshToken));
+    public TokenResult refresh(String appName, Secret refreshToken) {
+        return refresh(appName, refreshToken, Instant.MAX);
     }
 
     @Override
-    public TokenResult refresh(Secret refreshToken, Instant deadline) {
-        return lwa.grant(refreshGrant(refreshToken), deadline);
-    }
-
-    private Map<String, String> refreshGrant(Secret refreshToken) {
-        var form = credentials("refresh_token");
-        form.put("refresh_token", refreshToken.value());
-        return form;
-    }
-
-    private Map<String, String> credentials(String grantType) {
+    public TokenResult refresh(String appName, Secret refreshToken, Instant deadline) {
         var form = new LinkedHashMap<String, String>();
-        form.put("grant_type", grantType);
-        form.put("client_id", config.clientId());
-        form.put("client_secret", config.clientSecret());
-        return form;
+        form.put("grant_type", "refresh_token");
+        form.put("refresh_token", refreshToken.value());
+        return grant(app(appName), form, deadline);
     }
 
+    /**
+     * Asks for a new client secret: a grantless token for the rotation scope, then
+     * rotateApplicationClientSecret. Amazon sends the new secret by notification, never here.
+     */
+    @Override
+    public RotationRequest requestNewClientSecret(String appName) {
+        var form = new LinkedHashMap<String, String>();
+        form.put("grant_type", "client_credentials");
+        form.put("scope", ClientSecretRotation.SCOPE);
+        return switch (grant(app(appName), form, Instant.MAX)) {
+            case TokenResult.Granted granted -> rotation.rotate(granted.accessToken());
+            case TokenResult.ApplicationRejected rejected -> new RotationRequest.Refused(rejected.status(),
+                    "LWA refused the app's credentials (" + rejected.error() + ")");
+            case TokenResult.AuthorizationRejected rejected -> new RotationRequest.Refused(400, "LWA refused the grant (" + rejected.error() + ")");
+            case TokenResult.Unexpected unexpected -> new RotationRequest.Refused(unexpected.status(), "LWA: " + unexpected.description());
+            case TokenResult.Transient failure -> new RotationRequest.Transient(failure.cause());
+        };
+    }
+
+    /**
+     * One LWA call with the app's credentials. A refusal of the client ({@code invalid_client}) is
+     * retried with each other secret the app may hold (the previous one while a rotation is in
+     * flight, or a new one stored since this instance last read it) before it counts.
+     */
+    private TokenResult grant(App app, Map<String, String> form, Instant deadline) {
+        ClientSecrets.Credentials credentials;
+        try {
+            credentials = secrets.of(app);
+        } catch (ClientSecrets.Unavailable e) {
+            LOG.warnf("No client secret for app %s: %s", app.name(), e.getMessage());
+            return new TokenResult.Transient("the client secret of app " + app.name() + " could not be read", Optional.empty());
+        }
+        Secret first = credentials.inOrder().get(0);
+        TokenResult result = lwa.grant(withCredentials(form, credentials.clientId(), first), deadline);
+        if (!(result instanceof TokenResult.ApplicationRejected)) {
+            accepted(app, first, result);
+            return result;
+        }
+        List<Secret> others;
+        try {
+            others = secrets.others(app, first);
+        } catch (ClientSecrets.Unavailable e) {
+            return result;
+        }
+        for (Secret other : others) {
+            TokenResult retried = lwa.grant(withCredentials(form, credentials.clientId(), other), deadline);
+            if (!(retried instanceof TokenResult.ApplicationRejected)) {
+                LOG.infof("LWA refused one client secret of app %s and accepted its other one", app.name());
+                accepted(app, other, retried);
+                return retried;
+            }
+            result = retried;
+        }
+        return result;
+    }
+
+    /** An answer about the grant itself (granted or not) means LWA accepted the client. */
+    private void accepted(App app, Secret secret, TokenResult result) {
+        if (result instanceof TokenResult.Granted || result instanceof TokenResult.AuthorizationRejected) {
+            secrets.worked(app, secret);
+        }
+    }
+
+    private static Map<String, String> withCredentials(Map<String, String> form, String clientId, Secret clientSecret) {
+        var withCredentials = new LinkedHashMap<>(form);
+        withCredentials.put("client_id", clientId);
+        withCredentials.put("client_secret", clientSecret.value());
+        return withCredentials;
+    }
+
+    private App app(String name) {
+        return apps.find(name).orElseThrow(() -> new IllegalArgumentException("no app named " + name + " is configured"));
+    }
 }

@@ -4,6 +4,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -69,7 +70,7 @@ public class AccessTokenRoute {
                             + "have the merchant connect it anew (POST /v1/merchants/{merchantId}/connect-links).",
                     id.value(), disconnected.since().orElse(null)));
             case AccessTokens.Answer.NeedsReauthorization needs -> {
-                var link = links.reconnect(id, needs.merchantId(), needs.origin());
+                var link = links.reconnect(id, needs.merchantId(), needs.origin(), Optional.empty());
                 yield ApiAnswer.of(409, new NeedsReauthorization("needs_reauthorization",
                         "Amazon no longer accepts this authorization: the seller has to authorize again. Show the merchant a "
                                 + "Reauthorize button with connectLink.url (it works only for them, signed in at your site).",

@@ -37,16 +37,22 @@ public class ConnectLinks {
         this.config = config;
     }
 
-    /** Repairs (or connects again) this connection: its seller consents where it was authorized. */
-    public ConnectLink reconnect(ConnectionId id, String merchantId, URI origin) {
-        var minted = links.mint(merchantId, origin, Optional.of(id.value()), config.connectLinkLifetime());
+    /**
+     * Repairs (or connects again) this connection: its seller consents where it was authorized, to
+     * {@code app} (by name), or when empty to the connection's own app.
+     */
+    public ConnectLink reconnect(ConnectionId id, String merchantId, URI origin, Optional<String> app) {
+        var minted = links.mint(merchantId, origin, Optional.of(id.value()), app, config.connectLinkLifetime());
         return new ConnectLink(minted.url(), minted.expiresAt(), merchantId, id.value(), id.region());
     }
 
-    /** A new connection in {@code region}, at that region's Seller Central; empty for a region the marketplace does not have. */
-    public Optional<ConnectLink> connect(String merchantId, String region) {
+    /**
+     * A new connection in {@code region}, at that region's Seller Central, to {@code app} (by name) or
+     * when empty to the default app; empty for a region the marketplace does not have.
+     */
+    public Optional<ConnectLink> connect(String merchantId, String region, Optional<String> app) {
         return marketplace.defaultOrigin(region).map(origin -> {
-            var minted = links.mint(merchantId, origin.uri(), Optional.empty(), config.connectLinkLifetime());
+            var minted = links.mint(merchantId, origin.uri(), Optional.empty(), app, config.connectLinkLifetime());
             return new ConnectLink(minted.url(), minted.expiresAt(), merchantId, null, region);
         });
     }

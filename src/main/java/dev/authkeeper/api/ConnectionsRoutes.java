@@ -14,6 +14,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.authkeeper.authorization.SellerConflicts;
 import dev.authkeeper.config.ApiConfig;
 import dev.authkeeper.connection.Connection;
+import dev.authkeeper.app.App;
+import dev.authkeeper.app.Apps;
 import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.http.QueryString;
@@ -56,9 +58,11 @@ public class ConnectionsRoutes {
     private final ApiRequests requests;
     private final Marketplace marketplace;
     private final ApiConfig config;
+    private final Apps apps;
 
     public ConnectionsRoutes(ConnectionStatuses statuses, ConnectionRepository connections, ConnectLinks links, Disconnections disconnections,
-            SellerConflicts conflicts, ApiRequests requests, Marketplace marketplace, ApiConfig config) {
+            SellerConflicts conflicts, ApiRequests requests, Marketplace marketplace, ApiConfig config, Apps apps) {
+        this.apps = apps;
         this.statuses = statuses;
         this.connections = connections;
         this.links = links;
@@ -115,11 +119,13 @@ public class ConnectionsRoutes {
 
     private ApiAnswer connectLink(ApiCall call) {
         String merchant = ApiRequests.merchantId(call.request());
-        var body = requests.fields(call.request(), List.of("connectionId", "region"));
+        var body = requests.fields(call.request(), List.of("connectionId", "region", "app"));
         Optional<String> region = Optional.ofNullable(body.get("region"));
         if (region.isPresent() && !marketplace.regions().contains(region.get())) {
             throw ApiProblem.badRequest("region must be one of " + String.join(", ", marketplace.regions()) + ".");
         }
+        Optional<App> app = Optional.ofNullable(body.get("app")).map(name -> apps.find(name).orElseThrow(() -> ApiProblem.badRequest(
+                "app must be the name of one of this deployment's apps: " + apps.describeAll() + ". Leave it out for the default app.")));
         ConnectLinks.ConnectLink link;
         if (body.containsKey("connectionId")) {
             ConnectionId id = ApiRequests.connectionId(body.get("connectionId"), "connectionId");
@@ -129,13 +135,22 @@ public class ConnectionsRoutes {
             if (region.isPresent() && !region.get().equals(id.region())) {
                 throw ApiProblem.badRequest("region differs from the connection's own region; leave it out to reconnect a connection.");
             }
-            link = links.reconnect(id, merchant, connection.origin());
+            requireServes(app, id.region());
+            link = links.reconnect(id, merchant, connection.origin(), app.map(App::name));
         } else {
-            link = links.connect(merchant, region.orElse(DEFAULT_REGION)).orElseThrow();
+            requireServes(app, region.orElse(DEFAULT_REGION));
+            link = links.connect(merchant, region.orElse(DEFAULT_REGION), app.map(App::name)).orElseThrow();
         }
         LOG.infof("Connect link for merchant %s (%s) minted for %s", merchant,
                 link.connectionId() == null ? "a new connection in " + link.region() : link.connectionId(), call.caller());
         return ApiAnswer.of(201, link);
+    }
+
+    private static void requireServes(Optional<App> app, String region) {
+        if (app.isPresent() && !app.get().serves(region)) {
+            throw ApiProblem.badRequest("The app " + app.get().name() + " does not serve the region " + region
+                    + "; name an app that does, or leave app out for the default app.");
+        }
     }
 
     private ApiAnswer disconnect(ApiCall call) {

@@ -9,8 +9,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.authkeeper.app.App;
+import dev.authkeeper.app.Apps;
 import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.connection.ConnectionId;
+import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.Flow;
 import dev.authkeeper.http.ApiGatewayRequest;
 import dev.authkeeper.http.ApiGatewayResponse;
@@ -38,6 +41,8 @@ public class AuthorizeFlow {
             + "Open the newest alert, or the connections page of your account, for a fresh link.";
 
     private final Marketplace marketplace;
+    private final Apps apps;
+    private final ConnectionRepository connections;
     private final ReauthorizeLinks links;
     private final MerchantSessions sessions;
     private final BoundStates states;
@@ -45,9 +50,11 @@ public class AuthorizeFlow {
     private final AuthKeeperConfig config;
     private final Clock clock;
 
-    public AuthorizeFlow(Marketplace marketplace, ReauthorizeLinks links, MerchantSessions sessions, BoundStates states, Pages pages,
-            AuthKeeperConfig config, Clock clock) {
+    public AuthorizeFlow(Marketplace marketplace, Apps apps, ConnectionRepository connections, ReauthorizeLinks links,
+            MerchantSessions sessions, BoundStates states, Pages pages, AuthKeeperConfig config, Clock clock) {
         this.marketplace = marketplace;
+        this.apps = apps;
+        this.connections = connections;
         this.links = links;
         this.sessions = sessions;
         this.states = states;
@@ -65,6 +72,10 @@ public class AuthorizeFlow {
         if (connection.isPresent() && !matches(connection.get(), origin)) {
             throw new InvalidRequest(STALE_LINK);
         }
+        App app = appOf(link, connection);
+        if (!marketplace.serves(app.name(), origin)) {
+            throw new InvalidRequest(STALE_LINK);
+        }
         Optional<String> merchant = sessions.signedInMerchant(request.cookieList(), now);
         URI signIn = sessions.signIn(ROUTE, query.all(), Optional.of(link.merchant()));
         if (merchant.isEmpty()) {
@@ -78,10 +89,18 @@ public class AuthorizeFlow {
                     "Sign out, then sign in as the account it was sent to and open the link again. Nothing was changed.")
                     .withLink("Sign in as the account it was sent to", signIn.toString()));
         }
-        LOG.infof("Authorize link: merchant %s sent to consent at %s for %s", link.merchant(), origin.host(),
+        LOG.infof("Authorize link: merchant %s sent to consent of app %s at %s for %s", link.merchant(), app.name(), origin.host(),
                 connection.map(ConnectionId::value).orElse("a new connection"));
-        return states.start(request, merchant.get(), Flow.WEBSITE, origin, connection.map(ConnectionId::accountId),
-                state -> marketplace.consentUri(origin, state));
+        return states.start(request, merchant.get(), app.name(), Flow.WEBSITE, origin, connection.map(ConnectionId::accountId),
+                state -> marketplace.consentUri(app.name(), origin, state));
+    }
+
+    /** The app the link names; else the app the connection it repairs was authorized with; else the default app. */
+    private App appOf(ReauthorizeLinks.Link link, Optional<ConnectionId> connection) {
+        if (link.app() != null) {
+            return apps.find(link.app()).orElseThrow(() -> new InvalidRequest(STALE_LINK));
+        }
+        return connection.flatMap(connections::appOf).flatMap(apps::find).orElse(apps.defaultApp());
     }
 
     private boolean matches(ConnectionId connection, Origin origin) {

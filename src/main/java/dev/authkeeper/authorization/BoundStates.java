@@ -19,8 +19,9 @@ import dev.authkeeper.marketplace.Marketplace;
 import dev.authkeeper.marketplace.Origin;
 
 /**
- * Starts an authorization for the signed-in merchant in this browser: a state bound to both,
- * and the redirect to the marketplace carrying it, which also sets the browser's binding cookie.
+ * Starts an authorization for the signed-in merchant in this browser: a state bound to both and
+ * naming the app it is for, and the redirect to the marketplace carrying it, which also sets the
+ * browser's binding cookie.
  */
 @ApplicationScoped
 public class BoundStates {
@@ -40,11 +41,11 @@ public class BoundStates {
     }
 
     /** Redirects to {@code destination} of the new state; a repeat in this browser replaces the state of the one before. */
-    public ApiGatewayResponse start(ApiGatewayRequest request, String merchant, Flow flow, Origin origin,
+    public ApiGatewayResponse start(ApiGatewayRequest request, String merchant, String app, Flow flow, Origin origin,
             Optional<String> expectedAccount, Function<Secret, URI> destination) {
         Instant now = clock.instant();
         var binding = bindings.presentedOrNew(request);
-        var pending = new PendingAuthorization(merchant, flow, marketplace.id(), origin.uri(), origin.region(), expectedAccount,
+        var pending = new PendingAuthorization(merchant, flow, marketplace.id(), app, origin.uri(), origin.region(), expectedAccount,
                 binding.hash(), now, now.plus(config.state().lifetime()));
         Secret state = states.issue(pending, binding.flowId(pending));
         return bindings.set(ApiGatewayResponse.redirect(destination.apply(state)), binding);

@@ -57,13 +57,14 @@ public class BrowserBindings {
         }
 
         /**
-         * The same for every start of one flow (merchant, marketplace, origin, expected account) in
+         * The same for every start of one flow (merchant, marketplace, app, origin, expected account) in
          * this browser, so a repeat replaces the state the previous one left; unrelated to the
          * binding's hash, and telling nothing about the binding.
          */
         public String flowId(PendingAuthorization pending) {
             String flow = String.join("\n", "flow", value.value(), pending.merchantId(), pending.flow().name(),
-                    pending.marketplace(), pending.origin().toString(), pending.region(), pending.expectedAccountId().orElse(""));
+                    pending.marketplace(), pending.app(), pending.origin().toString(), pending.region(),
+                    pending.expectedAccountId().orElse(""));
             return OAuthStates.digest(flow).substring(0, FLOW_ID_LENGTH);
         }
     }

@@ -21,6 +21,7 @@ import dev.authkeeper.alert.Alert;
 import dev.authkeeper.alert.AlertDelivery;
 import dev.authkeeper.alert.AlertKind;
 import dev.authkeeper.alert.AlertOutbox;
+import dev.authkeeper.app.App;
 import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.connection.Authorization;
 import dev.authkeeper.connection.Connection;
@@ -62,6 +63,7 @@ public class CallbackFlow {
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMMM yyyy").withZone(ZoneOffset.UTC);
 
     private final Marketplace marketplace;
+    private final AppRoutes routes;
     private final OAuthStates states;
     private final BrowserBindings bindings;
     private final MerchantSessions sessions;
@@ -74,10 +76,11 @@ public class CallbackFlow {
     private final AuthKeeperConfig config;
     private final Clock clock;
 
-    public CallbackFlow(Marketplace marketplace, OAuthStates states, BrowserBindings bindings, MerchantSessions sessions,
-            TokenCipher cipher, ConnectionRepository connections, SellerConflicts conflicts, AlertOutbox outbox,
-            AlertDelivery delivery, Pages pages, AuthKeeperConfig config, Clock clock) {
+    public CallbackFlow(Marketplace marketplace, AppRoutes routes, OAuthStates states, BrowserBindings bindings,
+            MerchantSessions sessions, TokenCipher cipher, ConnectionRepository connections, SellerConflicts conflicts,
+            AlertOutbox outbox, AlertDelivery delivery, Pages pages, AuthKeeperConfig config, Clock clock) {
         this.marketplace = marketplace;
+        this.routes = routes;
         this.states = states;
         this.bindings = bindings;
         this.sessions = sessions;
@@ -92,6 +95,7 @@ public class CallbackFlow {
     }
 
     public ApiGatewayResponse handle(ApiGatewayRequest request) {
+        App app = routes.of(request, "callback");
         Instant started = clock.instant();
         var query = QueryString.parse(request.query());
         Optional<String> state = query.get("state").filter(OAuthStates::isWellFormed);
@@ -105,12 +109,12 @@ public class CallbackFlow {
                 yield pages.render(Page.of(400, "This authorization cannot be completed", refused.reason(),
                         StartAgain.FROM_SELLER_CENTRAL));
             }
-            case CallbackCheck.Declined declined -> withState(request, state.get(), Optional.empty(), pending -> {
+            case CallbackCheck.Declined declined -> withState(request, app, state.get(), Optional.empty(), pending -> {
                 LOG.infof("Seller declined the authorization (merchant %s)", pending.merchantId());
                 return pages.render(Page.of(200, "Amazon was not connected", declined.reason(),
                         "Nothing was changed. " + StartAgain.FROM_SELLER_CENTRAL));
             });
-            case CallbackCheck.Approved approved -> withState(request, state.get(), Optional.of(approved.accountId()),
+            case CallbackCheck.Approved approved -> withState(request, app, state.get(), Optional.of(approved.accountId()),
                     pending -> approved(pending, approved, started));
         };
     }
@@ -120,7 +124,7 @@ public class CallbackFlow {
      * merchant who started it, lets the flow go on. Without a binding cookie or a session the
      * state is left alone: nothing this browser could do with it.
      */
-    private ApiGatewayResponse withState(ApiGatewayRequest request, String state, Optional<String> account,
+    private ApiGatewayResponse withState(ApiGatewayRequest request, App app, String state, Optional<String> account,
             Function<PendingAuthorization, ApiGatewayResponse> next) {
         Instant now = clock.instant();
         var binding = bindings.presented(request);
@@ -151,6 +155,12 @@ public class CallbackFlow {
             case OAuthStates.Consumed.Valid valid when !valid.pending().marketplace().equals(marketplace.id()) -> {
                 LOG.infof("Callback with a state issued for %s", valid.pending().marketplace());
                 yield staleState();
+            }
+            case OAuthStates.Consumed.Valid valid when !valid.pending().app().equals(app.name()) -> {
+                LOG.warnf("OPERATOR: the callback of app %s received a state issued for app %s (merchant %s): refused, nothing stored. "
+                        + "Check that each app's redirect URI in the Developer Console is its own callback route.", app.name(),
+                        valid.pending().app(), valid.pending().merchantId());
+                yield otherApp();
             }
             case OAuthStates.Consumed.Valid valid when !binding.get().matches(valid.pending().bindingHash()) -> {
                 LOG.warnf("Callback refused: the authorization of merchant %s was started in another browser", valid.pending().merchantId());
@@ -189,7 +199,7 @@ public class CallbackFlow {
     }
 
     private ApiGatewayResponse exchange(PendingAuthorization pending, String accountId, Secret code, Instant started) {
-        return switch (marketplace.exchangeCode(code)) {
+        return switch (marketplace.exchangeCode(pending.app(), code)) {
             // A code exchange is only Granted with a refresh token (Marketplace.exchangeCode).
             case TokenResult.Granted granted -> store(pending, accountId, granted.refreshToken().orElseThrow(), started);
             case TokenResult.AuthorizationRejected rejected -> {
@@ -199,9 +209,9 @@ public class CallbackFlow {
                         StartAgain.FROM_SELLER_CENTRAL));
             }
             case TokenResult.ApplicationRejected rejected -> {
-                LOG.errorf("OPERATOR: LWA refused the app itself (HTTP %d, %s): check the client id and secret "
+                LOG.errorf("OPERATOR: LWA refused app %s itself (HTTP %d, %s): check its client id and secret "
                         + "and whether the secret was rotated. Merchant %s could not connect account %s.",
-                        rejected.status(), rejected.error(), pending.merchantId(), accountId);
+                        pending.app(), rejected.status(), rejected.error(), pending.merchantId(), accountId);
                 yield pages.render(Page.of(502, "We could not finish connecting your account",
                         "This is a problem on our side, not with your Amazon account or anything you did. "
                                 + "Our team has been alerted.",
@@ -226,7 +236,7 @@ public class CallbackFlow {
     private ApiGatewayResponse store(PendingAuthorization pending, String accountId, Secret refreshToken, Instant started) {
         Instant now = clock.instant();
         var id = new ConnectionId(marketplace.id(), pending.region(), accountId);
-        var authorization = new Authorization(id, pending.merchantId(), pending.origin(), pending.flow(),
+        var authorization = new Authorization(id, pending.merchantId(), pending.app(), pending.origin(), pending.flow(),
                 cipher.seal(id.value(), refreshToken), now, now.plus(AUTHORIZATION_LIFETIME));
         var entries = new AtomicReference<List<Alert>>(List.of());
         var recorded = connections.recordAuthorization(authorization, prior -> {
@@ -251,7 +261,8 @@ public class CallbackFlow {
             case ConnectionRepository.Recorded.Saved saved -> {
                 delivery.deliverNow(entries.get(), started.plus(RESPONSE_BUDGET));
                 Optional<ConnectionId> expected = pending.expectedConnection().filter(e -> !e.equals(id));
-                LOG.infof("Connection %s authorized by merchant %s (%s flow)%s", id, pending.merchantId(), pending.flow(),
+                LOG.infof("Connection %s authorized by merchant %s for app %s (%s flow)%s", id, pending.merchantId(), pending.app(),
+                        pending.flow(),
                         expected.map(e -> "; expected " + e + ", which stays disconnected").orElse(""));
                 yield connected(id, expected, authorization.authorizationExpiresAt());
             }
@@ -267,9 +278,10 @@ public class CallbackFlow {
         String pk = TableLayout.connectionKey(id);
         String origin = pending.origin().toString();
         var reauthorized = outbox.create(pk, AlertKind.EVENT_REAUTHORIZED, Optional.of(pending.merchantId()), id.value(),
-                Optional.of(origin), "", Optional.of(now), now);
+                Optional.of(origin), "", Optional.of(now), now).withApp(pending.app());
         if (prior.status().filter(s -> s == ConnectionStatus.NEEDS_REAUTHORIZATION).isPresent()) {
-            var recovery = outbox.recovery(pk, pending.merchantId(), id.value(), origin, prior.incidentAlert(), prior.incidentEvent(), now);
+            var recovery = outbox.recovery(pk, pending.merchantId(), id.value(), pending.app(), origin, prior.incidentAlert(),
+                    prior.incidentEvent(), now);
             boolean appTold = recovery.recorded().stream().anyMatch(a -> a.kind() == AlertKind.EVENT_RECONNECTED);
             var recorded = new ArrayList<>(recovery.recorded());
             if (!appTold) {
@@ -279,7 +291,7 @@ public class CallbackFlow {
         }
         boolean fresh = prior.status().filter(s -> s != ConnectionStatus.DISCONNECTED).isEmpty();
         var event = fresh ? outbox.create(pk, AlertKind.EVENT_AUTHORIZED, Optional.of(pending.merchantId()), id.value(),
-                Optional.of(origin), "", Optional.of(now), now) : reauthorized;
+                Optional.of(origin), "", Optional.of(now), now).withApp(pending.app()) : reauthorized;
         return new AlertOutbox.Recovery(List.of(event), List.of(), false);
     }
 
@@ -318,6 +330,12 @@ public class CallbackFlow {
                         + " as the account that started the authorization. Nothing was changed.",
                 "Sign in to " + config.integratorName() + " in this browser, then start again from "
                         + StartAgain.SELLER_CENTRAL_PATH + "."));
+    }
+
+    private ApiGatewayResponse otherApp() {
+        return pages.render(Page.of(400, "This authorization was started for another app",
+                "Amazon sent this authorization to the wrong address, so it cannot be completed. Nothing was changed.",
+                StartAgain.FROM_SELLER_CENTRAL));
     }
 
     private ApiGatewayResponse staleState() {

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.authkeeper.app.App;
 import dev.authkeeper.connection.Flow;
 import dev.authkeeper.http.ApiGatewayRequest;
 import dev.authkeeper.http.ApiGatewayResponse;
@@ -30,13 +31,15 @@ public class LoginFlow {
     private static final Logger LOG = Logger.getLogger(LoginFlow.class);
 
     private final Marketplace marketplace;
+    private final AppRoutes routes;
     private final MerchantSessions sessions;
     private final BoundStates states;
     private final Pages pages;
     private final Clock clock;
 
-    public LoginFlow(Marketplace marketplace, MerchantSessions sessions, BoundStates states, Pages pages, Clock clock) {
+    public LoginFlow(Marketplace marketplace, AppRoutes routes, MerchantSessions sessions, BoundStates states, Pages pages, Clock clock) {
         this.marketplace = marketplace;
+        this.routes = routes;
         this.sessions = sessions;
         this.states = states;
         this.pages = pages;
@@ -44,26 +47,28 @@ public class LoginFlow {
     }
 
     public ApiGatewayResponse handle(ApiGatewayRequest request) {
+        App app = routes.of(request, "login");
         var query = QueryString.parse(request.query());
-        return switch (marketplace.checkLaunch(query)) {
+        return switch (marketplace.checkLaunch(app.name(), query)) {
             case LaunchCheck.Refused refused -> {
                 LOG.infof("Refused a Login URI request: %s", refused.reason());
                 yield pages.render(Page.of(400, "This authorization request is not valid", refused.reason(),
                         StartAgain.FROM_SELLER_CENTRAL));
             }
-            case LaunchCheck.Valid valid -> continueAsMerchant(request, query, valid.request());
+            case LaunchCheck.Valid valid -> continueAsMerchant(request, app, query, valid.request());
         };
     }
 
-    private ApiGatewayResponse continueAsMerchant(ApiGatewayRequest request, QueryString query, LaunchRequest launch) {
+    private ApiGatewayResponse continueAsMerchant(ApiGatewayRequest request, App app, QueryString query, LaunchRequest launch) {
         Optional<String> merchant = sessions.signedInMerchant(request.cookieList(), clock.instant());
         if (merchant.isEmpty()) {
-            LOG.infof("Login URI: seller not signed in, sent to sign-in (account %s)", launch.accountId());
-            return ApiGatewayResponse.redirect(sessions.signIn("/login", query.all(), Optional.empty()));
+            LOG.infof("Login URI of app %s: seller not signed in, sent to sign-in (account %s)", app.name(), launch.accountId());
+            return ApiGatewayResponse.redirect(sessions.signIn(app.loginPath(), query.all(), Optional.empty()));
         }
-        LOG.infof("Login URI: merchant %s authorizing account %s in %s", merchant.get(), launch.accountId(), launch.origin().region());
+        LOG.infof("Login URI of app %s: merchant %s authorizing account %s in %s", app.name(), merchant.get(), launch.accountId(),
+                launch.origin().region());
         // Seller Central launched this for one account: the state expects it, and a callback naming another is refused.
-        return states.start(request, merchant.get(), Flow.MARKETPLACE, launch.origin(), Optional.of(launch.accountId()),
+        return states.start(request, merchant.get(), app.name(), Flow.MARKETPLACE, launch.origin(), Optional.of(launch.accountId()),
                 state -> marketplace.continueLaunch(launch, state));
     }
 }

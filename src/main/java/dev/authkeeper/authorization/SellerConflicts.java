@@ -16,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.authkeeper.alert.AlertDelivery;
+import dev.authkeeper.app.App;
 import dev.authkeeper.alert.AlertKind;
 import dev.authkeeper.alert.AlertOutbox;
 import dev.authkeeper.config.AlertConfig;
@@ -97,6 +98,7 @@ public class SellerConflicts {
         item.put("merchantId", s(claim.merchantId()));
         item.put("heldBy", s(holder));
         item.put("flow", s(claim.flow().name()));
+        item.put("app", s(claim.app()));
         item.put("origin", s(claim.origin().toString()));
         item.put("token", Attributes.sealedToken(claim.token()));
         item.put("authorizedAt", s(claim.authorizedAt().toString()));
@@ -120,6 +122,7 @@ public class SellerConflicts {
                         .expressionAttributeValues(Map.of(":pk", s(CONFLICT_PREFIX + id.value()), ":claim", s(CLAIM_PREFIX))))
                 .items().stream()
                 .map(item -> new Claim(item.get(TableLayout.SK).s(), new Authorization(id, item.get("merchantId").s(),
+                        Attributes.string(item, "app").orElse(App.DEFAULT),
                         URI.create(item.get("origin").s()), Flow.valueOf(item.get("flow").s()), Attributes.sealedToken(item),
                         Instant.parse(item.get("authorizedAt").s()), Instant.parse(item.get("authorizationExpiresAt").s()))))
                 .toList();

@@ -188,7 +188,7 @@ public class CheckRecorder {
      * event); one who was not is never told anything, and the alert waiting to go out is removed.
      */
     private Recorded recovered(CheckedConnection c, CheckOutcome.Valid valid, Instant now) {
-        var recovery = outbox.recovery(c.pk(), c.merchantId(), c.id().value(), c.origin().toString(), c.incidentAlert(),
+        var recovery = outbox.recovery(c.pk(), c.merchantId(), c.id().value(), c.app(), c.origin().toString(), c.incidentAlert(),
                 c.incidentEvent(), now);
         Optional<SealedToken> token = valid.rotated() || cipher.needsResealing(c.token())
                 ? Optional.of(cipher.seal(c.id().value(), valid.refreshToken())) : Optional.empty();
@@ -198,7 +198,7 @@ public class CheckRecorder {
             if (again.isEmpty() || recovery.cancelled().isEmpty()) {
                 return Recorded.of(Result.SUPERSEDED);
             }
-            var told = outbox.recovery(c.pk(), c.merchantId(), c.id().value(), c.origin().toString(), c.incidentAlert(),
+            var told = outbox.recovery(c.pk(), c.merchantId(), c.id().value(), c.app(), c.origin().toString(), c.incidentAlert(),
                     c.incidentEvent(), now);
             if (!store.recordRecovered(again.get(), token, told.recorded(), told.cancelled(), now)) {
                 return Recorded.of(Result.SUPERSEDED);
@@ -248,6 +248,6 @@ public class CheckRecorder {
 
     private Alert entry(CheckedConnection c, AlertKind kind, String detail, Optional<Instant> since, Instant now) {
         return outbox.create(c.pk(), kind, Optional.of(c.merchantId()), c.id().value(), Optional.of(c.origin().toString()), detail,
-                since, now);
+                since, now).withApp(c.app());
     }
 }

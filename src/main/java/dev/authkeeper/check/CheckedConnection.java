@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.authkeeper.app.App;
 import dev.authkeeper.connection.Attributes;
 import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionStatus;
@@ -19,12 +20,15 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * A connection as a check reads it: from a page of the checks index (ACTIVE connections), or from
  * its own item. Every write a check makes is conditional on {@code version}.
  *
+ * @param app     the integrator's app (by configured name) whose credentials refresh it; {@code default} for a
+ *                connection authorized before several apps (no {@code app} attribute: it is not rewritten)
  * @param inRound whether it carries the checks-index keys (items written before the round existed do not)
  * @param due     whether it is in the due index (a retry, re-test or reminder is scheduled)
  */
 public record CheckedConnection(
         ConnectionId id,
         String merchantId,
+        String app,
         URI origin,
         ConnectionStatus status,
         SealedToken token,
@@ -45,6 +49,7 @@ public record CheckedConnection(
         return new CheckedConnection(
                 ConnectionId.parse(item.get(TableLayout.CONNECTION_ID).s()),
                 item.get("merchantId").s(),
+                string(item, "app").orElse(App.DEFAULT),
                 URI.create(item.get("origin").s()),
                 ConnectionStatus.valueOf(item.get("status").s()),
                 Attributes.sealedToken(item),

@@ -17,7 +17,8 @@ import dev.authkeeper.marketplace.TokenResult;
 
 /**
  * Proves one authorization: opens its sealed refresh token and asks the marketplace for an access
- * token, retrying only throttling, outages and timeouts, never past the caller's deadline.
+ * token with the credentials of the app it was issued to, retrying only throttling, outages and
+ * timeouts, never past the caller's deadline.
  */
 @ApplicationScoped
 public class ConnectionProof {
@@ -43,7 +44,7 @@ public class ConnectionProof {
         Secret token = cipher.open(connection.id().value(), connection.token());
         Duration pause = config.backoff();
         for (int attempt = 1; ; attempt++) {
-            switch (marketplace.refresh(token, deadline)) {
+            switch (marketplace.refresh(connection.app(), token, deadline)) {
                 case TokenResult.Granted granted -> {
                     Secret keep = granted.refreshToken().orElse(token);
                     return new CheckOutcome.Valid(granted.accessToken(), granted.expiresIn(), keep, !keep.equals(token));

@@ -37,6 +37,15 @@ public interface AuthKeeperConfig {
 
     Kms kms();
 
+    /**
+     * In a deployment: the AuthKeeper secret {@code {clientId, clientSecret, sessionSecret, linkSecret}}
+     * ({@link SecretsConfigSourceFactory}); the default app's client secret is read from it while running.
+     */
+    Optional<String> secretsArn();
+
+    /** Secrets Manager's endpoint, for the local emulator only; in AWS the SDK finds it. */
+    Optional<URI> secretsEndpoint();
+
     interface Session {
         /** The cookie in which the integrator's site puts the signed merchant session. */
         @WithDefault("authkeeper_session")

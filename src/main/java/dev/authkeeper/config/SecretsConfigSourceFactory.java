@@ -23,7 +23,9 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * In a deployment the LWA client credentials and the two signing keys live in one Secrets Manager
  * secret, never in an environment variable: {@code {"clientId", "clientSecret", "sessionSecret",
  * "linkSecret"}}. When {@code authkeeper.secrets-arn} is set, it is read once at start-up and
- * supplies those four settings.
+ * supplies the client id and the two signing keys. The client secret must be there too, but it is
+ * not kept from start-up: {@code dev.authkeeper.app.ClientSecrets} reads it while running, so a
+ * rotated secret takes effect without a redeploy.
  */
 public class SecretsConfigSourceFactory implements ConfigSourceFactory {
 
@@ -34,9 +36,10 @@ public class SecretsConfigSourceFactory implements ConfigSourceFactory {
     private static final String PLACEHOLDER = "REPLACE_ME";
     private static final Map<String, String> KEYS = Map.of(
             "clientId", "authkeeper.amazon.client-id",
-            "clientSecret", "authkeeper.amazon.client-secret",
             "sessionSecret", "authkeeper.session.secret",
             "linkSecret", "authkeeper.link.secret");
+    /** Read while running, but required from the start: a placeholder is refused here. */
+    private static final String CLIENT_SECRET = "clientSecret";
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
@@ -66,18 +69,24 @@ public class SecretsConfigSourceFactory implements ConfigSourceFactory {
         var settings = new HashMap<String, String>();
         var missing = new TreeSet<String>();
         KEYS.forEach((field, key) -> {
-            String value = values.get(field);
-            if (value == null || value.isBlank() || value.contains(PLACEHOLDER)) {
-                missing.add(field);
+            if (realValue(values.get(field))) {
+                settings.put(key, values.get(field));
             } else {
-                settings.put(key, value);
+                missing.add(field);
             }
         });
+        if (!realValue(values.get(CLIENT_SECRET))) {
+            missing.add(CLIENT_SECRET);
+        }
         if (!missing.isEmpty()) {
             throw new IllegalStateException("The AuthKeeper secret has no real value for " + missing
                     + ": put the LWA credentials and signing keys in it (README, Deploying to AWS)");
         }
         return settings;
+    }
+
+    private static boolean realValue(String value) {
+        return value != null && !value.isBlank() && !value.contains(PLACEHOLDER);
     }
 
     @Override

@@ -5,10 +5,14 @@ import java.time.Instant;
 
 import dev.authkeeper.crypto.SealedToken;
 
-/** A fresh authorization to store: its token is already sealed for this connection. */
+/**
+ * A fresh authorization to store: its token is already sealed for this connection and was issued
+ * to {@code app} (the integrator's app, by configured name), whose credentials refresh it from now on.
+ */
 public record Authorization(
         ConnectionId id,
         String merchantId,
+        String app,
         URI origin,
         Flow flow,
         SealedToken token,

@@ -88,6 +88,7 @@ public class ConnectionRepository {
                     "kind", s(prior.exists() ? "REAUTHORIZED" : "AUTHORIZED"),
                     "merchantId", s(authorization.merchantId()),
                     "flow", s(authorization.flow().name()),
+                    "app", s(authorization.app()),
                     "authorizationExpiresAt", s(authorization.authorizationExpiresAt().toString())));
             var writes = new ArrayList<TransactWriteItem>(List.of(update.transactItem(table), history));
             writes.addAll(extras.apply(prior));
@@ -114,6 +115,7 @@ public class ConnectionRepository {
                 "fromMerchantId", s(fromMerchant),
                 "merchantId", s(authorization.merchantId()),
                 "flow", s(authorization.flow().name()),
+                "app", s(authorization.app()),
                 "authorizationExpiresAt", s(authorization.authorizationExpiresAt().toString()))));
         items.addAll(alongside);
         return Transactions.writeIfConditionsHold(dynamo, items);
@@ -135,6 +137,7 @@ public class ConnectionRepository {
                 .set("authorizedAt", s(authorization.authorizedAt().toString()))
                 .set("authorizationExpiresAt", s(authorization.authorizationExpiresAt().toString()))
                 .set("lastFlow", s(authorization.flow().name()))
+                .set("app", s(authorization.app()))
                 .set(TableLayout.CHECK_PARTITION, s(TableLayout.checkPartition(id)))
                 .set(TableLayout.CHECK_ORDER, s(TableLayout.checkOrder(id)))
                 .set("updatedAt", s(authorization.authorizedAt().toString()))
@@ -158,6 +161,13 @@ public class ConnectionRepository {
         return new Prior(Optional.of(ConnectionStatus.valueOf(item.get("status").s())), Attributes.string(item, "merchantId"),
                 Attributes.number(item, "version").orElse(0L), Attributes.string(item, "incidentAlert"),
                 Attributes.string(item, "incidentEvent"));
+    }
+
+    /** The app (by configured name) the connection was last authorized with; empty for one authorized before several apps. */
+    public Optional<String> appOf(ConnectionId id) {
+        var item = dynamo.getItem(r -> r.tableName(table).key(TableLayout.connectionItemKey(id))
+                .projectionExpression("#app").expressionAttributeNames(Map.of("#app", "app"))).item();
+        return item == null ? Optional.empty() : Attributes.string(item, "app");
     }
 
     public Optional<Connection> find(ConnectionId id) {

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.authkeeper.app.App;
 import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.crypto.Secret;
 
@@ -96,6 +97,7 @@ public class OAuthStates {
         item.put("bindingHash", s(pending.bindingHash()));
         item.put("flow", s(pending.flow().name()));
         item.put("marketplace", s(pending.marketplace()));
+        item.put("app", s(pending.app()));
         item.put("origin", s(pending.origin().toString()));
         item.put("region", s(pending.region()));
         pending.expectedAccountId().ifPresent(account -> item.put("expectedAccountId", s(account)));
@@ -127,6 +129,8 @@ public class OAuthStates {
                 old.get("merchantId").s(),
                 Flow.valueOf(old.get("flow").s()),
                 old.get("marketplace").s(),
+                // States issued before several apps were all the default app's.
+                Optional.ofNullable(old.get("app")).map(AttributeValue::s).orElse(App.DEFAULT),
                 URI.create(old.get("origin").s()),
                 old.get("region").s(),
                 Optional.ofNullable(old.get("expectedAccountId")).map(AttributeValue::s),

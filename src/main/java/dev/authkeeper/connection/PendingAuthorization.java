@@ -6,13 +6,14 @@ import java.util.Optional;
 
 /**
  * What an OAuth {@code state} stands for while the seller is at the marketplace: who asked, in
- * which browser (a SHA-256 of its binding cookie), where, and which account was expected (known
- * from the Login URI or from the connection a link repairs).
+ * which browser (a SHA-256 of its binding cookie), for which of the integrator's apps, where, and
+ * which account was expected (known from the Login URI or from the connection a link repairs).
  */
 public record PendingAuthorization(
         String merchantId,
         Flow flow,
         String marketplace,
+        String app,
         URI origin,
         String region,
         Optional<String> expectedAccountId,

@@ -40,6 +40,14 @@ public interface LocalConfig {
     @WithDefault("authkeeper-sweep-units")
     String sweepQueue();
 
+    /** The local queue the simulated Amazon sends client-secret notifications to. */
+    @WithDefault("authkeeper-app-notifications")
+    String notificationsQueue();
+
+    /** How often the local run checks the apps' client secrets (a duration such as {@code 60s}, or {@code off}). */
+    @WithDefault("off")
+    String credentialsCheckEvery();
+
     /** The alias the local KMS key gets; {@code authkeeper.kms.key-id} names it. */
     @WithDefault("alias/authkeeper-tokens")
     String keyAlias();

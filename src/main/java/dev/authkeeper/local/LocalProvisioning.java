@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -105,6 +106,34 @@ public final class LocalProvisioning {
             return sqs.createQueue(r -> r.queueName(name)
                     .attributes(java.util.Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "300"))).queueUrl();
         }
+    }
+
+    /**
+     * The notifications queue Amazon delivers client-secret notifications to, with its dead-letter
+     * queue after {@code maxReceives} receives (as the template creates them); returns the queue's URL.
+     */
+    public static String createNotificationsQueue(URI ministackEndpoint, String name, int maxReceives) {
+        try (var sqs = sqs(ministackEndpoint)) {
+            String dlq = sqs.createQueue(r -> r.queueName(name + "-dlq")).queueUrl();
+            String dlqArn = sqs.getQueueAttributes(r -> r.queueUrl(dlq).attributeNames(QueueAttributeName.QUEUE_ARN))
+                    .attributes().get(QueueAttributeName.QUEUE_ARN);
+            return sqs.createQueue(r -> r.queueName(name).attributes(java.util.Map.of(
+                    QueueAttributeName.VISIBILITY_TIMEOUT, "5",
+                    QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"" + maxReceives + "\"}")))
+                    .queueUrl();
+        }
+    }
+
+    /** A Secrets Manager secret holding an app's client secret as the template's app secrets do; returns its ARN. */
+    public static String createClientSecret(URI ministackEndpoint, String name, String clientSecret) {
+        try (var secrets = secretsManager(ministackEndpoint)) {
+            return secrets.createSecret(r -> r.name(name).secretString("{\"clientSecret\":\"" + clientSecret + "\"}")).arn();
+        }
+    }
+
+    public static SecretsManagerClient secretsManager(URI ministackEndpoint) {
+        return SecretsManagerClient.builder().endpointOverride(ministackEndpoint).region(Region.of(REGION))
+                .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build();
     }
 
     /** The event bus, with a rule that sends every AuthKeeper event to an SQS queue to read them back; returns the queue URL. */

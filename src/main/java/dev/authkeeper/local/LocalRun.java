@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -17,7 +18,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.jboss.logging.Logger;
 
 import dev.authkeeper.api.ApiRoute;
+import dev.authkeeper.app.App;
+import dev.authkeeper.app.AppNotifications;
+import dev.authkeeper.app.Apps;
+import dev.authkeeper.app.CredentialsCheck;
 import dev.authkeeper.config.AlertConfig;
+import dev.authkeeper.config.AppCredentialsConfig;
 import dev.authkeeper.config.AmazonConfig;
 import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.config.SweepConfig;
@@ -39,9 +45,12 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Starts the local run when {@code authkeeper.local.enabled} is set (profile {@code local}):
- * DynamoDB Local, MiniStack (KMS, SNS, SQS), the simulated Amazon and the gateway, all on
- * loopback ports; the sweep runs on {@code authkeeper.local.sweep-every}, scheduled once they
- * are all provisioned (a sweep before the table exists would only fail).
+ * DynamoDB Local, MiniStack (KMS, SNS, SQS, Secrets Manager), the simulated Amazon serving every
+ * configured app and the gateway, all on loopback ports. Each app's client secret is put into a
+ * local Secrets Manager secret and given to the simulated Amazon; its notifications go to a local
+ * queue that the run drains, as the notifications function does in a deployment. The sweep runs on
+ * {@code authkeeper.local.sweep-every}, scheduled once everything is provisioned (a sweep before the
+ * table exists would only fail), and so does the daily credentials check, more often.
  */
 @ApplicationScoped
 public class LocalRun {
@@ -64,14 +73,25 @@ public class LocalRun {
     private final SweepWorker sweep;
     private final SweepPlanner planner;
     private final LocalSweepWorkers workers;
+    private final Apps apps;
+    private final AppNotifications notifications;
+    private final CredentialsCheck credentialsCheck;
+    private final ObjectMapper json;
     private final Scheduler scheduler;
     private final Clock clock;
+    private final int maxReceives;
 
     public LocalRun(LocalConfig local, AuthKeeperConfig config, AmazonConfig amazon, AlertConfig alerts, AuthorizationFunctions functions,
             ConnectionsPageFunction connectionsPage, IntegratorApiFunctions api, MerchantSessions sessions, ReauthorizeLinks links,
-            ConnectionRepository connections, SweepPlanner planner, SweepWorker sweep, SqsClient sqs, SweepConfig sweepConfig,
-            ObjectMapper json, Scheduler scheduler, Clock clock) {
+            ConnectionRepository connections, SweepPlanner planner, SweepWorker sweep, SqsClient sqs, SweepConfig sweepConfig, Apps apps,
+            AppNotifications notifications, CredentialsCheck credentialsCheck, AppCredentialsConfig appCredentials, ObjectMapper json,
+            Scheduler scheduler, Clock clock) {
         this.planner = planner;
+        this.apps = apps;
+        this.notifications = notifications;
+        this.credentialsCheck = credentialsCheck;
+        this.maxReceives = appCredentials.maxReceives();
+        this.json = json;
         this.workers = new LocalSweepWorkers(sqs, sweepConfig.queueUrl().orElse(""), sweep, json);
         this.sweep = sweep;
         this.scheduler = scheduler;
@@ -108,9 +128,12 @@ public class LocalRun {
             started.add(sqs);
             inbox = Optional.of(new LocalInbox(sqs, topics.merchantQueueUrl(), topics.operatorQueueUrl()));
             events = Optional.of(new LocalEvents(sqs, eventsQueue));
-            started.add(SimulatedAmazon.start(new SimulatedAmazon.Settings(local.amazonPort(), amazon.clientId(),
-                    amazon.clientSecret(), amazon.applicationId(), URI.create(config.publicBaseUrl() + "/login"),
-                    URI.create(config.publicBaseUrl() + "/callback"))));
+            var simulated = SimulatedAmazon.start(new SimulatedAmazon.Settings(local.amazonPort(), simulatedApps(ministack.endpoint())));
+            started.add(simulated);
+            String queue = LocalProvisioning.createNotificationsQueue(ministack.endpoint(), local.notificationsQueue(), maxReceives);
+            simulated.notifications(body -> sqs.sendMessage(r -> r.queueUrl(queue).messageBody(body)));
+            var consumer = new LocalNotifications(sqs, queue, notifications, json);
+            schedule("local-notifications", "2s", consumer::drain);
         }
         var site = new LocalSite(sessions, links, connections, sweep, inbox, events, config.publicBaseUrl(), sellerCentral, clock);
         started.add(LocalGateway.start(local.gatewayPort(), Map.of(
@@ -119,14 +142,13 @@ public class LocalRun {
                 "/callback", functions::callback,
                 "/connections", connectionsPage::connectionsPage), apiRoutes(), site));
         if (!"off".equals(local.sweepEvery())) {
-            scheduler.newJob("local-sweep")
-                    .setInterval(local.sweepEvery())
-                    .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
-                    .setTask(execution -> {
-                        planner.plan();
-                        workers.drain(2);
-                    })
-                    .schedule();
+            schedule("local-sweep", local.sweepEvery(), () -> {
+                planner.plan();
+                workers.drain(2);
+            });
+        }
+        if (!"off".equals(local.credentialsCheckEvery())) {
+            schedule("local-credentials-check", local.credentialsCheckEvery(), credentialsCheck::run);
         }
         LOG.infof("AuthKeeper local run ready: open %s/ (simulated Seller Central: %s/)", config.publicBaseUrl(), sellerCentral);
     }
@@ -138,6 +160,31 @@ public class LocalRun {
             routes.put(route.routeKey(), route.function().equals(ApiRoute.TOKEN_FUNCTION) ? api::accessToken : api::connections);
         }
         return routes;
+    }
+
+    /**
+     * Every configured app, registered with the simulated Amazon under a fresh client secret that is
+     * also put into the app's local Secrets Manager secret (named by its secret id).
+     */
+    private List<SimulatedAmazon.App> simulatedApps(URI ministack) {
+        var simulated = new ArrayList<SimulatedAmazon.App>();
+        for (App app : apps.all()) {
+            String secret = "local-" + app.name() + "-" + UUID.randomUUID();
+            LocalProvisioning.createClientSecret(ministack, app.secretId().orElseThrow(() -> new IllegalStateException(
+                    "in the local run every app's client secret lives in the local Secrets Manager: give app " + app.name()
+                            + " a secret id")), secret);
+            simulated.add(new SimulatedAmazon.App(app.name(), app.applicationId(), app.clientId(), secret,
+                    URI.create(config.publicBaseUrl() + app.loginPath()), apps.redirectUri(app), app.draft()));
+        }
+        return simulated;
+    }
+
+    private void schedule(String name, String every, Runnable task) {
+        scheduler.newJob(name)
+                .setInterval(every)
+                .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
+                .setTask(execution -> task.run())
+                .schedule();
     }
 
     void stop(@Observes ShutdownEvent event) {

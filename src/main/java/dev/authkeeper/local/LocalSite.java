@@ -77,6 +77,12 @@ public final class LocalSite {
                   <li>Revoke it in simulated Seller Central, then choose <b>Check now</b> (or wait for the scheduled
                       sweep): the connection needs reauthorization and the alert published to SNS shows under
                       <a href="/local/alerts">alerts</a>, with its reconnect link.</li>
+                  <li>Two apps run side by side: <b>default</b> (published, <code>/login</code>, <code>/callback</code>)
+                      and <b>draft</b> (<code>version=beta</code>, <code>/login/draft</code>, <code>/callback/draft</code>).
+                      Authorize either; the connections page shows which app each connection belongs to.</li>
+                  <li>Choose <b>Rotate client secret</b> for an app in simulated Seller Central: Amazon's notification
+                      reaches the local queue, the new secret is stored in (local) Secrets Manager, and the next
+                      check and callback use it; the operator message shows under <a href="/local/alerts">alerts</a>.</li>
                 </ol>
                 <p>Sign in directly: <a href="/local/sign-in">sign-in page</a>.</p>
                 """.formatted(escape(sellerCentral.toString())));
@@ -125,14 +131,15 @@ public final class LocalSite {
         }
         List<Connection> list = connections.ofMerchant(merchant.get());
         String rows = list.stream().map(c -> """
-                <tr><td>%s</td><td><b>%s</b></td><td>%s</td><td>%s</td><td><a href="%s">Reconnect</a></td>
+                <tr><td>%s</td><td>%s</td><td><b>%s</b></td><td>%s</td><td>%s</td><td><a href="%s">Reconnect</a></td>
                 <td><form method="post" action="/local/check"><input type="hidden" name="connection" value="%s"><button>Check now</button></form></td></tr>
-                """.formatted(escape(c.id().value()), c.status(), c.authorizedAt(), c.authorizationExpiresAt(),
+                """.formatted(escape(c.id().value()), escape(connections.appOf(c.id()).orElse("default")), c.status(), c.authorizedAt(),
+                c.authorizationExpiresAt(),
                 escape(links.mint(c.merchantId(), c.origin(), Optional.of(c.id().value())).toString()), escape(c.id().value())))
                 .collect(Collectors.joining());
         String connect = links.mint(merchant.get(), sellerCentral, Optional.empty()).toString();
         return page(200, "Connections of " + merchant.get(), """
-                <table><tr><th>Connection</th><th>Status</th><th>Authorized</th><th>Authorization expires</th><th></th></tr>
+                <table><tr><th>Connection</th><th>App</th><th>Status</th><th>Authorized</th><th>Authorization expires</th><th></th></tr>
                 %s</table>
                 <p>%d connection(s). <a href="%s">Connect another Amazon account</a> (website-initiated flow).</p>
                 """.formatted(rows, list.size(), escape(connect)));

@@ -10,6 +10,7 @@ import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -23,11 +24,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,11 +39,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import software.amazon.awssdk.services.sqs.SqsClient;
+
 /**
  * Amazon's side of SP-API authorization, simulated at the HTTP boundary for the tests and the local
- * run only: Seller Central's home, confirm and consent pages and the Login with Amazon token
- * endpoint. AuthKeeper talks to it over real HTTP exactly as it talks to Amazon, so it answers with
- * the parameters, redirects and error bodies Amazon uses (DESIGN.md, "Amazon facts").
+ * run only: Seller Central's home, confirm and consent pages, the Login with Amazon token endpoint
+ * and SP-API's rotateApplicationClientSecret, for several apps. AuthKeeper talks to it over real
+ * HTTP exactly as it talks to Amazon, so it answers with the parameters, redirects and error bodies
+ * Amazon uses (DESIGN.md, "Amazon facts"). A rotation sends Amazon's NEW_SECRET notification to the
+ * configured sink (the local notifications queue) and keeps the old secret valid for seven days on
+ * a clock tests can move.
  *
  * <p>Plain Java so that a JUnit test resource and the local-run startup bean can both start it. It
  * never writes a token, code, secret or state to a log or to the console.
@@ -50,6 +58,13 @@ public final class SimulatedAmazon implements AutoCloseable {
     public static final String DEFAULT_SELLER = "A1SIMULATEDSELLER";
 
     private static final String CONFIRM_PATH = "/apps/authorize/confirm/";
+    private static final String ROTATE_PATH = "/applications/2023-11-30/clientSecret";
+    private static final String ROTATION_SCOPE = "sellingpartnerapi::client_credential:rotation";
+    /** After a rotation the old client secret keeps working this long. */
+    public static final Duration OLD_SECRET_GRACE = Duration.ofDays(7);
+    private static final Duration SECRET_LIFETIME = Duration.ofDays(180);
+    /** rotateApplicationClientSecret's rate: 0.0167 calls a second, burst 1. */
+    private static final Duration ROTATE_INTERVAL = Duration.ofSeconds(60);
     private static final Duration LAUNCH_TTL = Duration.ofMinutes(10);
     private static final Duration CODE_TTL = Duration.ofMinutes(5);
     private static final int ACCESS_TOKEN_SECONDS = 3600;
@@ -57,17 +72,19 @@ public final class SimulatedAmazon implements AutoCloseable {
     private static final int BACKLOG = 1024;
 
     /**
-     * @param port        0 for a free port
-     * @param loginUri    AuthKeeper's Login URI, where "Authorize app" in Seller Central goes
-     * @param redirectUri AuthKeeper's OAuth redirect URI, the only one registered for the app
+     * One app registered with the simulated Amazon.
+     *
+     * @param name         how the tests and the simulator's pages call it (AuthKeeper's name for it)
+     * @param clientSecret its first client secret; a rotation replaces it
+     * @param loginUri     AuthKeeper's Login URI of this app, where "Authorize app" in Seller Central goes
+     * @param redirectUri  AuthKeeper's OAuth redirect URI of this app, the only one registered for it
+     * @param draft        a draft app: Seller Central adds version=beta
      */
-    public record Settings(int port, String clientId, String clientSecret, String applicationId,
-            URI loginUri, URI redirectUri) {
+    public record App(String name, String applicationId, String clientId, String clientSecret, URI loginUri, URI redirectUri,
+            boolean draft) {
 
-        public Settings {
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("port out of range: " + port);
-            }
+        public App {
+            Objects.requireNonNull(name, "name");
             Objects.requireNonNull(clientId, "clientId");
             Objects.requireNonNull(clientSecret, "clientSecret");
             Objects.requireNonNull(applicationId, "applicationId");
@@ -75,15 +92,56 @@ public final class SimulatedAmazon implements AutoCloseable {
                 throw new IllegalArgumentException("loginUri and redirectUri must be absolute");
             }
         }
+    }
 
-        /** A free port and fixed simulated credentials: what tests and the local run need. */
+    /** @param port 0 for a free port; @param apps the first is the one the single-app methods mean */
+    public record Settings(int port, List<App> apps) {
+
+        public Settings {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+            if (apps.isEmpty()) {
+                throw new IllegalArgumentException("the simulated Amazon needs at least one app");
+            }
+            apps = List.copyOf(apps);
+        }
+
+        /** A free port and one draft app with fixed simulated credentials: what most tests need. */
         public static Settings of(URI loginUri, URI redirectUri) {
-            return new Settings(0, "amzn1.application-oa2-client.simulated", "simulated-client-secret",
-                    "amzn1.sp.solution.simulated", loginUri, redirectUri);
+            return new Settings(0, List.of(new App("default", "amzn1.sp.solution.simulated", "amzn1.application-oa2-client.simulated",
+                    "simulated-client-secret", loginUri, redirectUri, true)));
         }
 
         public Settings withPort(int port) {
-            return new Settings(port, clientId, clientSecret, applicationId, loginUri, redirectUri);
+            return new Settings(port, apps);
+        }
+
+        public Settings withApp(App app) {
+            var more = new ArrayList<>(apps);
+            more.add(app);
+            return new Settings(port, more);
+        }
+
+        public App defaultApp() {
+            return apps.get(0);
+        }
+
+        public App app(String name) {
+            return apps.stream().filter(a -> a.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no simulated app " + name));
+        }
+
+        public String clientId() {
+            return defaultApp().clientId();
+        }
+
+        public String clientSecret() {
+            return defaultApp().clientSecret();
+        }
+
+        public String applicationId() {
+            return defaultApp().applicationId();
         }
     }
 
@@ -138,13 +196,30 @@ public final class SimulatedAmazon implements AutoCloseable {
         }
     }
 
-    private record Launch(String sellingPartnerId, Instant expiresAt) {}
+    private record Launch(String app, String sellingPartnerId, Instant expiresAt) {}
 
-    private record Code(String sellingPartnerId, URI redirectUri, Instant expiresAt) {}
+    private record Code(String app, String sellingPartnerId, URI redirectUri, Instant expiresAt) {}
 
-    private record Authorization(String sellingPartnerId, String refreshToken, Instant issuedAt, boolean revoked) {}
+    private record Authorization(String app, String sellingPartnerId, String refreshToken, Instant issuedAt, boolean revoked) {
+        String key() {
+            return authorizationKey(app, sellingPartnerId);
+        }
+    }
 
-    private final Settings settings;
+    /** An app's client secrets: the current one, and the one before while it still works. */
+    private record ClientSecrets(String current, Instant issuedAt, Optional<String> previous, Instant previousValidUntil,
+            Optional<Instant> lastRotateCall) {
+        boolean accepts(String secret, Instant now) {
+            return current.equals(secret) || previous.filter(secret::equals).isPresent() && now.isBefore(previousValidUntil);
+        }
+    }
+
+    /** A grantless token of the rotation scope. */
+    private record Grantless(String app, Instant expiresAt) {}
+
+    /** Replaced, never changed, when an app is registered while running. */
+    private volatile Settings settings;
+    private volatile Optional<SqsClient> notificationsClient = Optional.empty();
     private final HttpServer server;
     private final ExecutorService executor;
     private final URI baseUri;
@@ -156,11 +231,18 @@ public final class SimulatedAmazon implements AutoCloseable {
     private final Object lock = new Object();
     private final Map<String, Launch> launches = new HashMap<>();
     private final Map<String, Code> codes = new HashMap<>();
+    /** By app and selling partner ({@link #authorizationKey}). */
     private final Map<String, Authorization> authorizations = new LinkedHashMap<>();
-    /** Refresh token → selling partner, so a refresh costs one look-up even with 100,000 sellers. */
-    private final Map<String, String> sellerByRefreshToken = new HashMap<>();
+    /** Refresh token → authorization key, so a refresh costs one look-up even with 100,000 sellers. */
+    private final Map<String, String> authorizationByRefreshToken = new HashMap<>();
+    /** By app name; guarded by {@link #lock}. */
+    private final Map<String, ClientSecrets> clientSecrets = new HashMap<>();
+    private final Map<String, Grantless> grantlessTokens = new ConcurrentHashMap<>();
+    private volatile Clock clock = Clock.systemUTC();
+    private volatile Optional<Consumer<String>> notifications = Optional.empty();
 
     private volatile boolean clientSecretExpired;
+    private final java.util.Set<String> expiredApps = ConcurrentHashMap.newKeySet();
     private volatile boolean outage;
     private volatile boolean rotateRefreshTokens;
     private volatile boolean grantsOfAnotherClient;
@@ -174,6 +256,7 @@ public final class SimulatedAmazon implements AutoCloseable {
 
     private SimulatedAmazon(Settings settings) throws IOException {
         this.settings = settings;
+        resetClientSecrets();
         server = HttpServer.create(
                 new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), settings.port()), BACKLOG);
         executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -202,42 +285,139 @@ public final class SimulatedAmazon implements AutoCloseable {
 
     @Override
     public void close() {
+        notificationsClient.ifPresent(SqsClient::close);
         server.stop(0);
         executor.shutdownNow(); // interrupts exchanges still sleeping in a Hang or latency
     }
 
     // ---- Java API for tests ----
 
-    /** Issues a code as if the seller had approved, bound to the registered redirect URI. */
+    /** Issues a code as if the seller had approved the first app, bound to its registered redirect URI. */
     public String authorizationCode(String sellingPartnerId) {
+        return authorizationCode(settings.defaultApp().name(), sellingPartnerId);
+    }
+
+    /** Issues a code as if the seller had approved {@code app}, bound to that app's registered redirect URI. */
+    public String authorizationCode(String app, String sellingPartnerId) {
         Objects.requireNonNull(sellingPartnerId, "sellingPartnerId");
+        App registered = settings.app(app);
         String code = "ANsim" + randomToken(24);
         Instant now = Instant.now();
         synchronized (lock) {
             codes.values().removeIf(c -> c.expiresAt().isBefore(now));
-            codes.put(code, new Code(sellingPartnerId, settings.redirectUri(), now.plus(CODE_TTL)));
+            codes.put(code, new Code(registered.name(), sellingPartnerId, registered.redirectUri(), now.plus(CODE_TTL)));
         }
         return code;
     }
 
-    /** A working refresh token for the seller, as if they had authorized and the code was exchanged. */
+    /** A working refresh token of the first app for the seller, as if they had authorized and the code was exchanged. */
     public String issueRefreshToken(String sellingPartnerId) {
+        return issueRefreshToken(settings.defaultApp().name(), sellingPartnerId);
+    }
+
+    /** A working refresh token of {@code app} for the seller. */
+    public String issueRefreshToken(String app, String sellingPartnerId) {
         Objects.requireNonNull(sellingPartnerId, "sellingPartnerId");
         synchronized (lock) {
-            return authorize(sellingPartnerId, Instant.now());
+            return authorize(settings.app(app).name(), sellingPartnerId, Instant.now());
         }
     }
 
-    /** The seller removes the app in Seller Central: its refresh token stops working. */
+    /** The seller removes the (first) app in Seller Central: its refresh token stops working. */
     public void revoke(String sellingPartnerId) {
+        revoke(settings.defaultApp().name(), sellingPartnerId);
+    }
+
+    public void revoke(String app, String sellingPartnerId) {
         synchronized (lock) {
-            authorizations.computeIfPresent(sellingPartnerId,
-                    (id, a) -> new Authorization(id, a.refreshToken(), a.issuedAt(), true));
+            authorizations.computeIfPresent(authorizationKey(app, sellingPartnerId),
+                    (key, a) -> new Authorization(a.app(), a.sellingPartnerId(), a.refreshToken(), a.issuedAt(), true));
         }
     }
 
+    /** Every app's client secret is refused (or accepted again). */
     public void expireClientSecret(boolean expired) {
         clientSecretExpired = expired;
+    }
+
+    /** One app's client secret is refused (or accepted again). */
+    public void expireClientSecret(String app, boolean expired) {
+        if (expired) {
+            expiredApps.add(settings.app(app).name());
+        } else {
+            expiredApps.remove(app);
+        }
+    }
+
+    /** The clock that client secrets expire by and notifications are dated with; a test's clock can move it. */
+    public void clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Where notifications go (Amazon delivers them to the SQS queue registered for the app). */
+    public void notifications(Consumer<String> sink) {
+        this.notifications = Optional.of(sink);
+    }
+
+    /** Registers another app while running, as a new app registration in the Developer Console. */
+    public void register(App app) {
+        synchronized (lock) {
+            if (settings.apps().stream().anyMatch(a -> a.name().equals(app.name()) || a.applicationId().equals(app.applicationId()))) {
+                throw new Rejected("An app of that name or application id is registered already.");
+            }
+            settings = settings.withApp(app);
+            clientSecrets.put(app.name(), new ClientSecrets(app.clientSecret(), clock.instant(), Optional.empty(), Instant.EPOCH,
+                    Optional.empty()));
+        }
+    }
+
+    /** The app's previous client secret stops working now, as it does seven days after a rotation. */
+    public void expirePreviousClientSecret(String app) {
+        synchronized (lock) {
+            ClientSecrets secrets = clientSecrets.get(settings.app(app).name());
+            clientSecrets.put(settings.app(app).name(), new ClientSecrets(secrets.current(), secrets.issuedAt(), secrets.previous(),
+                    clock.instant(), secrets.lastRotateCall()));
+        }
+    }
+
+    /** No queue registered: rotateApplicationClientSecret answers "not enrolled for rotation notification". */
+    public void notEnrolled() {
+        this.notifications = Optional.empty();
+    }
+
+    /** The app's client secret that works now (the newest one). */
+    public String clientSecret(String app) {
+        synchronized (lock) {
+            return clientSecrets.get(settings.app(app).name()).current();
+        }
+    }
+
+    /**
+     * What rotateApplicationClientSecret does: a new client secret, the old one valid seven more days,
+     * and the NEW_SECRET notification, with Amazon's payload, sent to the sink.
+     */
+    public void rotateClientSecret(String app) {
+        String name = settings.app(app).name();
+        Instant now = clock.instant();
+        String secret = "amzn1.oa2-cs.v1." + randomToken(32);
+        ClientSecrets before;
+        synchronized (lock) {
+            before = clientSecrets.get(name);
+            clientSecrets.put(name, new ClientSecrets(secret, now, Optional.of(before.current()), now.plus(OLD_SECRET_GRACE),
+                    before.lastRotateCall()));
+        }
+        notify(newSecretNotification(settings.app(name), secret, now));
+    }
+
+    /** Amazon's APPLICATION_OAUTH_CLIENT_SECRET_EXPIRY notice for the app's current secret, expiring at {@code expiresAt}. */
+    public void sendExpiryNotice(String app, Instant expiresAt) {
+        App registered = settings.app(app);
+        ObjectNode expiry = json.createObjectNode()
+                .put("clientId", registered.clientId())
+                .put("clientSecretExpiryTime", expiresAt.toString())
+                .put("clientSecretExpiryReason", "PERIODIC_ROTATION");
+        notify(notification(registered, "APPLICATION_OAUTH_CLIENT_SECRET_EXPIRY", "applicationOAuthClientSecretExpiry", expiry,
+                clock.instant()));
     }
 
     public void outage(boolean on) {
@@ -252,11 +432,11 @@ public final class SimulatedAmazon implements AutoCloseable {
         grantsOfAnotherClient = on;
     }
 
-    /** The seller authorizes again in Seller Central: the revoked authorization works again. */
+    /** The seller authorizes again in Seller Central: the revoked authorization (of the first app) works again. */
     public void restore(String sellingPartnerId) {
         synchronized (lock) {
-            authorizations.computeIfPresent(sellingPartnerId,
-                    (id, a) -> new Authorization(id, a.refreshToken(), a.issuedAt(), false));
+            authorizations.computeIfPresent(authorizationKey(settings.defaultApp().name(), sellingPartnerId),
+                    (key, a) -> new Authorization(a.app(), a.sellingPartnerId(), a.refreshToken(), a.issuedAt(), false));
         }
     }
 
@@ -306,10 +486,10 @@ public final class SimulatedAmazon implements AutoCloseable {
         return tricklesCut.get();
     }
 
-    /** The seller's refresh token that works right now, if any. */
+    /** The seller's refresh token of the first app that works right now, if any. */
     public Optional<String> refreshTokenOf(String sellingPartnerId) {
         synchronized (lock) {
-            return Optional.ofNullable(authorizations.get(sellingPartnerId))
+            return Optional.ofNullable(authorizations.get(authorizationKey(settings.defaultApp().name(), sellingPartnerId)))
                     .filter(a -> !a.revoked())
                     .map(Authorization::refreshToken);
         }
@@ -320,8 +500,12 @@ public final class SimulatedAmazon implements AutoCloseable {
             launches.clear();
             codes.clear();
             authorizations.clear();
-            sellerByRefreshToken.clear();
+            authorizationByRefreshToken.clear();
         }
+        resetClientSecrets();
+        grantlessTokens.clear();
+        expiredApps.clear();
+        clock = Clock.systemUTC();
         clientSecretExpired = false;
         outage = false;
         rotateRefreshTokens = false;
@@ -337,12 +521,26 @@ public final class SimulatedAmazon implements AutoCloseable {
 
     // ---- state transitions ----
 
-    private String launch(String sellingPartnerId) {
+    private void resetClientSecrets() {
+        synchronized (lock) {
+            clientSecrets.clear();
+            for (App app : settings.apps()) {
+                clientSecrets.put(app.name(), new ClientSecrets(app.clientSecret(), Instant.now(), Optional.empty(), Instant.EPOCH,
+                        Optional.empty()));
+            }
+        }
+    }
+
+    static String authorizationKey(String app, String sellingPartnerId) {
+        return app + "|" + sellingPartnerId;
+    }
+
+    private String launch(String app, String sellingPartnerId) {
         String amazonState = randomToken(24);
         Instant now = Instant.now();
         synchronized (lock) {
             launches.values().removeIf(l -> l.expiresAt().isBefore(now));
-            launches.put(amazonState, new Launch(sellingPartnerId, now.plus(LAUNCH_TTL)));
+            launches.put(amazonState, new Launch(app, sellingPartnerId, now.plus(LAUNCH_TTL)));
         }
         return amazonState;
     }
@@ -363,54 +561,67 @@ public final class SimulatedAmazon implements AutoCloseable {
         }
     }
 
-    /** The new refresh token, which supersedes the seller's previous authorization. */
-    private Optional<String> redeem(String code, String redirectUri) {
+    /** The new refresh token, which supersedes the seller's previous authorization of the app; only the app's own codes. */
+    private Optional<String> redeem(String app, String code, String redirectUri) {
         Instant now = Instant.now();
         synchronized (lock) {
             Code issued = codes.get(code);
-            if (issued == null || !issued.expiresAt().isAfter(now)
+            if (issued == null || !issued.expiresAt().isAfter(now) || !issued.app().equals(app)
                     || !issued.redirectUri().toString().equals(redirectUri)) {
                 return Optional.empty();
             }
             codes.remove(code);
             codesExchanged.incrementAndGet();
-            return Optional.of(authorize(issued.sellingPartnerId(), now));
+            return Optional.of(authorize(app, issued.sellingPartnerId(), now));
         }
     }
 
-    /** A new authorization that supersedes the seller's previous one; call with the lock held. */
-    private String authorize(String sellingPartnerId, Instant now) {
+    /** A new authorization that supersedes the seller's previous one of the app; call with the lock held. */
+    private String authorize(String app, String sellingPartnerId, Instant now) {
         String refreshToken = "Atzr|" + randomToken(48);
+        String key = authorizationKey(app, sellingPartnerId);
         // Remove first so the table lists authorizations in the order they were last issued.
-        Authorization previous = authorizations.remove(sellingPartnerId);
+        Authorization previous = authorizations.remove(key);
         if (previous != null) {
-            sellerByRefreshToken.remove(previous.refreshToken());
+            authorizationByRefreshToken.remove(previous.refreshToken());
         }
-        authorizations.put(sellingPartnerId, new Authorization(sellingPartnerId, refreshToken, now, false));
-        sellerByRefreshToken.put(refreshToken, sellingPartnerId);
+        authorizations.put(key, new Authorization(app, sellingPartnerId, refreshToken, now, false));
+        authorizationByRefreshToken.put(refreshToken, key);
         return refreshToken;
     }
 
-    /** The refresh token to answer: the same one, or its replacement while rotation is on. */
-    private Optional<String> refresh(String refreshToken) {
+    /** The refresh token to answer: the same one, or its replacement while rotation is on; only the app's own tokens. */
+    private Optional<String> refresh(String app, String refreshToken) {
         synchronized (lock) {
-            String seller = sellerByRefreshToken.get(refreshToken);
-            if (seller != null) {
-                refreshGrantsBySeller.computeIfAbsent(seller, s -> new AtomicInteger()).incrementAndGet();
+            String key = authorizationByRefreshToken.get(refreshToken);
+            Authorization a = key == null ? null : authorizations.get(key);
+            if (a != null) {
+                refreshGrantsBySeller.computeIfAbsent(a.sellingPartnerId(), s -> new AtomicInteger()).incrementAndGet();
             }
-            Authorization a = seller == null ? null : authorizations.get(seller);
-            if (a == null || a.revoked() || !a.refreshToken().equals(refreshToken)) {
+            if (a == null || a.revoked() || !a.app().equals(app) || !a.refreshToken().equals(refreshToken)) {
                 return Optional.empty();
             }
             if (!rotateRefreshTokens) {
                 return Optional.of(refreshToken);
             }
             String next = "Atzr|" + randomToken(48);
-            sellerByRefreshToken.remove(refreshToken);
-            sellerByRefreshToken.put(next, seller);
-            authorizations.put(seller, new Authorization(seller, next, a.issuedAt(), false));
+            authorizationByRefreshToken.remove(refreshToken);
+            authorizationByRefreshToken.put(next, key);
+            authorizations.put(key, new Authorization(a.app(), a.sellingPartnerId(), next, a.issuedAt(), false));
             return Optional.of(next);
         }
+    }
+
+    /** The app whose credentials these are, if the client id is known and the secret works now. */
+    private Optional<App> client(Map<String, String> p) {
+        Instant now = clock.instant();
+        return settings.apps().stream().filter(a -> a.clientId().equals(p.get("client_id"))).findFirst()
+                .filter(a -> !clientSecretExpired && !expiredApps.contains(a.name()))
+                .filter(a -> {
+                    synchronized (lock) {
+                        return clientSecrets.get(a.name()).accepts(String.valueOf(p.get("client_secret")), now);
+                    }
+                });
     }
 
     private String randomToken(int bytes) {
@@ -443,10 +654,40 @@ public final class SimulatedAmazon implements AutoCloseable {
                 case "GET /apps/authorize/consent" -> consentPage(ex);
                 case "POST /apps/authorize/consent" -> consentDecision(ex);
                 case "POST /auth/o2/token" -> token(ex);
+                case "POST " + ROTATE_PATH -> rotateCall(ex);
                 case "GET /simulator/refresh-grants" ->
                         send(ex, 200, "application/json;charset=UTF-8", json.writeValueAsBytes(refreshGrantsBySeller));
                 case "POST /simulator/revoke" -> {
-                    revoke(required(form(ex), "selling_partner_id"));
+                    Map<String, String> f = form(ex);
+                    revoke(appNamed(f.get("app")).name(), required(f, "selling_partner_id"));
+                    seeOther(ex, "/");
+                }
+                case "POST /simulator/rotate" -> {
+                    rotateClientSecret(appNamed(form(ex).get("app")).name());
+                    seeOther(ex, "/");
+                }
+                case "POST /simulator/apps" -> {
+                    Map<String, String> f = form(ex);
+                    register(new App(required(f, "name"), required(f, "application_id"), required(f, "client_id"),
+                            required(f, "client_secret"), URI.create(required(f, "login_uri")), URI.create(required(f, "redirect_uri")),
+                            Boolean.parseBoolean(f.get("draft"))));
+                    seeOther(ex, "/");
+                }
+                case "POST /simulator/notifications" -> {
+                    enroll(URI.create(required(form(ex), "queue_url")));
+                    seeOther(ex, "/");
+                }
+                case "POST /simulator/expire-previous" -> {
+                    expirePreviousClientSecret(appNamed(form(ex).get("app")).name());
+                    seeOther(ex, "/");
+                }
+                case "POST /simulator/expiry-notice" -> {
+                    App app = appNamed(form(ex).get("app"));
+                    Instant issued;
+                    synchronized (lock) {
+                        issued = clientSecrets.get(app.name()).issuedAt();
+                    }
+                    sendExpiryNotice(app.name(), issued.plus(SECRET_LIFETIME));
                     seeOther(ex, "/");
                 }
                 case "POST /simulator/client-secret-expired" -> {
@@ -472,30 +713,48 @@ public final class SimulatedAmazon implements AutoCloseable {
 
     private void home(HttpExchange ex) throws IOException {
         List<Authorization> issued;
+        Map<String, ClientSecrets> secrets;
         synchronized (lock) {
             issued = new ArrayList<>(authorizations.values());
+            secrets = new HashMap<>(clientSecrets);
         }
         StringBuilder rows = new StringBuilder();
         for (Authorization a : issued) {
-            rows.append("<tr><td>").append(escape(a.sellingPartnerId()))
+            rows.append("<tr><td>").append(escape(a.app())).append("</td><td>").append(escape(a.sellingPartnerId()))
                     .append("</td><td>").append(a.issuedAt().truncatedTo(ChronoUnit.SECONDS))
                     .append("</td><td>").append(a.revoked() ? "revoked" : "active").append("</td><td>");
             if (!a.revoked()) {
                 rows.append("<form method=\"post\" action=\"/simulator/revoke\">")
-                        .append(hidden("selling_partner_id", a.sellingPartnerId()))
+                        .append(hidden("app", a.app())).append(hidden("selling_partner_id", a.sellingPartnerId()))
                         .append("<button>Revoke</button></form>");
             }
             rows.append("</td></tr>");
         }
-        String body = "<p>App <b>AuthKeeper</b>, application id <code>" + escape(settings.applicationId())
-                + "</code>, Login URI <code>" + escape(settings.loginUri().toString()) + "</code>.</p>"
-                + "<h2>Authorize an app</h2>"
-                + "<form method=\"get\" action=\"/simulator/launch\">"
-                + "<label>Selling partner id <input name=\"selling_partner_id\" value=\"" + DEFAULT_SELLER + "\"></label> "
-                + "<button>Authorize AuthKeeper</button></form>"
+        StringBuilder apps = new StringBuilder();
+        Instant now = clock.instant();
+        for (App app : settings.apps()) {
+            ClientSecrets secret = secrets.get(app.name());
+            apps.append("<h2>App <b>").append(escape(app.name())).append("</b>").append(app.draft() ? " (draft)" : "").append("</h2>")
+                    .append("<p>Application id <code>").append(escape(app.applicationId())).append("</code>, Login URI <code>")
+                    .append(escape(app.loginUri().toString())).append("</code>, redirect URI <code>")
+                    .append(escape(app.redirectUri().toString())).append("</code>.</p>")
+                    .append("<form method=\"get\" action=\"/simulator/launch\">").append(hidden("app", app.name()))
+                    .append("<label>Selling partner id <input name=\"selling_partner_id\" value=\"").append(DEFAULT_SELLER)
+                    .append("\"></label> <button>Authorize ").append(escape(app.name())).append("</button></form>")
+                    .append("<p>Client secret issued ").append(secret.issuedAt().truncatedTo(ChronoUnit.SECONDS))
+                    .append(secret.previous().isPresent() && now.isBefore(secret.previousValidUntil())
+                            ? "; the previous one works until " + secret.previousValidUntil().truncatedTo(ChronoUnit.SECONDS) : "")
+                    .append(".</p>")
+                    .append("<form method=\"post\" action=\"/simulator/rotate\">").append(hidden("app", app.name()))
+                    .append("<button>Rotate client secret</button> (what rotateApplicationClientSecret does: a new secret, sent "
+                            + "to the notifications queue; the old one works seven more days)</form>")
+                    .append("<form method=\"post\" action=\"/simulator/expiry-notice\">").append(hidden("app", app.name()))
+                    .append("<button>Send expiry notice</button></form>");
+        }
+        String body = apps
                 + "<h2>Authorizations</h2>"
                 + (issued.isEmpty() ? "<p>None yet.</p>"
-                        : "<table><tr><th>Selling partner id</th><th>Issued at</th><th>Status</th><th></th></tr>"
+                        : "<table><tr><th>App</th><th>Selling partner id</th><th>Issued at</th><th>Status</th><th></th></tr>"
                                 + rows + "</table>")
                 + "<h2>Login with Amazon</h2>"
                 + toggle("Client secret expired", "/simulator/client-secret-expired", clientSecretExpired)
@@ -510,19 +769,21 @@ public final class SimulatedAmazon implements AutoCloseable {
 
     /** Seller Central calls the app's Login URI exactly like this when the seller clicks "Authorize app". */
     private void launch(HttpExchange ex) throws IOException {
-        String seller = required(query(ex), "selling_partner_id");
-        String callback = baseUri + CONFIRM_PATH + settings.applicationId();
-        redirect(ex, withQuery(settings.loginUri(),
-                "amazon_callback_uri", callback,
-                "amazon_state", launch(seller),
-                "selling_partner_id", seller,
-                "version", "beta"));
+        Map<String, String> q = query(ex);
+        String seller = required(q, "selling_partner_id");
+        App app = appNamed(q.get("app"));
+        String callback = baseUri + CONFIRM_PATH + app.applicationId();
+        String amazonState = launch(app.name(), seller);
+        redirect(ex, app.draft()
+                ? withQuery(app.loginUri(), "amazon_callback_uri", callback, "amazon_state", amazonState, "selling_partner_id", seller,
+                        "version", "beta")
+                : withQuery(app.loginUri(), "amazon_callback_uri", callback, "amazon_state", amazonState, "selling_partner_id", seller));
     }
 
     private void confirmPage(HttpExchange ex, String applicationId) throws IOException {
         Map<String, String> q = query(ex);
-        requireApp(applicationId, q.get("redirect_uri"));
-        Launch launch = launchOf(q.get("amazon_state"))
+        App app = requireApp(applicationId, q.get("redirect_uri"));
+        Launch launch = launchOf(q.get("amazon_state")).filter(l -> l.app().equals(app.name()))
                 .orElseThrow(() -> new Rejected("amazon_state is unknown or expired: start again from Seller Central."));
         String state = required(q, "state");
         String body = "<p>AuthKeeper wants access to selling partner account <b>" + escape(launch.sellingPartnerId())
@@ -535,39 +796,48 @@ public final class SimulatedAmazon implements AutoCloseable {
 
     private void confirmDecision(HttpExchange ex, String applicationId) throws IOException {
         Map<String, String> f = form(ex);
-        requireApp(applicationId, null);
+        App app = requireApp(applicationId, null);
         String state = required(f, "state");
         String decision = decision(f);
-        Launch launch = consumeLaunch(f.get("amazon_state"))
+        Launch launch = consumeLaunch(f.get("amazon_state")).filter(l -> l.app().equals(app.name()))
                 .orElseThrow(() -> new Rejected("amazon_state is unknown, expired or already used: start again from Seller Central."));
         String seller = Optional.ofNullable(nonBlank(f.get("selling_partner_id"))).orElse(launch.sellingPartnerId());
-        decide(ex, decision, state, seller);
+        decide(ex, app, decision, state, seller);
     }
 
     private void consentPage(HttpExchange ex) throws IOException {
         Map<String, String> q = query(ex);
-        requireApp(required(q, "application_id"), q.get("redirect_uri"));
+        App app = requireApp(required(q, "application_id"), q.get("redirect_uri"));
         String state = required(q, "state");
-        String body = "<p>AuthKeeper wants access to your selling partner account.</p>"
+        String body = "<p>The app " + escape(app.name()) + " wants access to your selling partner account.</p>"
                 + "<form method=\"post\" action=\"/apps/authorize/consent\">"
-                + hidden("application_id", settings.applicationId()) + hidden("state", state)
+                + hidden("application_id", app.applicationId()) + hidden("state", state)
                 + signedInAs(DEFAULT_SELLER) + decisionButtons() + "</form>";
-        html(ex, 200, "Authorize AuthKeeper", body);
+        html(ex, 200, "Authorize " + app.name(), body);
     }
 
     private void consentDecision(HttpExchange ex) throws IOException {
         Map<String, String> f = form(ex);
-        requireApp(required(f, "application_id"), null);
-        decide(ex, decision(f), required(f, "state"), required(f, "selling_partner_id"));
+        App app = requireApp(required(f, "application_id"), null);
+        decide(ex, app, decision(f), required(f, "state"), required(f, "selling_partner_id"));
     }
 
-    private void requireApp(String applicationId, String redirectUri) {
-        if (!settings.applicationId().equals(applicationId)) {
-            throw new Rejected("This application id is not known to Seller Central.");
-        }
-        if (redirectUri != null && !settings.redirectUri().toString().equals(redirectUri)) {
+    private App requireApp(String applicationId, String redirectUri) {
+        App app = settings.apps().stream().filter(a -> a.applicationId().equals(applicationId)).findFirst()
+                .orElseThrow(() -> new Rejected("This application id is not known to Seller Central."));
+        if (redirectUri != null && !app.redirectUri().toString().equals(redirectUri)) {
             throw new Rejected("redirect_uri is not registered for this app");
         }
+        return app;
+    }
+
+    /** The app a simulator form names; the first one when it names none. */
+    private App appNamed(String name) {
+        if (name == null || name.isBlank()) {
+            return settings.defaultApp();
+        }
+        return settings.apps().stream().filter(a -> a.name().equals(name)).findFirst()
+                .orElseThrow(() -> new Rejected("There is no such app in the simulated Seller Central."));
     }
 
     private static String signedInAs(String sellingPartnerId) {
@@ -588,12 +858,12 @@ public final class SimulatedAmazon implements AutoCloseable {
         return decision;
     }
 
-    private void decide(HttpExchange ex, String decision, String state, String seller) throws IOException {
+    private void decide(HttpExchange ex, App app, String decision, String state, String seller) throws IOException {
         if (decision.equals("approve")) {
-            redirect(ex, withQuery(settings.redirectUri(),
-                    "state", state, "selling_partner_id", seller, "spapi_oauth_code", authorizationCode(seller)));
+            redirect(ex, withQuery(app.redirectUri(),
+                    "state", state, "selling_partner_id", seller, "spapi_oauth_code", authorizationCode(app.name(), seller)));
         } else {
-            redirect(ex, withQuery(settings.redirectUri(),
+            redirect(ex, withQuery(app.redirectUri(),
                     "state", state, "error", "access_denied",
                     "error_description", "The seller declined the authorization"));
         }
@@ -636,8 +906,9 @@ public final class SimulatedAmazon implements AutoCloseable {
             return tokenError(500, "server_error", "Internal server error");
         } else if (p == null) {
             return tokenError(400, "invalid_request", "The request is malformed");
-        } else if (clientSecretExpired || !settings.clientId().equals(p.get("client_id"))
-                || !settings.clientSecret().equals(p.get("client_secret"))) {
+        }
+        Optional<App> client = client(p);
+        if (client.isEmpty()) {
             return tokenError(401, "invalid_client", "Client authentication failed");
         } else if (grantType == null) {
             return missing("grant_type");
@@ -645,8 +916,9 @@ public final class SimulatedAmazon implements AutoCloseable {
             return tokenError(400, "invalid_grant", "The request has an invalid grant parameter : refresh_token");
         }
         return switch (grantType) {
-            case "authorization_code" -> exchangeCode(p);
-            case "refresh_token" -> refreshGrant(p);
+            case "authorization_code" -> exchangeCode(client.get(), p);
+            case "refresh_token" -> refreshGrant(client.get(), p);
+            case "client_credentials" -> grantless(client.get(), p);
             default -> tokenError(400, "unsupported_grant_type",
                     "The authorization grant type is not supported by the authorization server");
         };
@@ -668,7 +940,7 @@ public final class SimulatedAmazon implements AutoCloseable {
         return new Reply(reply.status(), reply.contentType(), reply.body(), retryAfter);
     }
 
-    private Reply exchangeCode(Map<String, String> p) throws IOException {
+    private Reply exchangeCode(App app, Map<String, String> p) throws IOException {
         String code = nonBlank(p.get("code"));
         String redirectUri = nonBlank(p.get("redirect_uri"));
         if (code == null) {
@@ -676,23 +948,108 @@ public final class SimulatedAmazon implements AutoCloseable {
         } else if (redirectUri == null) {
             return missing("redirect_uri");
         }
-        Optional<String> refreshToken = redeem(code, redirectUri);
+        Optional<String> refreshToken = redeem(app.name(), code, redirectUri);
         if (refreshToken.isPresent()) {
             return tokens(refreshToken.get());
         }
         return tokenError(400, "invalid_grant", "The request has an invalid grant parameter : code");
     }
 
-    private Reply refreshGrant(Map<String, String> p) throws IOException {
+    private Reply refreshGrant(App app, Map<String, String> p) throws IOException {
         String presented = nonBlank(p.get("refresh_token"));
         if (presented == null) {
             return missing("refresh_token");
         }
-        Optional<String> refreshToken = refresh(presented);
+        Optional<String> refreshToken = refresh(app.name(), presented);
         if (refreshToken.isPresent()) {
             return tokens(refreshToken.get());
         }
         return tokenError(400, "invalid_grant", "The request has an invalid grant parameter : refresh_token");
+    }
+
+    /** A grantless token: only for the rotation scope, with no refresh token, as LWA answers it. */
+    private Reply grantless(App app, Map<String, String> p) throws IOException {
+        if (!ROTATION_SCOPE.equals(p.get("scope"))) {
+            return tokenError(400, "invalid_scope", "The request has an invalid parameter : scope");
+        }
+        String token = "Atc|" + randomToken(48);
+        grantlessTokens.put(token, new Grantless(app.name(), clock.instant().plusSeconds(ACCESS_TOKEN_SECONDS)));
+        return jsonReply(200, json.createObjectNode().put("access_token", token).put("token_type", "bearer")
+                .put("expires_in", ACCESS_TOKEN_SECONDS));
+    }
+
+    // ---- SP-API: rotateApplicationClientSecret ----
+
+    /** 204 and a rotation; SP-API's error shape otherwise. */
+    private void rotateCall(HttpExchange ex) throws IOException {
+        String token = ex.getRequestHeaders().getFirst("x-amz-access-token");
+        Grantless grantless = token == null ? null : grantlessTokens.get(token);
+        Instant now = clock.instant();
+        if (grantless == null || !grantless.expiresAt().isAfter(now)) {
+            spApiError(ex, 403, "Unauthorized", "Access to requested resource is denied.");
+            return;
+        }
+        if (notifications.isEmpty()) {
+            spApiError(ex, 400, "InvalidInput", "Application is not enrolled for rotation notification.");
+            return;
+        }
+        synchronized (lock) {
+            ClientSecrets secrets = clientSecrets.get(grantless.app());
+            if (secrets.lastRotateCall().filter(at -> at.plus(ROTATE_INTERVAL).isAfter(now)).isPresent()) {
+                spApiError(ex, 429, "QuotaExceeded", "You exceeded your quota for the requested resource.");
+                return;
+            }
+            clientSecrets.put(grantless.app(), new ClientSecrets(secrets.current(), secrets.issuedAt(), secrets.previous(),
+                    secrets.previousValidUntil(), Optional.of(now)));
+        }
+        rotateClientSecret(grantless.app());
+        send(ex, 204, null, new byte[0]);
+    }
+
+    private void spApiError(HttpExchange ex, int status, String code, String message) throws IOException {
+        ObjectNode body = json.createObjectNode();
+        body.putArray("errors").addObject().put("code", code).put("message", message);
+        send(ex, status, "application/json", json.writeValueAsBytes(body));
+    }
+
+    // ---- notifications ----
+
+    /** Notifications go to this SQS queue (on the local emulator), as registered under Notification Preferences. */
+    private void enroll(URI queueUrl) {
+        SqsClient sqs = LocalProvisioning.sqs(URI.create(queueUrl.getScheme() + "://" + queueUrl.getAuthority()));
+        notificationsClient.ifPresent(SqsClient::close);
+        notificationsClient = Optional.of(sqs);
+        notifications(body -> sqs.sendMessage(r -> r.queueUrl(queueUrl.toString()).messageBody(body)));
+    }
+
+    private String newSecretNotification(App app, String secret, Instant now) {
+        ObjectNode payload = json.createObjectNode()
+                .put("clientId", app.clientId())
+                .put("newClientSecret", secret)
+                .put("newClientSecretExpiryTime", now.plus(SECRET_LIFETIME).toString())
+                .put("oldClientSecretExpiryTime", now.plus(OLD_SECRET_GRACE).toString());
+        return notification(app, "APPLICATION_OAUTH_CLIENT_NEW_SECRET", "applicationOAuthClientNewSecret", payload, now);
+    }
+
+    /** A notification exactly as Amazon delivers it to the app's queue. */
+    private String notification(App app, String type, String payloadName, ObjectNode payload, Instant now) {
+        ObjectNode notification = json.createObjectNode()
+                .put("notificationVersion", "1.0")
+                .put("notificationType", type)
+                .put("payloadVersion", "2023-11-30")
+                .put("eventTime", now.toString());
+        notification.putObject("payload").set(payloadName, payload);
+        notification.putObject("notificationMetadata")
+                .put("applicationId", app.applicationId())
+                .put("subscriptionId", UUID.nameUUIDFromBytes(app.applicationId().getBytes(StandardCharsets.UTF_8)).toString())
+                .put("publishTime", now.plusMillis(1250).toString())
+                .put("notificationId", UUID.randomUUID().toString());
+        return notification.toString();
+    }
+
+    private void notify(String notification) {
+        notifications.orElseThrow(() -> new Rejected("The apps are not enrolled for notifications: no queue is registered."))
+                .accept(notification);
     }
 
     /** The body's parameters, or null when it is neither a form nor a JSON object. */

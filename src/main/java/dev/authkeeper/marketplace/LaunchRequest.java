@@ -3,8 +3,8 @@ package dev.authkeeper.marketplace;
 import java.net.URI;
 
 /**
- * A marketplace asking the app to start an authorization (Amazon's Login URI): where to send the
- * seller back, the marketplace's own state to echo, and the account it is about.
+ * A marketplace asking one of the integrator's apps to start an authorization (Amazon's Login
+ * URI): where to send the seller back, the marketplace's own state to echo, and the account it is about.
  */
-public record LaunchRequest(Origin origin, URI returnTo, String marketplaceState, String accountId, boolean draft) {
+public record LaunchRequest(String app, Origin origin, URI returnTo, String marketplaceState, String accountId, boolean draft) {
 }

@@ -9,7 +9,8 @@ import dev.authkeeper.crypto.Secret;
 
 /**
  * What a marketplace contributes to the authorization flows: its parameter names, hosts and token
- * endpoint. The flows themselves are marketplace-neutral.
+ * endpoint. The flows themselves are marketplace-neutral. An integrator may register several apps
+ * with one marketplace; every call names the app it is for by its configured name.
  */
 public interface Marketplace {
 
@@ -22,8 +23,8 @@ public interface Marketplace {
     /** A region code of this marketplace in words, such as {@code Europe}. */
     String regionName(String region);
 
-    /** Checks a launch request (Amazon's Login URI call). */
-    LaunchCheck checkLaunch(Parameters parameters);
+    /** Checks a launch request (Amazon's Login URI call) made for {@code app}. */
+    LaunchCheck checkLaunch(String app, Parameters parameters);
 
     /** Where to send the seller after a valid launch, carrying the app's own {@code state}. */
     URI continueLaunch(LaunchRequest request, Secret state);
@@ -34,20 +35,26 @@ public interface Marketplace {
     /** The marketplace's API endpoint for connections of {@code region}, where access tokens are used; empty for an unknown region. */
     Optional<URI> apiEndpoint(String region);
 
-    /** The consent page for a website-initiated authorization. */
-    URI consentUri(Origin origin, Secret state);
+    /** Whether {@code app} serves the consent origin's region. */
+    boolean serves(String app, Origin origin);
+
+    /** The consent page of {@code app} for a website-initiated authorization. */
+    URI consentUri(String app, Origin origin, Secret state);
 
     /** Checks the marketplace's redirect to the callback (the state is the flow's business). */
     CallbackCheck checkCallback(Parameters parameters);
 
-    /** Exchanges an authorization code; a {@link TokenResult.Granted} always carries the refresh token to store. */
-    TokenResult exchangeCode(Secret code);
+    /** Exchanges an authorization code issued to {@code app}; a {@link TokenResult.Granted} always carries the refresh token to store. */
+    TokenResult exchangeCode(String app, Secret code);
 
-    /** A refresh grant within the marketplace's own call timeout. */
-    TokenResult refresh(Secret refreshToken);
+    /** A refresh grant with {@code app}'s credentials, within the marketplace's own call timeout. */
+    TokenResult refresh(String app, Secret refreshToken);
 
-    /** A refresh grant that also ends by {@code deadline}. */
-    TokenResult refresh(Secret refreshToken, Instant deadline);
+    /** A refresh grant with {@code app}'s credentials that also ends by {@code deadline}. */
+    TokenResult refresh(String app, Secret refreshToken, Instant deadline);
+
+    /** Asks the marketplace to issue {@code app} a new client secret; the secret itself arrives by another way. */
+    RotationRequest requestNewClientSecret(String app);
 
     /** The marketplace's regions, such as {@code NA}, {@code EU} and {@code FE} for Amazon. */
     List<String> regions();

@@ -18,7 +18,8 @@ import dev.authkeeper.marketplace.Uris;
 
 /**
  * Signed, expiring links to the {@code authorize} route. A link names the merchant, the consent
- * origin, and the connection to repair (absent for a new connection).
+ * origin, the connection to repair (absent for a new connection) and the app to authorize (absent:
+ * the connection's own app, or for a new connection the default app).
  */
 @ApplicationScoped
 public class ReauthorizeLinks {
@@ -31,7 +32,7 @@ public class ReauthorizeLinks {
 
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Link(String merchant, String origin, String connection, long exp) {
+    public record Link(String merchant, String origin, String connection, String app, long exp) {
     }
 
     public ReauthorizeLinks(AuthKeeperConfig config, ObjectMapper json, Clock clock) {
@@ -46,12 +47,17 @@ public class ReauthorizeLinks {
 
     /** A link that works for {@code authkeeper.link.lifetime}, as alerts carry. */
     public URI mint(String merchant, URI origin, Optional<String> connection) {
-        return mint(merchant, origin, connection, config.link().lifetime()).url();
+        return mint(merchant, origin, connection, Optional.empty());
     }
 
-    public Minted mint(String merchant, URI origin, Optional<String> connection, Duration lifetime) {
+    /** A link that authorizes {@code app} (by its configured name) and works for {@code authkeeper.link.lifetime}. */
+    public URI mint(String merchant, URI origin, Optional<String> connection, Optional<String> app) {
+        return mint(merchant, origin, connection, app, config.link().lifetime()).url();
+    }
+
+    public Minted mint(String merchant, URI origin, Optional<String> connection, Optional<String> app, Duration lifetime) {
         Instant expiresAt = Instant.ofEpochSecond(clock.instant().plus(lifetime).getEpochSecond());
-        var link = new Link(merchant, origin.toString(), connection.orElse(null), expiresAt.getEpochSecond());
+        var link = new Link(merchant, origin.toString(), connection.orElse(null), app.orElse(null), expiresAt.getEpochSecond());
         String token = signer.sealJson(PURPOSE, link);
         return new Minted(Uris.withQuery(URI.create(config.publicBaseUrl() + "/authorize"), Map.of("link", token)), expiresAt);
     }

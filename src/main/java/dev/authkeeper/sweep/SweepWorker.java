@@ -6,6 +6,7 @@ import static dev.authkeeper.connection.Attributes.s;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +22,7 @@ import org.jboss.logging.Logger;
 import dev.authkeeper.alert.Alert;
 import dev.authkeeper.alert.AlertDelivery;
 import dev.authkeeper.alert.Incidents;
+import dev.authkeeper.app.Apps;
 import dev.authkeeper.check.CheckOutcome;
 import dev.authkeeper.check.CheckRecorder;
 import dev.authkeeper.check.CheckStore;
@@ -64,11 +66,13 @@ public class SweepWorker {
     private final SweepConfig config;
     private final DynamoDbClient dynamo;
     private final String table;
+    private final Apps apps;
     private final Clock clock;
 
     public SweepWorker(RoundProgress progress, RoundPages pages, CheckStore store, ConnectionProof proof, CheckRecorder recorder,
             MassRejectionGuard guard, Incidents incidents, AlertDelivery delivery, SweepRuns runs, SweepMetrics metrics,
-            SweepConfig config, DynamoDbClient dynamo, AuthKeeperConfig authKeeper, Clock clock) {
+            SweepConfig config, DynamoDbClient dynamo, AuthKeeperConfig authKeeper, Apps apps, Clock clock) {
+        this.apps = apps;
         this.progress = progress;
         this.pages = pages;
         this.store = store;
@@ -87,7 +91,7 @@ public class SweepWorker {
 
     /** One message from the sweep queue. */
     public SweepSummary work(SweepUnit unit) {
-        var tally = new Tally(unit.runId(), unit.describe(), clock.instant(), config.timeBudget());
+        var tally = new Tally(unit.runId(), unit.describe(), clock.instant(), config.timeBudget(), apps.all().size());
         LOG.infof("Sweep %s: worker started on %s", tally.runId, tally.unit);
         try (var checks = new Checks(tally)) {
             switch (unit.kind()) {
@@ -101,7 +105,7 @@ public class SweepWorker {
 
     /** Checks one connection now, due or not: what support asks for. */
     public SweepSummary checkNow(ConnectionId id) {
-        var tally = new Tally("now", "connection " + id, clock.instant(), config.timeBudget());
+        var tally = new Tally("now", "connection " + id, clock.instant(), config.timeBudget(), apps.all().size());
         store.read(TableLayout.connectionKey(id)).ifPresent(c -> {
             tally.examined.incrementAndGet();
             check(tally, id.value(), () -> c);
@@ -191,18 +195,23 @@ public class SweepWorker {
     private void check(Tally tally, String name, Supplier<CheckedConnection> read) {
         try {
             CheckedConnection connection = read.get();
+            String app = connection.app();
             Instant deadline = tally.deadline.plus(CHECK_ALLOWANCE);
-            CheckOutcome outcome = tally.appRefused.get()
-                    ? new CheckOutcome.AppCredentialsBroken(Optional.ofNullable(tally.appError.get()).orElse("refused"))
-                    : proof.prove(connection, deadline, tally.appRefused::get);
-            if (outcome instanceof CheckOutcome.AppCredentialsBroken broken && tally.appRefused.compareAndSet(false, true)) {
-                tally.appError.set(broken.error());
-                LOG.errorf("OPERATOR: LWA refused the app's credentials (%s); this worker stops calling LWA", broken.error());
+            String refused = tally.refusedApps.get(app);
+            CheckOutcome outcome = refused != null ? new CheckOutcome.AppCredentialsBroken(refused)
+                    : proof.prove(connection, deadline, () -> tally.refusedApps.containsKey(app));
+            if (outcome instanceof CheckOutcome.AppCredentialsBroken broken && tally.refusedApps.putIfAbsent(app, broken.error()) == null) {
+                LOG.errorf("OPERATOR: LWA refused the credentials of app %s (%s); this worker stops calling LWA for its connections",
+                        app, broken.error());
             }
             if (outcome instanceof CheckOutcome.Unexpected unexpected) {
                 tally.firstUnexpected.compareAndSet(null, unexpected.description());
             }
-            tally.add(recorder.record(connection, outcome));
+            var recorded = recorder.record(connection, outcome);
+            if (recorded.result() == CheckRecorder.Result.VALID || recorded.result() == CheckRecorder.Result.RECOVERED) {
+                tally.appsWorking.add(app);
+            }
+            tally.add(recorded);
         } catch (RuntimeException e) {
             tally.errors.incrementAndGet();
             LOG.errorf("Checking %s failed (%s); it is checked again in the next round", name, e.getClass().getSimpleName());
@@ -218,11 +227,11 @@ public class SweepWorker {
     private SweepSummary finish(Tally tally, boolean partOfRun) {
         Instant now = clock.instant();
         var interim = tally.summary(now);
-        if (tally.appError.get() != null) {
-            record(tally, incidents.open(Incidents.Kind.APP_CREDENTIALS, tally.appError.get(), now), true);
-        }
-        if (interim.valid() + interim.recovered() > 0) {
-            record(tally, incidents.checksSucceeded(now), false);
+        tally.refusedApps.forEach((app, error) -> record(tally, incidents.openForApp(Incidents.Kind.APP_CREDENTIALS, app, error, now), true));
+        var working = new HashSet<>(tally.appsWorking);
+        working.removeAll(tally.refusedApps.keySet());
+        if (!working.isEmpty()) {
+            record(tally, incidents.checksSucceeded(working, now), false);
         }
         record(tally, guard.count(new MassRejectionGuard.Counts(interim.firstChecks(), interim.rejections()), now), true);
         if (interim.unexpected() > 0) {

@@ -8,7 +8,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -28,15 +30,20 @@ final class Tally {
     final AtomicInteger errors = new AtomicInteger();
     final AtomicInteger alertsSent = new AtomicInteger();
     final AtomicInteger operatorIncidents = new AtomicInteger();
-    final AtomicBoolean appRefused = new AtomicBoolean();
-    final AtomicReference<String> appError = new AtomicReference<>();
+    /** Apps whose credentials LWA refused in this worker, with the error: their connections are not sent to LWA any more. */
+    final Map<String, String> refusedApps = new ConcurrentHashMap<>();
+    /** Apps LWA answered for in this worker (a valid or recovered connection). */
+    final Set<String> appsWorking = ConcurrentHashMap.newKeySet();
+    /** How many apps the deployment serves: once all are refused, nothing is left to check. */
+    private final int apps;
     final AtomicReference<String> firstUnexpected = new AtomicReference<>();
     final AtomicReference<String> stopReason = new AtomicReference<>();
     private final Map<CheckRecorder.Result, AtomicInteger> results = new EnumMap<>(CheckRecorder.Result.class);
     private final Map<CheckRecorder.Note, AtomicInteger> notes = new EnumMap<>(CheckRecorder.Note.class);
     final List<Alert> recorded = Collections.synchronizedList(new ArrayList<>());
 
-    Tally(String runId, String unit, Instant started, Duration budget) {
+    Tally(String runId, String unit, Instant started, Duration budget, int apps) {
+        this.apps = apps;
         this.runId = runId;
         this.unit = unit;
         this.started = started;
@@ -65,8 +72,8 @@ final class Tally {
 
     /** True, with the reason kept, once the worker should take no more work. */
     boolean shouldStop(Instant now) {
-        if (appRefused.get()) {
-            stopReason.compareAndSet(null, "LWA refused the app's credentials");
+        if (refusedApps.size() >= apps) {
+            stopReason.compareAndSet(null, "LWA refused the credentials of app " + String.join(", ", new TreeSet<>(refusedApps.keySet())));
         } else if (now.isAfter(deadline)) {
             stopReason.compareAndSet(null, "time budget used; the rest is handed out again by the next planner run");
         }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.authkeeper.app.App;
 import dev.authkeeper.authorization.SellerConflicts;
 import dev.authkeeper.connection.Authorization;
 import dev.authkeeper.connection.ConnectionId;
@@ -216,7 +217,7 @@ class ConnectionsApiFunctionTest extends ApiTestBase {
     @Test
     void supportMovesAConnectionToTheClaimantOrDismissesTheClaims() {
         var id = connection("merchant-a", "A1CONFLICT01");
-        var claim = new Authorization(id, "merchant-b", Seeds.SELLER_CENTRAL, Flow.WEBSITE,
+        var claim = new Authorization(id, "merchant-b", App.DEFAULT, Seeds.SELLER_CENTRAL, Flow.WEBSITE,
                 cipher.seal(id.value(), new Secret(amazon.issueRefreshToken("A1CONFLICT01"))), now(), now().plus(Duration.ofDays(365)));
         conflicts.record(claim, now());
         calls.reset();
@@ -235,7 +236,7 @@ class ConnectionsApiFunctionTest extends ApiTestBase {
         assertThat(connections.find(id).orElseThrow().merchantId()).isEqualTo("merchant-b");
         assertThat(calls.countService("Kms")).as("the claim's token moves sealed").isZero();
 
-        conflicts.record(new Authorization(id, "merchant-a", Seeds.SELLER_CENTRAL, Flow.WEBSITE,
+        conflicts.record(new Authorization(id, "merchant-a", App.DEFAULT, Seeds.SELLER_CENTRAL, Flow.WEBSITE,
                 cipher.seal(id.value(), new Secret("Atzr|claim")), now(), now().plus(Duration.ofDays(365))), now());
         var dismissed = ApiEvents.Request.of(ApiRoute.DISMISS_CLAIMS, id(id)).send();
         assertThat(dismissed.statusCode()).isEqualTo(200);

@@ -6,6 +6,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import dev.authkeeper.app.App;
 import dev.authkeeper.authorization.SellerConflicts;
 import dev.authkeeper.connection.Authorization;
 import dev.authkeeper.connection.Flow;
@@ -29,7 +30,7 @@ class ConnectionsApiPropertiesTest extends ApiTestBase {
     void anyRequestIsAnsweredCleanly() {
         var first = connection("merchant-1", "A1PROPERTY01");
         var second = connection("merchant-1", "A1PROPERTY02");
-        conflicts.record(new Authorization(second, "merchant-2", Seeds.SELLER_CENTRAL, Flow.WEBSITE,
+        conflicts.record(new Authorization(second, "merchant-2", App.DEFAULT, Seeds.SELLER_CENTRAL, Flow.WEBSITE,
                 cipher.seal(second.value(), new Secret("Atzr|property-claim")), now(), now().plus(Duration.ofDays(365))), now());
         String cursor = ApiEvents.json(ApiEvents.Request.of(ApiRoute.MERCHANT_CONNECTIONS, java.util.Map.of("merchantId", "merchant-1"))
                 .query("limit=1").send()).path("next").asText();

@@ -39,6 +39,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 @QuarkusTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -102,6 +103,42 @@ class AuthorizeFunctionTest {
         assertThat(state.get("flow").s()).isEqualTo("WEBSITE");
         assertThat(state.get("region").s()).isEqualTo("EU");
         assertThat(state.get("expectedAccountId").s()).isEqualTo("A3EUSELLER01");
+    }
+
+    @Test
+    void aLinkNamingAnAppLeadsToThatAppsConsentPageAndItsStateRemembersTheApp() {
+        URI link = links.mint("merchant-3", SELLER_CENTRAL_EU, Optional.of("amazon:EU:A3EUSELLER01"), Optional.of(LocalAwsResource.DRAFT_APP));
+
+        var response = Lambda.get("/authorize", linkQuery(link), session("merchant-3"));
+
+        assertThat(response.statusCode()).isEqualTo(302);
+        var query = queryOf(URI.create(response.headers().get("Location")));
+        assertThat(query.get("application_id")).isEqualTo(LocalAwsResource.DRAFT_APPLICATION_ID);
+        assertThat(query.get("version")).isEqualTo("beta");
+        assertThat(table.withPrefix("STATE#")).singleElement().satisfies(state -> assertThat(state.get("app").s()).isEqualTo("draft"));
+    }
+
+    @Test
+    void aReconnectLinkNamingNoAppUsesTheAppTheConnectionWasAuthorizedWith() {
+        dynamo.putItem(r -> r.tableName(LocalAwsResource.TABLE).item(Map.of(
+                "pk", AttributeValue.fromS("CONNECTION#amazon:EU:A3EUSELLER01"), "sk", AttributeValue.fromS("CONNECTION"),
+                "app", AttributeValue.fromS(LocalAwsResource.DRAFT_APP))));
+        URI link = links.mint("merchant-3", SELLER_CENTRAL_EU, Optional.of("amazon:EU:A3EUSELLER01"));
+
+        var response = Lambda.get("/authorize", linkQuery(link), session("merchant-3"));
+
+        assertThat(queryOf(URI.create(response.headers().get("Location"))).get("application_id"))
+                .isEqualTo(LocalAwsResource.DRAFT_APPLICATION_ID);
+    }
+
+    @Test
+    void aLinkNamingAnAppThatIsNoLongerServedIsRefused() {
+        URI link = links.mint("merchant-3", SELLER_CENTRAL_EU, Optional.empty(), Optional.of("retired-app"));
+
+        var response = Lambda.get("/authorize", linkQuery(link), session("merchant-3"));
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(table.withPrefix("STATE#")).isEmpty();
     }
 
     @Test

@@ -26,6 +26,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.authkeeper.app.Apps;
+import dev.authkeeper.app.ClientSecrets;
 import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.ConnectionStatus;
@@ -93,6 +95,10 @@ class CallbackFunctionTest {
     @Inject
     AwsCalls calls;
     @Inject
+    Apps apps;
+    @Inject
+    ClientSecrets secrets;
+    @Inject
     DynamoDbClient dynamo;
 
     Table table;
@@ -147,8 +153,10 @@ class CallbackFunctionTest {
     void anApprovedAuthorizationIsStoredEncryptedWithOneDeleteAndOneWriteAndNoKmsCall() {
         String state = state("merchant-1", Optional.of(SELLER));
         Instant before = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        // A warm function: the branch key is cached (TokenCipherTest covers the cold start's one KMS call).
+        // A warm function: the branch key and the app's client secret are cached (TokenCipherTest covers the
+        // cold start's one KMS call; a cold client secret costs one GetItem and one Secrets Manager call).
         cipher.seal("amazon:NA:A1WARMUP", new Secret("warm-up"));
+        secrets.of(apps.defaultApp());
 
         var response = callback(state, SELLER);
 
@@ -180,6 +188,56 @@ class CallbackFunctionTest {
         assertThat(history).hasSize(1);
         assertThat(history.get(0).get("kind").s()).isEqualTo("AUTHORIZED");
         assertThat(history.get(0).get("flow").s()).isEqualTo("MARKETPLACE");
+    }
+
+    @Test
+    void anotherAppsCallbackExchangesTheCodeWithThatAppsCredentialsAndRedirectUriAndTheConnectionRemembersTheApp() {
+        String state = browser.state("merchant-1", Optional.of(SELLER), "amazon", LocalAwsResource.DRAFT_APP, Instant.now(),
+                Flow.MARKETPLACE);
+        String code = amazon.authorizationCode(LocalAwsResource.DRAFT_APP, SELLER);
+        var events = new Events(aws);
+
+        var response = Lambda.get("/callback/" + LocalAwsResource.DRAFT_APP, callbackQuery(state, SELLER, code), signedIn("merchant-1"));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("Your Amazon account is connected");
+        assertThat(amazon.codesExchanged()).isEqualTo(1);
+        var item = table.connection(CONNECTION.value()).orElseThrow();
+        assertThat(item.get("app").s()).isEqualTo(LocalAwsResource.DRAFT_APP);
+        assertThat(table.history(CONNECTION)).singleElement().satisfies(h -> assertThat(h.get("app").s()).isEqualTo("draft"));
+        assertThat(events.await(e -> e.detail().path("app").asText().equals("draft"))).hasValueSatisfying(e -> {
+            assertThat(e.detailType()).isEqualTo("Connection Authorized");
+            assertThat(e.detail().path("connectionId").asText()).isEqualTo(CONNECTION.value());
+        });
+    }
+
+    @Test
+    void aStateOfOneAppAtAnotherAppsCallbackIsRefusedBeforeLwaIsCalled() {
+        String defaultState = state("merchant-1", Optional.of(SELLER));
+        String draftState = browser.state("merchant-1", Optional.of(SELLER), "amazon", LocalAwsResource.DRAFT_APP, Instant.now(),
+                Flow.MARKETPLACE);
+
+        var atDraft = Lambda.get("/callback/draft", callbackQuery(defaultState, SELLER, amazon.authorizationCode("draft", SELLER)),
+                signedIn("merchant-1"));
+        var atDefault = Lambda.get("/callback", callbackQuery(draftState, SELLER, amazon.authorizationCode(SELLER)), signedIn("merchant-1"));
+
+        for (var response : List.of(atDraft, atDefault)) {
+            assertThat(response.statusCode()).isEqualTo(400);
+            assertThat(response.body()).contains("started for another app");
+        }
+        assertThat(amazon.tokenCalls()).isZero();
+        assertThat(connections.find(CONNECTION)).isEmpty();
+    }
+
+    @Test
+    void aCallbackOfAnAppThatIsNotServedIsNotFound() {
+        String state = state("merchant-1", Optional.of(SELLER));
+
+        var response = Lambda.get("/callback/nope", callbackQuery(state, SELLER, amazon.authorizationCode(SELLER)), signedIn("merchant-1"));
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(amazon.tokenCalls()).isZero();
+        assertThat(table.withPrefix("STATE#")).as("the state stays unused").hasSize(1);
     }
 
     @Test

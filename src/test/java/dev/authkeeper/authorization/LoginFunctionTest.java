@@ -136,6 +136,53 @@ class LoginFunctionTest {
     }
 
     @Test
+    void anotherAppsLoginUriChecksItsOwnApplicationIdAndItsStateRemembersTheApp() {
+        String draftConfirm = "https://sellercentral.amazon.com/apps/authorize/confirm/" + LocalAwsResource.DRAFT_APPLICATION_ID;
+
+        var response = Lambda.get("/login/" + LocalAwsResource.DRAFT_APP, query(amazonLaunch(draftConfirm)), session("merchant-7"));
+
+        assertThat(response.statusCode()).isEqualTo(302);
+        assertThat(response.headers().get("Location")).startsWith(draftConfirm + "?");
+        assertThat(table.withPrefix("STATE#")).singleElement().satisfies(item -> assertThat(item.get("app").s()).isEqualTo("draft"));
+        // The default app's Login URI stores states of the default app.
+        Lambda.get("/login", query(amazonLaunch(CONFIRM)), session("merchant-8"));
+        assertThat(table.withPrefix("STATE#")).extracting(item -> item.get("app").s()).containsExactlyInAnyOrder("draft", "default");
+    }
+
+    @Test
+    void aLoginUriRefusesAnotherAppsConfirmPage() {
+        String draftConfirm = "https://sellercentral.amazon.com/apps/authorize/confirm/" + LocalAwsResource.DRAFT_APPLICATION_ID;
+
+        var atDraft = Lambda.get("/login/" + LocalAwsResource.DRAFT_APP, query(amazonLaunch(CONFIRM)), session("merchant-7"));
+        var atDefault = Lambda.get("/login", query(amazonLaunch(draftConfirm)), session("merchant-7"));
+
+        assertThat(atDraft.statusCode()).isEqualTo(400);
+        assertThat(atDraft.body()).contains("amazon_callback_uri").contains("of this app");
+        assertThat(atDefault.statusCode()).isEqualTo(400);
+        assertThat(table.withPrefix("STATE#")).isEmpty();
+    }
+
+    @Test
+    void aLoginUriOfAnAppThatIsNotServedIsNotFound() {
+        for (String path : List.of("/login/unknown-app", "/login/default", "/login/Draft", "/login/draft/more")) {
+            var response = Lambda.get(path, query(amazonLaunch(CONFIRM)), session("merchant-7"));
+            assertThat(response.statusCode()).as(path).isEqualTo(404);
+        }
+        assertThat(table.withPrefix("STATE#")).isEmpty();
+    }
+
+    @Test
+    void aSellerNotSignedInComesBackToTheSameAppsLoginUri() {
+        String draftConfirm = "https://sellercentral.amazon.com/apps/authorize/confirm/" + LocalAwsResource.DRAFT_APPLICATION_ID;
+
+        var response = Lambda.get("/login/draft", query(amazonLaunch(draftConfirm)));
+
+        assertThat(response.statusCode()).isEqualTo(302);
+        String returnTo = queryOf(URI.create(response.headers().get("Location"))).get("return_to");
+        assertThat(URI.create(returnTo).getPath()).isEqualTo("/login/draft");
+    }
+
+    @Test
     void aBrowserKeepsItsBindingAcrossFlows() {
         String binding = BrowserCookies.newBinding();
         var response = Lambda.get("/login", query(amazonLaunch(CONFIRM)), session("m-1"), BrowserCookies.binding(binding));

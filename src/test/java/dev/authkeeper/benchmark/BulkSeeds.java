@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.authkeeper.app.App;
 import dev.authkeeper.connection.Attributes;
 import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionRepository;
@@ -47,7 +48,7 @@ final class BulkSeeds {
     void store(List<String> accounts, List<String> tokens, List<String> merchants, Instant authorizedAt) {
         int from = 0;
         if (template == null) {
-            var first = Seeds.connection(cipher, connections, merchants.get(0), accounts.get(0), new Secret(tokens.get(0)), authorizedAt);
+            var first = Seeds.connection(cipher, connections, App.DEFAULT, merchants.get(0), accounts.get(0), new Secret(tokens.get(0)), authorizedAt);
             template = dynamo.getItem(r -> r.tableName(table).key(TableLayout.connectionItemKey(first)).consistentRead(true)).item();
             from = 1;
         }

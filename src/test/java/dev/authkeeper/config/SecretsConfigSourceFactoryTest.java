@@ -31,13 +31,13 @@ class SecretsConfigSourceFactoryTest {
             """;
 
     @Test
-    void aSecretSuppliesTheFourSettings() {
+    void aSecretSuppliesTheClientIdAndTheSigningKeysButNotTheClientSecretWhichIsReadWhileRunning() {
         assertThat(SecretsConfigSourceFactory.settings(REAL))
                 .containsEntry("authkeeper.amazon.client-id", "amzn1.application-oa2-client.abc")
-                .containsEntry("authkeeper.amazon.client-secret", "amzn1.oa2-cs.v1.secret-value")
                 .containsEntry("authkeeper.session.secret", "a-session-secret-of-at-least-32-bytes!")
                 .containsEntry("authkeeper.link.secret", "a-link-secret-of-at-least-32-bytes!!!")
-                .hasSize(4);
+                .hasSize(3)
+                .doesNotContainValue("amzn1.oa2-cs.v1.secret-value");
     }
 
     @Test
@@ -74,7 +74,8 @@ class SecretsConfigSourceFactoryTest {
                         SecretsConfigSourceFactory.ARN, arn, SecretsConfigSourceFactory.ENDPOINT, ministack.endpoint().toString())));
                 List<ConfigSource> list = StreamSupport.stream(sources.spliterator(), false).toList();
                 assertThat(list).singleElement().satisfies(source -> {
-                    assertThat(source.getValue("authkeeper.amazon.client-secret")).isEqualTo("amzn1.oa2-cs.v1.secret-value");
+                    assertThat(source.getValue("authkeeper.amazon.client-id")).isEqualTo("amzn1.application-oa2-client.abc");
+                    assertThat(source.getValue("authkeeper.amazon.client-secret")).isNull();
                     assertThat(source.getOrdinal()).isEqualTo(SecretsConfigSourceFactory.ORDINAL);
                 });
             } finally {

@@ -4,18 +4,28 @@ import static dev.authkeeper.local.Browser.location;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.authkeeper.app.AppNotifications;
+import dev.authkeeper.app.Apps;
+import dev.authkeeper.app.ClientSecrets;
 import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.ConnectionStatus;
 import dev.authkeeper.session.ReauthorizeLinks;
+import dev.authkeeper.sweep.SweepWorker;
+import dev.authkeeper.testing.AppSecretsFixture;
 import dev.authkeeper.testing.LocalAws;
 import dev.authkeeper.testing.LocalAwsResource;
 import dev.authkeeper.testing.Profiles;
@@ -45,10 +55,31 @@ class LocalRunFlowTest {
     @Inject
     ReauthorizeLinks links;
 
+    @Inject
+    AppNotifications notifications;
+    @Inject
+    ObjectMapper json;
+    @Inject
+    SweepWorker sweep;
+    @Inject
+    Apps apps;
+    @Inject
+    ClientSecrets secrets;
+
+    AppSecretsFixture fixture;
+
     @BeforeEach
     void clean() {
         new Table(dynamo).clear();
         amazon.reset();
+        fixture = new AppSecretsFixture(amazon, aws, apps, secrets);
+        fixture.reset();
+    }
+
+    @AfterEach
+    void noRotationLeftOver() {
+        amazon.reset();
+        fixture.reset();
     }
 
     URI gateway(String path) {
@@ -135,6 +166,38 @@ class LocalRunFlowTest {
         assertThat(result.body()).contains("started in another browser");
         assertThat(connections.ofMerchant("merchant-x")).isEmpty();
         assertThat(amazon.codesExchanged()).isZero();
+    }
+
+    @Test
+    void twoAppsSideBySideAndARotationOfOneThatNothingNotices() {
+        var browser = new Browser();
+        browser.submit(browser.get(gateway("/local/sign-in")), Map.of("merchant", "merchant-apps"));
+        var id = new ConnectionId("amazon", "NA", "A1DRAFTSELLER");
+
+        // The draft app: its own Login URI, confirm page (version=beta) and callback.
+        var login = location(browser.get(amazon.baseUri().resolve("/simulator/launch?app=draft&selling_partner_id=A1DRAFTSELLER")));
+        assertThat(login.getPath()).isEqualTo("/login/draft");
+        assertThat(login.getQuery()).contains("version=beta");
+        var confirm = browser.get(location(browser.get(login)));
+        assertThat(confirm.uri().getPath()).isEqualTo("/apps/authorize/confirm/" + LocalAwsResource.DRAFT_APPLICATION_ID);
+        var callback = location(browser.submit(confirm, Map.of("decision", "approve")));
+        assertThat(callback.getPath()).isEqualTo("/callback/draft");
+        assertThat(browser.get(callback).body()).contains("Your Amazon account is connected");
+        assertThat(browser.get(gateway("/local/connections")).body()).contains("<td>amazon:NA:A1DRAFTSELLER</td><td>draft</td>");
+
+        // Rotate in simulated Seller Central: the notification is stored, checks and callbacks use the new secret.
+        String before = amazon.clientSecret("draft");
+        assertThat(browser.post(amazon.baseUri().resolve("/simulator/rotate"), Map.of("app", "draft")).statusCode()).isEqualTo(303);
+        assertThat(new LocalNotifications(LocalProvisioning.sqs(aws.ministackEndpoint()), aws.notificationsQueueUrl(), notifications, json)
+                .drain()).isEqualTo(1);
+        assertThat(fixture.value(aws.appSecrets().draftApp(), "AWSCURRENT")).isEqualTo(amazon.clientSecret("draft")).isNotEqualTo(before);
+        amazon.clock(Clock.offset(Clock.systemUTC(), Duration.ofDays(8)));
+        assertThat(sweep.checkNow(id).valid()).isEqualTo(1);
+        var again = browser.get(location(browser.get(location(browser.get(
+                amazon.baseUri().resolve("/simulator/launch?app=draft&selling_partner_id=A1DRAFTSELLER"))))));
+        assertThat(browser.get(location(browser.submit(again, Map.of("decision", "approve")))).body())
+                .contains("Your Amazon account is connected");
+        assertThat(connections.find(id).orElseThrow().version()).isEqualTo(2);
     }
 
     @Test

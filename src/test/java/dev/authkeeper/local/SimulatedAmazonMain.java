@@ -2,6 +2,7 @@ package dev.authkeeper.local;
 
 import java.net.URI;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -32,13 +33,9 @@ public final class SimulatedAmazonMain {
         if (clientSecret == null || clientSecret.isBlank()) {
             throw new IllegalArgumentException(CLIENT_SECRET_VARIABLE + " is not set");
         }
-        var settings = new SimulatedAmazon.Settings(
-                Integer.parseInt(options.getOrDefault("port", "0")),
-                required(options, "client-id"),
-                clientSecret,
-                required(options, "application-id"),
-                URI.create(required(options, "login-uri")),
-                URI.create(required(options, "redirect-uri")));
+        var settings = new SimulatedAmazon.Settings(Integer.parseInt(options.getOrDefault("port", "0")), List.of(
+                new SimulatedAmazon.App("default", required(options, "application-id"), required(options, "client-id"), clientSecret,
+                        URI.create(required(options, "login-uri")), URI.create(required(options, "redirect-uri")), true)));
         var amazon = SimulatedAmazon.start(settings);
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -30,11 +31,17 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.authkeeper.testing.TestClock;
+
 class SimulatedAmazonTest {
 
     private static final URI LOGIN_URI = URI.create("https://authkeeper.example/login?tenant=a%20b");
     private static final URI REDIRECT_URI = URI.create("https://authkeeper.example/callback");
-    private static final SimulatedAmazon.Settings SETTINGS = SimulatedAmazon.Settings.of(LOGIN_URI, REDIRECT_URI);
+    private static final SimulatedAmazon.App BETA = new SimulatedAmazon.App("beta", "amzn1.sp.solution.beta",
+            "amzn1.application-oa2-client.beta", "beta-client-secret", URI.create("https://authkeeper.example/login/beta"),
+            URI.create("https://authkeeper.example/callback/beta"), true);
+    private static final SimulatedAmazon.Settings SETTINGS = SimulatedAmazon.Settings.of(LOGIN_URI, REDIRECT_URI).withApp(BETA);
+    private static final String ROTATION_SCOPE = "sellingpartnerapi::client_credential:rotation";
     private static final String INVALID_CODE =
             "{\"error_description\":\"The request has an invalid grant parameter : code\",\"error\":\"invalid_grant\"}";
     private static final String INVALID_REFRESH_TOKEN =
@@ -57,9 +64,14 @@ class SimulatedAmazonTest {
         amazon.close();
     }
 
+    private final TestClock clock = new TestClock();
+    private final List<String> notifications = new CopyOnWriteArrayList<>();
+
     @BeforeEach
     void reset() {
         amazon.reset();
+        amazon.clock(clock);
+        amazon.notifications(notifications::add);
     }
 
     @Test
@@ -295,9 +307,137 @@ class SimulatedAmazonTest {
     }
 
     @Test
+    void aRotationIssuesANewSecretSendsAmazonsNotificationAndKeepsTheOldSecretForSevenDays() throws Exception {
+        String refreshToken = authorize("A1SELLER");
+        String old = SETTINGS.clientSecret();
+
+        HttpResponse<String> rotated = rotate(grantlessToken(clientCredentials()));
+
+        assertEquals(204, rotated.statusCode());
+        assertEquals("", rotated.body());
+        String fresh = amazon.clientSecret("default");
+        assertNotEquals(old, fresh);
+        assertEquals(1, notifications.size());
+        JsonNode notification = json.readTree(notifications.get(0));
+        assertEquals("1.0", notification.get("notificationVersion").asText());
+        assertEquals("APPLICATION_OAUTH_CLIENT_NEW_SECRET", notification.get("notificationType").asText());
+        assertEquals("2023-11-30", notification.get("payloadVersion").asText());
+        java.time.Instant issued = java.time.Instant.parse(notification.get("eventTime").asText());
+        JsonNode payload = notification.get("payload").get("applicationOAuthClientNewSecret");
+        assertEquals(SETTINGS.clientId(), payload.get("clientId").asText());
+        assertEquals(fresh, payload.get("newClientSecret").asText());
+        assertEquals(issued.plus(Duration.ofDays(180)), java.time.Instant.parse(payload.get("newClientSecretExpiryTime").asText()));
+        assertEquals(issued.plus(Duration.ofDays(7)), java.time.Instant.parse(payload.get("oldClientSecretExpiryTime").asText()));
+        JsonNode metadata = notification.get("notificationMetadata");
+        assertEquals(SETTINGS.applicationId(), metadata.get("applicationId").asText());
+        assertFalse(metadata.get("notificationId").asText().isBlank());
+        assertFalse(metadata.get("subscriptionId").asText().isBlank());
+
+        // Both secrets work for seven days; then only the new one.
+        assertEquals(200, token(refreshGrant(refreshToken)).statusCode());
+        assertEquals(200, token(withSecret(refreshGrant(refreshToken), fresh)).statusCode());
+        clock.advance(Duration.ofDays(7).plusSeconds(1));
+        HttpResponse<String> expired = token(refreshGrant(refreshToken));
+        assertEquals(401, expired.statusCode());
+        assertEquals(INVALID_CLIENT, expired.body());
+        assertEquals(200, token(withSecret(refreshGrant(refreshToken), fresh)).statusCode());
+    }
+
+    @Test
+    void theRotateCallNeedsAGrantlessTokenOfTheRotationScopeAnEnrolledAppAndAMinuteBetweenCalls() throws Exception {
+        HttpResponse<String> noToken = rotate("Atc|not-issued");
+        assertEquals(403, noToken.statusCode());
+        assertEquals("Unauthorized", json.readTree(noToken.body()).get("errors").get(0).get("code").asText());
+
+        Map<String, String> withoutScope = clientCredentials();
+        withoutScope.put("grant_type", "client_credentials");
+        HttpResponse<String> scopeless = token(withoutScope);
+        assertEquals(400, scopeless.statusCode());
+        assertEquals("invalid_scope", json.readTree(scopeless.body()).get("error").asText());
+
+        Map<String, String> grantless = clientCredentials();
+        grantless.put("grant_type", "client_credentials");
+        grantless.put("scope", ROTATION_SCOPE);
+        JsonNode granted = json.readTree(token(grantless).body());
+        assertFalse(granted.has("refresh_token"));
+        assertEquals(3600, granted.get("expires_in").asInt());
+
+        assertEquals(204, rotate(granted.get("access_token").asText()).statusCode());
+        HttpResponse<String> tooSoon = rotate(granted.get("access_token").asText());
+        assertEquals(429, tooSoon.statusCode());
+        clock.advance(Duration.ofSeconds(61));
+        amazon.notEnrolled();
+        HttpResponse<String> notEnrolled = rotate(grantlessToken(clientCredentials()));
+        assertEquals(400, notEnrolled.statusCode());
+        JsonNode error = json.readTree(notEnrolled.body()).get("errors").get(0);
+        assertEquals("InvalidInput", error.get("code").asText());
+        assertTrue(error.get("message").asText().contains("not enrolled for rotation notification"));
+        assertEquals(1, notifications.size());
+    }
+
+    @Test
+    void eachAppHasItsOwnCredentialsCodesAndTokens() throws Exception {
+        Map<String, String> beta = Map.of("client_id", BETA.clientId(), "client_secret", BETA.clientSecret());
+        String betaCode = amazon.authorizationCode("beta", "A1SELLER");
+        Map<String, String> betaCodeWithDefaultClient = codeGrant(betaCode);
+        betaCodeWithDefaultClient.put("redirect_uri", BETA.redirectUri().toString());
+        assertEquals(INVALID_CODE, token(betaCodeWithDefaultClient).body());
+
+        Map<String, String> betaExchange = new LinkedHashMap<>(betaCodeWithDefaultClient);
+        betaExchange.putAll(beta);
+        HttpResponse<String> exchanged = token(betaExchange);
+        assertEquals(200, exchanged.statusCode());
+        String betaToken = json.readTree(exchanged.body()).get("refresh_token").asText();
+        assertEquals(INVALID_REFRESH_TOKEN, token(refreshGrant(betaToken)).body());
+        Map<String, String> betaRefresh = refreshGrant(betaToken);
+        betaRefresh.putAll(beta);
+        assertEquals(200, token(betaRefresh).statusCode());
+
+        amazon.expireClientSecret("beta", true);
+        assertEquals(INVALID_CLIENT, token(betaRefresh).body());
+        assertEquals(200, token(refreshGrant(authorize("A1OTHER"))).statusCode());
+    }
+
+    @Test
+    void anAppRegisteredWhileRunningHasItsOwnCredentialsAndAPreviousSecretCanBeExpiredAtOnce() throws Exception {
+        var gamma = new SimulatedAmazon.App("gamma-" + System.nanoTime(), "amzn1.sp.solution.gamma" + System.nanoTime(),
+                "amzn1.application-oa2-client.gamma" + System.nanoTime(), "gamma-secret", URI.create("https://authkeeper.example/login/gamma"),
+                URI.create("https://authkeeper.example/callback/gamma"), false);
+        amazon.register(gamma);
+        Map<String, String> credentials = new LinkedHashMap<>(Map.of("client_id", gamma.clientId(), "client_secret", "gamma-secret"));
+        assertEquals(200, token(new LinkedHashMap<>(Map.of("grant_type", "client_credentials", "scope", ROTATION_SCOPE,
+                "client_id", gamma.clientId(), "client_secret", "gamma-secret"))).statusCode());
+
+        amazon.rotateClientSecret(gamma.name());
+        Map<String, String> old = new LinkedHashMap<>(credentials);
+        old.put("grant_type", "client_credentials");
+        old.put("scope", ROTATION_SCOPE);
+        assertEquals(200, token(new LinkedHashMap<>(old)).statusCode());
+        amazon.expirePreviousClientSecret(gamma.name());
+        assertEquals(INVALID_CLIENT, token(new LinkedHashMap<>(old)).body());
+        old.put("client_secret", amazon.clientSecret(gamma.name()));
+        assertEquals(200, token(old).statusCode());
+    }
+
+    @Test
+    void anExpiryNoticeHasAmazonsPayload() throws Exception {
+        java.time.Instant expires = java.time.Instant.parse("2031-03-03T22:06:39.224Z");
+
+        amazon.sendExpiryNotice("beta", expires);
+
+        JsonNode notification = json.readTree(notifications.get(0));
+        assertEquals("APPLICATION_OAUTH_CLIENT_SECRET_EXPIRY", notification.get("notificationType").asText());
+        JsonNode payload = notification.get("payload").get("applicationOAuthClientSecretExpiry");
+        assertEquals(BETA.clientId(), payload.get("clientId").asText());
+        assertEquals(expires.toString(), payload.get("clientSecretExpiryTime").asText());
+        assertEquals("PERIODIC_ROTATION", payload.get("clientSecretExpiryReason").asText());
+        assertEquals(BETA.applicationId(), notification.get("notificationMetadata").get("applicationId").asText());
+    }
+
+    @Test
     void refusesOtherGrantTypesAndMissingParameters() throws Exception {
         Map<String, String> other = clientCredentials();
-        other.put("grant_type", "client_credentials");
+        other.put("grant_type", "password");
         HttpResponse<String> unsupported = token(other);
         assertEquals(400, unsupported.statusCode());
         assertEquals("{\"error_description\":\"The authorization grant type is not supported by the authorization server\","
@@ -410,6 +550,8 @@ class SimulatedAmazonTest {
         assertTrue(home.body().contains("revoked"));
         assertFalse(home.body().contains(refreshToken));
         assertFalse(home.body().contains(amazon.refreshTokenOf("A2SELLER").orElseThrow()));
+        assertFalse(home.body().contains(SETTINGS.clientSecret()));
+        assertTrue(home.body().contains("Rotate client secret"));
     }
 
     @Test
@@ -473,6 +615,25 @@ class SimulatedAmazonTest {
         p.put("grant_type", "refresh_token");
         p.put("refresh_token", refreshToken);
         return p;
+    }
+
+    private static Map<String, String> withSecret(Map<String, String> form, String clientSecret) {
+        form.put("client_secret", clientSecret);
+        return form;
+    }
+
+    private static String grantlessToken(Map<String, String> credentials) throws Exception {
+        credentials.put("grant_type", "client_credentials");
+        credentials.put("scope", ROTATION_SCOPE);
+        HttpResponse<String> response = token(credentials);
+        assertEquals(200, response.statusCode());
+        return json.readTree(response.body()).get("access_token").asText();
+    }
+
+    private static HttpResponse<String> rotate(String grantlessToken) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(amazon.baseUri().resolve("/applications/2023-11-30/clientSecret"))
+                .header("x-amz-access-token", grantlessToken).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static URI tokenUri() {

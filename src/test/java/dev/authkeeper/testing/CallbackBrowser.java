@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
+import dev.authkeeper.app.App;
 import dev.authkeeper.authorization.BrowserBindings;
 import dev.authkeeper.connection.Flow;
 import dev.authkeeper.connection.OAuthStates;
@@ -43,8 +44,13 @@ public final class CallbackBrowser {
     }
 
     public String state(String merchant, Optional<String> expectedAccount, String marketplace, Instant created, Flow flow) {
+        return state(merchant, expectedAccount, marketplace, App.DEFAULT, created, flow);
+    }
+
+    /** A state issued for {@code app}. */
+    public String state(String merchant, Optional<String> expectedAccount, String marketplace, String app, Instant created, Flow flow) {
         var browser = new BrowserBindings.Binding(new Secret(binding));
-        var pending = new PendingAuthorization(merchant, flow, marketplace, SELLER_CENTRAL, "NA",
+        var pending = new PendingAuthorization(merchant, flow, marketplace, app, SELLER_CENTRAL, "NA",
                 expectedAccount, browser.hash(), created, created.plus(Duration.ofMinutes(10)));
         return states.issue(pending, browser.flowId(pending)).value();
     }

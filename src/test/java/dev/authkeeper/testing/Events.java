@@ -37,6 +37,18 @@ public final class Events {
         }
     }
 
+    /** The first event delivered that matches, waiting up to a few seconds for it. */
+    public java.util.Optional<LocalEvents.Delivered> await(java.util.function.Predicate<LocalEvents.Delivered> matching) {
+        Instant until = Instant.now().plus(Duration.ofSeconds(5));
+        while (true) {
+            var found = valid(events.all()).stream().filter(matching).findFirst();
+            if (found.isPresent() || Instant.now().isAfter(until)) {
+                return found;
+            }
+            pause();
+        }
+    }
+
     /** Everything delivered, after giving stragglers a moment (to prove nothing more comes). */
     public List<LocalEvents.Delivered> settled() {
         pause();

@@ -13,22 +13,32 @@ import dev.authkeeper.local.LocalMiniStack;
 import dev.authkeeper.local.LocalProvisioning;
 import dev.authkeeper.local.SimulatedAmazon;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The real components a test runs against: DynamoDB Local in this JVM, MiniStack (KMS) as a child
- * process, and the simulated Amazon endpoints, each on a free loopback port. Tests receive the
- * {@link SimulatedAmazon} and the {@link LocalAws} endpoints through fields of those types.
+ * The real components a test runs against: DynamoDB Local in this JVM, MiniStack (KMS, SNS, SQS,
+ * Secrets Manager) as a child process, and the simulated Amazon endpoints, each on a free loopback
+ * port. Two apps are configured, {@code default} and {@link #DRAFT_APP}, their client secrets in
+ * MiniStack's Secrets Manager (reached through a proxy a test can cut); the simulated Amazon sends
+ * their notifications to a MiniStack queue. Tests receive the {@link SimulatedAmazon} and the
+ * {@link LocalAws} endpoints through fields of those types.
  */
 public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
 
     public static final String TABLE = "authkeeper-test";
     public static final String KEY_ALIAS = "alias/authkeeper-test";
     public static final String EVENT_BUS = "authkeeper-test-events";
+    /** The second app: a draft, on /login/draft and /callback/draft. */
+    public static final String DRAFT_APP = "draft";
+    public static final String DRAFT_APPLICATION_ID = "amzn1.sp.solution.simulated-draft";
+    public static final String DRAFT_CLIENT_ID = "amzn1.application-oa2-client.simulateddraft";
 
     private LocalDynamoDb dynamo;
     private LocalMiniStack ministack;
     private SimulatedAmazon amazon;
     private ToggleProxy snsProxy;
+    private ToggleProxy secretsProxy;
+    private SqsClient notificationsSqs;
     private LocalAws aws;
 
     @Override
@@ -36,13 +46,37 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
         dynamo = LocalDynamoDb.start(freePort());
         ministack = LocalMiniStack.start(Path.of(".venv", "bin", "ministack"), freePort());
         snsProxy = new ToggleProxy(ministack.endpoint());
-        aws = provision(dynamo.endpoint(), ministack.endpoint(), snsProxy);
-        amazon = SimulatedAmazon.start(SimulatedAmazon.Settings.of(
-                URI.create(aws.publicBaseUrl() + "/login"), URI.create(aws.publicBaseUrl() + "/callback")));
-        return config(aws, amazon.settings(), amazon.baseUri(), snsProxy.endpoint());
+        secretsProxy = new ToggleProxy(ministack.endpoint());
+        var base = provision(dynamo.endpoint(), ministack.endpoint(), snsProxy);
+        URI publicBaseUrl = base.publicBaseUrl();
+        amazon = SimulatedAmazon.start(SimulatedAmazon.Settings.of(URI.create(publicBaseUrl + "/login"), URI.create(publicBaseUrl + "/callback"))
+                .withApp(new SimulatedAmazon.App(DRAFT_APP, DRAFT_APPLICATION_ID, DRAFT_CLIENT_ID, "simulated-draft-client-secret",
+                        URI.create(publicBaseUrl + "/login/" + DRAFT_APP), URI.create(publicBaseUrl + "/callback/" + DRAFT_APP), true)));
+        String notificationsQueue = LocalProvisioning.createNotificationsQueue(ministack.endpoint(), "authkeeper-test-notifications", 5);
+        notificationsSqs = LocalProvisioning.sqs(ministack.endpoint());
+        amazon.notifications(body -> notificationsSqs.sendMessage(r -> r.queueUrl(notificationsQueue).messageBody(body)));
+        var secrets = new LocalAws.AppSecrets(
+                LocalProvisioning.createClientSecret(ministack.endpoint(), "authkeeper-test-app-default", amazon.settings().clientSecret()),
+                LocalProvisioning.createClientSecret(ministack.endpoint(), "authkeeper-test-app-draft",
+                        amazon.settings().app(DRAFT_APP).clientSecret()));
+        aws = base.withApps(secretsProxy, secrets, notificationsQueue);
+
+        var config = config(aws, amazon.settings(), amazon.baseUri(), snsProxy.endpoint());
+        // Client secrets are read from Secrets Manager while running, as in a deployment.
+        config.remove("authkeeper.amazon.client-secret");
+        config.put("authkeeper.amazon.client-secret-id", secrets.defaultApp());
+        config.put("authkeeper.amazon.apps", "[{\"name\":\"" + DRAFT_APP + "\",\"applicationId\":\"" + DRAFT_APPLICATION_ID
+                + "\",\"clientId\":\"" + DRAFT_CLIENT_ID + "\",\"secretId\":\"" + secrets.draftApp() + "\",\"draft\":true}]");
+        config.put("authkeeper.secrets-endpoint", secretsProxy.endpoint().toString());
+        config.put("authkeeper.app-credentials.notifications-queue-arn", "arn:aws:sqs:us-east-1:000000000000:authkeeper-test-notifications");
+        config.put("quarkus.rest-client.sp-api.url", amazon.baseUri().toString());
+        return config;
     }
 
-    /** The table, the key, the topics, the sweep queue and the event bus, on DynamoDB at {@code dynamoEndpoint} and MiniStack. */
+    /**
+     * The table, the key, the topics, the sweep queue and the event bus, on DynamoDB at {@code dynamoEndpoint} and MiniStack;
+     * one app, whose client secret is configured as a value.
+     */
     public static LocalAws provision(URI dynamoEndpoint, URI ministackEndpoint, ToggleProxy snsProxy) {
         int gatewayPort = freePort();
         URI publicBaseUrl = URI.create("http://127.0.0.1:" + gatewayPort);
@@ -52,7 +86,7 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
         String sweepQueue = LocalProvisioning.createSweepQueue(ministackEndpoint, "authkeeper-test-sweep-units");
         String eventsQueue = LocalProvisioning.createEventBus(ministackEndpoint, EVENT_BUS, "authkeeper");
         return new LocalAws(dynamoEndpoint, ministackEndpoint, keyId, publicBaseUrl, gatewayPort, topics, snsProxy, sweepQueue,
-                eventsQueue);
+                eventsQueue, null, null, null);
     }
 
     /** The application's configuration for these components: SNS through {@code snsEndpoint}, LWA at {@code amazonBaseUri}. */
@@ -92,7 +126,7 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
-        for (AutoCloseable closeable : new AutoCloseable[] {amazon, snsProxy, ministack, dynamo}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {amazon, notificationsSqs, snsProxy, secretsProxy, ministack, dynamo}) {
             try {
                 if (closeable != null) {
                     closeable.close();

@@ -38,6 +38,22 @@ public final class Profiles {
         }
     }
 
+    public static class AppNotificationsFunction implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.funqy.export", "app-notifications");
+        }
+    }
+
+    /** The daily check with automatic rotation on. */
+    public static class AppCredentialsCheckFunction implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.funqy.export", "app-credentials-check",
+                    "authkeeper.app-credentials.auto-rotate", "true");
+        }
+    }
+
     public static class SweepWorkerFunction implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import dev.authkeeper.app.App;
 import dev.authkeeper.connection.Authorization;
 import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionRepository;
@@ -28,16 +29,21 @@ public final class Seeds {
         this.connections = connections;
     }
 
-    /** An ACTIVE connection authorized at {@code authorizedAt}, in the round of checks. */
+    /** An ACTIVE connection of the default app authorized at {@code authorizedAt}, in the round of checks. */
     public ConnectionId connection(String merchant, String account, Instant authorizedAt) {
-        return connection(cipher, connections, merchant, account, new Secret(amazon.issueRefreshToken(account)), authorizedAt);
+        return connection(App.DEFAULT, merchant, account, authorizedAt);
+    }
+
+    /** An ACTIVE connection of {@code app} authorized at {@code authorizedAt}, in the round of checks. */
+    public ConnectionId connection(String app, String merchant, String account, Instant authorizedAt) {
+        return connection(cipher, connections, app, merchant, account, new Secret(amazon.issueRefreshToken(app, account)), authorizedAt);
     }
 
     /** The same with a refresh token issued elsewhere (a simulator in another process). */
-    public static ConnectionId connection(TokenCipher cipher, ConnectionRepository connections, String merchant, String account,
-            Secret token, Instant authorizedAt) {
+    public static ConnectionId connection(TokenCipher cipher, ConnectionRepository connections, String app, String merchant,
+            String account, Secret token, Instant authorizedAt) {
         var id = new ConnectionId("amazon", "NA", account);
-        var authorization = new Authorization(id, merchant, SELLER_CENTRAL, Flow.MARKETPLACE, cipher.seal(id.value(), token),
+        var authorization = new Authorization(id, merchant, app, SELLER_CENTRAL, Flow.MARKETPLACE, cipher.seal(id.value(), token),
                 authorizedAt, authorizedAt.plus(Duration.ofDays(365)));
         connections.recordAuthorization(authorization, prior -> List.of());
         return id;

@@ -1,0 +1,62 @@
+package dev.authkeeper.app;
+
+import java.net.URI;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import dev.authkeeper.crypto.Secret;
+
+/**
+ * One SP-API app this deployment serves: its registration with Amazon and where its LWA client
+ * secret lives. The app {@code default} answers {@code /login} and {@code /callback}; every other
+ * app answers {@code /login/{name}} and {@code /callback/{name}}.
+ *
+ * @param regions          the SP-API regions (NA, EU, FE) whose Seller and Vendor Central it serves
+ * @param redirectUri      one of its registered OAuth redirect URIs, when not its own callback route
+ * @param secretId         the Secrets Manager secret whose {@code clientSecret} is its LWA client secret
+ * @param configuredSecret a fixed client secret instead (the local run and tests only)
+ */
+public record App(String name, String applicationId, String clientId, boolean draft, Set<String> regions,
+        Optional<URI> redirectUri, Optional<String> secretId, Optional<Secret> configuredSecret) {
+
+    public static final String DEFAULT = "default";
+    public static final Set<String> ALL_REGIONS = Set.of("NA", "EU", "FE");
+    /** What an app's name may be: it appears in paths, item keys and metric dimensions. */
+    public static final Pattern NAME = Pattern.compile("[a-z0-9-]{1,32}");
+
+    public App {
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("an app's name is 1 to 32 of a-z, 0-9 and -");
+        }
+        regions = Set.copyOf(regions);
+    }
+
+    public boolean isDefault() {
+        return DEFAULT.equals(name);
+    }
+
+    /** Its Login URI's path. */
+    public String loginPath() {
+        return isDefault() ? "/login" : "/login/" + name;
+    }
+
+    /** Its own callback route's path. */
+    public String callbackPath() {
+        return isDefault() ? "/callback" : "/callback/" + name;
+    }
+
+    /** The redirect URI the code exchange names: the configured one, or its callback route. */
+    public URI redirectUri(URI publicBaseUrl) {
+        return redirectUri.orElse(URI.create(publicBaseUrl + callbackPath()));
+    }
+
+    public boolean serves(String region) {
+        return regions.contains(region);
+    }
+
+    /** The name as Amazon's notifications and alerts show it: the name and the application id. */
+    public String describe() {
+        return name + " (" + applicationId + ")";
+    }
+}

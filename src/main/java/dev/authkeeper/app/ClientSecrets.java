@@ -1,0 +1,265 @@
+package dev.authkeeper.app;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.authkeeper.config.AppCredentialsConfig;
+import dev.authkeeper.crypto.Secret;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
+import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
+
+/**
+ * The apps' LWA client secrets, read from Secrets Manager through a cache with a bounded lifetime
+ * ({@code authkeeper.app-credentials.cache-ttl}), so that a rotation reaches every instance within
+ * minutes and never needs a redeploy. While a rotation is in flight (the old secret still valid,
+ * the new one not yet seen working), the previous version ({@code AWSPREVIOUS}) is offered too;
+ * once the new secret has worked, it no longer is. A secret is {@code {"clientSecret":"…"}} (other
+ * fields, such as those of the AuthKeeper secret, are kept as they are) or the bare value.
+ */
+@ApplicationScoped
+public class ClientSecrets {
+
+    private static final Logger LOG = Logger.getLogger(ClientSecrets.class);
+    static final String FIELD = "clientSecret";
+    static final String CURRENT = "AWSCURRENT";
+    static final String PREVIOUS = "AWSPREVIOUS";
+    private static final String PLACEHOLDER = "REPLACE_ME";
+
+    /**
+     * An app's client id and the secrets it may authenticate with, as this instance last read them.
+     *
+     * @param currentVersion the Secrets Manager version of {@code current} ({@code configured} for a fixed secret)
+     * @param currentSince   since when {@code current} is in use, as far as AuthKeeper knows
+     * @param preferPrevious the previous secret worked here after the current one was refused: try it first
+     */
+    public record Credentials(String clientId, Secret current, Optional<Secret> previous, String currentVersion,
+            Optional<Instant> currentSince, boolean preferPrevious) {
+
+        /** The secrets to try, in order. */
+        public List<Secret> inOrder() {
+            var order = new ArrayList<Secret>();
+            previous.filter(p -> preferPrevious).ifPresent(order::add);
+            order.add(current);
+            previous.filter(p -> !preferPrevious).ifPresent(order::add);
+            return order;
+        }
+
+        Credentials settled() {
+            return new Credentials(clientId, current, Optional.empty(), currentVersion, currentSince, false);
+        }
+
+        Credentials preferringPrevious() {
+            return new Credentials(clientId, current, previous, currentVersion, currentSince, true);
+        }
+    }
+
+    /** The secret could not be read, or holds no real value. The message names the app, never a value. */
+    public static final class Unavailable extends RuntimeException {
+        @java.io.Serial
+        private static final long serialVersionUID = 1L;
+
+        Unavailable(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private record Loaded(Credentials credentials, Instant readAt) {
+    }
+
+    private final SecretsManagerClient secretsManager;
+    private final AppStates states;
+    private final AppCredentialsConfig config;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final Map<String, Loaded> cache = new ConcurrentHashMap<>();
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+    public ClientSecrets(SecretsManagerClient secretsManager, AppStates states, AppCredentialsConfig config, ObjectMapper json,
+            Clock clock) {
+        this.secretsManager = secretsManager;
+        this.states = states;
+        this.config = config;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** The app's credentials, read at most {@code cache-ttl} ago. */
+    public Credentials of(App app) {
+        return load(app, config.cacheTtl());
+    }
+
+    /**
+     * LWA refused {@code refused}: the app's other secrets to try, from a fresh read (a rotation may
+     * have stored a new one since this instance last looked), unless it read them moments ago.
+     */
+    public List<Secret> others(App app, Secret refused) {
+        return load(app, config.rereadAfterRejection()).inOrder().stream().filter(s -> !s.equals(refused)).toList();
+    }
+
+    /**
+     * LWA accepted {@code secret}. The new secret of a rotation in flight is confirmed, so the
+     * previous one is not tried any more, here or (through the app's state) anywhere; the previous
+     * one, still valid, is tried first from now on here.
+     */
+    public void worked(App app, Secret secret) {
+        Loaded loaded = cache.get(app.name());
+        if (loaded == null || loaded.credentials().previous().isEmpty()) {
+            return;
+        }
+        Credentials credentials = loaded.credentials();
+        if (secret.equals(credentials.current())) {
+            // Of the checks that see it work at once, one records it.
+            var settled = new AtomicBoolean();
+            cache.computeIfPresent(app.name(), (name, l) -> {
+                settled.set(l.credentials().previous().isPresent());
+                return settled.get() ? new Loaded(l.credentials().settled(), l.readAt()) : l;
+            });
+            if (settled.get()) {
+                states.confirm(app.name(), credentials.currentVersion(), clock.instant());
+                LOG.infof("The new client secret of app %s works: the previous one is no longer used", app.name());
+            }
+        } else if (credentials.previous().filter(secret::equals).isPresent() && !credentials.preferPrevious()) {
+            cache.computeIfPresent(app.name(), (name, l) -> new Loaded(l.credentials().preferringPrevious(), l.readAt()));
+        }
+    }
+
+    /**
+     * Stores {@code secret} as the app's current client secret, as version {@code versionId}; the
+     * current one becomes the previous version. A version that exists already (a notification
+     * delivered twice) is left as it is. Secrets Manager failures are thrown.
+     */
+    public void store(App app, Secret secret, String versionId) {
+        String id = app.secretId().orElseThrow(() -> new Unavailable("app " + app.name()
+                + " has a fixed client secret in its configuration, not a Secrets Manager secret AuthKeeper can update"));
+        if (versionExists(id, versionId)) {
+            LOG.infof("The client secret of app %s is stored already (version %s)", app.name(), versionId);
+            return;
+        }
+        String current = secretsManager.getSecretValue(r -> r.secretId(id).versionStage(CURRENT)).secretString();
+        String updated = replaced(current, secret, app);
+        secretsManager.putSecretValue(r -> r.secretId(id).clientRequestToken(versionId).secretString(updated));
+        cache.remove(app.name());
+        LOG.infof("Stored a new client secret for app %s (version %s); the one before stays as the previous version", app.name(),
+                versionId);
+    }
+
+    /** Forgets what this instance read of the app's secret. */
+    public void forget(App app) {
+        cache.remove(app.name());
+    }
+
+    private Credentials load(App app, Duration maxAge) {
+        Instant now = clock.instant();
+        Loaded loaded = cache.get(app.name());
+        if (fresh(loaded, maxAge, now)) {
+            return loaded.credentials();
+        }
+        synchronized (locks.computeIfAbsent(app.name(), name -> new Object())) {
+            loaded = cache.get(app.name());
+            if (fresh(loaded, maxAge, now)) {
+                return loaded.credentials();
+            }
+            try {
+                Credentials credentials = read(app, now);
+                cache.put(app.name(), new Loaded(credentials, clock.instant()));
+                return credentials;
+            } catch (SdkException e) {
+                if (loaded == null) {
+                    throw new Unavailable("the client secret of app " + app.name() + " could not be read from Secrets Manager ("
+                            + e.getClass().getSimpleName() + ")");
+                }
+                // Keep using what was read before, and try again shortly.
+                LOG.warnf("Reading the client secret of app %s failed (%s): the one read at %s stays in use", app.name(),
+                        e.getClass().getSimpleName(), loaded.readAt());
+                cache.put(app.name(), new Loaded(loaded.credentials(), now.minus(config.cacheTtl()).plus(config.rereadAfterRejection())));
+                return loaded.credentials();
+            }
+        }
+    }
+
+    private static boolean fresh(Loaded loaded, Duration maxAge, Instant now) {
+        return loaded != null && loaded.readAt().plus(maxAge).isAfter(now);
+    }
+
+    private Credentials read(App app, Instant now) {
+        if (app.secretId().isEmpty()) {
+            Secret configured = app.configuredSecret().orElseThrow(() -> new Unavailable("app " + app.name()
+                    + " has no client secret: set authkeeper.secrets-arn or authkeeper.amazon.client-secret-id"));
+            return new Credentials(app.clientId(), configured, Optional.empty(), "configured", Optional.empty(), false);
+        }
+        String id = app.secretId().get();
+        var state = states.read(app.name());
+        GetSecretValueResponse current = secretsManager.getSecretValue(r -> r.secretId(id).versionStage(CURRENT));
+        Secret secret = value(current.secretString(), app);
+        var rotation = state.rotation().filter(r -> r.versionId().equals(current.versionId()));
+        Optional<Secret> previous = Optional.empty();
+        if (rotation.filter(r -> r.inFlight(now)).isPresent()) {
+            previous = Optional.of(value(secretsManager.getSecretValue(r -> r.secretId(id).versionStage(PREVIOUS)).secretString(), app))
+                    .filter(p -> !p.equals(secret));
+        }
+        Optional<Instant> since = rotation.map(AppStates.Rotation::issuedAt).or(() -> Optional.ofNullable(current.createdDate()));
+        return new Credentials(app.clientId(), secret, previous, current.versionId(), since, false);
+    }
+
+    private boolean versionExists(String id, String versionId) {
+        try {
+            secretsManager.getSecretValue(r -> r.secretId(id).versionId(versionId));
+            return true;
+        } catch (ResourceNotFoundException e) {
+            return false;
+        }
+    }
+
+    /** The client secret a secret string holds; refuses one without a real value, naming the app only. */
+    private Secret value(String text, App app) {
+        String value = text;
+        if (text != null && text.stripLeading().startsWith("{")) {
+            value = object(text, app).path(FIELD).asText(null);
+        }
+        if (value == null || value.isBlank() || value.contains(PLACEHOLDER)) {
+            throw new Unavailable("the Secrets Manager secret of app " + app.name() + " has no client secret yet: put it there "
+                    + "(README, \"Several SP-API apps\")");
+        }
+        return new Secret(value);
+    }
+
+    /** The secret string with its client secret replaced, every other field as it was. */
+    private String replaced(String text, Secret secret, App app) {
+        if (text == null || !text.stripLeading().startsWith("{")) {
+            return secret.value();
+        }
+        ObjectNode object = object(text, app);
+        object.put(FIELD, secret.value());
+        return object.toString();
+    }
+
+    private ObjectNode object(String text, App app) {
+        try {
+            JsonNode node = json.readTree(text);
+            if (node instanceof ObjectNode object) {
+                return object;
+            }
+        } catch (IOException e) {
+            // reported below, without the text
+        }
+        throw new Unavailable("the Secrets Manager secret of app " + app.name() + " is not a JSON object");
+    }
+}

@@ -1,0 +1,133 @@
+package dev.authkeeper.app;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.authkeeper.alert.AlertKind;
+import dev.authkeeper.config.AppCredentialsConfig;
+import dev.authkeeper.marketplace.Marketplace;
+import dev.authkeeper.marketplace.RotationRequest;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * The daily look at every app's client secret: its age as a metric; one operator alert when it
+ * reaches {@code age-alarm-days} with no rotation since; and, when {@code auto-rotate} is on, a
+ * call to rotateApplicationClientSecret {@code rotate-days-before} days before Amazon's 180, at
+ * most once a day per app (a conditional write on the app's state, so overlapping runs make one call).
+ */
+@ApplicationScoped
+public class CredentialsCheck {
+
+    private static final Logger LOG = Logger.getLogger(CredentialsCheck.class);
+    /** How long Amazon lets a client secret live. */
+    static final Duration SECRET_LIFETIME = Duration.ofDays(180);
+
+    /** What the check found for one app. */
+    @RegisterForReflection
+    public record AppReport(String app, Long ageDays, String expiresAt, String rotation) {
+    }
+
+    @RegisterForReflection
+    public record Report(List<AppReport> apps) {
+    }
+
+    private final Apps apps;
+    private final ClientSecrets secrets;
+    private final AppStates states;
+    private final Marketplace marketplace;
+    private final AppMetrics metrics;
+    private final AppAlerts alerts;
+    private final AppCredentialsConfig config;
+    private final Clock clock;
+
+    CredentialsCheck(Apps apps, ClientSecrets secrets, AppStates states, Marketplace marketplace, AppMetrics metrics, AppAlerts alerts,
+            AppCredentialsConfig config, Clock clock) {
+        this.apps = apps;
+        this.secrets = secrets;
+        this.states = states;
+        this.marketplace = marketplace;
+        this.metrics = metrics;
+        this.alerts = alerts;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    public Report run() {
+        var reports = new ArrayList<AppReport>();
+        for (App app : apps.all()) {
+            reports.add(check(app));
+        }
+        return new Report(reports);
+    }
+
+    private AppReport check(App app) {
+        Instant now = clock.instant();
+        ClientSecrets.Credentials credentials;
+        try {
+            credentials = secrets.of(app);
+        } catch (ClientSecrets.Unavailable e) {
+            LOG.errorf("OPERATOR: the client secret of app %s cannot be checked: %s", app.name(), e.getMessage());
+            return new AppReport(app.name(), null, null, "secret unreadable");
+        }
+        if (credentials.currentSince().isEmpty()) {
+            return new AppReport(app.name(), null, null, "fixed secret in the configuration: age unknown");
+        }
+        Instant since = credentials.currentSince().get();
+        var state = states.read(app.name());
+        Instant expires = state.secretExpiresAt().filter(at -> at.isAfter(since)).orElse(since.plus(SECRET_LIFETIME));
+        long age = Duration.between(since, now).toDays();
+        long left = Duration.between(now, expires).toDays();
+        metrics.emitSecretAge(app.name(), age, left, now.toEpochMilli());
+        if (age >= config.ageAlarmDays()) {
+            LOG.warnf("OPERATOR: the client secret of app %s is %d days old, with no rotation since %s", app.name(), age, since);
+            // One alert per secret: a rotation brings a new "since".
+            alerts.once("aging#" + app.name() + "#" + since.toEpochMilli(),
+                    List.of(alerts.about(app, AlertKind.APP_SECRET_AGING, age + " days", Optional.of(since))));
+        }
+        return new AppReport(app.name(), age, expires.toString(), rotate(app, state, left, now));
+    }
+
+    /** What became of rotating the secret today. */
+    private String rotate(App app, AppStates.State state, long daysLeft, Instant now) {
+        if (daysLeft > config.rotateDaysBefore()) {
+            return "not due";
+        }
+        if (!config.autoRotate()) {
+            return "due; automatic rotation is off";
+        }
+        if (state.rotation().filter(r -> r.inFlight(now)).isPresent()) {
+            return "in flight";
+        }
+        if (!states.claimRotateRequest(app.name(), now)) {
+            return "requested less than a day ago";
+        }
+        return switch (marketplace.requestNewClientSecret(app.name())) {
+            case RotationRequest.Accepted accepted -> {
+                LOG.infof("Asked Amazon for a new client secret for app %s (%d days left); it arrives by notification", app.name(), daysLeft);
+                yield "requested";
+            }
+            case RotationRequest.Refused refused -> {
+                LOG.errorf("OPERATOR: Amazon refused a new client secret for app %s: %s", app.name(), refused.description());
+                alerts.once("rotation-refused#" + app.name() + "#" + LocalDate.ofInstant(now, ZoneOffset.UTC),
+                        List.of(alerts.about(app, AlertKind.APP_SECRET_ROTATION_FAILED, refused.description(), Optional.of(now))));
+                yield "refused: " + refused.description();
+            }
+            case RotationRequest.Transient failure -> {
+                LOG.warnf("Asking Amazon for a new client secret for app %s failed (%s); the next daily check asks again", app.name(),
+                        failure.description());
+                yield "failed, tried again tomorrow: " + failure.description();
+            }
+        };
+    }
+
+}
