@@ -7,6 +7,7 @@ Every assumption is a named constant below; list prices are us-east-1 as the REA
 """
 import json
 import math
+import os
 import sys
 
 # ---- list prices (us-east-1) ----
@@ -45,8 +46,11 @@ BRANCH_KEYS = 13                      # a year in: monthly rotation, tokens stay
 CHANGE_SHARE = 0.02                   # connections with a status change (alert + event) a month
 EVENTS_PER_CHANGE = 2                 # needs reauthorization, then reconnected
 API_REQUESTS_PER_CHANGE = 3           # reauthorize link, consent return, callback
-ALARMS = 16                           # AWS::CloudWatch::Alarm in template.yaml
-METRICS = 18 + 3                      # SweepMetrics' distinct EMF names + template metric filters
+TEMPLATE = open(os.path.join(os.path.dirname(__file__), "..", "template.yaml")).read()
+# every alarm but the one that exists only while nobody receives operator alerts
+ALARMS = TEMPLATE.count("Type: AWS::CloudWatch::Alarm") - 1
+# EmbeddedMetrics.ALARMED (the rest are log fields unless DetailedMetrics=true) + the template's metric filters
+METRICS = 4 + TEMPLATE.count("Type: AWS::Logs::MetricFilter")
 LOG_KB_PER_INVOCATION = 5             # platform START/END/REPORT, summary and EMF lines
 ITEM_KB = 2.0                         # per connection: item, its checks and byMerchant index entries, a few history entries
 COLD_STARTS_SHARE = 0.5               # worker invocations that read the app secret at start

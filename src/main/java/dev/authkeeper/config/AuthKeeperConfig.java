@@ -25,6 +25,13 @@ public interface AuthKeeperConfig {
     @WithDefault("AuthKeeper")
     String metricsService();
 
+    /**
+     * Publish every figure of the sweep and the daily check as a CloudWatch metric (about $4 a month
+     * more), not only those the alarms watch; the log lines carry all of them either way.
+     */
+    @WithDefault("false")
+    boolean metricsDetailed();
+
     /** The DynamoDB table holding connections, their history and OAuth states. */
     @WithDefault("authkeeper")
     String table();

@@ -1,35 +1,23 @@
 package dev.authkeeper.sweep;
 
-import java.io.PrintStream;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import dev.authkeeper.config.AuthKeeperConfig;
+import dev.authkeeper.metrics.EmbeddedMetrics;
 
 /**
- * Figures as CloudWatch embedded-metric-format lines on standard output, which Lambda ships to
- * CloudWatch Logs; CloudWatch turns them into metrics in namespace {@code AuthKeeper} with the
- * dimension {@code Service} (the stack's name in a deployment). Workers emit what they checked
- * (CloudWatch adds the workers of a run up); the planner emits one {@code SweepRuns} per run.
+ * The sweep's figures as embedded-metric lines: workers emit what they checked (CloudWatch adds the
+ * workers of a run up); the planner emits one {@code SweepRuns} per run.
  */
 @ApplicationScoped
 class SweepMetrics {
 
-    static final String NAMESPACE = "AuthKeeper";
+    private final EmbeddedMetrics metrics;
 
-    private final ObjectMapper json;
-    private final String service;
-    private final PrintStream out = System.out;
-
-    SweepMetrics(ObjectMapper json, AuthKeeperConfig config) {
-        this.json = json;
-        this.service = config.metricsService();
+    SweepMetrics(EmbeddedMetrics metrics) {
+        this.metrics = metrics;
     }
 
     void emitWorker(SweepSummary summary, long timestampMillis) {
@@ -48,7 +36,7 @@ class SweepMetrics {
         values.put("AlertsSent", summary.alertsSent());
         values.put("OperatorIncidents", summary.operatorIncidents());
         values.put("WorkerDuration", summary.durationMillis());
-        out.println(line(values, Map.of("runId", summary.runId(), "unit", summary.unit()), timestampMillis));
+        metrics.emit(values, Map.of(), Map.of("runId", summary.runId(), "unit", summary.unit()), timestampMillis);
     }
 
     void emitPlan(PlanSummary plan, long timestampMillis) {
@@ -59,23 +47,6 @@ class SweepMetrics {
         values.put("OperatorIncidents", plan.operatorIncidents());
         values.put("AlertsHeld", plan.held());
         values.put("PlannerDuration", plan.durationMillis());
-        out.println(line(values, Map.of("runId", plan.runId()), timestampMillis));
-    }
-
-    String line(Map<String, Number> values, Map<String, String> properties, long timestampMillis) {
-        var metrics = values.keySet().stream()
-                .map(name -> Map.of("Name", name, "Unit", name.endsWith("Duration") ? "Milliseconds" : "Count"))
-                .toList();
-        var document = new LinkedHashMap<String, Object>();
-        document.put("_aws", Map.of("Timestamp", timestampMillis, "CloudWatchMetrics", List.of(Map.of(
-                "Namespace", NAMESPACE, "Dimensions", List.of(List.of("Service")), "Metrics", metrics))));
-        document.put("Service", service);
-        document.putAll(values);
-        document.putAll(properties);
-        try {
-            return json.writeValueAsString(document);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        metrics.emit(values, Map.of(), Map.of("runId", plan.runId()), timestampMillis);
     }
 }
