@@ -141,7 +141,17 @@ class ConnectionsApiFunctionTest extends ApiTestBase {
         assertThat(opened(ApiEvents.json(repair)).connection()).isEqualTo(id.value());
         assertThat(opened(ApiEvents.json(repair)).origin()).isEqualTo(Seeds.SELLER_CENTRAL.toString());
 
+        assertThat(link.app()).as("no app named: the default app").isNull();
+        var draft = connectLink("merchant-c", "{\"app\": \"" + LocalAwsResource.DRAFT_APP + "\"}");
+        assertThat(draft.statusCode()).isEqualTo(201);
+        assertThat(opened(ApiEvents.json(draft)).app()).isEqualTo(LocalAwsResource.DRAFT_APP);
+        var moveToDraft = connectLink("merchant-c", "{\"connectionId\": \"" + id.value() + "\", \"app\": \"" + LocalAwsResource.DRAFT_APP + "\"}");
+        assertThat(opened(ApiEvents.json(moveToDraft)).app()).isEqualTo(LocalAwsResource.DRAFT_APP);
+
         calls.reset();
+        var unknownApp = connectLink("merchant-c", "{\"app\": \"retired-app\"}");
+        assertThat(unknownApp.statusCode()).isEqualTo(400);
+        assertThat(ApiEvents.json(unknownApp).path("message").asText()).contains("default", LocalAwsResource.DRAFT_APP);
         assertThat(connectLink("merchant-c", "{\"connectionId\": \"amazon:NA:A1LINKS00002\"}").statusCode())
                 .as("another merchant's connection").isEqualTo(404);
         assertThat(connectLink("merchant-c", "{\"connectionId\": \"" + id.value() + "\", \"region\": \"EU\"}").statusCode()).isEqualTo(400);
