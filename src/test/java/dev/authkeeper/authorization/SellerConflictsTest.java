@@ -107,8 +107,8 @@ class SellerConflictsTest {
         assertThat(alert.kind()).isEqualTo("SELLER_CONFLICT");
         assertThat(alert.attributes()).containsEntry("connection", CONNECTION.value()).containsEntry("severity", "HIGH");
         assertThat(alert.subject()).contains(SELLER).contains("two merchants");
-        assertThat(alert.body()).contains("merchant-1").contains("merchant-2").contains("resolve(" + CONNECTION.value())
-                .contains("dismiss(" + CONNECTION.value()).doesNotContain(newest);
+        assertThat(alert.body()).contains("merchant-1").contains("merchant-2").contains("POST /v1/connections/" + CONNECTION.value() + "/transfer with the JSON body {\"toMerchant\": \"merchant-2\"}")
+                .contains("DELETE /v1/connections/" + CONNECTION.value() + "/claims").doesNotContain(newest);
         // The outbox entry was written with the claim and marked sent.
         var outbox = table.items().stream()
                 .filter(i -> i.get("sk").s().startsWith("ALERT#") && i.get("kind").s().equals("SELLER_CONFLICT")).toList();
