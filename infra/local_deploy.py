@@ -717,11 +717,8 @@ class Run:
     # -- step 6 -------------------------------------------------------------------------------
 
     def start_simulator(self):
-        root = self.args.root
         with open(self.args.sim_classpath, encoding="utf-8") as f:
-            dependencies = f.read().strip()
-        classpath = os.pathsep.join([os.path.join(root, "target", "test-classes"),
-                                     os.path.join(root, "target", "classes"), dependencies])
+            classpath = f.read().strip()
         env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "LC_ALL")}
         env["SIMULATED_AMAZON_CLIENT_SECRET"] = self.client_secret
         self.login_uri = self.base + "/login"
@@ -1159,7 +1156,7 @@ def main():
     parser.add_argument("--root", required=True, help="the repository root")
     parser.add_argument("--work", required=True, help="a scratch directory for logs and state")
     parser.add_argument("--zip", required=True, help="target/function.zip of -Plambda,local-deploy")
-    parser.add_argument("--sim-classpath", required=True, help="a file holding the test classpath (dependencies)")
+    parser.add_argument("--sim-classpath", required=True, help="a file holding the simulator's classpath (its classes and the test dependencies)")
     parser.add_argument("--java-home", required=True)
     parser.add_argument("--port", type=int, default=0, help="MiniStack's port (default: a free one)")
     parser.add_argument("--keep", action="store_true", help="after success, keep everything running until Ctrl-C")
