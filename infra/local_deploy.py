@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Deploys template.yaml into MiniStack and drives it end to end: authorizations, a fanned-out sweep, events.
+"""Deploys template.yaml into MiniStack and drives it end to end: authorizations, a fanned-out sweep, events,
+the integrator API and the status page.
 
 Called by infra/local-deploy (which builds the artifacts first); see that script for the why.
 
@@ -13,6 +14,7 @@ every case. Nothing here is part of a deployment to AWS.
 
 import argparse
 import base64
+import datetime
 import hashlib
 import hmac
 import html
@@ -46,7 +48,7 @@ FANOUT_SELLERS = tuple(f"A{n:02d}FANOUTSELLER" for n in range(1, 13))
 FANOUT_MERCHANT = "merchant-fanout"
 RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda"
 JNI_LIBRARY = "local-deploy/libaws-lambda-jni.so"  # in the local zip; see BOOTSTRAP
-FUNCTIONS = ("login", "authorize", "callback", "sweep", "sweep-worker")
+FUNCTIONS = ("login", "authorize", "callback", "sweep", "sweep-worker", "access-token", "connections-api", "connections-page")
 # The round of checks in the local deployment: one slot (the whole round due at once) every two
 # minutes, cut into the template's default SweepShards (4). The planner runs every minute, so each
 # round gets one or two planner runs and every connection is checked once per round.
@@ -227,13 +229,14 @@ class Response:
         return f"HTTP {self.status} Location={self.location!r} body={self.body[:300]!r}"
 
 
-def request(method, url, headers=None, form=None, timeout=90):
+def request(method, url, headers=None, form=None, body=None, timeout=90):
+    """One HTTP request: a form (urlencoded) or a raw `body` with its own Content-Type in `headers`."""
     parts = urllib.parse.urlsplit(url)
     check(parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost"),
           f"refusing to call a non-local URL: {url}")
-    body = urllib.parse.urlencode(form).encode() if form is not None else None
     all_headers = dict(headers or {})
-    if body is not None:
+    if form is not None:
+        body = urllib.parse.urlencode(form).encode()
         all_headers["Content-Type"] = "application/x-www-form-urlencoded"
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
     try:
@@ -315,6 +318,9 @@ def local_template(template, code_key, environment):
        and here every cold start is a JVM without SnapStart on a shared 2-core machine: the
        template's 10 s for login and authorize (sized for a native binary or a SnapStart restore)
        is not always enough for one.
+    6. No AllowedValues on CommaDelimitedList parameters (SecondAppRegions). CloudFormation checks
+       each item of the list against them; MiniStack 1.5.33 compares the whole value ("NA,EU,FE"
+       is not one of NA, EU, FE) and refuses the stack. The items are checked here instead.
     """
     function = template["Globals"]["Function"]
     check(function.get("Runtime") == {"Fn::If": ["IsJvm", "java21", "provided.al2023"]},
@@ -326,6 +332,11 @@ def local_template(template, code_key, environment):
     function["SnapStart"] = {"ApplyOn": "None"}
     function["CodeUri"] = {"Bucket": BUCKET, "Key": code_key}
     function["Environment"]["Variables"].update(environment)
+    for name, parameter in template["Parameters"].items():
+        if parameter.get("Type") == "CommaDelimitedList" and "AllowedValues" in parameter:
+            allowed = parameter.pop("AllowedValues")
+            items = str(parameter.get("Default", "")).split(",")
+            check(all(item in allowed for item in items), f"{name}'s Default {items} is not within its AllowedValues {allowed}")
     for resource in template["Resources"].values():
         if resource["Type"] == "AWS::Serverless::Function":
             properties = resource["Properties"]
@@ -939,7 +950,7 @@ class Run:
         with open(path, encoding="utf-8", errors="replace") as f:
             return f.read()
 
-    # -- steps 14-15: revoke, sweep, alert ---------------------------------------------------
+    # -- steps 16-17: revoke, sweep, alert ---------------------------------------------------
 
     def revoke(self):
         revoked = request("POST", f"{self.sim_base}/simulator/revoke", form={"selling_partner_id": SELLER})
@@ -988,7 +999,7 @@ class Run:
                 f"subject: {envelope.get('Subject')}\nlink: {self.base}/authorize?link=…\n"
                 f"event {event['detail-type']}: reason {detail['reason'].get('code')}")
 
-    # -- step 16: the reauthorize link -----------------------------------------------------------
+    # -- step 20: the reauthorize link -----------------------------------------------------------
 
     def reauthorize(self):
         # The link works for its merchant, signed in; the binding cookie it sets goes back with the callback.
@@ -1016,7 +1027,7 @@ class Run:
         return ("link -> /authorize -> consent page -> Approve -> /callback -> connected; RECONNECTED notice on the topic; "
                 f"{event['detail-type']} on the bus")
 
-    # -- step 17: each event once, each as the schema says ---------------------------------------
+    # -- step 21: each event once, each as the schema says ---------------------------------------
 
     def events_once(self):
         self.drain_events(5)  # a duplicate would come right behind the original
@@ -1029,20 +1040,23 @@ class Run:
         for seller in FANOUT_SELLERS:
             n = len(self.events_of("Connection Authorized", "amazon:NA:" + seller))
             check(n == 1, f"{seller}: {n} Connection Authorized events")
+        for event in self.events:
+            self.check_schema(event)
+        return (f"{', '.join(f'{k} x{n}' for k, n in counts.items())} for {CONNECTION}; one Connection Authorized "
+                f"for each of the {len(FANOUT_SELLERS)} other sellers\nall {len(self.events)} details valid against "
+                f"{EVENT_SCHEMA}")
+
+    def check_schema(self, event):
         # jsonschema comes with cfn-lint (infra/requirements.txt).
         import jsonschema
         with open(os.path.join(self.args.root, EVENT_SCHEMA), encoding="utf-8") as f:
             schema = json.load(f)
         validator = jsonschema.validators.validator_for(schema)(schema)
-        for event in self.events:
-            problems = [f"{'/'.join(map(str, e.absolute_path)) or '(detail)'}: {e.message}"
-                        for e in validator.iter_errors(event["detail"])]
-            check(not problems, f"{event.get('detail-type')} detail does not match {EVENT_SCHEMA}:\n" + "\n".join(problems))
-        return (f"{', '.join(f'{k} x{n}' for k, n in counts.items())} for {CONNECTION}; one Connection Authorized "
-                f"for each of the {len(FANOUT_SELLERS)} other sellers\nall {len(self.events)} details valid against "
-                f"{EVENT_SCHEMA}")
+        problems = [f"{'/'.join(map(str, e.absolute_path)) or '(detail)'}: {e.message}"
+                    for e in validator.iter_errors(event["detail"])]
+        check(not problems, f"{event.get('detail-type')} detail does not match {EVENT_SCHEMA}:\n" + "\n".join(problems))
 
-    # -- step 18: nothing went wrong on the way ------------------------------------------------
+    # -- step 22: nothing went wrong on the way ------------------------------------------------
 
     def no_errors(self):
         outputs = self.outputs()
@@ -1116,12 +1130,15 @@ class Run:
             steps.run("Connection Authorized event: bus -> rule -> SQS", self.authorized_event)
             steps.run(f"{len(FANOUT_SELLERS)} more sellers connected through the same flow", self.connect_more)
             steps.run("One scheduled planner run fanned out to workers; each connection checked once", self.fanned_out_run)
+            api_steps(self, steps)
             steps.run("Revoke the authorization in the simulated LWA", self.revoke)
             steps.run("Scheduled sweep -> NEEDS_REAUTHORIZATION alert via SNS -> SQS, and its event", self.await_alert)
+            needs_reauthorization_steps(self, steps)
             steps.run("Reauthorize link -> consent -> callback -> RECONNECTED notice and event", self.reauthorize)
             steps.run("Each event once, each detail as the event schema says", self.events_once)
             steps.run("Every invocation via alias live, handled once, no ERROR logs, empty DLQs", self.no_errors)
             app_steps(self, steps)
+            disconnect_steps(self, steps)
         except StepFailed:
             failed = True
             self.diagnose()
@@ -1214,7 +1231,7 @@ def second_app(run):
 
     launch = request("GET", f"{run.sim_base}/simulator/launch?app={DRAFT_APP}&selling_partner_id={DRAFT_SELLER}")
     check(launch.status == 302 and launch.location.startswith(outputs["SecondAppLoginUri"] + "?"), f"launch of the draft app: {launch}")
-    login = request("GET", launch.location, headers=run.cookie)
+    login = request("GET", launch.location, headers=run.main.cookie)
     binding = login.cookie(BINDING_COOKIE)
     confirm_url = f"{run.sim_base}/apps/authorize/confirm/{DRAFT_APPLICATION_ID}"
     check(login.status == 302 and login.location.startswith(confirm_url + "?") and binding, f"draft Login URI: {login}")
@@ -1222,7 +1239,7 @@ def second_app(run):
     page = request("GET", login.location)
     approved = request("POST", confirm_url, form={**hidden_fields(page.body), "selling_partner_id": DRAFT_SELLER, "decision": "approve"})
     check(approved.status == 302 and approved.location.startswith(outputs["SecondAppRedirectUri"] + "?"), f"approve: {approved}")
-    result = request("GET", approved.location, headers={"Cookie": f"{run.cookie['Cookie']}; {BINDING_COOKIE}={binding}"})
+    result = request("GET", approved.location, headers={"Cookie": f"{run.main.cookie['Cookie']}; {BINDING_COOKIE}={binding}"})
     check(result.status == 200 and "Your Amazon account is connected" in result.body, f"draft redirect URI: {result}")
     item = connection_item(run, "amazon:NA:" + DRAFT_SELLER)
     check(item.get("app", {}).get("S") == DRAFT_APP, f"the draft connection's app attribute: {item.get('app')}")
@@ -1277,18 +1294,257 @@ def rotation_used(run):
           f"the sweep met refused app credentials after the rotation: {finished}")
 
     launch = request("GET", f"{run.sim_base}/simulator/launch?selling_partner_id={SELLER}")
-    login = request("GET", launch.location, headers=run.cookie)
+    login = request("GET", launch.location, headers=run.main.cookie)
     binding = login.cookie(BINDING_COOKIE)
     page = request("GET", login.location)
     approved = request("POST", f"{run.sim_base}/apps/authorize/confirm/{APPLICATION_ID}",
                        form={**hidden_fields(page.body), "selling_partner_id": SELLER, "decision": "approve"})
-    result = request("GET", approved.location, headers={"Cookie": f"{run.cookie['Cookie']}; {BINDING_COOKIE}={binding}"})
+    result = request("GET", approved.location, headers={"Cookie": f"{run.main.cookie['Cookie']}; {BINDING_COOKIE}={binding}"})
     check(result.status == 200 and "Your Amazon account is connected" in result.body, f"callback after the rotation: {result}")
     for connection in ("amazon:NA:" + SELLER, "amazon:NA:" + DRAFT_SELLER):
         item = connection_item(run, connection)
         check(item.get("status", {}).get("S") == "ACTIVE" and "lastCheckError" not in item,
               f"{connection} after the rotation: status {item.get('status')}, lastCheckError {item.get('lastCheckError')}")
     return f"old secret refused from now on; sweep: {finished[-1][:160]}\ncallback of the default app: connected with the new secret"
+
+
+# --------------------------------------------------------------------------------------------
+# The integrator API (/v1, IAM-authorized) and the merchant status page, through the deployed
+# HTTP API. The API's requests are signed (SigV4, botocore) with the credentials of a role the
+# script creates and assumes, as an integrator's order sync would. MiniStack verifies no
+# signature and evaluates no execute-api:Invoke policy: it refuses a request without an
+# Authorization header at the gateway and names the principal of the access key it can resolve
+# in requestContext.authorizer.iam (an STS session of a role it created: its assumed-role ARN).
+# --------------------------------------------------------------------------------------------
+
+INTEGRATOR_ROLE = "authkeeper-local-order-sync"
+DISCONNECTED_SELLER = FANOUT_SELLERS[0]
+API_FUNCTIONS = ("access-token", "connections-api", "connections-page")
+
+
+class IntegratorApi:
+    """The integrator's side of /v1: every request signed by one assumed role, answers as JSON."""
+
+    def __init__(self, run):
+        iam = run.client("iam")
+        account = run.client("sts").get_caller_identity()["Account"]
+        role_arn = iam.create_role(RoleName=INTEGRATOR_ROLE, AssumeRolePolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+                           "Action": "sts:AssumeRole"}]}))["Role"]["Arn"]
+        # The policy README "The integrator API" gives a product's role (MiniStack does not evaluate it).
+        iam.put_role_policy(RoleName=INTEGRATOR_ROLE, PolicyName="integrator-api", PolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "execute-api:Invoke",
+                           "Resource": run.outputs()["IntegratorApiResource"]}]}))
+        assumed = run.client("sts").assume_role(RoleArn=role_arn, RoleSessionName="order-sync")
+        from botocore.credentials import Credentials
+        c = assumed["Credentials"]
+        self.credentials = Credentials(c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"])
+        self.principal = assumed["AssumedRoleUser"]["Arn"]
+        self.base = run.base
+
+    def call(self, method, path, payload=None, signed=True, credentials=None):
+        """The answer, its body parsed into `.json`; `signed` False sends no signature, `credentials` signs with others."""
+        from botocore.auth import SigV4Auth
+        from botocore.awsrequest import AWSRequest
+        url = self.base + path
+        body = json.dumps(payload).encode() if payload is not None else None
+        headers = {"Content-Type": "application/json"} if body is not None else {}
+        if signed:
+            unsigned = AWSRequest(method=method, url=url, data=body, headers=headers)
+            SigV4Auth(credentials or self.credentials, "execute-api", REGION).add_auth(unsigned)
+            headers = dict(unsigned.headers.items())
+        answer = request(method, url, headers=headers, body=body)
+        try:
+            answer.json = json.loads(answer.body) if answer.body else None
+        except ValueError:
+            answer.json = None
+        return answer
+
+
+def token_path(connection):
+    return f"/v1/connections/{connection}/access-token"
+
+
+def api_steps(run, steps):
+    steps.run("Integrator API, SigV4 by an assumed role: unsigned 403; connect link 201; status; the merchant's list",
+              lambda: api_status(run))
+    steps.run("Access token: minted with one refresh grant, then the same token from the cache, no-store",
+              lambda: api_access_token(run))
+
+
+def needs_reauthorization_steps(run, steps):
+    steps.run("Revoked: the token route answers 409 with the reason and a connect link", lambda: api_needs_reauthorization(run))
+    steps.run("Status page: signed in, the connection in words with its button and CSP; signed out, the sign-in page",
+              lambda: status_page(run))
+
+
+def disconnect_steps(run, steps):
+    steps.run("Disconnect: 204, connection.disconnected on the bus, token route 410, tokens gone, DELETE again 204",
+              lambda: api_disconnect(run))
+
+
+def api_status(run):
+    api = run.api = IntegratorApi(run)
+    unsigned = api.call("GET", f"/v1/connections/{CONNECTION}", signed=False)
+    check(unsigned.status == 403 and unsigned.json == {"message": "Forbidden"}, f"an unsigned request: {unsigned}")
+    # A key MiniStack cannot resolve passes its gateway with no principal (AWS refuses it there):
+    # the function's own check answers.
+    from botocore.credentials import Credentials
+    stranger = api.call("GET", f"/v1/connections/{CONNECTION}", credentials=Credentials("AKIAUNKNOWNLOCALKEY0", "unknown"))
+    check(stranger.status == 403 and (stranger.json or {}).get("error") == "no_identity", f"a key no one has: {stranger}")
+
+    link = api.call("POST", f"/v1/merchants/{MERCHANT}/connect-links", {"region": "NA"})
+    check(link.status == 201 and link.header("Cache-Control") == "no-store", f"connect link: {link}")
+    check(link.json.get("url", "").startswith(run.base + "/authorize?link=") and link.json.get("merchantId") == MERCHANT
+          and link.json.get("region") == "NA" and link.json.get("expiresAt") and "connectionId" not in link.json,
+          f"connect link: {link.json}")
+    # The function saw the signing principal (requestContext.authorizer.iam) and logged it.
+    check(f"minted for {api.principal}" in run.function_output("connections-api"),
+          f"the connections-api function did not log the caller {api.principal}")
+
+    status = api.call("GET", f"/v1/connections/{CONNECTION}")
+    check(status.status == 200 and status.json.get("status") == "ACTIVE" and status.json.get("merchantId") == MERCHANT
+          and status.json.get("statusText") == "Connected" and status.json.get("history"), f"connection status: {status}")
+    check("Atzr|" not in status.body and "Atza|" not in status.body, "the status answer carries a token")
+
+    listing = api.call("GET", f"/v1/merchants/{MERCHANT}/connections")
+    listed = [c.get("connectionId") for c in (listing.json or {}).get("connections", [])]
+    check(listing.status == 200 and listed == [CONNECTION] and "next" not in listing.json, f"the merchant's connections: {listing}")
+    return (f"role {INTEGRATOR_ROLE} assumed: requests signed by {api.principal}\n"
+            f"unsigned GET -> 403 from the gateway; signed with an unknown key -> 403 no_identity from the function\n"
+            f"POST connect-links -> 201 {run.base}/authorize?link=…\n"
+            f"GET /v1/connections/{CONNECTION} -> ACTIVE, history: {len(status.json['history'])} entries; "
+            f"GET /v1/merchants/{MERCHANT}/connections -> [{CONNECTION}]")
+
+
+def api_access_token(run):
+    api = run.api
+    before = run.refresh_grants().get(SELLER, 0)
+    first = api.call("GET", token_path(CONNECTION))
+    check(first.status == 200 and first.header("Cache-Control") == "no-store", f"access token: {first}")
+    token = first.json
+    expires = datetime.datetime.fromisoformat(token.get("expiresAt", "").replace("Z", "+00:00"))
+    check(token.get("accessToken", "").startswith("Atza|") and token.get("tokenType") == "bearer"
+          and token.get("connectionId") == CONNECTION and token.get("merchantId") == MERCHANT
+          and token.get("sellingPartnerId") == SELLER and token.get("region") == "NA"
+          and token.get("endpoint") == "https://sellingpartnerapi-na.amazon.com"
+          and "refreshToken" not in token and "Atzr|" not in first.body,
+          f"access token fields: {sorted(token)}, region {token.get('region')}, endpoint {token.get('endpoint')}")
+    left = expires - datetime.datetime.now(datetime.timezone.utc)
+    check(left > datetime.timedelta(minutes=5), f"the token expires in {left}")
+    minted = run.refresh_grants().get(SELLER, 0)
+    check(minted > before, f"no refresh grant for {SELLER} behind the first token ({before} -> {minted})")
+
+    # The second answer comes from the cache: the same token, no refresh grant. A sweep check of
+    # the seller also counts a grant: when a sweep run was busy meanwhile, ask again.
+    for _ in range(3):
+        runs = run.runs()
+        grants = run.refresh_grants().get(SELLER, 0)
+        second = api.call("GET", token_path(CONNECTION))
+        after = run.refresh_grants().get(SELLER, 0)
+        if run.runs() == runs and all(finished == units for units, finished, _ in runs.values()):
+            break
+    else:
+        raise AssertionError("a sweep run was busy during each of three tries")
+    check(second.status == 200 and second.json.get("accessToken") == token["accessToken"]
+          and second.json.get("expiresAt") == token["expiresAt"], f"the second answer is not the cached token: {second}")
+    check(after == grants, f"the cached answer cost a refresh grant ({grants} -> {after})")
+    log = run.function_output("access-token")
+    check(f"requested by {api.principal}: minted" in log and f"requested by {api.principal}: served from the cache" in log,
+          "the access-token function did not log a mint and a cached answer for the role")
+    return (f"GET {token_path(CONNECTION)} -> 200 Atza|…, bearer, expires in {left.seconds // 60} min, "
+            f"{token['endpoint']}, Cache-Control: no-store; {minted - before} refresh grant\n"
+            f"again -> the same token, {after - grants} refresh grant (logged: minted, then served from the cache)")
+
+
+def api_needs_reauthorization(run):
+    answer = run.api.call("GET", token_path(CONNECTION))
+    body = answer.json or {}
+    check(answer.status == 409 and body.get("error") == "needs_reauthorization" and body.get("status") == "NEEDS_REAUTHORIZATION"
+          and body.get("reasonCode") and body.get("reason") and body.get("since"), f"token route after the revoke: {answer}")
+    link = body.get("connectLink") or {}
+    check(link.get("url", "").startswith(run.base + "/authorize?link=") and link.get("expiresAt"), f"connectLink: {link}")
+    check(answer.header("Cache-Control") == "no-store", f"Cache-Control: {answer.header('Cache-Control')}")
+    event = run.events_of("Connection Needs Reauthorization")[0]["detail"]
+    check(event.get("type") == "connection.needs_reauthorization" and event.get("reason", {}).get("code") == body["reasonCode"],
+          f"the event ({event.get('type')}, {event.get('reason')}) and the answer ({body['reasonCode']}) disagree")
+    return (f"GET {token_path(CONNECTION)} -> 409 needs_reauthorization, reasonCode {body['reasonCode']}: {body['reason']}\n"
+            f"connectLink {run.base}/authorize?link=…; the {event['type']} event of step "
+            f"\"Scheduled sweep\" has the same reason")
+
+
+def status_page(run):
+    signed_out = request("GET", run.base + "/connections")
+    check(signed_out.status == 302 and (signed_out.location or "").startswith(SIGN_IN_URL + "?"), f"signed out: {signed_out}")
+    q = query_of(signed_out.location)
+    check(q.get("return_to") == run.base + "/connections"
+          and hmac.compare_digest(q.get("return_sig", ""), hmac_b64url(run.session_secret, "return." + q["return_to"])),
+          f"sign-in redirect: return_to {q.get('return_to')}, return_sig verifies: no")
+
+    page = request("GET", run.base + "/connections", headers=run.main.cookie)
+    check(page.status == 200 and (page.header("Content-Type") or "").startswith("text/html"), f"status page: {page}")
+    csp = page.header("Content-Security-Policy") or ""
+    check("frame-ancestors 'none'" in csp and page.header("X-Frame-Options") == "DENY", f"framing headers: CSP {csp!r}, "
+          f"X-Frame-Options {page.header('X-Frame-Options')!r}")
+    check(page.header("Cache-Control") == "no-store", f"Cache-Control: {page.header('Cache-Control')}")
+    cards = dict(re.findall(r'<li class="[a-z]+" data-connection="([^"]+)">(.*?)</li>', page.body, re.S))
+    check(list(cards) == [CONNECTION], f"the page lists {list(cards)}, not [{CONNECTION}]")
+    card = cards[CONNECTION]
+    check('<span class="badge problem">Needs reauthorization</span>' in card, f"status in words: {card}")
+    button = re.search(r'<a class="button" href="([^"]+)"[^>]*>Reauthorize</a>', card)
+    check(button and html.unescape(button.group(1)).startswith(run.base + "/authorize?link="), f"Reauthorize button: {card}")
+    check(len(re.findall(r">Connect an account in [^<]+</a>", page.body)) >= 1, "no Connect another account button")
+    return (f"signed out -> 302 {SIGN_IN_URL}?return_to={run.base}/connections&return_sig=… (verified)\n"
+            f"signed in as {MERCHANT} -> 200 HTML: {CONNECTION} \"Needs reauthorization\" with a Reauthorize link; "
+            f"CSP {csp.split('frame-ancestors', 1)[1].strip()!r} for frame-ancestors, X-Frame-Options DENY")
+
+
+def api_disconnect(run):
+    api = run.api
+    connection = "amazon:NA:" + DISCONNECTED_SELLER
+    cached = api.call("GET", token_path(connection))
+    check(cached.status == 200, f"a token before the disconnect: {cached}")
+    key = {"pk": {"S": "CONNECTION#" + connection}, "sk": {"S": "ACCESS_TOKEN"}}
+    dynamodb = run.client("dynamodb")
+    check("Item" in dynamodb.get_item(TableName=run.table, Key=key, ConsistentRead=True), "no cache entry after the token")
+
+    gone = api.call("DELETE", f"/v1/connections/{connection}")
+    check(gone.status == 204 and not gone.body, f"disconnect: {gone}")
+    run.read_events(60, lambda _: run.events_of("Connection Disconnected", connection))
+    event = run.events_of("Connection Disconnected", connection)[0]
+    detail = event["detail"]
+    check(detail.get("type") == "connection.disconnected" and detail.get("status") == "DISCONNECTED"
+          and detail.get("merchantId") == FANOUT_MERCHANT, f"the event: {detail}")
+    run.check_schema(event)
+
+    refused = api.call("GET", token_path(connection))
+    check(refused.status == 410 and refused.json.get("error") == "disconnected" and refused.json.get("disconnectedAt"),
+          f"token route after the disconnect: {refused}")
+    item = connection_item(run, connection)
+    check(item.get("status", {}).get("S") == "DISCONNECTED" and "token" not in item and "checkPartition" not in item,
+          f"the connection item after the disconnect: {sorted(item)}")
+    check("Item" not in dynamodb.get_item(TableName=run.table, Key=key, ConsistentRead=True), "the cache entry is still there")
+    status = api.call("GET", f"/v1/connections/{connection}")
+    requested_by = [h.get("details", {}).get("requestedBy") for h in status.json.get("history", [])
+                    if h.get("details", {}).get("reason") == "DISCONNECTED_BY_INTEGRATOR"]
+    check(status.json.get("status") == "DISCONNECTED" and requested_by == [api.principal],
+          f"status after the disconnect: {status.json.get('status')}, requestedBy {requested_by}")
+    listing = api.call("GET", f"/v1/merchants/{FANOUT_MERCHANT}/connections")
+    listed = {c["connectionId"] for c in listing.json.get("connections", [])}
+    check(listing.status == 200 and connection not in listed and len(listed) == len(FANOUT_SELLERS) - 1,
+          f"{FANOUT_MERCHANT}'s connections after the disconnect: {sorted(listed)}")
+    again = api.call("DELETE", f"/v1/connections/{connection}")
+    check(again.status == 204, f"a second DELETE: {again}")
+
+    for name in API_FUNCTIONS:
+        errors = [line[:300] for line in run.function_output(name).splitlines() if '"level":"ERROR"' in line]
+        check(not errors, f"{name} logged errors:\n" + "\n".join(errors[:5]))
+    return (f"DELETE /v1/connections/{connection} -> 204; Connection Disconnected ({detail['type']}) on the bus\n"
+            f"token route -> 410 disconnected; refresh token and cache entry gone, out of the round and of "
+            f"{FANOUT_MERCHANT}'s list; history: DISCONNECTED_BY_INTEGRATOR by {api.principal}\n"
+            f"DELETE again -> 204; no ERROR log line in {', '.join(API_FUNCTIONS)}")
 
 
 def queue_url(run, arn):
