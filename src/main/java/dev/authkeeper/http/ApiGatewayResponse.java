@@ -11,7 +11,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * An API Gateway proxy response (payload format 2.0). Every answer carries headers that keep
- * OAuth parameters out of caches and out of the Referer of the next page. Cookies go in
+ * OAuth parameters out of caches and out of the Referer of the next page, and tells browsers to
+ * come back over HTTPS only (links carry signed, readable merchant and connection ids). Cookies go in
  * {@code cookies}, one {@code Set-Cookie} value each: a header map holds one value per name, and
  * API Gateway turns each entry of this array into its own {@code Set-Cookie} header.
  */
@@ -31,6 +32,7 @@ public record ApiGatewayResponse(
         headers.put("Cache-Control", "no-store");
         headers.put("Referrer-Policy", "no-referrer");
         headers.put("X-Content-Type-Options", "nosniff");
+        headers.put("Strict-Transport-Security", "max-age=31536000");
         return headers;
     }
 

@@ -24,7 +24,8 @@ class FramingTest {
         assertThat(response.headers().get("Content-Security-Policy")).endsWith("; frame-ancestors 'none'")
                 .contains("default-src 'none'", "form-action 'none'", "base-uri 'none'").doesNotContain("script-src");
         assertThat(response.headers()).containsEntry("X-Frame-Options", "DENY")
-                .containsEntry("Cache-Control", "no-store").containsEntry("Referrer-Policy", "no-referrer");
+                .containsEntry("Cache-Control", "no-store").containsEntry("Referrer-Policy", "no-referrer")
+                .containsEntry("Strict-Transport-Security", "max-age=31536000");
     }
 
     @Test
