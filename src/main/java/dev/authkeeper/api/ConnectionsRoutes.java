@@ -173,7 +173,7 @@ public class ConnectionsRoutes {
         if (connections.find(id).isEmpty()) {
             throw unknown();
         }
-        return switch (conflicts.resolve(id, to)) {
+        return switch (conflicts.resolve(id, to, call.caller().principal())) {
             case SellerConflicts.Resolution.Moved moved -> {
                 LOG.infof("Seller conflict on %s settled by %s: moved from merchant %s to merchant %s", id, call.caller(),
                         moved.fromMerchant(), to);

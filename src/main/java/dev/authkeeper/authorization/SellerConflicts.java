@@ -131,9 +131,10 @@ public class SellerConflicts {
     /**
      * Moves the connection to {@code toMerchant} with the token of that merchant's newest claim,
      * conditional on the connection still belonging to whom it belongs now and on that claim
-     * still being there; a history entry records the move and the claims are removed.
+     * still being there; a history entry records the move and who asked for it ({@code requestedBy},
+     * an IAM principal), and the claims are removed.
      */
-    public Resolution resolve(ConnectionId id, String toMerchant) {
+    public Resolution resolve(ConnectionId id, String toMerchant, String requestedBy) {
         List<Claim> claims = claims(id);
         Optional<Claim> newest = claims.stream()
                 .filter(c -> c.authorization().merchantId().equals(toMerchant))
@@ -149,7 +150,7 @@ public class SellerConflicts {
         String from = current.get().merchantId();
         var claimStillThere = TransactWriteItem.builder().delete(d -> d.tableName(table).key(claimKey(id, newest.get()))
                 .conditionExpression("attribute_exists(pk)")).build();
-        if (!connections.transfer(newest.get().authorization(), from, now, List.of(claimStillThere))) {
+        if (!connections.transfer(newest.get().authorization(), from, requestedBy, now, List.of(claimStillThere))) {
             return new Resolution.Changed();
         }
         removeClaims(id, claims.stream().filter(c -> c != newest.get()).toList());

@@ -101,12 +101,13 @@ public class ConnectionRepository {
 
     /**
      * Moves a connection {@code fromMerchant} holds to the authorization's merchant, with its
-     * token (support settling who a seller belongs to): the connection updated in place, a
-     * history entry at {@code now}, and {@code alongside}, in one transaction. False, and nothing
+     * token (support settling who a seller belongs to, {@code requestedBy}): the connection updated
+     * in place, a history entry at {@code now}, and {@code alongside}, in one transaction. False, and nothing
      * written, when the connection no longer belongs to {@code fromMerchant} or a condition of
      * {@code alongside} fails.
      */
-    public boolean transfer(Authorization authorization, String fromMerchant, Instant now, List<TransactWriteItem> alongside) {
+    public boolean transfer(Authorization authorization, String fromMerchant, String requestedBy, Instant now,
+            List<TransactWriteItem> alongside) {
         ConnectionId id = authorization.id();
         var items = new ArrayList<TransactWriteItem>();
         items.add(authorizationUpdate(authorization).when("merchantId", "=", s(fromMerchant)).transactItem(table));
@@ -116,6 +117,7 @@ public class ConnectionRepository {
                 "merchantId", s(authorization.merchantId()),
                 "flow", s(authorization.flow().name()),
                 "app", s(authorization.app()),
+                "requestedBy", s(requestedBy),
                 "authorizationExpiresAt", s(authorization.authorizationExpiresAt().toString()))));
         items.addAll(alongside);
         return Transactions.writeIfConditionsHold(dynamo, items);

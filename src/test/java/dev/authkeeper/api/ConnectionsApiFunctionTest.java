@@ -245,6 +245,11 @@ class ConnectionsApiFunctionTest extends ApiTestBase {
         assertThat(ApiEvents.json(moved).path("toMerchant").asText()).isEqualTo("merchant-b");
         assertThat(connections.find(id).orElseThrow().merchantId()).isEqualTo("merchant-b");
         assertThat(calls.countService("Kms")).as("the claim's token moves sealed").isZero();
+        assertThat(table.history(id)).last().satisfies(h -> {
+            assertThat(h.get("kind").s()).isEqualTo("TRANSFERRED");
+            assertThat(h.get("fromMerchantId").s()).isEqualTo("merchant-a");
+            assertThat(h.get("requestedBy").s()).isEqualTo(ApiEvents.INTEGRATOR);
+        });
 
         conflicts.record(new Authorization(id, "merchant-a", App.DEFAULT, Seeds.SELLER_CENTRAL, Flow.WEBSITE,
                 cipher.seal(id.value(), new Secret("Atzr|claim")), now(), now().plus(Duration.ofDays(365))), now());

@@ -38,6 +38,7 @@ class SellerConflictsTest {
 
     static final String SELLER = "A1CONFLICTSELLER";
     static final ConnectionId CONNECTION = new ConnectionId("amazon", "NA", SELLER);
+    static final String SUPPORT = "arn:aws:sts::123456789012:assumed-role/support/alice";
 
     SimulatedAmazon amazon;
     LocalAws aws;
@@ -134,7 +135,7 @@ class SellerConflictsTest {
         connect("merchant-3");
         var versionBefore = connections.find(CONNECTION).orElseThrow().version();
 
-        var resolution = conflicts.resolve(CONNECTION, "merchant-3");
+        var resolution = conflicts.resolve(CONNECTION, "merchant-3", SUPPORT);
 
         assertThat(resolution).isEqualTo(new SellerConflicts.Resolution.Moved("merchant-1"));
         var moved = connections.find(CONNECTION).orElseThrow();
@@ -147,11 +148,12 @@ class SellerConflictsTest {
         Map<String, AttributeValue> transfer = table.history(CONNECTION).get(1);
         assertThat(transfer.get("fromMerchantId").s()).isEqualTo("merchant-1");
         assertThat(transfer.get("merchantId").s()).isEqualTo("merchant-3");
+        assertThat(transfer.get("requestedBy").s()).isEqualTo(SUPPORT);
         assertThat(table.withPrefix("CONFLICT#")).isEmpty();
         // The moved token works: the next check finds the connection valid.
         assertThat(sweep.checkNow(CONNECTION).valid()).isEqualTo(1);
 
-        assertThat(conflicts.resolve(CONNECTION, "merchant-3")).isEqualTo(new SellerConflicts.Resolution.NoClaim());
+        assertThat(conflicts.resolve(CONNECTION, "merchant-3", SUPPORT)).isEqualTo(new SellerConflicts.Resolution.NoClaim());
     }
 
     @Test
@@ -160,7 +162,7 @@ class SellerConflictsTest {
         connect("merchant-2");
         var before = table.connection(CONNECTION.value()).orElseThrow();
 
-        assertThat(conflicts.resolve(CONNECTION, "merchant-9")).isEqualTo(new SellerConflicts.Resolution.NoClaim());
+        assertThat(conflicts.resolve(CONNECTION, "merchant-9", SUPPORT)).isEqualTo(new SellerConflicts.Resolution.NoClaim());
         assertThat(table.connection(CONNECTION.value()).orElseThrow()).isEqualTo(before);
         assertThat(conflicts.claims(CONNECTION)).hasSize(1);
     }
@@ -172,7 +174,7 @@ class SellerConflictsTest {
         dynamo.deleteItem(r -> r.tableName(LocalAwsResource.TABLE).key(Map.of(
                 "pk", AttributeValue.fromS("CONNECTION#" + CONNECTION.value()), "sk", AttributeValue.fromS("CONNECTION"))));
 
-        assertThat(conflicts.resolve(CONNECTION, "merchant-2")).isEqualTo(new SellerConflicts.Resolution.Changed());
+        assertThat(conflicts.resolve(CONNECTION, "merchant-2", SUPPORT)).isEqualTo(new SellerConflicts.Resolution.Changed());
         assertThat(table.connection(CONNECTION.value())).isEmpty();
         assertThat(conflicts.claims(CONNECTION)).hasSize(1);
     }
