@@ -32,21 +32,16 @@ public final class LocalEvents {
 
     /** Everything delivered so far, oldest first. */
     public List<Delivered> all() {
-        while (true) {
-            var messages = sqs.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(0)).messages();
-            if (messages.isEmpty()) {
-                return List.copyOf(received);
+        LocalQueues.drain(sqs, queue, message -> {
+            try {
+                JsonNode envelope = JSON.readTree(message.body());
+                received.add(new Delivered(envelope.path("detail-type").asText(), envelope.path("source").asText(),
+                        envelope.path("detail"), message.body()));
+            } catch (IOException e) {
+                received.add(new Delivered("(unreadable)", "", JSON.createObjectNode(), message.body()));
             }
-            for (var message : messages) {
-                try {
-                    JsonNode envelope = JSON.readTree(message.body());
-                    received.add(new Delivered(envelope.path("detail-type").asText(), envelope.path("source").asText(),
-                            envelope.path("detail"), message.body()));
-                } catch (IOException e) {
-                    received.add(new Delivered("(unreadable)", "", JSON.createObjectNode(), message.body()));
-                }
-                sqs.deleteMessage(r -> r.queueUrl(queue).receiptHandle(message.receiptHandle()));
-            }
-        }
+            return true;
+        });
+        return List.copyOf(received);
     }
 }

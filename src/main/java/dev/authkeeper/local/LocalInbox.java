@@ -42,8 +42,7 @@ public final class LocalInbox {
     }
 
     private void drain(String topic, String queue) {
-        var messages = sqs.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(0)).messages();
-        for (var message : messages) {
+        LocalQueues.drain(sqs, queue, message -> {
             try {
                 JsonNode envelope = JSON.readTree(message.body());
                 received.add(new Delivered(topic, envelope.path("Subject").asText(), envelope.path("Message").asText(),
@@ -51,7 +50,7 @@ public final class LocalInbox {
             } catch (IOException e) {
                 received.add(new Delivered(topic, "(unreadable)", message.body(), ""));
             }
-            sqs.deleteMessage(r -> r.queueUrl(queue).receiptHandle(message.receiptHandle()));
-        }
+            return true;
+        });
     }
 }

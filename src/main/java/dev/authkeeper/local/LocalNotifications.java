@@ -33,26 +33,15 @@ public final class LocalNotifications {
 
     /** Handles every message waiting; how many were handled and deleted. */
     public int drain() {
-        int handled = 0;
-        while (true) {
-            var messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(0)).messages();
-            if (messages.isEmpty()) {
-                return handled;
+        return LocalQueues.drain(sqs, queueUrl, message -> {
+            try {
+                notifications.handle(json.readValue(message.body(), AppNotification.class));
+                return true;
+            } catch (IOException | RuntimeException e) {
+                LOG.warnf("Notification message %s not handled (%s): it comes back after its visibility timeout", message.messageId(),
+                        e.getClass().getSimpleName());
+                return false;
             }
-            int before = handled;
-            for (var message : messages) {
-                try {
-                    notifications.handle(json.readValue(message.body(), AppNotification.class));
-                    sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
-                    handled++;
-                } catch (IOException | RuntimeException e) {
-                    LOG.warnf("Notification message %s not handled (%s): it comes back after its visibility timeout", message.messageId(),
-                            e.getClass().getSimpleName());
-                }
-            }
-            if (handled == before) {
-                return handled; // only refused ones left: they come back later
-            }
-        }
+        });
     }
 }
