@@ -49,7 +49,9 @@ public class SeparateProcessesResource implements QuarkusTestResourceLifecycleMa
                 .filter(child -> child.info().commandLine().orElse("").contains("ministack"))
                 .findFirst().orElseThrow(() -> new IllegalStateException("MiniStack's process is not a child of this JVM"));
         emulators = new Emulators(dynamo, amazon, ChildProcess.adopt("ministack", ministackProcess));
-        return LocalAwsResource.config(aws, SimulatedLwa.settings(), amazon.baseUri(), ministack.endpoint());
+        var config = LocalAwsResource.config(aws, SimulatedLwa.settings(), amazon.baseUri(), ministack.endpoint());
+        config.put("authkeeper.amazon.client-secret", SimulatedLwa.settings().clientSecret());
+        return config;
     }
 
     @Override

@@ -63,7 +63,6 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
 
         var config = config(aws, amazon.settings(), amazon.baseUri(), snsProxy.endpoint());
         // Client secrets are read from Secrets Manager while running, as in a deployment.
-        config.remove("authkeeper.amazon.client-secret");
         config.put("authkeeper.amazon.client-secret-id", secrets.defaultApp());
         config.put("authkeeper.amazon.apps", "[{\"name\":\"" + DRAFT_APP + "\",\"applicationId\":\"" + DRAFT_APPLICATION_ID
                 + "\",\"clientId\":\"" + DRAFT_CLIENT_ID + "\",\"secretId\":\"" + secrets.draftApp() + "\",\"draft\":true}]");
@@ -73,10 +72,7 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
         return config;
     }
 
-    /**
-     * The table, the key, the topics, the sweep queue and the event bus, on DynamoDB at {@code dynamoEndpoint} and MiniStack;
-     * one app, whose client secret is configured as a value.
-     */
+    /** The table, the key, the topics, the sweep queue and the event bus, on DynamoDB at {@code dynamoEndpoint} and MiniStack. */
     public static LocalAws provision(URI dynamoEndpoint, URI ministackEndpoint, ToggleProxy snsProxy) {
         int gatewayPort = freePort();
         URI publicBaseUrl = URI.create("http://127.0.0.1:" + gatewayPort);
@@ -89,7 +85,10 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
                 eventsQueue, null, null, null);
     }
 
-    /** The application's configuration for these components: SNS through {@code snsEndpoint}, LWA at {@code amazonBaseUri}. */
+    /**
+     * The application's configuration for these components: SNS through {@code snsEndpoint}, LWA at {@code amazonBaseUri};
+     * the default app's client secret is the caller's to configure.
+     */
     public static Map<String, String> config(LocalAws aws, SimulatedAmazon.Settings amazon, URI amazonBaseUri, URI snsEndpoint) {
         var config = new HashMap<String, String>();
         config.put("authkeeper.table", TABLE);
@@ -99,7 +98,6 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
         config.put("authkeeper.amazon.simulated-central", amazonBaseUri.toString());
         config.put("authkeeper.amazon.application-id", amazon.applicationId());
         config.put("authkeeper.amazon.client-id", amazon.clientId());
-        config.put("authkeeper.amazon.client-secret", amazon.clientSecret());
         config.put("quarkus.rest-client.lwa.url", amazonBaseUri.toString());
         config.put("authkeeper.alerts.merchant-topic-arn", aws.topics().merchantTopicArn());
         config.put("authkeeper.alerts.operator-topic-arn", aws.topics().operatorTopicArn());
