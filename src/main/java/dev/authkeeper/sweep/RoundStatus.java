@@ -27,14 +27,9 @@ public class RoundStatus {
         this.config = config;
     }
 
-    /** When the round last reached the connection; empty before its first round. */
-    public Optional<Instant> lastChecked(ConnectionId id) {
-        return reader().apply(id);
-    }
-
     /**
-     * The same for many connections, reading each unit's progress once (a merchant's connections
-     * often share units).
+     * When the round last reached a connection (empty before its first round), for one or many
+     * connections: each unit's progress is read once (a merchant's connections often share units).
      */
     public Function<ConnectionId, Optional<Instant>> reader() {
         var read = new HashMap<RoundUnit, Optional<RoundProgress.Progress>>();
