@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.marketplace.Marketplace;
+import dev.authkeeper.marketplace.Marketplaces;
 import dev.authkeeper.session.ReauthorizeLinks;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
@@ -56,7 +57,7 @@ public class AlertTexts {
     private final Template massRejection;
     private final Template sellerConflict;
     private final AppTemplates appTemplates;
-    private final Marketplace marketplace;
+    private final Marketplaces marketplaces;
     private final ReauthorizeLinks links;
     private final AuthKeeperConfig config;
     private final ObjectMapper json;
@@ -70,7 +71,7 @@ public class AlertTexts {
             @Location("alerts/lwa-outage.txt") Template lwaOutage,
             @Location("alerts/mass-rejection.txt") Template massRejection,
             @Location("alerts/seller-conflict.txt") Template sellerConflict, AppTemplates appTemplates,
-            Marketplace marketplace, ReauthorizeLinks links, AuthKeeperConfig config, ObjectMapper json, Clock clock) {
+            Marketplaces marketplaces, ReauthorizeLinks links, AuthKeeperConfig config, ObjectMapper json, Clock clock) {
         this.needsReauthorization = needsReauthorization;
         this.expiryWarning = expiryWarning;
         this.reconnected = reconnected;
@@ -80,7 +81,7 @@ public class AlertTexts {
         this.massRejection = massRejection;
         this.sellerConflict = sellerConflict;
         this.appTemplates = appTemplates;
-        this.marketplace = marketplace;
+        this.marketplaces = marketplaces;
         this.links = links;
         this.config = config;
         this.json = json;
@@ -91,9 +92,10 @@ public class AlertTexts {
         return switch (alert.kind()) {
             case NEEDS_REAUTHORIZATION, REMINDER -> {
                 var id = ConnectionId.parse(alert.subject());
+                var marketplace = marketplaces.of(id);
                 String body = merchantTemplate(needsReauthorization, alert, id)
                         .data("reminder", alert.kind() == AlertKind.REMINDER)
-                        .data("reason", reasonText(alert.detail()))
+                        .data("reason", reasonText(marketplace, alert.detail()))
                         .render();
                 String subject = (alert.kind() == AlertKind.REMINDER ? "Reminder: reconnect " : "Action needed: reconnect ")
                         + marketplace.displayName() + " account " + id.accountId() + " to " + config.integratorName();
@@ -101,6 +103,7 @@ public class AlertTexts {
             }
             case EXPIRY_WARNING -> {
                 var id = ConnectionId.parse(alert.subject());
+                var marketplace = marketplaces.of(id);
                 int days = Integer.parseInt(alert.detail());
                 String body = merchantTemplate(expiryWarning, alert, id)
                         .data("days", days)
@@ -111,6 +114,7 @@ public class AlertTexts {
             }
             case RECONNECTED -> {
                 var id = ConnectionId.parse(alert.subject());
+                var marketplace = marketplaces.of(id);
                 String body = merchantTemplate(reconnected, alert, id).render();
                 yield message(marketplace.displayName() + " account " + id.accountId() + " is connected to "
                         + config.integratorName() + " again", body, alert.merchantId(), List.of(id), alert.kind());
@@ -131,10 +135,11 @@ public class AlertTexts {
                     operatorTemplate(massRejection, alert), Optional.empty(), List.of(), alert.kind());
             case SELLER_CONFLICT -> {
                 var id = ConnectionId.parse(alert.subject());
+                var marketplace = marketplaces.of(id);
                 String body = sellerConflict.data("integrator", config.integratorName())
                         .data("marketplace", marketplace.displayName())
                         .data("account", id.accountId())
-                        .data("region", marketplace.regionName(id.region()))
+                        .data("region", regionName(marketplace, id))
                         .data("connection", id.value())
                         .data("claimant", alert.merchantId().orElse(""))
                         .data("holder", alert.detail())
@@ -158,20 +163,24 @@ public class AlertTexts {
         var reasons = alerts.stream().map(Alert::detail).distinct().toList();
         String cause = reasons.size() == 1 ? reasons.get(0) : "MIXED";
         boolean allReminders = alerts.stream().allMatch(a -> a.kind() == AlertKind.REMINDER);
+        // One merchant's digest names one marketplace when all its connections are of one, else none.
+        var inDigest = ids.stream().map(ConnectionId::marketplace).distinct().map(marketplaces::of).toList();
+        String marketplaceName = inDigest.size() == 1 ? inDigest.get(0).displayName() : "marketplace";
         var items = alerts.stream().map(alert -> {
             var id = ConnectionId.parse(alert.subject());
-            return new DigestItem(id.accountId(), marketplace.regionName(id.region()), link(alert, id).toString(),
-                    shortReason(alert.detail()));
+            var marketplace = marketplaces.of(id);
+            return new DigestItem(id.accountId(), regionName(marketplace, id), link(alert, id).toString(),
+                    marketplace.facts().reason(alert.detail()).shortText());
         }).toList();
         String body = digest.data("count", alerts.size())
                 .data("items", items)
                 .data("cause", cause)
                 .data("allReminders", allReminders)
-                .data("marketplace", marketplace.displayName())
+                .data("marketplace", marketplaceName)
                 .data("integrator", config.integratorName())
                 .data("linkExpires", DAY.format(linkExpiry()))
                 .render();
-        String subject = (allReminders ? "Reminder: " : "") + alerts.size() + " " + marketplace.displayName() + " connections to "
+        String subject = (allReminders ? "Reminder: " : "") + alerts.size() + " " + marketplaceName + " connections to "
                 + config.integratorName() + " need reconnecting";
         AlertKind kind = allReminders ? AlertKind.REMINDER : AlertKind.NEEDS_REAUTHORIZATION;
         var message = message(subject, body, Optional.of(merchantId), ids, kind);
@@ -198,16 +207,18 @@ public class AlertTexts {
                 var id = ConnectionId.parse(alert.subject());
                 detail.put("connectionId", id.value());
                 detail.put("merchantId", alert.merchantId().orElseThrow());
+                var marketplace = marketplaces.of(id);
                 detail.put("marketplace", id.marketplace());
-                detail.put("region", id.region());
-                detail.put("sellingPartnerId", id.accountId());
+                id.region().ifPresent(region -> detail.put("region", region));
+                detail.put("accountId", id.accountId());
+                marketplace.accountFields(id.accountId()).forEach(detail::put);
                 detail.put("status", switch (alert.kind()) {
                     case EVENT_NEEDS_REAUTHORIZATION -> "NEEDS_REAUTHORIZATION";
                     case EVENT_DISCONNECTED -> "DISCONNECTED";
                     default -> "ACTIVE";
                 });
                 if (alert.kind() == AlertKind.EVENT_NEEDS_REAUTHORIZATION) {
-                    detail.putObject("reason").put("code", alert.detail()).put("text", reasonText(alert.detail()));
+                    detail.putObject("reason").put("code", alert.detail()).put("text", reasonText(marketplace, alert.detail()));
                 }
                 if (alert.kind() == AlertKind.EVENT_AUTHORIZATION_EXPIRING) {
                     detail.put("daysLeft", Integer.parseInt(alert.detail()));
@@ -238,10 +249,11 @@ public class AlertTexts {
     }
 
     private TemplateInstance merchantTemplate(Template template, Alert alert, ConnectionId id) {
+        var marketplace = marketplaces.of(id);
         return template.data("integrator", config.integratorName())
                 .data("marketplace", marketplace.displayName())
                 .data("account", id.accountId())
-                .data("region", marketplace.regionName(id.region()))
+                .data("region", regionName(marketplace, id))
                 .data("connection", id.value())
                 .data("since", alert.since().map(MOMENT::format).orElse(""))
                 .data("link", link(alert, id).toString())
@@ -279,22 +291,14 @@ public class AlertTexts {
         return clock.instant().plus(config.link().lifetime());
     }
 
-    /** The probable reason in words, as alerts, events and status pages say it. */
-    public String reasonText(String reason) {
-        return switch (ReauthorizationReason.valueOf(reason)) {
-            case YEARLY_RENEWAL -> marketplace.displayName() + " asks sellers to renew an app's authorization every 365 days, "
-                    + "and this one has lapsed. This is routine.";
-            case REVOKED_OR_CHANGED -> marketplace.displayName() + " no longer accepts this authorization. This usually means "
-                    + "the account's password was changed, the app was removed under Manage Your Apps, or a user role "
-                    + "or permission was changed.";
-        };
+    /** The probable reason in words, as alerts, events and status pages say it: the marketplace's own wording. */
+    public String reasonText(Marketplace marketplace, String reason) {
+        return marketplace.facts().reason(reason).text();
     }
 
-    private static String shortReason(String reason) {
-        return switch (ReauthorizationReason.valueOf(reason)) {
-            case YEARLY_RENEWAL -> "the yearly renewal lapsed";
-            case REVOKED_OR_CHANGED -> "revoked, or the password or a permission changed";
-        };
+    /** The region in words, or the marketplace's name for one without regions (templates say "in {region}"). */
+    private static String regionName(Marketplace marketplace, ConnectionId id) {
+        return id.region().map(marketplace::regionName).orElse(marketplace.displayName());
     }
 
     private Message message(String subject, String body, Optional<String> merchant, List<ConnectionId> connections, AlertKind kind) {
@@ -303,12 +307,14 @@ public class AlertTexts {
         merchant.ifPresent(m -> attributes.put("merchant", m));
         if (!connections.isEmpty()) {
             attributes.put("marketplace", connections.get(0).marketplace());
-            var regions = connections.stream().map(ConnectionId::region).distinct().toList();
+            var regions = connections.stream().flatMap(c -> c.region().stream()).distinct().toList();
             if (connections.size() == 1) {
-                attributes.put("region", regions.get(0));
+                regions.forEach(region -> attributes.put("region", region));
                 attributes.put("connection", connections.get(0).value());
             } else {
-                lists.put("region", regions);
+                if (!regions.isEmpty()) {
+                    lists.put("region", regions);
+                }
                 lists.put("connection", connections.stream().map(ConnectionId::value).toList());
             }
         }

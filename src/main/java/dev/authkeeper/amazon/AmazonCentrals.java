@@ -11,110 +11,50 @@ import java.util.stream.Stream;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.authkeeper.config.AmazonConfig;
+import dev.authkeeper.marketplace.MarketplaceFacts;
+import dev.authkeeper.marketplace.MarketplaceFactsFiles;
 import dev.authkeeper.marketplace.Origin;
 
 /**
- * The Seller Central and Vendor Central hosts of every Amazon region: the only places a Login URI
- * may send a seller back to and the only consent pages a link may open. Matching is by exact host
- * (never by suffix), so look-alikes such as {@code sellercentral.amazon.com.evil.example} fail.
+ * The Seller Central and Vendor Central hosts of every Amazon region (from Amazon's facts file): the
+ * only places a Login URI may send a seller back to and the only consent pages a link may open.
+ * Matching is by exact host (never by suffix), so look-alikes such as
+ * {@code sellercentral.amazon.com.evil.example} fail.
  */
 @ApplicationScoped
 public class AmazonCentrals {
 
     public static final String SELLER_CENTRAL = "seller-central";
     public static final String VENDOR_CENTRAL = "vendor-central";
+    static final String ID = "amazon";
 
-    /** SP-API regions: NA (North America), EU (Europe, Middle East, India, Africa), FE (Far East). */
-    private static final Map<String, String> SELLER_CENTRAL_HOSTS = Map.ofEntries(
-            Map.entry("sellercentral.amazon.com", "NA"),
-            Map.entry("sellercentral.amazon.ca", "NA"),
-            Map.entry("sellercentral.amazon.com.mx", "NA"),
-            Map.entry("sellercentral.amazon.com.br", "NA"),
-            Map.entry("sellercentral-europe.amazon.com", "EU"),
-            Map.entry("sellercentral.amazon.co.uk", "EU"),
-            Map.entry("sellercentral.amazon.de", "EU"),
-            Map.entry("sellercentral.amazon.fr", "EU"),
-            Map.entry("sellercentral.amazon.it", "EU"),
-            Map.entry("sellercentral.amazon.es", "EU"),
-            Map.entry("sellercentral.amazon.nl", "EU"),
-            Map.entry("sellercentral.amazon.se", "EU"),
-            Map.entry("sellercentral.amazon.pl", "EU"),
-            Map.entry("sellercentral.amazon.com.be", "EU"),
-            Map.entry("sellercentral.amazon.ie", "EU"),
-            Map.entry("sellercentral.amazon.com.tr", "EU"),
-            Map.entry("sellercentral.amazon.ae", "EU"),
-            Map.entry("sellercentral.amazon.sa", "EU"),
-            Map.entry("sellercentral.amazon.eg", "EU"),
-            Map.entry("sellercentral.amazon.in", "EU"),
-            Map.entry("sellercentral.amazon.co.za", "EU"),
-            Map.entry("sellercentral.amazon.co.jp", "FE"),
-            Map.entry("sellercentral.amazon.com.au", "FE"),
-            Map.entry("sellercentral.amazon.sg", "FE"));
-
-    private static final Map<String, String> VENDOR_CENTRAL_HOSTS = Map.ofEntries(
-            Map.entry("vendorcentral.amazon.com", "NA"),
-            Map.entry("vendorcentral.amazon.ca", "NA"),
-            Map.entry("vendorcentral.amazon.com.mx", "NA"),
-            Map.entry("vendorcentral.amazon.com.br", "NA"),
-            Map.entry("vendorcentral.amazon.co.uk", "EU"),
-            Map.entry("vendorcentral.amazon.de", "EU"),
-            Map.entry("vendorcentral.amazon.fr", "EU"),
-            Map.entry("vendorcentral.amazon.it", "EU"),
-            Map.entry("vendorcentral.amazon.es", "EU"),
-            Map.entry("vendorcentral.amazon.nl", "EU"),
-            Map.entry("vendorcentral.amazon.se", "EU"),
-            Map.entry("vendorcentral.amazon.pl", "EU"),
-            Map.entry("vendorcentral.amazon.com.be", "EU"),
-            Map.entry("vendorcentral.amazon.com.tr", "EU"),
-            Map.entry("vendorcentral.amazon.ae", "EU"),
-            Map.entry("vendorcentral.amazon.sa", "EU"),
-            Map.entry("vendorcentral.amazon.eg", "EU"),
-            Map.entry("vendorcentral.amazon.in", "EU"),
-            Map.entry("vendorcentral.amazon.co.za", "EU"),
-            Map.entry("vendorcentral.amazon.co.jp", "FE"),
-            Map.entry("vendorcentral.amazon.com.au", "FE"),
-            Map.entry("vendorcentral.amazon.sg", "FE"));
-
-    /** Where a new connection in each region is approved: the region's main Seller Central. */
-    private static final Map<String, String> DEFAULT_SELLER_CENTRAL = Map.of(
-            "NA", "sellercentral.amazon.com",
-            "EU", "sellercentral-europe.amazon.com",
-            "FE", "sellercentral.amazon.co.jp");
-
-    /** The Selling Partner API endpoint of each region. */
-    private static final Map<String, URI> API_ENDPOINTS = Map.of(
-            "NA", URI.create("https://sellingpartnerapi-na.amazon.com"),
-            "EU", URI.create("https://sellingpartnerapi-eu.amazon.com"),
-            "FE", URI.create("https://sellingpartnerapi-fe.amazon.com"));
-
+    private final MarketplaceFacts facts;
     private final Map<URI, Origin> origins;
     private final Map<String, Origin> defaults;
 
-    public AmazonCentrals(AmazonConfig config) {
-        var amazon = Stream.concat(
-                SELLER_CENTRAL_HOSTS.entrySet().stream()
-                        .map(e -> new Origin(URI.create("https://" + e.getKey()), e.getValue(), SELLER_CENTRAL)),
-                VENDOR_CENTRAL_HOSTS.entrySet().stream()
-                        .map(e -> new Origin(URI.create("https://" + e.getKey()), e.getValue(), VENDOR_CENTRAL)));
+    public AmazonCentrals(AmazonConfig config, MarketplaceFactsFiles files) {
+        this.facts = files.load(ID);
+        var amazon = facts.portals().entrySet().stream().flatMap(portal -> portal.getValue().hosts().entrySet().stream()
+                .map(host -> new Origin(URI.create("https://" + host.getKey()), Optional.of(host.getValue()), portal.getKey())));
         var simulated = config.simulatedCentral().stream()
-                .map(uri -> new Origin(originOf(uri), "NA", SELLER_CENTRAL));
+                .map(uri -> new Origin(originOf(uri), Optional.of("NA"), SELLER_CENTRAL));
         this.origins = Stream.concat(amazon, simulated)
                 .collect(Collectors.toUnmodifiableMap(Origin::uri, o -> o));
         var defaults = new HashMap<String, Origin>();
-        DEFAULT_SELLER_CENTRAL.forEach((region, host) -> defaults.put(region, origins.get(URI.create("https://" + host))));
+        facts.regions().forEach((region, r) -> defaults.put(region, origins.get(URI.create("https://" + r.defaultPortalHost()))));
         // The local run and the tests approve new connections in the simulated Seller Central.
-        config.simulatedCentral().map(uri -> origins.get(originOf(uri))).ifPresent(o -> defaults.put(o.region(), o));
+        config.simulatedCentral().map(uri -> origins.get(originOf(uri))).ifPresent(o -> defaults.put(o.region().orElseThrow(), o));
         this.defaults = Map.copyOf(defaults);
+    }
+
+    /** Amazon's facts file. */
+    public MarketplaceFacts facts() {
+        return facts;
     }
 
     /** The main Seller Central of an SP-API region (NA, EU, FE). */
     public Optional<Origin> defaultSellerCentral(String region) {
         return Optional.ofNullable(defaults.get(region));
-    }
-
-    /** The Selling Partner API endpoint of a region (NA, EU, FE). */
-    public Optional<URI> apiEndpoint(String region) {
-        return Optional.ofNullable(API_ENDPOINTS.get(region));
     }
 
     /** The origin of an absolute URI, if it is exactly one of the allowed ones. */

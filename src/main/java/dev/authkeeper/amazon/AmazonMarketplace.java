@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -26,6 +25,7 @@ import dev.authkeeper.marketplace.CallbackCheck;
 import dev.authkeeper.marketplace.LaunchCheck;
 import dev.authkeeper.marketplace.LaunchRequest;
 import dev.authkeeper.marketplace.Marketplace;
+import dev.authkeeper.marketplace.MarketplaceFacts;
 import dev.authkeeper.marketplace.Origin;
 import dev.authkeeper.marketplace.Parameters;
 import dev.authkeeper.marketplace.RotationRequest;
@@ -44,8 +44,6 @@ public class AmazonMarketplace implements Marketplace {
     private static final Logger LOG = Logger.getLogger(AmazonMarketplace.class);
     static final String BETA = "beta";
     private static final String CONFIRM_PATH = "/apps/authorize/confirm/";
-    /** Amazon's seller ids are upper-case letters and digits; a lower-case spelling names the same seller. */
-    private static final Pattern SELLING_PARTNER_ID = Pattern.compile("[A-Za-z0-9]{6,32}");
     /** Opaque values Amazon hands over: printable ASCII without spaces, bounded. */
     private static final Pattern OPAQUE = Pattern.compile("[\\x21-\\x7e]{1,1024}");
 
@@ -69,28 +67,8 @@ public class AmazonMarketplace implements Marketplace {
     }
 
     @Override
-    public String id() {
-        return "amazon";
-    }
-
-    @Override
-    public String displayName() {
-        return "Amazon";
-    }
-
-    @Override
-    public String regionName(String region) {
-        return switch (region) {
-            case "NA" -> "North America";
-            case "EU" -> "Europe";
-            case "FE" -> "Far East";
-            default -> region;
-        };
-    }
-
-    @Override
-    public List<String> regions() {
-        return List.of("NA", "EU", "FE");
+    public MarketplaceFacts facts() {
+        return centrals.facts();
     }
 
     @Override
@@ -120,15 +98,15 @@ public class AmazonMarketplace implements Marketplace {
         if (!OPAQUE.matcher(amazonState.get()).matches()) {
             return refused("amazon_state is not in the format Amazon uses.");
         }
-        if (!SELLING_PARTNER_ID.matcher(sellingPartnerId.get()).matches()) {
+        if (canonicalAccount(sellingPartnerId.get()).isEmpty()) {
             return refused("selling_partner_id is not in the format Amazon uses.");
         }
         Optional<ConfirmPage> target = confirmPage(callback.get(), app);
         if (target.isEmpty()) {
             return refused("amazon_callback_uri is not an Amazon Seller Central or Vendor Central authorization page of this app.");
         }
-        if (!app.serves(target.get().origin().region())) {
-            return refused("This app does not serve " + regionName(target.get().origin().region())
+        if (!app.serves(target.get().origin().region().orElseThrow())) {
+            return refused("This app does not serve " + regionName(target.get().origin().region().orElseThrow())
                     + ": authorize it from the app listed for your region.");
         }
         return new LaunchCheck.Valid(new LaunchRequest(app.name(), target.get().origin(), target.get().uri(), amazonState.get(),
@@ -162,8 +140,8 @@ public class AmazonMarketplace implements Marketplace {
         return centrals.find(uri).map(origin -> new ConfirmPage(origin, uri));
     }
 
-    private static String canonical(String sellingPartnerId) {
-        return sellingPartnerId.toUpperCase(Locale.ROOT);
+    private String canonical(String sellingPartnerId) {
+        return canonicalAccount(sellingPartnerId).orElseThrow();
     }
 
     private static LaunchCheck refused(String reason) {
@@ -188,13 +166,8 @@ public class AmazonMarketplace implements Marketplace {
     }
 
     @Override
-    public Optional<URI> apiEndpoint(String region) {
-        return centrals.apiEndpoint(region);
-    }
-
-    @Override
     public boolean serves(String appName, Origin origin) {
-        return app(appName).serves(origin.region());
+        return origin.region().filter(app(appName)::serves).isPresent();
     }
 
     @Override
@@ -223,7 +196,7 @@ public class AmazonMarketplace implements Marketplace {
         if (sellingPartnerId.isEmpty()) {
             return new CallbackCheck.Refused("selling_partner_id is missing.");
         }
-        if (!SELLING_PARTNER_ID.matcher(sellingPartnerId.get()).matches()) {
+        if (canonicalAccount(sellingPartnerId.get()).isEmpty()) {
             return new CallbackCheck.Refused("selling_partner_id is not in the format Amazon uses.");
         }
         if (!OPAQUE.matcher(code.get()).matches()) {

@@ -14,14 +14,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 
 import dev.authkeeper.crypto.Secret;
+import dev.authkeeper.marketplace.MarketplaceFacts;
 import dev.authkeeper.marketplace.TokenResult;
 
 /**
  * Every answer of the LWA token endpoint, sorted into one {@link TokenResult} the way Amazon
- * documents its errors (the README's table "Every LWA answer, classified"). Only the codes whose
- * meaning is certain conclude anything: {@code invalid_grant} about one authorization,
- * {@code invalid_client} and {@code unauthorized_client} about the app. Anything else is either
- * worth another try (throttling, outages, a body that is not JSON) or unexpected.
+ * documents its errors (the error table of Amazon's facts file). Only the codes whose meaning is
+ * certain conclude anything: {@code invalid_grant} about one authorization, {@code invalid_client}
+ * and {@code unauthorized_client} about the app. Anything else is either worth another try
+ * (throttling, outages, a body that is not JSON) or unexpected.
  */
 final class LwaAnswerClassifier {
 
@@ -32,9 +33,11 @@ final class LwaAnswerClassifier {
     private static final Pattern SECONDS = Pattern.compile("\\d{1,9}");
 
     private final ObjectReader json;
+    private final MarketplaceFacts.Token token;
 
-    LwaAnswerClassifier(ObjectMapper json) {
+    LwaAnswerClassifier(ObjectMapper json, MarketplaceFacts.Token token) {
         this.json = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.token = token;
     }
 
     TokenResult classify(int status, String body, Optional<String> retryAfter) {
@@ -59,10 +62,10 @@ final class LwaAnswerClassifier {
             return new TokenResult.Unexpected(status, "HTTP " + status + " without an error code");
         }
         String code = ERROR_CODE.matcher(error.asText()).matches() ? error.asText() : "unrecognised error code";
-        return switch (code) {
-            case "invalid_grant" -> new TokenResult.AuthorizationRejected(code);
-            case "invalid_client", "unauthorized_client" -> new TokenResult.ApplicationRejected(status, code);
-            default -> new TokenResult.Unexpected(status, "HTTP " + status + " " + code);
+        return switch (token.classify(code)) {
+            case AUTHORIZATION -> new TokenResult.AuthorizationRejected(code);
+            case APPLICATION -> new TokenResult.ApplicationRejected(status, code);
+            case UNEXPECTED -> new TokenResult.Unexpected(status, "HTTP " + status + " " + code);
         };
     }
 

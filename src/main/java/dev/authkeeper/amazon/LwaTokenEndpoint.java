@@ -35,9 +35,9 @@ public class LwaTokenEndpoint {
     private final AmazonConfig config;
     private final Clock clock;
 
-    public LwaTokenEndpoint(@RestClient LwaApi api, ObjectMapper json, AmazonConfig config, Clock clock) {
+    public LwaTokenEndpoint(@RestClient LwaApi api, ObjectMapper json, AmazonCentrals centrals, AmazonConfig config, Clock clock) {
         this.api = api;
-        this.classifier = new LwaAnswerClassifier(json);
+        this.classifier = new LwaAnswerClassifier(json, centrals.facts().token());
         this.config = config;
         this.clock = clock;
     }

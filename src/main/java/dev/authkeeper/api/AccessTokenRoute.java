@@ -4,17 +4,20 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.authkeeper.alert.AlertTexts;
 import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.marketplace.Marketplace;
+import dev.authkeeper.marketplace.Marketplaces;
 
 /** {@code GET /v1/connections/{id}/access-token}: the token, or why not and what to do. */
 @ApplicationScoped
@@ -24,9 +27,15 @@ public class AccessTokenRoute {
     /** Held connections are re-tested by the sweep; asking again sooner changes nothing. */
     private static final Duration HELD_RETRY = Duration.ofMinutes(5);
 
+    /**
+     * @param region        the marketplace's region; absent for a marketplace without regions
+     * @param accountFields the account id again under the marketplace's own name ({@code sellingPartnerId}, {@code shopDomain})
+     * @param endpoint      the marketplace API endpoint of the connection's region, where one is fixed
+     */
     @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record AccessToken(String accessToken, String tokenType, Instant expiresAt, String connectionId, String merchantId,
-            String sellingPartnerId, String region, URI endpoint) {
+            String marketplace, String accountId, @JsonAnyGetter Map<String, String> accountFields, String region, URI endpoint) {
     }
 
     @RegisterForReflection
@@ -47,22 +56,26 @@ public class AccessTokenRoute {
     private final AccessTokens tokens;
     private final ConnectLinks links;
     private final AlertTexts texts;
-    private final Marketplace marketplace;
+    private final Marketplaces marketplaces;
+    private final ApiRequests requests;
 
-    public AccessTokenRoute(AccessTokens tokens, ConnectLinks links, AlertTexts texts, Marketplace marketplace) {
+    public AccessTokenRoute(AccessTokens tokens, ConnectLinks links, AlertTexts texts, Marketplaces marketplaces, ApiRequests requests) {
         this.tokens = tokens;
         this.links = links;
         this.texts = texts;
-        this.marketplace = marketplace;
+        this.marketplaces = marketplaces;
+        this.requests = requests;
     }
 
     public ApiAnswer handle(ApiCall call) {
-        ConnectionId id = ApiRequests.connectionId(call.request());
+        ConnectionId id = requests.connectionId(call.request());
         var answer = tokens.get(id);
+        Marketplace marketplace = marketplaces.of(id);
         LOG.infof("Access token for %s requested by %s: %s", id, call.caller(), outcome(answer));
         return switch (answer) {
             case AccessTokens.Answer.Token token -> ApiAnswer.ok(new AccessToken(token.accessToken().value(), "bearer", token.expiresAt(),
-                    id.value(), token.merchantId(), id.accountId(), id.region(), marketplace.apiEndpoint(id.region()).orElse(null)));
+                    id.value(), token.merchantId(), id.marketplace(), id.accountId(), marketplace.accountFields(id.accountId()),
+                    id.region().orElse(null), id.region().flatMap(marketplace::apiEndpoint).orElse(null)));
             case AccessTokens.Answer.NotFound notFound -> ApiProblem.notFound("There is no connection with this id. "
                     + "GET /v1/merchants/{merchantId}/connections lists a merchant's connections.").answer();
             case AccessTokens.Answer.Disconnected disconnected -> ApiAnswer.of(410, new Disconnected("disconnected",
@@ -72,27 +85,28 @@ public class AccessTokenRoute {
             case AccessTokens.Answer.NeedsReauthorization needs -> {
                 var link = links.reconnect(id, needs.merchantId(), needs.origin(), Optional.empty());
                 yield ApiAnswer.of(409, new NeedsReauthorization("needs_reauthorization",
-                        "Amazon no longer accepts this authorization: the seller has to authorize again. Show the merchant a "
+                        marketplace.displayName() + " no longer accepts this authorization: the seller has to authorize again. Show the merchant a "
                                 + "Reauthorize button with connectLink.url (it works only for them, signed in at your site).",
                         id.value(), "NEEDS_REAUTHORIZATION", needs.reasonCode().orElse(null),
-                        needs.reasonCode().map(texts::reasonText).orElse(null), needs.since().orElse(null),
+                        needs.reasonCode().map(r -> texts.reasonText(marketplace, r)).orElse(null), needs.since().orElse(null),
                         new Link(link.url(), link.expiresAt())));
             }
             case AccessTokens.Answer.HeldByMassRejection held -> ApiAnswer.unavailable("held_mass_rejection",
-                    "Amazon refused this authorization, but it refused many at once, which is probably not the seller's doing: "
+                    marketplace.displayName() + " refused this authorization, but it refused many at once, which is probably not the seller's doing: "
                             + "AuthKeeper's operators are looking into it and the connection is re-tested. Try again later; "
                             + "do not ask the merchant to reauthorize yet.", HELD_RETRY);
             case AccessTokens.Answer.Unavailable unavailable -> ApiAnswer.unavailable(unavailable.reason(),
-                    unavailableMessage(unavailable.reason()), unavailable.retryAfter());
+                    unavailableMessage(marketplace, unavailable.reason()), unavailable.retryAfter());
         };
     }
 
-    private static String unavailableMessage(String reason) {
+    private static String unavailableMessage(Marketplace marketplace, String reason) {
+        String service = marketplace.displayName() + "'s token service";
         return switch (reason) {
-            case AccessTokens.APP_CREDENTIALS -> "Login with Amazon refused the app's own client credentials (not the seller's "
+            case AccessTokens.APP_CREDENTIALS -> service + " refused the app's own client credentials (not the seller's "
                     + "authorization). AuthKeeper's operators have been alerted; try again after they rotate the client secret.";
-            case AccessTokens.THROTTLED -> "Login with Amazon is throttling or not answering. Try again after Retry-After seconds.";
-            case AccessTokens.UNEXPECTED -> "Login with Amazon gave an answer it does not document; operators have been told. "
+            case AccessTokens.THROTTLED -> service + " is throttling or not answering. Try again after Retry-After seconds.";
+            case AccessTokens.UNEXPECTED -> service + " gave an answer it does not document; operators have been told. "
                     + "Try again after Retry-After seconds.";
             default -> "Another request is getting a fresh access token for this connection right now. Try again after "
                     + "Retry-After seconds.";

@@ -11,6 +11,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -22,6 +24,8 @@ import com.fasterxml.jackson.databind.ObjectReader;
 
 import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.http.ApiGatewayRequest;
+import dev.authkeeper.marketplace.Marketplace;
+import dev.authkeeper.marketplace.Marketplaces;
 import dev.authkeeper.session.MerchantSessions;
 
 /**
@@ -36,15 +40,17 @@ class ApiRequests {
     private static final int MAX_ID_LENGTH = 130;
 
     private final ObjectReader reader;
+    private final Marketplaces marketplaces;
 
-    ApiRequests(ObjectMapper json) {
+    ApiRequests(ObjectMapper json, Marketplaces marketplaces) {
+        this.marketplaces = marketplaces;
         this.reader = json.reader()
                 .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
-    /** The connection id in the path: {@code amazon:NA:A1…}, escaped or not. */
-    static ConnectionId connectionId(ApiGatewayRequest request) {
+    /** The connection id in the path: {@code amazon:NA:A1…} or {@code shopify:acme.myshopify.com}, escaped or not. */
+    ConnectionId connectionId(ApiGatewayRequest request) {
         return connectionId(pathParameter(request, "id"), "The connection id in the path");
     }
 
@@ -53,16 +59,12 @@ class ApiRequests {
         return merchantId(pathParameter(request, "merchantId"), "The merchant id in the path");
     }
 
-    static ConnectionId connectionId(String value, String what) {
-        if (value.length() <= MAX_ID_LENGTH) {
-            try {
-                return ConnectionId.parse(value);
-            } catch (IllegalArgumentException e) {
-                // refused below
-            }
-        }
-        throw ApiProblem.badRequest(what + " is not a connection id: it looks like amazon:NA:A1B2C3D4E5F6G7 "
-                + "(marketplace, region and selling partner id, letters and digits).");
+    /** A connection id made canonical by its marketplace's account rule, so one account is one connection however it is spelled. */
+    ConnectionId connectionId(String value, String what) {
+        return Optional.of(value).filter(v -> v.length() <= MAX_ID_LENGTH).flatMap(marketplaces::parse)
+                .orElseThrow(() -> ApiProblem.badRequest(what + " is not a connection id of this deployment's marketplaces ("
+                        + marketplaces.all().stream().map(Marketplace::id).collect(Collectors.joining(", ")) + "): it is the marketplace, "
+                        + "the region where the marketplace has regions, and the account, as in the connectionId of an answer."));
     }
 
     static String merchantId(String value, String what) {

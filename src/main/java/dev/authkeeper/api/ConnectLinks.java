@@ -24,16 +24,14 @@ public class ConnectLinks {
 
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ConnectLink(URI url, Instant expiresAt, String merchantId, String connectionId, String region) {
+    public record ConnectLink(URI url, Instant expiresAt, String merchantId, String connectionId, String marketplace, String region) {
     }
 
     private final ReauthorizeLinks links;
-    private final Marketplace marketplace;
     private final ApiConfig config;
 
-    public ConnectLinks(ReauthorizeLinks links, Marketplace marketplace, ApiConfig config) {
+    public ConnectLinks(ReauthorizeLinks links, ApiConfig config) {
         this.links = links;
-        this.marketplace = marketplace;
         this.config = config;
     }
 
@@ -43,17 +41,17 @@ public class ConnectLinks {
      */
     public ConnectLink reconnect(ConnectionId id, String merchantId, URI origin, Optional<String> app) {
         var minted = links.mint(merchantId, origin, Optional.of(id.value()), app, config.connectLinkLifetime());
-        return new ConnectLink(minted.url(), minted.expiresAt(), merchantId, id.value(), id.region());
+        return new ConnectLink(minted.url(), minted.expiresAt(), merchantId, id.value(), id.marketplace(), id.region().orElse(null));
     }
 
     /**
      * A new connection in {@code region}, at that region's Seller Central, to {@code app} (by name) or
      * when empty to the default app; empty for a region the marketplace does not have.
      */
-    public Optional<ConnectLink> connect(String merchantId, String region, Optional<String> app) {
+    public Optional<ConnectLink> connect(Marketplace marketplace, String merchantId, String region, Optional<String> app) {
         return marketplace.defaultOrigin(region).map(origin -> {
             var minted = links.mint(merchantId, origin.uri(), Optional.empty(), app, config.connectLinkLifetime());
-            return new ConnectLink(minted.url(), minted.expiresAt(), merchantId, null, region);
+            return new ConnectLink(minted.url(), minted.expiresAt(), merchantId, null, marketplace.id(), region);
         });
     }
 }

@@ -20,6 +20,7 @@ import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.http.QueryString;
 import dev.authkeeper.marketplace.Marketplace;
+import dev.authkeeper.marketplace.Marketplaces;
 import dev.authkeeper.status.ConnectionStatuses;
 import dev.authkeeper.status.ConnectionView;
 
@@ -34,8 +35,6 @@ public class ConnectionsRoutes {
     private static final Logger LOG = Logger.getLogger(ConnectionsRoutes.class);
     static final int MAX_LIMIT = 100;
     static final int DEFAULT_LIMIT = 50;
-    /** A new connection's region when the request names none. */
-    static final String DEFAULT_REGION = "NA";
 
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -56,12 +55,12 @@ public class ConnectionsRoutes {
     private final Disconnections disconnections;
     private final SellerConflicts conflicts;
     private final ApiRequests requests;
-    private final Marketplace marketplace;
+    private final Marketplaces marketplaces;
     private final ApiConfig config;
     private final Apps apps;
 
     public ConnectionsRoutes(ConnectionStatuses statuses, ConnectionRepository connections, ConnectLinks links, Disconnections disconnections,
-            SellerConflicts conflicts, ApiRequests requests, Marketplace marketplace, ApiConfig config, Apps apps) {
+            SellerConflicts conflicts, ApiRequests requests, Marketplaces marketplaces, ApiConfig config, Apps apps) {
         this.apps = apps;
         this.statuses = statuses;
         this.connections = connections;
@@ -69,7 +68,7 @@ public class ConnectionsRoutes {
         this.disconnections = disconnections;
         this.conflicts = conflicts;
         this.requests = requests;
-        this.marketplace = marketplace;
+        this.marketplaces = marketplaces;
         this.config = config;
     }
 
@@ -86,7 +85,7 @@ public class ConnectionsRoutes {
     }
 
     private ApiAnswer connection(ApiCall call) {
-        ConnectionId id = ApiRequests.connectionId(call.request());
+        ConnectionId id = requests.connectionId(call.request());
         return statuses.find(id, config.historyEntries()).map(ApiAnswer::ok).orElseThrow(() -> unknown());
     }
 
@@ -121,25 +120,30 @@ public class ConnectionsRoutes {
         String merchant = ApiRequests.merchantId(call.request());
         var body = requests.fields(call.request(), List.of("connectionId", "region", "app"));
         Optional<String> region = Optional.ofNullable(body.get("region"));
+        Optional<App> app = Optional.ofNullable(body.get("app")).map(name -> apps.find(name).orElseThrow(() -> ApiProblem.badRequest(
+                "app must be the name of one of this deployment's apps: " + apps.describeAll() + ". Leave it out for the default app.")));
+        Marketplace marketplace = marketplaces.of(app.orElse(apps.defaultApp()).marketplace());
         if (region.isPresent() && !marketplace.regions().contains(region.get())) {
             throw ApiProblem.badRequest("region must be one of " + String.join(", ", marketplace.regions()) + ".");
         }
-        Optional<App> app = Optional.ofNullable(body.get("app")).map(name -> apps.find(name).orElseThrow(() -> ApiProblem.badRequest(
-                "app must be the name of one of this deployment's apps: " + apps.describeAll() + ". Leave it out for the default app.")));
         ConnectLinks.ConnectLink link;
         if (body.containsKey("connectionId")) {
-            ConnectionId id = ApiRequests.connectionId(body.get("connectionId"), "connectionId");
+            ConnectionId id = requests.connectionId(body.get("connectionId"), "connectionId");
             Connection connection = connections.find(id).filter(c -> c.merchantId().equals(merchant))
                     .orElseThrow(() -> ApiProblem.notFound("This merchant has no connection with this connectionId. "
                             + "Leave connectionId out to connect a new account."));
-            if (region.isPresent() && !region.get().equals(id.region())) {
+            if (region.isPresent() && !region.equals(id.region())) {
                 throw ApiProblem.badRequest("region differs from the connection's own region; leave it out to reconnect a connection.");
             }
-            requireServes(app, id.region());
+            id.region().ifPresent(r -> requireServes(app, r));
             link = links.reconnect(id, merchant, connection.origin(), app.map(App::name));
         } else {
-            requireServes(app, region.orElse(DEFAULT_REGION));
-            link = links.connect(merchant, region.orElse(DEFAULT_REGION), app.map(App::name)).orElseThrow();
+            // A new connection's region, when the request names none, is the marketplace's first.
+            String newRegion = region.or(() -> marketplace.regions().stream().findFirst()).orElseThrow(() -> ApiProblem.badRequest(
+                    "Connect links for new " + marketplace.displayName() + " connections start from the seller's own store: "
+                            + "name the connection to reconnect in connectionId."));
+            requireServes(app, newRegion);
+            link = links.connect(marketplace, merchant, newRegion, app.map(App::name)).orElseThrow();
         }
         LOG.infof("Connect link for merchant %s (%s) minted for %s", merchant,
                 link.connectionId() == null ? "a new connection in " + link.region() : link.connectionId(), call.caller());
@@ -154,7 +158,7 @@ public class ConnectionsRoutes {
     }
 
     private ApiAnswer disconnect(ApiCall call) {
-        ConnectionId id = ApiRequests.connectionId(call.request());
+        ConnectionId id = requests.connectionId(call.request());
         return switch (disconnections.disconnect(id, call.caller())) {
             case DISCONNECTED, ALREADY_DISCONNECTED -> ApiAnswer.noContent();
             case NOT_FOUND -> throw unknown();
@@ -164,7 +168,7 @@ public class ConnectionsRoutes {
     }
 
     private ApiAnswer transfer(ApiCall call) {
-        ConnectionId id = ApiRequests.connectionId(call.request());
+        ConnectionId id = requests.connectionId(call.request());
         var body = requests.fields(call.request(), List.of("toMerchant"));
         if (!body.containsKey("toMerchant")) {
             throw ApiProblem.badRequest("The body must name the merchant to move the connection to: {\"toMerchant\": \"...\"}.");
@@ -187,7 +191,7 @@ public class ConnectionsRoutes {
     }
 
     private ApiAnswer dismissClaims(ApiCall call) {
-        ConnectionId id = ApiRequests.connectionId(call.request());
+        ConnectionId id = requests.connectionId(call.request());
         if (connections.find(id).isEmpty() && conflicts.claims(id).isEmpty()) {
             throw unknown();
         }

@@ -8,16 +8,18 @@ import java.util.regex.Pattern;
 import dev.authkeeper.crypto.Secret;
 
 /**
- * One SP-API app this deployment serves: its registration with Amazon and where its LWA client
- * secret lives. The app {@code default} answers {@code /login} and {@code /callback}; every other
- * app answers {@code /login/{name}} and {@code /callback/{name}}.
+ * One of the integrator's apps this deployment serves: the marketplace it is registered with, its
+ * registration there and where its client secret lives. The app {@code default} answers
+ * {@code /login} and {@code /callback}; every other app answers {@code /login/{name}} and
+ * {@code /callback/{name}}, so an app's name is unique across marketplaces and a route names both.
  *
+ * @param marketplace      the id of the marketplace's facts, such as {@code amazon}
  * @param regions          the SP-API regions (NA, EU, FE) whose Seller and Vendor Central it serves
  * @param redirectUri      one of its registered OAuth redirect URIs, when not its own callback route
  * @param secretId         the Secrets Manager secret whose {@code clientSecret} is its LWA client secret
  * @param configuredSecret a fixed client secret instead (the local run and tests only)
  */
-public record App(String name, String applicationId, String clientId, boolean draft, Set<String> regions,
+public record App(String marketplace, String name, String applicationId, String clientId, boolean draft, Set<String> regions,
         Optional<URI> redirectUri, Optional<String> secretId, Optional<Secret> configuredSecret) {
 
     public static final String DEFAULT = "default";

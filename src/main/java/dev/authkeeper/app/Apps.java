@@ -35,6 +35,9 @@ public class Apps {
             URI redirectUri) {
     }
 
+    /** The marketplace of the apps under {@code authkeeper.amazon}. */
+    private static final String AMAZON = "amazon";
+
     private final Map<String, App> byName;
     private final Map<String, App> byApplicationId;
     private final URI publicBaseUrl;
@@ -42,7 +45,7 @@ public class Apps {
     public Apps(AmazonConfig amazon, AuthKeeperConfig config, ObjectMapper json) {
         this.publicBaseUrl = config.publicBaseUrl();
         var apps = new ArrayList<App>();
-        apps.add(new App(App.DEFAULT, amazon.applicationId(), amazon.clientId(), amazon.draft(), regions(amazon.regions()),
+        apps.add(new App(AMAZON, App.DEFAULT, amazon.applicationId(), amazon.clientId(), amazon.draft(), regions(amazon.regions()),
                 amazon.redirectUri(), amazon.clientSecretId().or(config::secretsArn), amazon.clientSecret().map(Secret::new)));
         amazon.apps().filter(text -> !text.isBlank()).ifPresent(text -> apps.addAll(parse(text, json)));
         this.byName = index(apps, App::name, "name");
@@ -98,7 +101,7 @@ public class Apps {
             throw new IllegalStateException("an app in authkeeper.amazon.apps is named \"" + e.name()
                     + "\": use 1 to 32 of a-z, 0-9 and -, and not \"default\" (the app of authkeeper.amazon itself)");
         }
-        return new App(e.name(), e.applicationId(), e.clientId(), Boolean.TRUE.equals(e.draft()),
+        return new App(AMAZON, e.name(), e.applicationId(), e.clientId(), Boolean.TRUE.equals(e.draft()),
                 regions(Optional.ofNullable(e.regions())), Optional.ofNullable(e.redirectUri()), Optional.of(e.secretId()), Optional.empty());
     }
 

@@ -15,7 +15,7 @@ import org.jboss.logging.Logger;
 
 import dev.authkeeper.alert.AlertKind;
 import dev.authkeeper.config.AppCredentialsConfig;
-import dev.authkeeper.marketplace.Marketplace;
+import dev.authkeeper.marketplace.Marketplaces;
 import dev.authkeeper.marketplace.RotationRequest;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -44,18 +44,18 @@ public class CredentialsCheck {
     private final Apps apps;
     private final ClientSecrets secrets;
     private final AppStates states;
-    private final Marketplace marketplace;
+    private final Marketplaces marketplaces;
     private final AppMetrics metrics;
     private final AppAlerts alerts;
     private final AppCredentialsConfig config;
     private final Clock clock;
 
-    CredentialsCheck(Apps apps, ClientSecrets secrets, AppStates states, Marketplace marketplace, AppMetrics metrics, AppAlerts alerts,
+    CredentialsCheck(Apps apps, ClientSecrets secrets, AppStates states, Marketplaces marketplaces, AppMetrics metrics, AppAlerts alerts,
             AppCredentialsConfig config, Clock clock) {
         this.apps = apps;
         this.secrets = secrets;
         this.states = states;
-        this.marketplace = marketplace;
+        this.marketplaces = marketplaces;
         this.metrics = metrics;
         this.alerts = alerts;
         this.config = config;
@@ -111,7 +111,7 @@ public class CredentialsCheck {
         if (!states.claimRotateRequest(app.name(), now)) {
             return "requested less than a day ago";
         }
-        return switch (marketplace.requestNewClientSecret(app.name())) {
+        return switch (marketplaces.of(app.marketplace()).requestNewClientSecret(app.name())) {
             case RotationRequest.Accepted accepted -> {
                 LOG.infof("Asked Amazon for a new client secret for app %s (%d days left); it arrives by notification", app.name(), daysLeft);
                 yield "requested";

@@ -22,6 +22,7 @@ import dev.authkeeper.http.Page;
 import dev.authkeeper.http.Pages;
 import dev.authkeeper.http.QueryString;
 import dev.authkeeper.marketplace.Marketplace;
+import dev.authkeeper.marketplace.Marketplaces;
 import dev.authkeeper.marketplace.Origin;
 import dev.authkeeper.session.MerchantSessions;
 import dev.authkeeper.session.ReauthorizeLinks;
@@ -40,7 +41,7 @@ public class AuthorizeFlow {
     private static final String STALE_LINK = "This reconnect link has expired or is not valid. "
             + "Open the newest alert, or the connections page of your account, for a fresh link.";
 
-    private final Marketplace marketplace;
+    private final Marketplaces marketplaces;
     private final Apps apps;
     private final ConnectionRepository connections;
     private final ReauthorizeLinks links;
@@ -50,9 +51,9 @@ public class AuthorizeFlow {
     private final AuthKeeperConfig config;
     private final Clock clock;
 
-    public AuthorizeFlow(Marketplace marketplace, Apps apps, ConnectionRepository connections, ReauthorizeLinks links,
+    public AuthorizeFlow(Marketplaces marketplaces, Apps apps, ConnectionRepository connections, ReauthorizeLinks links,
             MerchantSessions sessions, BoundStates states, Pages pages, AuthKeeperConfig config, Clock clock) {
-        this.marketplace = marketplace;
+        this.marketplaces = marketplaces;
         this.apps = apps;
         this.connections = connections;
         this.links = links;
@@ -67,12 +68,13 @@ public class AuthorizeFlow {
         Instant now = clock.instant();
         var query = QueryString.parse(request.query());
         var link = links.open(query.require("link"), now).orElseThrow(() -> new InvalidRequest(STALE_LINK));
-        Origin origin = marketplace.origin(URI.create(link.origin())).orElseThrow(() -> new InvalidRequest(STALE_LINK));
         Optional<ConnectionId> connection = Optional.ofNullable(link.connection()).map(AuthorizeFlow::connectionId);
-        if (connection.isPresent() && !matches(connection.get(), origin)) {
+        App app = appOf(link, connection);
+        Marketplace marketplace = marketplaces.of(app.marketplace());
+        Origin origin = marketplace.origin(URI.create(link.origin())).orElseThrow(() -> new InvalidRequest(STALE_LINK));
+        if (connection.isPresent() && !matches(connection.get(), marketplace, origin)) {
             throw new InvalidRequest(STALE_LINK);
         }
-        App app = appOf(link, connection);
         if (!marketplace.serves(app.name(), origin)) {
             throw new InvalidRequest(STALE_LINK);
         }
@@ -91,7 +93,7 @@ public class AuthorizeFlow {
         }
         LOG.infof("Authorize link: merchant %s sent to consent of app %s at %s for %s", link.merchant(), app.name(), origin.host(),
                 connection.map(ConnectionId::value).orElse("a new connection"));
-        return states.start(request, merchant.get(), app.name(), Flow.WEBSITE, origin, connection.map(ConnectionId::accountId),
+        return states.start(request, merchant.get(), marketplace.id(), app.name(), Flow.WEBSITE, origin, connection.map(ConnectionId::accountId),
                 state -> marketplace.consentUri(app.name(), origin, state));
     }
 
@@ -103,7 +105,7 @@ public class AuthorizeFlow {
         return connection.flatMap(connections::appOf).flatMap(apps::find).orElse(apps.defaultApp());
     }
 
-    private boolean matches(ConnectionId connection, Origin origin) {
+    private static boolean matches(ConnectionId connection, Marketplace marketplace, Origin origin) {
         return connection.marketplace().equals(marketplace.id()) && connection.region().equals(origin.region());
     }
 

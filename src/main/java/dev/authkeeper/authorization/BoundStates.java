@@ -15,7 +15,6 @@ import dev.authkeeper.connection.PendingAuthorization;
 import dev.authkeeper.crypto.Secret;
 import dev.authkeeper.http.ApiGatewayRequest;
 import dev.authkeeper.http.ApiGatewayResponse;
-import dev.authkeeper.marketplace.Marketplace;
 import dev.authkeeper.marketplace.Origin;
 
 /**
@@ -26,14 +25,12 @@ import dev.authkeeper.marketplace.Origin;
 @ApplicationScoped
 public class BoundStates {
 
-    private final Marketplace marketplace;
     private final OAuthStates states;
     private final BrowserBindings bindings;
     private final AuthKeeperConfig config;
     private final Clock clock;
 
-    public BoundStates(Marketplace marketplace, OAuthStates states, BrowserBindings bindings, AuthKeeperConfig config, Clock clock) {
-        this.marketplace = marketplace;
+    public BoundStates(OAuthStates states, BrowserBindings bindings, AuthKeeperConfig config, Clock clock) {
         this.states = states;
         this.bindings = bindings;
         this.config = config;
@@ -41,11 +38,11 @@ public class BoundStates {
     }
 
     /** Redirects to {@code destination} of the new state; a repeat in this browser replaces the state of the one before. */
-    public ApiGatewayResponse start(ApiGatewayRequest request, String merchant, String app, Flow flow, Origin origin,
+    public ApiGatewayResponse start(ApiGatewayRequest request, String merchant, String marketplace, String app, Flow flow, Origin origin,
             Optional<String> expectedAccount, Function<Secret, URI> destination) {
         Instant now = clock.instant();
         var binding = bindings.presentedOrNew(request);
-        var pending = new PendingAuthorization(merchant, flow, marketplace.id(), app, origin.uri(), origin.region(), expectedAccount,
+        var pending = new PendingAuthorization(merchant, flow, marketplace, app, origin.uri(), origin.region(), expectedAccount,
                 binding.hash(), now, now.plus(config.state().lifetime()));
         Secret state = states.issue(pending, binding.flowId(pending));
         return bindings.set(ApiGatewayResponse.redirect(destination.apply(state)), binding);

@@ -63,7 +63,7 @@ public class BrowserBindings {
          */
         public String flowId(PendingAuthorization pending) {
             String flow = String.join("\n", "flow", value.value(), pending.merchantId(), pending.flow().name(),
-                    pending.marketplace(), pending.app(), pending.origin().toString(), pending.region(),
+                    pending.marketplace(), pending.app(), pending.origin().toString(), pending.region().orElse(""),
                     pending.expectedAccountId().orElse(""));
             return OAuthStates.digest(flow).substring(0, FLOW_ID_LENGTH);
         }

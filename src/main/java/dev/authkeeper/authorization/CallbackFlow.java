@@ -42,6 +42,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import dev.authkeeper.http.QueryString;
 import dev.authkeeper.marketplace.CallbackCheck;
 import dev.authkeeper.marketplace.Marketplace;
+import dev.authkeeper.marketplace.Marketplaces;
 import dev.authkeeper.marketplace.TokenResult;
 import dev.authkeeper.marketplace.Uris;
 import dev.authkeeper.session.MerchantSessions;
@@ -56,13 +57,11 @@ import dev.authkeeper.session.MerchantSessions;
 public class CallbackFlow {
 
     private static final Logger LOG = Logger.getLogger(CallbackFlow.class);
-    /** Amazon asks sellers to authorize public apps again every 365 days. */
-    static final Duration AUTHORIZATION_LIFETIME = Duration.ofDays(365);
     /** Publishing what the callback recorded ends within this of the request's start, inside the function's 25 s. */
     private static final Duration RESPONSE_BUDGET = Duration.ofSeconds(22);
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMMM yyyy").withZone(ZoneOffset.UTC);
 
-    private final Marketplace marketplace;
+    private final Marketplaces marketplaces;
     private final AppRoutes routes;
     private final OAuthStates states;
     private final BrowserBindings bindings;
@@ -76,10 +75,10 @@ public class CallbackFlow {
     private final AuthKeeperConfig config;
     private final Clock clock;
 
-    public CallbackFlow(Marketplace marketplace, AppRoutes routes, OAuthStates states, BrowserBindings bindings,
+    public CallbackFlow(Marketplaces marketplaces, AppRoutes routes, OAuthStates states, BrowserBindings bindings,
             MerchantSessions sessions, TokenCipher cipher, ConnectionRepository connections, SellerConflicts conflicts,
             AlertOutbox outbox, AlertDelivery delivery, Pages pages, AuthKeeperConfig config, Clock clock) {
-        this.marketplace = marketplace;
+        this.marketplaces = marketplaces;
         this.routes = routes;
         this.states = states;
         this.bindings = bindings;
@@ -96,26 +95,27 @@ public class CallbackFlow {
 
     public ApiGatewayResponse handle(ApiGatewayRequest request) {
         App app = routes.of(request, "callback");
+        Marketplace marketplace = marketplaces.of(app.marketplace());
         Instant started = clock.instant();
         var query = QueryString.parse(request.query());
         Optional<String> state = query.get("state").filter(OAuthStates::isWellFormed);
         if (state.isEmpty()) {
             LOG.info("Callback without a usable state");
-            return staleState();
+            return staleState(marketplace);
         }
         return switch (marketplace.checkCallback(query)) {
             case CallbackCheck.Refused refused -> {
                 LOG.infof("Refused a callback: %s", refused.reason());
                 yield pages.render(Page.of(400, "This authorization cannot be completed", refused.reason(),
-                        StartAgain.FROM_SELLER_CENTRAL));
+                        StartAgain.from(marketplace)));
             }
-            case CallbackCheck.Declined declined -> withState(request, app, state.get(), Optional.empty(), pending -> {
+            case CallbackCheck.Declined declined -> withState(marketplace, request, app, state.get(), Optional.empty(), pending -> {
                 LOG.infof("Seller declined the authorization (merchant %s)", pending.merchantId());
-                return pages.render(Page.of(200, "Amazon was not connected", declined.reason(),
-                        "Nothing was changed. " + StartAgain.FROM_SELLER_CENTRAL));
+                return pages.render(Page.of(200, marketplace.displayName() + " was not connected", declined.reason(),
+                        "Nothing was changed. " + StartAgain.from(marketplace)));
             });
-            case CallbackCheck.Approved approved -> withState(request, app, state.get(), Optional.of(approved.accountId()),
-                    pending -> approved(pending, approved, started));
+            case CallbackCheck.Approved approved -> withState(marketplace, request, app, state.get(), Optional.of(approved.accountId()),
+                    pending -> approved(marketplace, pending, approved, started));
         };
     }
 
@@ -124,59 +124,59 @@ public class CallbackFlow {
      * merchant who started it, lets the flow go on. Without a binding cookie or a session the
      * state is left alone: nothing this browser could do with it.
      */
-    private ApiGatewayResponse withState(ApiGatewayRequest request, App app, String state, Optional<String> account,
+    private ApiGatewayResponse withState(Marketplace marketplace, ApiGatewayRequest request, App app, String state, Optional<String> account,
             Function<PendingAuthorization, ApiGatewayResponse> next) {
         Instant now = clock.instant();
         var binding = bindings.presented(request);
         if (binding.isEmpty()) {
             LOG.info("Callback without the browser-binding cookie: refused, the state stays unused");
-            return otherBrowserOrAccount();
+            return otherBrowserOrAccount(marketplace);
         }
         Optional<String> merchant = sessions.signedInMerchant(request.cookieList(), now);
         if (merchant.isEmpty()) {
             LOG.info("Callback without a valid session: refused, the state stays unused");
-            return signedOut();
+            return signedOut(marketplace);
         }
         return switch (states.consume(state, now)) {
-            case OAuthStates.Consumed.Unknown unknown -> account.flatMap(a -> recentlyConnected(merchant.get(), a, now))
+            case OAuthStates.Consumed.Unknown unknown -> account.flatMap(a -> recentlyConnected(marketplace, merchant.get(), a, now))
                     .map(connection -> {
                         LOG.infof("Callback used again: connection %s of merchant %s is already authorized", connection.id(),
                                 merchant.get());
-                        return connected(connection.id(), Optional.empty(), connection.authorizationExpiresAt());
+                        return connected(marketplace, connection.id(), Optional.empty(), connection.authorizationExpiresAt());
                     })
                     .orElseGet(() -> {
                         LOG.info("Callback with an unknown or already used state");
-                        return staleState();
+                        return staleState(marketplace);
                     });
             case OAuthStates.Consumed.Expired expired -> {
                 LOG.infof("Callback with an expired state (merchant %s)", expired.pending().merchantId());
-                yield staleState();
+                yield staleState(marketplace);
             }
             case OAuthStates.Consumed.Valid valid when !valid.pending().marketplace().equals(marketplace.id()) -> {
                 LOG.infof("Callback with a state issued for %s", valid.pending().marketplace());
-                yield staleState();
+                yield staleState(marketplace);
             }
             case OAuthStates.Consumed.Valid valid when !valid.pending().app().equals(app.name()) -> {
                 LOG.warnf("OPERATOR: the callback of app %s received a state issued for app %s (merchant %s): refused, nothing stored. "
                         + "Check that each app's redirect URI in the Developer Console is its own callback route.", app.name(),
                         valid.pending().app(), valid.pending().merchantId());
-                yield otherApp();
+                yield otherApp(marketplace);
             }
             case OAuthStates.Consumed.Valid valid when !binding.get().matches(valid.pending().bindingHash()) -> {
                 LOG.warnf("Callback refused: the authorization of merchant %s was started in another browser", valid.pending().merchantId());
-                yield otherBrowserOrAccount();
+                yield otherBrowserOrAccount(marketplace);
             }
             case OAuthStates.Consumed.Valid valid when !valid.pending().merchantId().equals(merchant.get()) -> {
                 LOG.warnf("Callback refused: the authorization of merchant %s came back signed in as merchant %s",
                         valid.pending().merchantId(), merchant.get());
-                yield otherBrowserOrAccount();
+                yield otherBrowserOrAccount(marketplace);
             }
             case OAuthStates.Consumed.Valid valid -> next.apply(valid.pending());
         };
     }
 
     /** A reload of the callback that already connected this account for this merchant, within a state's lifetime. */
-    private Optional<Connection> recentlyConnected(String merchant, String account, Instant now) {
+    private Optional<Connection> recentlyConnected(Marketplace marketplace, String merchant, String account, Instant now) {
         Instant since = now.minus(config.state().lifetime());
         return connections.ofMerchant(merchant).stream()
                 .filter(c -> c.id().marketplace().equals(marketplace.id()) && c.id().accountId().equals(account))
@@ -184,60 +184,61 @@ public class CallbackFlow {
                 .findFirst();
     }
 
-    private ApiGatewayResponse approved(PendingAuthorization pending, CallbackCheck.Approved approved, Instant started) {
+    private ApiGatewayResponse approved(Marketplace marketplace, PendingAuthorization pending, CallbackCheck.Approved approved, Instant started) {
         Optional<String> launchedFor = pending.expectedAccountId().filter(a -> pending.flow() == Flow.MARKETPLACE);
         if (launchedFor.isPresent() && !launchedFor.get().equals(approved.accountId())) {
-            LOG.warnf("OPERATOR: Seller Central launched an authorization for account %s but the callback names account %s "
-                    + "(merchant %s): refused, nothing stored. A browser changed selling_partner_id, or Amazon sent another account.",
-                    launchedFor.get(), approved.accountId(), pending.merchantId());
-            return pages.render(Page.of(400, "This authorization names a different Amazon account",
-                    "Seller Central started this authorization for the Amazon account " + launchedFor.get()
+            LOG.warnf("OPERATOR: %s launched an authorization for account %s but the callback names account %s "
+                    + "(merchant %s): refused, nothing stored. A browser changed the account, or the marketplace sent another one.",
+                    marketplace.displayName(), launchedFor.get(), approved.accountId(), pending.merchantId());
+            return pages.render(Page.of(400, "This authorization names a different " + marketplace.displayName() + " account",
+                    marketplace.displayName() + " started this authorization for the account " + launchedFor.get()
                             + ", but it came back for " + approved.accountId() + ". Nothing was changed.",
-                    StartAgain.FROM_SELLER_CENTRAL));
+                    StartAgain.from(marketplace)));
         }
-        return exchange(pending, approved.accountId(), approved.code(), started);
+        return exchange(marketplace, pending, approved.accountId(), approved.code(), started);
     }
 
-    private ApiGatewayResponse exchange(PendingAuthorization pending, String accountId, Secret code, Instant started) {
+    private ApiGatewayResponse exchange(Marketplace marketplace, PendingAuthorization pending, String accountId, Secret code, Instant started) {
         return switch (marketplace.exchangeCode(pending.app(), code)) {
             // A code exchange is only Granted with a refresh token (Marketplace.exchangeCode).
-            case TokenResult.Granted granted -> store(pending, accountId, granted.refreshToken().orElseThrow(), started);
+            case TokenResult.Granted granted -> store(marketplace, pending, accountId, granted.refreshToken().orElseThrow(), started);
             case TokenResult.AuthorizationRejected rejected -> {
                 LOG.infof("Code exchange refused with %s (merchant %s, account %s)", rejected.error(), pending.merchantId(), accountId);
                 yield pages.render(Page.of(400, "The authorization code has expired",
-                        "Amazon did not accept the authorization: it is valid for five minutes and only once.",
-                        StartAgain.FROM_SELLER_CENTRAL));
+                        marketplace.displayName() + " did not accept the authorization: it is valid for a few minutes and only once.",
+                        StartAgain.from(marketplace)));
             }
             case TokenResult.ApplicationRejected rejected -> {
-                LOG.errorf("OPERATOR: LWA refused app %s itself (HTTP %d, %s): check its client id and secret "
+                LOG.errorf("OPERATOR: %s refused app %s itself (HTTP %d, %s): check its client id and secret "
                         + "and whether the secret was rotated. Merchant %s could not connect account %s.",
-                        pending.app(), rejected.status(), rejected.error(), pending.merchantId(), accountId);
+                        marketplace.displayName(), pending.app(), rejected.status(), rejected.error(), pending.merchantId(), accountId);
                 yield pages.render(Page.of(502, "We could not finish connecting your account",
-                        "This is a problem on our side, not with your Amazon account or anything you did. "
+                        "This is a problem on our side, not with your " + marketplace.displayName() + " account or anything you did. "
                                 + "Our team has been alerted.",
-                        "Please try again later from " + StartAgain.SELLER_CENTRAL_PATH + "."));
+                        "Please try again later from " + StartAgain.place(marketplace) + "."));
             }
             case TokenResult.Transient failure -> {
                 LOG.warnf("Code exchange failed transiently: %s (merchant %s, account %s)", failure.cause(), pending.merchantId(), accountId);
-                yield pages.render(Page.of(503, "Amazon did not answer in time",
-                        "Your account was not connected because Amazon's sign-in service did not respond.",
-                        "Please wait a minute, then start again from " + StartAgain.SELLER_CENTRAL_PATH + "."));
+                yield pages.render(Page.of(503, marketplace.displayName() + " did not answer in time",
+                        "Your account was not connected because " + marketplace.displayName() + "'s sign-in service did not respond.",
+                        "Please wait a minute, then start again from " + StartAgain.place(marketplace) + "."));
             }
             case TokenResult.Unexpected unexpected -> {
-                LOG.errorf("OPERATOR: LWA gave an unexpected answer to a code exchange (%s); nothing was stored. "
-                        + "Merchant %s could not connect account %s.", unexpected.description(), pending.merchantId(), accountId);
-                yield pages.render(Page.of(502, "Amazon gave an unexpected answer",
+                LOG.errorf("OPERATOR: %s gave an unexpected answer to a code exchange (%s); nothing was stored. "
+                        + "Merchant %s could not connect account %s.", marketplace.displayName(), unexpected.description(), pending.merchantId(),
+                        accountId);
+                yield pages.render(Page.of(502, marketplace.displayName() + " gave an unexpected answer",
                         "Your account was not connected and nothing was changed. Our team can see what happened.",
-                        "Please try again later from " + StartAgain.SELLER_CENTRAL_PATH + "."));
+                        "Please try again later from " + StartAgain.place(marketplace) + "."));
             }
         };
     }
 
-    private ApiGatewayResponse store(PendingAuthorization pending, String accountId, Secret refreshToken, Instant started) {
+    private ApiGatewayResponse store(Marketplace marketplace, PendingAuthorization pending, String accountId, Secret refreshToken, Instant started) {
         Instant now = clock.instant();
         var id = new ConnectionId(marketplace.id(), pending.region(), accountId);
         var authorization = new Authorization(id, pending.merchantId(), pending.app(), pending.origin(), pending.flow(),
-                cipher.seal(id.value(), refreshToken), now, now.plus(AUTHORIZATION_LIFETIME));
+                cipher.seal(id.value(), refreshToken), now, marketplace.authorizationExpiresAt(now));
         var entries = new AtomicReference<List<Alert>>(List.of());
         var recorded = connections.recordAuthorization(authorization, prior -> {
             var told = entriesFor(prior, id, pending, now);
@@ -252,8 +253,8 @@ public class CallbackFlow {
                 LOG.warnf("Account %s is connected to another merchant; merchant %s claims it: conflict recorded for support",
                         id, pending.merchantId());
                 conflicts.record(authorization, now);
-                yield pages.render(Page.of(409, "This Amazon account is connected to another account",
-                        "The Amazon account " + id.accountId() + " is already connected to a different " + config.integratorName()
+                yield pages.render(Page.of(409, "This " + marketplace.displayName() + " account is connected to another account",
+                        "The " + marketplace.displayName() + " account " + id.accountId() + " is already connected to a different " + config.integratorName()
                                 + " account, so nothing was changed.",
                         "Our support team has been told and will sort out which account it belongs to. "
                                 + "If you also have that other account, you can sign in with it and reconnect from there."));
@@ -264,7 +265,7 @@ public class CallbackFlow {
                 LOG.infof("Connection %s authorized by merchant %s for app %s (%s flow)%s", id, pending.merchantId(), pending.app(),
                         pending.flow(),
                         expected.map(e -> "; expected " + e + ", which stays disconnected").orElse(""));
-                yield connected(id, expected, authorization.authorizationExpiresAt());
+                yield connected(marketplace, id, expected, authorization.authorizationExpiresAt());
             }
         };
     }
@@ -295,7 +296,7 @@ public class CallbackFlow {
         return new AlertOutbox.Recovery(List.of(event), List.of(), false);
     }
 
-    private ApiGatewayResponse connected(ConnectionId id, Optional<ConnectionId> expected, Instant expiresAt) {
+    private ApiGatewayResponse connected(Marketplace marketplace, ConnectionId id, Optional<ConnectionId> expected, Instant expiresAt) {
         if (config.successUrl().isPresent()) {
             var query = new LinkedHashMap<String, String>();
             query.put("connection", id.value());
@@ -304,43 +305,43 @@ public class CallbackFlow {
         }
         String until = "It stays authorized until " + DAY.format(expiresAt) + "; you will be reminded before then.";
         if (expected.isPresent()) {
-            return pages.render(Page.of(200, "A different Amazon account was connected",
-                    "You signed in to Amazon as " + id.accountId() + ", but this authorization was started for "
+            return pages.render(Page.of(200, "A different " + marketplace.displayName() + " account was connected",
+                    "You signed in to " + marketplace.displayName() + " as " + id.accountId() + ", but this authorization was started for "
                             + expected.get().accountId() + ". " + id.accountId() + " is now connected as a new connection.",
-                    expected.get().accountId() + " is still disconnected. To repair it, sign out of Amazon "
+                    expected.get().accountId() + " is still disconnected. To repair it, sign out of " + marketplace.displayName() + " "
                             + "(or use a private window), then authorize again signed in as " + expected.get().accountId() + ".",
                     until));
         }
-        return pages.render(Page.of(200, "Your Amazon account is connected",
-                "The Amazon account " + id.accountId() + " is now connected to " + config.integratorName() + ".",
+        return pages.render(Page.of(200, "Your " + marketplace.displayName() + " account is connected",
+                "The " + marketplace.displayName() + " account " + id.accountId() + " is now connected to " + config.integratorName() + ".",
                 "Orders, settings and mappings you already set up are kept.", until));
     }
 
-    private ApiGatewayResponse otherBrowserOrAccount() {
+    private ApiGatewayResponse otherBrowserOrAccount(Marketplace marketplace) {
         return pages.render(Page.of(403, "This authorization was started in another browser",
                 "This authorization was started in another browser or by another account of " + config.integratorName()
                         + ", so it cannot be completed here. Nothing was changed.",
-                "Start again from " + StartAgain.SELLER_CENTRAL_PATH + ", or from the newest reconnect link, in this browser "
+                "Start again from " + StartAgain.place(marketplace) + ", or from the newest reconnect link, in this browser "
                         + "and signed in to " + config.integratorName() + " as the account you want to connect."));
     }
 
-    private ApiGatewayResponse signedOut() {
+    private ApiGatewayResponse signedOut(Marketplace marketplace) {
         return pages.render(Page.of(403, "You are not signed in to " + config.integratorName(),
                 "To finish connecting, this browser must be signed in to " + config.integratorName()
                         + " as the account that started the authorization. Nothing was changed.",
                 "Sign in to " + config.integratorName() + " in this browser, then start again from "
-                        + StartAgain.SELLER_CENTRAL_PATH + "."));
+                        + StartAgain.place(marketplace) + "."));
     }
 
-    private ApiGatewayResponse otherApp() {
+    private ApiGatewayResponse otherApp(Marketplace marketplace) {
         return pages.render(Page.of(400, "This authorization was started for another app",
-                "Amazon sent this authorization to the wrong address, so it cannot be completed. Nothing was changed.",
-                StartAgain.FROM_SELLER_CENTRAL));
+                marketplace.displayName() + " sent this authorization to the wrong address, so it cannot be completed. Nothing was changed.",
+                StartAgain.from(marketplace)));
     }
 
-    private ApiGatewayResponse staleState() {
+    private ApiGatewayResponse staleState(Marketplace marketplace) {
         return pages.render(Page.of(400, "This authorization link has expired or was already used",
                 "For your security each authorization link works once and for ten minutes.",
-                StartAgain.FROM_SELLER_CENTRAL));
+                StartAgain.from(marketplace)));
     }
 }

@@ -17,6 +17,7 @@ import dev.authkeeper.http.QueryString;
 import dev.authkeeper.marketplace.LaunchCheck;
 import dev.authkeeper.marketplace.LaunchRequest;
 import dev.authkeeper.marketplace.Marketplace;
+import dev.authkeeper.marketplace.Marketplaces;
 import dev.authkeeper.session.MerchantSessions;
 
 /**
@@ -30,15 +31,15 @@ public class LoginFlow {
 
     private static final Logger LOG = Logger.getLogger(LoginFlow.class);
 
-    private final Marketplace marketplace;
+    private final Marketplaces marketplaces;
     private final AppRoutes routes;
     private final MerchantSessions sessions;
     private final BoundStates states;
     private final Pages pages;
     private final Clock clock;
 
-    public LoginFlow(Marketplace marketplace, AppRoutes routes, MerchantSessions sessions, BoundStates states, Pages pages, Clock clock) {
-        this.marketplace = marketplace;
+    public LoginFlow(Marketplaces marketplaces, AppRoutes routes, MerchantSessions sessions, BoundStates states, Pages pages, Clock clock) {
+        this.marketplaces = marketplaces;
         this.routes = routes;
         this.sessions = sessions;
         this.states = states;
@@ -49,26 +50,28 @@ public class LoginFlow {
     public ApiGatewayResponse handle(ApiGatewayRequest request) {
         App app = routes.of(request, "login");
         var query = QueryString.parse(request.query());
+        Marketplace marketplace = marketplaces.of(app.marketplace());
         return switch (marketplace.checkLaunch(app.name(), query)) {
             case LaunchCheck.Refused refused -> {
                 LOG.infof("Refused a Login URI request: %s", refused.reason());
                 yield pages.render(Page.of(400, "This authorization request is not valid", refused.reason(),
-                        StartAgain.FROM_SELLER_CENTRAL));
+                        StartAgain.from(marketplace)));
             }
-            case LaunchCheck.Valid valid -> continueAsMerchant(request, app, query, valid.request());
+            case LaunchCheck.Valid valid -> continueAsMerchant(request, app, marketplace, query, valid.request());
         };
     }
 
-    private ApiGatewayResponse continueAsMerchant(ApiGatewayRequest request, App app, QueryString query, LaunchRequest launch) {
+    private ApiGatewayResponse continueAsMerchant(ApiGatewayRequest request, App app, Marketplace marketplace, QueryString query,
+            LaunchRequest launch) {
         Optional<String> merchant = sessions.signedInMerchant(request.cookieList(), clock.instant());
         if (merchant.isEmpty()) {
             LOG.infof("Login URI of app %s: seller not signed in, sent to sign-in (account %s)", app.name(), launch.accountId());
             return ApiGatewayResponse.redirect(sessions.signIn(app.loginPath(), query.all(), Optional.empty()));
         }
         LOG.infof("Login URI of app %s: merchant %s authorizing account %s in %s", app.name(), merchant.get(), launch.accountId(),
-                launch.origin().region());
+                launch.origin().region().map(marketplace::regionName).orElse(marketplace.displayName()));
         // Seller Central launched this for one account: the state expects it, and a callback naming another is refused.
-        return states.start(request, merchant.get(), app.name(), Flow.MARKETPLACE, launch.origin(), Optional.of(launch.accountId()),
+        return states.start(request, merchant.get(), marketplace.id(), app.name(), Flow.MARKETPLACE, launch.origin(), Optional.of(launch.accountId()),
                 state -> marketplace.continueLaunch(launch, state));
     }
 }

@@ -13,6 +13,7 @@ import dev.authkeeper.crypto.Secret;
 import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.marketplace.Backoff;
 import dev.authkeeper.marketplace.Marketplace;
+import dev.authkeeper.marketplace.Marketplaces;
 import dev.authkeeper.marketplace.TokenResult;
 
 /**
@@ -23,16 +24,14 @@ import dev.authkeeper.marketplace.TokenResult;
 @ApplicationScoped
 public class ConnectionProof {
 
-    private static final Duration YEAR = Duration.ofDays(365);
-
     private final TokenCipher cipher;
-    private final Marketplace marketplace;
+    private final Marketplaces marketplaces;
     private final SweepConfig config;
     private final Clock clock;
 
-    public ConnectionProof(TokenCipher cipher, Marketplace marketplace, SweepConfig config, Clock clock) {
+    public ConnectionProof(TokenCipher cipher, Marketplaces marketplaces, SweepConfig config, Clock clock) {
         this.cipher = cipher;
-        this.marketplace = marketplace;
+        this.marketplaces = marketplaces;
         this.config = config;
         this.clock = clock;
     }
@@ -42,6 +41,7 @@ public class ConnectionProof {
      */
     public CheckOutcome prove(CheckedConnection connection, Instant deadline, BooleanSupplier giveUp) {
         Secret token = cipher.open(connection.id().value(), connection.token());
+        Marketplace marketplace = marketplaces.of(connection.id());
         Duration pause = config.backoff();
         for (int attempt = 1; ; attempt++) {
             switch (marketplace.refresh(connection.app(), token, deadline)) {
@@ -50,7 +50,7 @@ public class ConnectionProof {
                     return new CheckOutcome.Valid(granted.accessToken(), granted.expiresIn(), keep, !keep.equals(token));
                 }
                 case TokenResult.AuthorizationRejected rejected -> {
-                    return new CheckOutcome.Revoked(reason(connection, clock.instant()));
+                    return new CheckOutcome.Revoked(reason(marketplace, connection, clock.instant()));
                 }
                 case TokenResult.ApplicationRejected rejected -> {
                     return new CheckOutcome.AppCredentialsBroken(rejected.error());
@@ -70,9 +70,14 @@ public class ConnectionProof {
         }
     }
 
-    /** Older than Amazon's 365 days: the yearly renewal lapsed; younger: revoked, password or role changed. */
-    static ReauthorizationReason reason(CheckedConnection connection, Instant now) {
-        return connection.authorizedAt().plus(YEAR).isAfter(now) ? ReauthorizationReason.REVOKED_OR_CHANGED
-                : ReauthorizationReason.YEARLY_RENEWAL;
+    /**
+     * Past the marketplace's re-consent period (Amazon's 365 days): the periodic renewal lapsed;
+     * within it, or where there is none: revoked, or the password or a permission changed.
+     */
+    static ReauthorizationReason reason(Marketplace marketplace, CheckedConnection connection, Instant now) {
+        return marketplace.facts().authorization().reconsentEvery()
+                .filter(period -> !connection.authorizedAt().plus(period).isAfter(now))
+                .map(period -> ReauthorizationReason.YEARLY_RENEWAL)
+                .orElse(ReauthorizationReason.REVOKED_OR_CHANGED);
     }
 }

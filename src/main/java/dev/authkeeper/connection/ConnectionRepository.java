@@ -126,12 +126,13 @@ public class ConnectionRepository {
     /** The connection's new authorization: token, status, merchant, dates, a place in the round; every other attribute stays. */
     private ItemUpdate authorizationUpdate(Authorization authorization) {
         ConnectionId id = authorization.id();
-        return ItemUpdate.of(TableLayout.connectionItemKey(id))
+        var update = ItemUpdate.of(TableLayout.connectionItemKey(id));
+        id.region().ifPresent(region -> update.set("region", s(region)));
+        return update
                 .set("merchantId", s(authorization.merchantId()))
                 .set(TableLayout.MERCHANT_KEY, s(authorization.merchantId()))
                 .set(TableLayout.CONNECTION_ID, s(id.value()))
                 .set("marketplace", s(id.marketplace()))
-                .set("region", s(id.region()))
                 .set("accountId", s(id.accountId()))
                 .set("origin", s(authorization.origin().toString()))
                 .set("status", s(ConnectionStatus.ACTIVE.name()))

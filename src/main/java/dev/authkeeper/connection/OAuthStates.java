@@ -99,7 +99,7 @@ public class OAuthStates {
         item.put("marketplace", s(pending.marketplace()));
         item.put("app", s(pending.app()));
         item.put("origin", s(pending.origin().toString()));
-        item.put("region", s(pending.region()));
+        pending.region().ifPresent(region -> item.put("region", s(region)));
         pending.expectedAccountId().ifPresent(account -> item.put("expectedAccountId", s(account)));
         item.put("createdAt", n(pending.createdAt().toEpochMilli()));
         item.put("expiresAt", n(pending.expiresAt().toEpochMilli()));
@@ -132,7 +132,7 @@ public class OAuthStates {
                 // States issued before several apps were all the default app's.
                 Optional.ofNullable(old.get("app")).map(AttributeValue::s).orElse(App.DEFAULT),
                 URI.create(old.get("origin").s()),
-                old.get("region").s(),
+                Optional.ofNullable(old.get("region")).map(AttributeValue::s),
                 Optional.ofNullable(old.get("expectedAccountId")).map(AttributeValue::s),
                 old.get("bindingHash").s(),
                 Instant.ofEpochMilli(Long.parseLong(old.get("createdAt").n())),

@@ -7,7 +7,10 @@ import java.util.Optional;
 /**
  * What an OAuth {@code state} stands for while the seller is at the marketplace: who asked, in
  * which browser (a SHA-256 of its binding cookie), for which of the integrator's apps, where, and
- * which account was expected (known from the Login URI or from the connection a link repairs).
+ * which account was expected (known from the launch or from the connection a link repairs), in
+ * the canonical form its marketplace gave it.
+ *
+ * @param region the marketplace's region of the consent origin; empty for a marketplace without regions
  */
 public record PendingAuthorization(
         String merchantId,
@@ -15,15 +18,11 @@ public record PendingAuthorization(
         String marketplace,
         String app,
         URI origin,
-        String region,
+        Optional<String> region,
         Optional<String> expectedAccountId,
         String bindingHash,
         Instant createdAt,
         Instant expiresAt) {
-
-    public PendingAuthorization {
-        expectedAccountId = expectedAccountId.map(ConnectionId::canonicalAccount);
-    }
 
     public Optional<ConnectionId> expectedConnection() {
         return expectedAccountId.map(account -> new ConnectionId(marketplace, region, account));

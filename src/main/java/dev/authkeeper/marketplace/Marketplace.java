@@ -3,6 +3,7 @@ package dev.authkeeper.marketplace;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import dev.authkeeper.crypto.Secret;
@@ -14,14 +15,46 @@ import dev.authkeeper.crypto.Secret;
  */
 public interface Marketplace {
 
+    /** The marketplace's facts (its data file), read and checked at start-up. */
+    MarketplaceFacts facts();
+
     /** Short, stable id used in connection ids, such as {@code amazon}. */
-    String id();
+    default String id() {
+        return facts().id();
+    }
 
     /** The name sellers know, such as {@code Amazon}. */
-    String displayName();
+    default String displayName() {
+        return facts().displayName();
+    }
 
     /** A region code of this marketplace in words, such as {@code Europe}. */
-    String regionName(String region);
+    default String regionName(String region) {
+        return facts().regionName(region);
+    }
+
+    /**
+     * When an authorization given at {@code authorizedAt} ends unless the seller renews it: the
+     * marketplace's re-consent rule, else the life of a refresh token that is not refreshed.
+     */
+    default Instant authorizationExpiresAt(Instant authorizedAt) {
+        var facts = facts();
+        return facts.authorization().reconsentEvery().or(() -> facts.token().refreshToken().window())
+                .map(authorizedAt::plus).orElse(Instant.MAX);
+    }
+
+    /**
+     * The account id again under the marketplace's own name (Amazon's {@code sellingPartnerId},
+     * Shopify's {@code shopDomain}), beside the neutral {@code accountId} of answers and events.
+     */
+    default Map<String, String> accountFields(String accountId) {
+        return Map.of(facts().account().eventField(), accountId);
+    }
+
+    /** The account id as connections store it, if {@code raw} is one of this marketplace's. */
+    default Optional<String> canonicalAccount(String raw) {
+        return facts().account().canonical(raw);
+    }
 
     /** Checks a launch request (Amazon's Login URI call) made for {@code app}. */
     LaunchCheck checkLaunch(String app, Parameters parameters);
@@ -33,7 +66,9 @@ public interface Marketplace {
     Optional<Origin> origin(URI uri);
 
     /** The marketplace's API endpoint for connections of {@code region}, where access tokens are used; empty for an unknown region. */
-    Optional<URI> apiEndpoint(String region);
+    default Optional<URI> apiEndpoint(String region) {
+        return Optional.ofNullable(facts().regions().get(region)).map(r -> URI.create(r.apiEndpoint()));
+    }
 
     /** Whether {@code app} serves the consent origin's region. */
     boolean serves(String app, Origin origin);
@@ -56,8 +91,10 @@ public interface Marketplace {
     /** Asks the marketplace to issue {@code app} a new client secret; the secret itself arrives by another way. */
     RotationRequest requestNewClientSecret(String app);
 
-    /** The marketplace's regions, such as {@code NA}, {@code EU} and {@code FE} for Amazon. */
-    List<String> regions();
+    /** The marketplace's regions, such as {@code NA}, {@code EU} and {@code FE} for Amazon; none for a marketplace without regions. */
+    default List<String> regions() {
+        return List.copyOf(facts().regions().keySet());
+    }
 
     /** Where a seller of {@code region} approves a new connection, if the region is one of this marketplace's. */
     Optional<Origin> defaultOrigin(String region);

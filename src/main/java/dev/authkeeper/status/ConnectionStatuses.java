@@ -23,6 +23,7 @@ import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionStatus;
 import dev.authkeeper.connection.TableLayout;
 import dev.authkeeper.marketplace.Marketplace;
+import dev.authkeeper.marketplace.Marketplaces;
 import dev.authkeeper.sweep.RoundStatus;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -44,15 +45,15 @@ public class ConnectionStatuses {
     private final DynamoDbClient dynamo;
     private final RoundStatus round;
     private final AlertTexts texts;
-    private final Marketplace marketplace;
+    private final Marketplaces marketplaces;
     private final String table;
 
-    public ConnectionStatuses(DynamoDbClient dynamo, RoundStatus round, AlertTexts texts, Marketplace marketplace,
+    public ConnectionStatuses(DynamoDbClient dynamo, RoundStatus round, AlertTexts texts, Marketplaces marketplaces,
             AuthKeeperConfig config) {
         this.dynamo = dynamo;
         this.round = round;
         this.texts = texts;
-        this.marketplace = marketplace;
+        this.marketplaces = marketplaces;
         this.table = config.table();
     }
 
@@ -120,8 +121,10 @@ public class ConnectionStatuses {
                 outcome = "NOT_CHECKED_YET";
             }
         }
-        return new ConnectionView(id.value(), item.get("merchantId").s(), id.marketplace(), id.region(), marketplace.regionName(id.region()),
-                id.accountId(), status.name(), statusText(status), reason.orElse(null), reason.map(texts::reasonText).orElse(null),
+        Marketplace marketplace = marketplaces.of(id);
+        return new ConnectionView(id.value(), item.get("merchantId").s(), id.marketplace(), id.region().orElse(null),
+                id.region().map(marketplace::regionName).orElse(null), id.accountId(), marketplace.accountFields(id.accountId()),
+                status.name(), statusText(status), reason.orElse(null), reason.map(r -> texts.reasonText(marketplace, r)).orElse(null),
                 since.orElse(null), authorizedAt, Instant.parse(item.get("authorizationExpiresAt").s()), lastChecked.orElse(null), outcome,
                 outcome.equals("FAILED") ? error.orElse(null) : null, URI.create(item.get("origin").s()), history);
     }

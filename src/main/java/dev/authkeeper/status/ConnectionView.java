@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
@@ -13,6 +14,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * probable reason, when it was authorized, checked and last went wrong, and what happened lately.
  * Never a token.
  *
+ * @param region        the marketplace's region, and {@code regionName} in words; absent for a marketplace without regions
+ * @param accountFields the account id again under the marketplace's own name ({@code sellingPartnerId}, {@code shopDomain})
  * @param lastCheckOutcome {@code VALID}, {@code FAILED} (a transient or unexpected answer; tried again soon),
  *                         {@code REJECTED} (needs reauthorization) or {@code NOT_CHECKED_YET}
  */
@@ -24,7 +27,8 @@ public record ConnectionView(
         String marketplace,
         String region,
         String regionName,
-        String sellingPartnerId,
+        String accountId,
+        @JsonAnyGetter Map<String, String> accountFields,
         String status,
         String statusText,
         String reasonCode,

@@ -62,7 +62,7 @@ final class Rows {
             case DISCONNECTED -> null;
         };
         Instant checked = view.lastCheckedAt();
-        return new ConnectionsPage.Row("connection-" + index, view.connectionId(), view.sellingPartnerId(), view.regionName(),
+        return new ConnectionsPage.Row("connection-" + index, view.connectionId(), view.accountId(), view.regionName(),
                 view.statusText(), statusTone, tone, note == null ? null : note.label(), note == null ? null : note.text(),
                 checked == null ? "Not checked yet" : MOMENT.format(checked), checked == null ? null : checked.toString(),
                 active ? DAY.format(view.authorizationExpiresAt()) : null, active ? view.authorizationExpiresAt().toString() : null,

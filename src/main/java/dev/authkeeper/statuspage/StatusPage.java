@@ -17,7 +17,9 @@ import dev.authkeeper.config.PageConfig;
 import dev.authkeeper.config.SweepConfig;
 import dev.authkeeper.http.ApiGatewayRequest;
 import dev.authkeeper.http.ApiGatewayResponse;
+import dev.authkeeper.app.Apps;
 import dev.authkeeper.marketplace.Marketplace;
+import dev.authkeeper.marketplace.Marketplaces;
 import dev.authkeeper.session.MerchantSessions;
 import dev.authkeeper.session.ReauthorizeLinks;
 import dev.authkeeper.status.ConnectionStatuses;
@@ -42,7 +44,8 @@ public class StatusPage {
     private final ConnectionStatuses statuses;
     private final MerchantSessions sessions;
     private final ReauthorizeLinks links;
-    private final Marketplace marketplace;
+    private final Marketplaces marketplaces;
+    private final Apps apps;
     private final Template template;
     private final Framing framing;
     private final Palette palette;
@@ -50,12 +53,13 @@ public class StatusPage {
     private final int warningDays;
     private final Clock clock;
 
-    StatusPage(ConnectionStatuses statuses, MerchantSessions sessions, ReauthorizeLinks links, Marketplace marketplace,
+    StatusPage(ConnectionStatuses statuses, MerchantSessions sessions, ReauthorizeLinks links, Marketplaces marketplaces, Apps apps,
             @Location("connections.html") Template template, AuthKeeperConfig config, PageConfig page, SweepConfig sweep, Clock clock) {
         this.statuses = statuses;
         this.sessions = sessions;
         this.links = links;
-        this.marketplace = marketplace;
+        this.marketplaces = marketplaces;
+        this.apps = apps;
         this.template = template;
         this.framing = new Framing(page.frameAncestors());
         this.palette = Palette.of(page);
@@ -77,6 +81,8 @@ public class StatusPage {
         }
         String merchantId = merchant.get();
         var views = connectionsOf(merchantId);
+        // New connections start at the default app's marketplace; the rows name each connection's own.
+        Marketplace marketplace = marketplaces.of(apps.defaultApp().marketplace());
         var rows = new Rows(integrator, marketplace.displayName(), now, warningDays,
                 view -> links.mint(merchantId, view.consentOrigin(), Optional.of(view.connectionId())));
         var connect = marketplace.regions().stream()

@@ -24,6 +24,7 @@ class EventSchemaTest {
                 .put("connectionId", "amazon:NA:A1SELLER0001")
                 .put("merchantId", "merchant-1")
                 .put("marketplace", "amazon")
+                .put("accountId", "A1SELLER0001")
                 .put("region", "NA")
                 .put("sellingPartnerId", "A1SELLER0001")
                 .put("status", "NEEDS_REAUTHORIZATION");
@@ -51,6 +52,41 @@ class EventSchemaTest {
                 .isInstanceOf(AssertionError.class);
         assertThatThrownBy(() -> EventSchema.requireValid(needsReauthorization().put("schemaVersion", "2")))
                 .isInstanceOf(AssertionError.class);
+    }
+
+    ObjectNode shopifyUninstalled() {
+        var detail = JSON.createObjectNode()
+                .put("schemaVersion", "1")
+                .put("eventId", "7a1c7a3e-5b1d-3c44-9a8e-0c1d2e3f4a5b")
+                .put("type", "connection.needs_reauthorization")
+                .put("occurredAt", "2026-12-07T14:28:50Z")
+                .put("app", "shopify")
+                .put("connectionId", "shopify:acme-store.myshopify.com")
+                .put("merchantId", "merchant-1")
+                .put("marketplace", "shopify")
+                .put("accountId", "acme-store.myshopify.com")
+                .put("shopDomain", "acme-store.myshopify.com")
+                .put("status", "NEEDS_REAUTHORIZATION");
+        detail.putObject("reason").put("code", "APP_UNINSTALLED").put("text", "The app was uninstalled from this Shopify store.");
+        return detail;
+    }
+
+    @Test
+    void eachMarketplaceCarriesItsOwnAccountFieldAndNoOther() {
+        assertThatCode(() -> EventSchema.requireValid(shopifyUninstalled())).doesNotThrowAnyException();
+        assertThatThrownBy(() -> EventSchema.requireValid(shopifyUninstalled().put("region", "NA"))).isInstanceOf(AssertionError.class);
+        assertThatThrownBy(() -> EventSchema.requireValid(shopifyUninstalled().without("shopDomain"))).isInstanceOf(AssertionError.class);
+        assertThatThrownBy(() -> EventSchema.requireValid(needsReauthorization().without("sellingPartnerId")))
+                .isInstanceOf(AssertionError.class);
+        assertThatThrownBy(() -> EventSchema.requireValid(needsReauthorization().without("region"))).isInstanceOf(AssertionError.class);
+        assertThatThrownBy(() -> EventSchema.requireValid(needsReauthorization().put("shopDomain", "acme-store.myshopify.com")))
+                .isInstanceOf(AssertionError.class);
+    }
+
+    @Test
+    void everyConnectionEventNamesItsMarketplaceAndAccount() {
+        assertThatThrownBy(() -> EventSchema.requireValid(needsReauthorization().without("accountId"))).isInstanceOf(AssertionError.class);
+        assertThatThrownBy(() -> EventSchema.requireValid(shopifyUninstalled().without("marketplace"))).isInstanceOf(AssertionError.class);
     }
 
     @Test

@@ -14,6 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.authkeeper.marketplace.MarketplaceFactsFiles;
+
 import dev.authkeeper.crypto.Secret;
 import dev.authkeeper.marketplace.TokenResult;
 
@@ -23,7 +25,8 @@ class LwaAnswerClassifierTest {
     /** Text from an answer's body that must never reach a description, a log line or a page. */
     static final String DETAIL = "detail-from-the-body";
 
-    final LwaAnswerClassifier classifier = new LwaAnswerClassifier(new ObjectMapper());
+    final LwaAnswerClassifier classifier = new LwaAnswerClassifier(new ObjectMapper(),
+            new MarketplaceFactsFiles(new ObjectMapper()).load("amazon").token());
 
     TokenResult classify(int status, String body) {
         return classifier.classify(status, body, Optional.empty());

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -20,11 +21,12 @@ class RowsTest {
     final List<String> minted = new ArrayList<>();
     final Rows rows = new Rows("Acme Sync", "Amazon", NOW, 30, view -> {
         minted.add(view.connectionId());
-        return URI.create("https://auth.example.test/authorize?link=for-" + view.sellingPartnerId());
+        return URI.create("https://auth.example.test/authorize?link=for-" + view.accountId());
     });
 
     static ConnectionView view(String status, String statusText, String reason, Instant expires, Instant checked, String outcome) {
-        return new ConnectionView("amazon:EU:A1SELLER", "merchant-1", "amazon", "EU", "Europe", "A1SELLER", status, statusText,
+        return new ConnectionView("amazon:EU:A1SELLER", "merchant-1", "amazon", "EU", "Europe", "A1SELLER",
+                Map.of("sellingPartnerId", "A1SELLER"), status, statusText,
                 reason == null ? null : "REVOKED_OR_CHANGED", reason, null, expires.minus(Duration.ofDays(365)), expires, checked, outcome,
                 null, URI.create("https://sellercentral-europe.amazon.com"), List.of());
     }

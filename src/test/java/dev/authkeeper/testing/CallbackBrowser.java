@@ -50,7 +50,7 @@ public final class CallbackBrowser {
     /** A state issued for {@code app}. */
     public String state(String merchant, Optional<String> expectedAccount, String marketplace, String app, Instant created, Flow flow) {
         var browser = new BrowserBindings.Binding(new Secret(binding));
-        var pending = new PendingAuthorization(merchant, flow, marketplace, app, SELLER_CENTRAL, "NA",
+        var pending = new PendingAuthorization(merchant, flow, marketplace, app, SELLER_CENTRAL, Optional.of("NA"),
                 expectedAccount, browser.hash(), created, created.plus(Duration.ofMinutes(10)));
         return states.issue(pending, browser.flowId(pending)).value();
     }

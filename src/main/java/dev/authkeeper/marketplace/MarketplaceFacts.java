@@ -1,0 +1,144 @@
+package dev.authkeeper.marketplace;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * One marketplace's facts, read from {@code marketplaces/{id}.json} and checked against
+ * {@code marketplaces/marketplace.schema.json} at start-up (see the schema for what each field
+ * means). The flows are code; what differs between marketplaces as data lives here.
+ */
+@RegisterForReflection
+public record MarketplaceFacts(
+        String id,
+        String displayName,
+        Account account,
+        Map<String, Region> regions,
+        Map<String, Portal> portals,
+        Optional<AccountHost> accountHost,
+        Token token,
+        Authorization authorization,
+        Optional<ClientSecret> clientSecret,
+        Wording wording,
+        Map<String, Quota> quotas,
+        List<String> sources) {
+
+    public enum Case { UPPER, LOWER, PRESERVE }
+
+    /** The seller's account identity: the last part of a connection id. */
+    @RegisterForReflection
+    public record Account(String words, String pattern, @JsonProperty("case") Case caseRule, String eventField) {
+
+        /** The account id as connections store it, if {@code raw} is one of this marketplace's. */
+        public Optional<String> canonical(String raw) {
+            if (raw == null || !Pattern.compile(pattern).matcher(raw).matches()) {
+                return Optional.empty();
+            }
+            return Optional.of(switch (caseRule) {
+                case UPPER -> raw.toUpperCase(Locale.ROOT);
+                case LOWER -> raw.toLowerCase(Locale.ROOT);
+                case PRESERVE -> raw;
+            });
+        }
+    }
+
+    @RegisterForReflection
+    public record Region(String name, String apiEndpoint, String defaultPortalHost) {
+    }
+
+    @RegisterForReflection
+    public record Portal(String name, Map<String, String> hosts) {
+    }
+
+    @RegisterForReflection
+    public record AccountHost(String suffix) {
+    }
+
+    public enum ClientAuthentication { BODY, BASIC, QUERY, NONE }
+
+    public enum BodyFormat { FORM, JSON, QUERY }
+
+    public enum ExpiryEncoding { RELATIVE, ABSOLUTE }
+
+    public enum ErrorClass { AUTHORIZATION, APPLICATION, UNEXPECTED }
+
+    public enum RefreshLifetime { UNLIMITED, SLIDING, FIXED }
+
+    @RegisterForReflection
+    public record Token(String endpoint, ClientAuthentication clientAuthentication, BodyFormat bodyFormat, boolean pkce,
+            Duration accessTokenLifetime, Optional<ExpiryEncoding> expiryEncoding, Optional<Duration> codeLifetime,
+            RefreshToken refreshToken, Map<String, ErrorClass> errors, Optional<List<DeadAnswer>> deadRefreshAnswers) {
+
+        /** What an error code of the token endpoint means; a code the marketplace does not document concludes nothing. */
+        public ErrorClass classify(String error) {
+            return errors.getOrDefault(error, ErrorClass.UNEXPECTED);
+        }
+
+        /** Whether an answer outside the documented codes means the refresh token is dead. */
+        public boolean deadRefresh(int status, String error) {
+            return deadRefreshAnswers.orElse(List.of()).stream().anyMatch(a -> a.status() == status && a.error().equals(error));
+        }
+    }
+
+    @RegisterForReflection
+    public record RefreshToken(boolean rotates, RefreshLifetime lifetime, Optional<Duration> window, boolean previousValidUntilNewUsed,
+            Optional<Duration> previousGrace) {
+    }
+
+    @RegisterForReflection
+    public record DeadAnswer(int status, String error) {
+    }
+
+    @RegisterForReflection
+    public record Authorization(Optional<Duration> reconsentEvery) {
+    }
+
+    @RegisterForReflection
+    public record ClientSecret(Duration rotateEvery, Optional<Duration> oldSecretGrace) {
+    }
+
+    @RegisterForReflection
+    public record Wording(String portal, Map<String, Reason> reasons) {
+    }
+
+    @RegisterForReflection
+    public record Reason(String text, String shortText) {
+
+        @JsonCreator
+        public Reason(@JsonProperty("text") String text, @JsonProperty("short") String shortText) {
+            this.text = text;
+            this.shortText = shortText;
+        }
+    }
+
+    @RegisterForReflection
+    public record Quota(double limit, Duration per, String scope, String words) {
+    }
+
+    /** The region's name in words; the code itself for one this marketplace does not have. */
+    public String regionName(String region) {
+        return Optional.ofNullable(regions.get(region)).map(Region::name).orElse(region);
+    }
+
+    /** The reason a marketplace refused an authorization, in its words; every reason it can give is in its file. */
+    public Reason reason(String code) {
+        var reason = wording.reasons().get(code);
+        if (reason == null) {
+            throw new IllegalStateException("marketplaces/" + id + ".json has no wording for the reason " + code);
+        }
+        return reason;
+    }
+
+    public boolean hasRegions() {
+        return !regions.isEmpty();
+    }
+}

@@ -1,0 +1,103 @@
+package dev.authkeeper.marketplace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** The marketplaces' facts files are data the start-up checks: each one shipped reads, and a broken one is named with its key. */
+class MarketplaceFactsFilesTest {
+
+    final ObjectMapper json = new ObjectMapper();
+    final MarketplaceFactsFiles files = new MarketplaceFactsFiles(json);
+
+    @Test
+    void amazonsFactsSayWhatItsFlowsRelyOn() {
+        var amazon = files.load("amazon");
+
+        assertThat(amazon.authorization().reconsentEvery()).contains(Duration.ofDays(365));
+        assertThat(amazon.clientSecret().map(MarketplaceFacts.ClientSecret::rotateEvery)).contains(Duration.ofDays(180));
+        assertThat(amazon.token().classify("invalid_grant")).isEqualTo(MarketplaceFacts.ErrorClass.AUTHORIZATION);
+        assertThat(amazon.token().classify("invalid_client")).isEqualTo(MarketplaceFacts.ErrorClass.APPLICATION);
+        assertThat(amazon.token().classify("no_such_code")).isEqualTo(MarketplaceFacts.ErrorClass.UNEXPECTED);
+        assertThat(amazon.account().canonical("a1b2c3d4e5")).contains("A1B2C3D4E5");
+        assertThat(amazon.account().canonical("a1:b2")).isEmpty();
+        assertThat(amazon.regions()).containsOnlyKeys("NA", "EU", "FE");
+        assertThat(amazon.portals().get("seller-central").hosts()).containsEntry("sellercentral-europe.amazon.com", "EU");
+    }
+
+    @Test
+    void shopifysFactsSayItsTokensRotateAndSlide() {
+        var shopify = files.load("shopify");
+
+        assertThat(shopify.hasRegions()).isFalse();
+        assertThat(shopify.token().refreshToken().rotates()).isTrue();
+        assertThat(shopify.token().refreshToken().lifetime()).isEqualTo(MarketplaceFacts.RefreshLifetime.SLIDING);
+        assertThat(shopify.token().refreshToken().window()).contains(Duration.ofDays(90));
+        assertThat(shopify.token().refreshToken().previousGrace()).contains(Duration.ofDays(30));
+        assertThat(shopify.token().bodyFormat()).isEqualTo(MarketplaceFacts.BodyFormat.JSON);
+        assertThat(shopify.token().deadRefresh(401, "invalid_request")).isTrue();
+        assertThat(shopify.account().canonical("Acme-Store.MyShopify.com")).contains("acme-store.myshopify.com");
+        assertThat(shopify.account().canonical("acme.myshopify.com.evil.example")).isEmpty();
+        assertThat(shopify.reason("APP_UNINSTALLED").text()).contains("uninstalled");
+    }
+
+    @Test
+    void aFileMissingAKeyStopsStartUpNamingFileAndKey() {
+        ObjectNode broken = amazonDocument();
+        ((ObjectNode) broken.get("token")).remove("errors");
+
+        assertThatThrownBy(() -> files.parse("marketplaces/amazon.json", "amazon", broken))
+                .isInstanceOf(MarketplaceFactsFiles.InvalidFacts.class)
+                .hasMessageContaining("marketplaces/amazon.json")
+                .hasMessageContaining("errors");
+    }
+
+    @Test
+    void aValueOutsideItsVocabularyIsNamed() {
+        ObjectNode broken = amazonDocument();
+        ((ObjectNode) broken.at("/token/refreshToken")).put("lifetime", "forever");
+
+        assertThatThrownBy(() -> files.parse("marketplaces/amazon.json", "amazon", broken))
+                .hasMessageContaining("/token/refreshToken/lifetime");
+    }
+
+    @Test
+    void whatASchemaCannotSayIsCheckedToo() {
+        ObjectNode wrongRegion = amazonDocument();
+        ((ObjectNode) wrongRegion.at("/regions/EU")).put("defaultPortalHost", "sellercentral.amazon.com");
+        ObjectNode badPattern = amazonDocument();
+        ((ObjectNode) badPattern.get("account")).put("pattern", "[A-Z");
+
+        assertThatThrownBy(() -> files.parse("marketplaces/amazon.json", "amazon", wrongRegion))
+                .hasMessageContaining("/regions/EU/defaultPortalHost");
+        assertThatThrownBy(() -> files.parse("marketplaces/amazon.json", "amazon", badPattern))
+                .hasMessageContaining("/account/pattern");
+        assertThatThrownBy(() -> files.parse("marketplaces/ebay.json", "ebay", amazonDocument()))
+                .hasMessageContaining("/id");
+    }
+
+    @Test
+    void aMarketplaceThatIsNotThereIsNamed() {
+        assertThatThrownBy(() -> files.load("walmart")).hasMessageContaining("marketplaces/walmart.json").hasMessageContaining("missing");
+    }
+
+    @Test
+    void durationsAreIsoPeriods() {
+        assertThat(files.load("amazon").token().codeLifetime()).isEqualTo(Optional.of(Duration.ofMinutes(5)));
+    }
+
+    private ObjectNode amazonDocument() {
+        try (var in = getClass().getClassLoader().getResourceAsStream("marketplaces/amazon.json")) {
+            return (ObjectNode) json.readTree(in);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
