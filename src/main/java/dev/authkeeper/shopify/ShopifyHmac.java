@@ -27,7 +27,8 @@ import dev.authkeeper.crypto.Secret;
  *
  * <ul>
  * <li>The query of the app launch and of the OAuth callback: lower-case hex in {@code hmac}, over
- * every other parameter but {@code signature}, sorted by name, each {@code name=value} encoded as
+ * every other parameter but {@code signature}, sorted by name (code point order, which for the
+ * lower-case names Shopify sends is the library's order too), each {@code name=value} encoded as
  * a URL query ({@code URLSearchParams}, spaces as {@code %20}) and joined by {@code &}, as
  * Shopify's own library ({@code shopify-api} {@code hmac-validator.ts}) checks it; the
  * {@code timestamp} must lie within a tolerance of now, either way.</li>
