@@ -11,6 +11,8 @@ public enum AlertKind {
     REMINDER(Audience.MERCHANT, Severity.HIGH),
     EXPIRY_WARNING(Audience.MERCHANT, Severity.MEDIUM),
     RECONNECTED(Audience.MERCHANT, Severity.INFO),
+    /** The marketplace ended the authorization for good (the app was uninstalled there): tokens destroyed, nothing to repair. */
+    DISCONNECTED(Audience.MERCHANT, Severity.MEDIUM),
     APP_CREDENTIALS_REJECTED(Audience.OPERATOR, Severity.CRITICAL),
     LWA_OUTAGE(Audience.OPERATOR, Severity.HIGH),
     MASS_REJECTION(Audience.OPERATOR, Severity.CRITICAL),

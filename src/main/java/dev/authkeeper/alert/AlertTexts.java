@@ -51,6 +51,7 @@ public class AlertTexts {
     private final Template needsReauthorization;
     private final Template expiryWarning;
     private final Template reconnected;
+    private final Template disconnected;
     private final Template digest;
     private final Template appCredentialsRejected;
     private final Template lwaOutage;
@@ -66,6 +67,7 @@ public class AlertTexts {
     public AlertTexts(@Location("alerts/needs-reauthorization.txt") Template needsReauthorization,
             @Location("alerts/expiry-warning.txt") Template expiryWarning,
             @Location("alerts/reconnected.txt") Template reconnected,
+            @Location("alerts/disconnected.txt") Template disconnected,
             @Location("alerts/digest.txt") Template digest,
             @Location("alerts/app-credentials-rejected.txt") Template appCredentialsRejected,
             @Location("alerts/lwa-outage.txt") Template lwaOutage,
@@ -75,6 +77,7 @@ public class AlertTexts {
         this.needsReauthorization = needsReauthorization;
         this.expiryWarning = expiryWarning;
         this.reconnected = reconnected;
+        this.disconnected = disconnected;
         this.digest = digest;
         this.appCredentialsRejected = appCredentialsRejected;
         this.lwaOutage = lwaOutage;
@@ -118,6 +121,13 @@ public class AlertTexts {
                 String body = merchantTemplate(reconnected, alert, id).render();
                 yield message(marketplace.displayName() + " account " + id.accountId() + " is connected to "
                         + config.integratorName() + " again", body, alert.merchantId(), List.of(id), alert.kind());
+            }
+            case DISCONNECTED -> {
+                var id = ConnectionId.parse(alert.subject());
+                var marketplace = marketplaces.of(id);
+                String body = merchantTemplate(disconnected, alert, id).data("reason", reasonText(marketplace, alert.detail())).render();
+                yield message(marketplace.displayName() + " account " + id.accountId() + " was disconnected from "
+                        + config.integratorName(), body, alert.merchantId(), List.of(id), alert.kind());
             }
             case APP_CREDENTIALS_REJECTED -> operatorMessage("LWA refused the client credentials of app " + app(alert),
                     appCredentialsRejected, alert);

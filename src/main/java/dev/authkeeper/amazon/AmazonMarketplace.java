@@ -184,7 +184,7 @@ public class AmazonMarketplace implements Marketplace {
     }
 
     @Override
-    public CallbackCheck checkCallback(Parameters parameters) {
+    public CallbackCheck checkCallback(String appName, Parameters parameters) {
         if (parameters.get("error").isPresent()) {
             return new CallbackCheck.Declined("The authorization was not granted in Seller Central.");
         }
@@ -213,7 +213,7 @@ public class AmazonMarketplace implements Marketplace {
      * unexpected here. The redirect URI is the app's: the one the seller was sent to Amazon with.
      */
     @Override
-    public TokenResult exchangeCode(String appName, Secret code) {
+    public TokenResult exchangeCode(String appName, String sellingPartnerId, Secret code) {
         App app = app(appName);
         var form = new LinkedHashMap<String, String>();
         form.put("grant_type", "authorization_code");
@@ -239,12 +239,7 @@ public class AmazonMarketplace implements Marketplace {
     }
 
     @Override
-    public TokenResult refresh(String appName, Secret refreshToken) {
-        return refresh(appName, refreshToken, Instant.MAX);
-    }
-
-    @Override
-    public TokenResult refresh(String appName, Secret refreshToken, Instant deadline) {
+    public TokenResult refresh(String appName, String sellingPartnerId, Secret refreshToken, Instant deadline) {
         var form = new LinkedHashMap<String, String>();
         form.put("grant_type", "refresh_token");
         form.put("refresh_token", refreshToken.value());
@@ -270,48 +265,9 @@ public class AmazonMarketplace implements Marketplace {
         };
     }
 
-    /**
-     * One LWA call with the app's credentials. A refusal of the client ({@code invalid_client}) is
-     * retried with each other secret the app may hold (the previous one while a rotation is in
-     * flight, or a new one stored since this instance last read it) before it counts.
-     */
+    /** One LWA call with the app's credentials, each of its client secrets tried before a refusal of the client counts. */
     private TokenResult grant(App app, Map<String, String> form, Instant deadline) {
-        ClientSecrets.Credentials credentials;
-        try {
-            credentials = secrets.of(app);
-        } catch (ClientSecrets.Unavailable e) {
-            LOG.warnf("No client secret for app %s: %s", app.name(), e.getMessage());
-            return new TokenResult.Transient("the client secret of app " + app.name() + " could not be read", Optional.empty());
-        }
-        Secret first = credentials.inOrder().get(0);
-        TokenResult result = lwa.grant(withCredentials(form, credentials.clientId(), first), deadline);
-        if (!(result instanceof TokenResult.ApplicationRejected)) {
-            accepted(app, first, result);
-            return result;
-        }
-        List<Secret> others;
-        try {
-            others = secrets.others(app, first);
-        } catch (ClientSecrets.Unavailable e) {
-            return result;
-        }
-        for (Secret other : others) {
-            TokenResult retried = lwa.grant(withCredentials(form, credentials.clientId(), other), deadline);
-            if (!(retried instanceof TokenResult.ApplicationRejected)) {
-                LOG.infof("LWA refused one client secret of app %s and accepted its other one", app.name());
-                accepted(app, other, retried);
-                return retried;
-            }
-            result = retried;
-        }
-        return result;
-    }
-
-    /** An answer about the grant itself (granted or not) means LWA accepted the client. */
-    private void accepted(App app, Secret secret, TokenResult result) {
-        if (result instanceof TokenResult.Granted || result instanceof TokenResult.AuthorizationRejected) {
-            secrets.worked(app, secret);
-        }
+        return secrets.withEachSecret(app, (clientId, secret) -> lwa.grant(withCredentials(form, clientId, secret), deadline));
     }
 
     private static Map<String, String> withCredentials(Map<String, String> form, String clientId, Secret clientSecret) {

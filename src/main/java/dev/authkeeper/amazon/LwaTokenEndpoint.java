@@ -7,9 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MultivaluedHashMap;
-import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
@@ -17,8 +15,8 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.authkeeper.config.AmazonConfig;
+import dev.authkeeper.marketplace.BoundedCall;
 import dev.authkeeper.marketplace.TokenResult;
-import io.smallrye.mutiny.TimeoutException;
 
 /**
  * One call to the LWA token endpoint, finished (connect, headers and body) within a deadline,
@@ -57,32 +55,16 @@ public class LwaTokenEndpoint {
         }
         var body = new MultivaluedHashMap<String, String>();
         form.forEach(body::add);
-        Response response;
-        try {
-            // Cancelled when the time is up: the REST client then resets the request and closes its
-            // connection, so a body that trickles in is cut and the pool gets the slot back.
-            response = api.token(body)
-                    .onFailure(WebApplicationException.class).recoverWithItem(e -> ((WebApplicationException) e).getResponse())
-                    .ifNoItem().after(left).fail()
-                    .await().indefinitely();
-        } catch (TimeoutException e) {
-            LOG.warnf("LWA token endpoint gave no complete answer within %d ms", left.toMillis());
-            return DEADLINE_EXCEEDED;
-        } catch (RuntimeException e) { // connection refused or reset, connect timeout, TLS failure
-            LOG.warnf("LWA token endpoint unreachable: %s", rootCause(e));
-            return new TokenResult.Transient("no answer from LWA (" + rootCause(e) + ")", Optional.empty());
-        }
-        try (response) {
-            String text = response.hasEntity() ? response.readEntity(String.class) : "";
-            return classifier.classify(response.getStatus(), text, Optional.ofNullable(response.getHeaderString("Retry-After")));
-        }
-    }
-
-    private static String rootCause(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        return cause.getClass().getSimpleName();
+        return switch (BoundedCall.await(api.token(body), left)) {
+            case BoundedCall.Outcome.Answered answer -> classifier.classify(answer.status(), answer.body(), answer.retryAfter());
+            case BoundedCall.Outcome.NoAnswer none when none.cause().equals("deadline") -> {
+                LOG.warnf("LWA token endpoint gave no complete answer within %d ms", left.toMillis());
+                yield DEADLINE_EXCEEDED;
+            }
+            case BoundedCall.Outcome.NoAnswer none -> {
+                LOG.warnf("LWA token endpoint unreachable: %s", none.cause());
+                yield new TokenResult.Transient("no answer from LWA (" + none.cause() + ")", Optional.empty());
+            }
+        };
     }
 }

@@ -129,16 +129,7 @@ class ApiRequests {
         if (body.length() > MAX_BODY_BYTES * 2) {
             throw tooLarge();
         }
-        byte[] bytes;
-        if (request.base64Encoded()) {
-            try {
-                bytes = Base64.getDecoder().decode(body);
-            } catch (IllegalArgumentException e) {
-                throw ApiProblem.badRequest("The body could not be read.");
-            }
-        } else {
-            bytes = body.getBytes(StandardCharsets.UTF_8);
-        }
+        byte[] bytes = request.rawBody().orElseThrow(() -> ApiProblem.badRequest("The body could not be read."));
         if (bytes.length > MAX_BODY_BYTES) {
             throw tooLarge();
         }

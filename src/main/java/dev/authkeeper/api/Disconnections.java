@@ -39,8 +39,8 @@ public class Disconnections {
 
     private static final Logger LOG = Logger.getLogger(Disconnections.class);
     private static final int ATTEMPTS = 3;
-    /** Besides the connection, its cache entry, a history entry and the event, a transaction holds this many cancellations. */
-    private static final int MAX_CANCELLED = AlertOutbox.MAX_GROUP - 4;
+    /** Besides the connection, its cache entry, a history entry, the event and a merchant notice, a transaction holds this many cancellations. */
+    private static final int MAX_CANCELLED = AlertOutbox.MAX_GROUP - 5;
 
     public enum Result { DISCONNECTED, ALREADY_DISCONNECTED, NOT_FOUND, BUSY }
 
@@ -65,6 +65,15 @@ public class Disconnections {
 
     /** Disconnects the connection for {@code requestedBy}; conditional on what was read, read again when something changed meanwhile. */
     public Result disconnect(ConnectionId id, Caller requestedBy) {
+        return disconnect(id, requestedBy.principal(), "DISCONNECTED_BY_INTEGRATOR", false);
+    }
+
+    /**
+     * Disconnects the connection because {@code reason} (in its history), at the request of
+     * {@code requestedBy}; {@code tellMerchant} adds a merchant notice (the marketplace ended the
+     * authorization, not the integrator's product).
+     */
+    public Result disconnect(ConnectionId id, String requestedBy, String reason, boolean tellMerchant) {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             var current = connections.find(id);
             if (current.isEmpty()) {
@@ -78,6 +87,11 @@ public class Disconnections {
             String pk = TableLayout.connectionKey(id);
             var event = outbox.create(pk, AlertKind.EVENT_DISCONNECTED, Optional.of(connection.merchantId()), id.value(),
                     Optional.of(connection.origin().toString()), "", Optional.of(now), now);
+            var told = new ArrayList<>(List.of(event));
+            if (tellMerchant) {
+                told.add(outbox.create(pk, AlertKind.DISCONNECTED, Optional.of(connection.merchantId()), id.value(),
+                        Optional.of(connection.origin().toString()), reason, Optional.of(now), now));
+            }
             var update = ItemUpdate.of(TableLayout.connectionItemKey(id))
                     .when("version", "=", n(connection.version()))
                     .when("status", "=", s(connection.status().name()))
@@ -85,7 +99,7 @@ public class Disconnections {
                     .set("disconnectedAt", s(now.toString()))
                     .set("updatedAt", s(now.toString()))
                     .increment("version")
-                    .remove("token", TableLayout.MERCHANT_KEY, TableLayout.CHECK_PARTITION, TableLayout.CHECK_ORDER, TableLayout.DUE_SHARD,
+                    .remove("token", "previousToken", TableLayout.MERCHANT_KEY, TableLayout.CHECK_PARTITION, TableLayout.CHECK_ORDER, TableLayout.DUE_SHARD,
                             TableLayout.NEXT_CHECK_AT, "statusReason", "needsReauthorizationSince", "remindersSent", "incidentAlert",
                             "incidentEvent", "lastCheckError", "lastFailureAt", "expiryWarnedDays");
             var writes = new ArrayList<TransactWriteItem>();
@@ -95,14 +109,14 @@ public class Disconnections {
                     "kind", s("STATUS_CHANGED"),
                     "from", s(connection.status().name()),
                     "to", s(ConnectionStatus.DISCONNECTED.name()),
-                    "reason", s("DISCONNECTED_BY_INTEGRATOR"),
-                    "requestedBy", s(requestedBy.principal()))))).build());
-            writes.add(outbox.record(event, false));
+                    "reason", s(reason),
+                    "requestedBy", s(requestedBy))))).build());
+            told.forEach(entry -> writes.add(outbox.record(entry, false)));
             unsent(pk).forEach(sk -> writes.add(outbox.cancel(pk, sk)));
             if (Transactions.writeIfConditionsHold(dynamo, writes)) {
                 LOG.infof("Connection %s of merchant %s disconnected by %s: tokens destroyed, %d unsent alert(s) and event(s) cancelled",
-                        id, connection.merchantId(), requestedBy, writes.size() - 4);
-                delivery.deliverNow(List.of(event));
+                        id, connection.merchantId(), requestedBy, writes.size() - 3 - told.size());
+                delivery.deliverNow(told);
                 return Result.DISCONNECTED;
             }
         }

@@ -1,6 +1,7 @@
 package dev.authkeeper.app;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -18,12 +19,12 @@ import dev.authkeeper.crypto.Secret;
  * @param redirectUri      one of its registered OAuth redirect URIs, when not its own callback route
  * @param secretId         the Secrets Manager secret whose {@code clientSecret} is its LWA client secret
  * @param configuredSecret a fixed client secret instead (the local run and tests only)
+ * @param scopes           the access scopes it asks for where the marketplace takes them in the authorize request (Shopify)
  */
 public record App(String marketplace, String name, String applicationId, String clientId, boolean draft, Set<String> regions,
-        Optional<URI> redirectUri, Optional<String> secretId, Optional<Secret> configuredSecret) {
+        Optional<URI> redirectUri, Optional<String> secretId, Optional<Secret> configuredSecret, List<String> scopes) {
 
     public static final String DEFAULT = "default";
-    public static final Set<String> ALL_REGIONS = Set.of("NA", "EU", "FE");
     /** What an app's name may be: it appears in paths, item keys and metric dimensions. */
     public static final Pattern NAME = Pattern.compile("[a-z0-9-]{1,32}");
 
@@ -32,6 +33,7 @@ public record App(String marketplace, String name, String applicationId, String 
             throw new IllegalArgumentException("an app's name is 1 to 32 of a-z, 0-9 and -");
         }
         regions = Set.copyOf(regions);
+        scopes = List.copyOf(scopes);
     }
 
     public boolean isDefault() {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -21,6 +22,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.authkeeper.config.AppCredentialsConfig;
 import dev.authkeeper.crypto.Secret;
+import dev.authkeeper.marketplace.TokenResult;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
@@ -99,6 +101,51 @@ public class ClientSecrets {
         this.config = config;
         this.json = json;
         this.clock = clock;
+    }
+
+    /**
+     * One call to the marketplace's token endpoint with the app's client id and a client secret. A
+     * refusal of the client ({@code invalid_client}) is tried again with each other secret the app
+     * may hold (the previous one while a rotation is in flight, or a new one stored since this
+     * instance last read it) before it counts; an answer about the grant itself (granted or not)
+     * means the marketplace accepted that secret.
+     */
+    public TokenResult withEachSecret(App app, BiFunction<String, Secret, TokenResult> call) {
+        Credentials credentials;
+        try {
+            credentials = of(app);
+        } catch (Unavailable e) {
+            LOG.warnf("No client secret for app %s: %s", app.name(), e.getMessage());
+            return new TokenResult.Transient("the client secret of app " + app.name() + " could not be read", Optional.empty());
+        }
+        Secret first = credentials.inOrder().get(0);
+        TokenResult result = call.apply(credentials.clientId(), first);
+        if (!(result instanceof TokenResult.ApplicationRejected)) {
+            accepted(app, first, result);
+            return result;
+        }
+        List<Secret> others;
+        try {
+            others = others(app, first);
+        } catch (Unavailable e) {
+            return result;
+        }
+        for (Secret other : others) {
+            TokenResult retried = call.apply(credentials.clientId(), other);
+            if (!(retried instanceof TokenResult.ApplicationRejected)) {
+                LOG.infof("The marketplace refused one client secret of app %s and accepted its other one", app.name());
+                accepted(app, other, retried);
+                return retried;
+            }
+            result = retried;
+        }
+        return result;
+    }
+
+    private void accepted(App app, Secret secret, TokenResult result) {
+        if (result instanceof TokenResult.Granted || result instanceof TokenResult.AuthorizationRejected) {
+            worked(app, secret);
+        }
     }
 
     /** The app's credentials, read at most {@code cache-ttl} ago. */

@@ -11,16 +11,17 @@ import dev.authkeeper.http.ApiGatewayRequest;
 import dev.authkeeper.http.InvalidRequest;
 
 /**
- * Which app a request to Amazon's routes is for: {@code /login} and {@code /callback} are the
- * default app's (the URIs registered before several apps keep working), {@code /login/{app}} and
- * {@code /callback/{app}} another app's. One route with an app segment serves every app, so adding
- * an app needs configuration and its URIs in the Developer Console, not a new route.
+ * Which app a request to the marketplaces' routes is for: {@code /login} and {@code /callback} are
+ * the default app's (the URIs registered before several apps keep working), {@code /login/{app}},
+ * {@code /callback/{app}} and {@code /notifications/{app}} another app's. One route with an app
+ * segment serves every app, so adding an app needs configuration and its URIs at the marketplace,
+ * not a new route.
  */
 @ApplicationScoped
 public class AppRoutes {
 
     /** The route, last in the path (a stage name or base path may come first), and the app's name after it. */
-    private static final Pattern ROUTE = Pattern.compile("(?:/.*)?/(login|callback)(?:/([a-z0-9-]{1,32}))?");
+    private static final Pattern ROUTE = Pattern.compile("(?:/.*)?/(login|callback|notifications)(?:/([a-z0-9-]{1,32}))?");
 
     private final Apps apps;
 
@@ -36,11 +37,11 @@ public class AppRoutes {
             return matcher.group(2) == null ? apps.defaultApp()
                     : apps.find(matcher.group(2)).filter(app -> !app.isDefault()).orElseThrow(() -> unknown(matcher.group(2)));
         }
-        throw new InvalidRequest(404, "This address is not one of " + route + "'s: start again from Seller Central.");
+        throw new InvalidRequest(404, "This address is not one of " + route + "'s: start again from the marketplace.");
     }
 
     private static InvalidRequest unknown(String name) {
-        return new InvalidRequest(404, "There is no app \"" + name + "\" here. If you came from Seller Central, the app's "
-                + "registered Login URI or redirect URI names an app this service does not know: its operator must fix it.");
+        return new InvalidRequest(404, "There is no app \"" + name + "\" here. If you came from a marketplace, the app's "
+                + "registered URLs name an app this service does not know: its operator must fix it.");
     }
 }

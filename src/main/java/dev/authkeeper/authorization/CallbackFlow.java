@@ -103,7 +103,7 @@ public class CallbackFlow {
             LOG.info("Callback without a usable state");
             return staleState(marketplace);
         }
-        return switch (marketplace.checkCallback(query)) {
+        return switch (marketplace.checkCallback(app.name(), query)) {
             case CallbackCheck.Refused refused -> {
                 LOG.infof("Refused a callback: %s", refused.reason());
                 yield pages.render(Page.of(400, "This authorization cannot be completed", refused.reason(),
@@ -185,7 +185,9 @@ public class CallbackFlow {
     }
 
     private ApiGatewayResponse approved(Marketplace marketplace, PendingAuthorization pending, CallbackCheck.Approved approved, Instant started) {
-        Optional<String> launchedFor = pending.expectedAccountId().filter(a -> pending.flow() == Flow.MARKETPLACE);
+        // Launched from the marketplace for one account, or consented on the account's own host (a Shopify shop): no other may come back.
+        Optional<String> launchedFor = pending.expectedAccountId()
+                .filter(a -> pending.flow() == Flow.MARKETPLACE || marketplace.facts().accountHost().isPresent());
         if (launchedFor.isPresent() && !launchedFor.get().equals(approved.accountId())) {
             LOG.warnf("OPERATOR: %s launched an authorization for account %s but the callback names account %s "
                     + "(merchant %s): refused, nothing stored. A browser changed the account, or the marketplace sent another one.",
@@ -199,7 +201,7 @@ public class CallbackFlow {
     }
 
     private ApiGatewayResponse exchange(Marketplace marketplace, PendingAuthorization pending, String accountId, Secret code, Instant started) {
-        return switch (marketplace.exchangeCode(pending.app(), code)) {
+        return switch (marketplace.exchangeCode(pending.app(), accountId, code)) {
             // A code exchange is only Granted with a refresh token (Marketplace.exchangeCode).
             case TokenResult.Granted granted -> store(marketplace, pending, accountId, granted.refreshToken().orElseThrow(), started);
             case TokenResult.AuthorizationRejected rejected -> {

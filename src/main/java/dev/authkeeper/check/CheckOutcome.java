@@ -1,6 +1,7 @@
 package dev.authkeeper.check;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import dev.authkeeper.alert.ReauthorizationReason;
 import dev.authkeeper.crypto.Secret;
@@ -10,9 +11,15 @@ public sealed interface CheckOutcome {
 
     /**
      * The authorization works. {@code refreshToken} is the one to keep: the stored one, or a new one
-     * LWA handed out instead ({@code rotated}).
+     * the marketplace handed out instead ({@code rotated}), which lives {@code refreshTokenExpiresIn}
+     * where the marketplace says (a sliding lifetime starts again).
      */
-    record Valid(Secret accessToken, Duration expiresIn, Secret refreshToken, boolean rotated) implements CheckOutcome {
+    record Valid(Secret accessToken, Duration expiresIn, Secret refreshToken, boolean rotated, Optional<Duration> refreshTokenExpiresIn)
+            implements CheckOutcome {
+
+        public Valid(Secret accessToken, Duration expiresIn, Secret refreshToken, boolean rotated) {
+            this(accessToken, expiresIn, refreshToken, rotated, Optional.empty());
+        }
     }
 
     /** The marketplace refused this authorization: the merchant has to authorize again. */

@@ -107,8 +107,10 @@ public class CheckRecorder {
     private Recorded healthy(CheckedConnection c, CheckOutcome.Valid valid, Instant now) {
         var notes = EnumSet.noneOf(Note.class);
         Optional<SealedToken> token = Optional.empty();
+        Optional<Instant> rotatedUntil = Optional.empty();
         if (valid.rotated()) {
             token = Optional.of(cipher.seal(c.id().value(), valid.refreshToken()));
+            rotatedUntil = valid.refreshTokenExpiresIn().map(now::plus);
             notes.add(Note.TOKEN_ROTATED);
         } else if (cipher.needsResealing(c.token())) {
             token = Optional.of(cipher.seal(c.id().value(), valid.refreshToken()));
@@ -119,7 +121,7 @@ public class CheckRecorder {
         }
         long version = c.version();
         if (CheckStore.healthyNeedsWrite(c, token)) {
-            if (!store.keepHealthy(c, token)) {
+            if (!store.keepHealthy(c, token, valid.rotated(), rotatedUntil)) {
                 return Recorded.of(Result.SUPERSEDED);
             }
             version += token.isPresent() ? 1 : 0;

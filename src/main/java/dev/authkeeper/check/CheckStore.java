@@ -54,10 +54,19 @@ public class CheckStore {
         return token.isPresent() || c.lastCheckError().isPresent() || c.due() || !c.inRound();
     }
 
-    /** Keeps a healthy connection as it is, writing only what {@link #healthyNeedsWrite} names. */
-    boolean keepHealthy(CheckedConnection c, Optional<SealedToken> token) {
+    /**
+     * Keeps a healthy connection as it is, writing only what {@link #healthyNeedsWrite} names. A
+     * rotated refresh token replaces the stored one, which is kept sealed as {@code previousToken}
+     * (it worked just now: the marketplace may still honour it while its replacement is unused), and
+     * a sliding lifetime moves the authorization's end to {@code rotatedUntil}.
+     */
+    boolean keepHealthy(CheckedConnection c, Optional<SealedToken> token, boolean rotated, Optional<Instant> rotatedUntil) {
         var update = expect(c, ConnectionStatus.ACTIVE);
         token.ifPresent(t -> update.set("token", Attributes.sealedToken(t)).increment("version"));
+        if (rotated) {
+            update.set("previousToken", Attributes.sealedToken(c.token()));
+        }
+        rotatedUntil.ifPresent(until -> update.set("authorizationExpiresAt", s(until.toString())));
         inRound(c, update);
         update.remove("lastCheckError", "lastFailureAt");
         if (c.due()) {

@@ -3,12 +3,14 @@ package dev.authkeeper.check;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.authkeeper.alert.ReauthorizationReason;
 import dev.authkeeper.config.SweepConfig;
+import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.crypto.Secret;
 import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.marketplace.Backoff;
@@ -25,11 +27,13 @@ import dev.authkeeper.marketplace.TokenResult;
 public class ConnectionProof {
 
     private final TokenCipher cipher;
+    private final ConnectionRepository connections;
     private final Marketplaces marketplaces;
     private final SweepConfig config;
     private final Clock clock;
 
-    public ConnectionProof(TokenCipher cipher, Marketplaces marketplaces, SweepConfig config, Clock clock) {
+    public ConnectionProof(TokenCipher cipher, ConnectionRepository connections, Marketplaces marketplaces, SweepConfig config, Clock clock) {
+        this.connections = connections;
         this.cipher = cipher;
         this.marketplaces = marketplaces;
         this.config = config;
@@ -44,13 +48,13 @@ public class ConnectionProof {
         Marketplace marketplace = marketplaces.of(connection.id());
         Duration pause = config.backoff();
         for (int attempt = 1; ; attempt++) {
-            switch (marketplace.refresh(connection.app(), token, deadline)) {
+            switch (marketplace.refresh(connection.app(), connection.id().accountId(), token, deadline)) {
                 case TokenResult.Granted granted -> {
-                    Secret keep = granted.refreshToken().orElse(token);
-                    return new CheckOutcome.Valid(granted.accessToken(), granted.expiresIn(), keep, !keep.equals(token));
+                    return valid(granted, token);
                 }
                 case TokenResult.AuthorizationRejected rejected -> {
-                    return new CheckOutcome.Revoked(reason(marketplace, connection, clock.instant()));
+                    return previous(marketplace, connection, deadline)
+                            .orElseGet(() -> new CheckOutcome.Revoked(reason(marketplace, connection, clock.instant())));
                 }
                 case TokenResult.ApplicationRejected rejected -> {
                     return new CheckOutcome.AppCredentialsBroken(rejected.error());
@@ -68,6 +72,29 @@ public class ConnectionProof {
                 }
             }
         }
+    }
+
+    private static CheckOutcome.Valid valid(TokenResult.Granted granted, Secret used) {
+        Secret keep = granted.refreshToken().orElse(used);
+        return new CheckOutcome.Valid(granted.accessToken(), granted.expiresIn(), keep, !keep.equals(used), granted.refreshTokenExpiresIn());
+    }
+
+    /**
+     * Where refresh tokens rotate and the previous one stays valid until its replacement is first
+     * used (Shopify), the stored token's predecessor is kept sealed beside it: when the current one
+     * is refused, the chain may still go on from the previous one (a replacement that was stored but
+     * never worked). One grant at most; a refusal of that too is the refusal of the authorization.
+     */
+    private Optional<CheckOutcome> previous(Marketplace marketplace, CheckedConnection connection, Instant deadline) {
+        if (!marketplace.facts().token().refreshToken().previousValidUntilNewUsed()) {
+            return Optional.empty();
+        }
+        return connections.previousToken(connection.id(), connection.version())
+                .map(sealed -> cipher.open(connection.id().value(), sealed))
+                .flatMap(previous -> switch (marketplace.refresh(connection.app(), connection.id().accountId(), previous, deadline)) {
+                    case TokenResult.Granted granted -> Optional.of(valid(granted, previous));
+                    default -> Optional.<CheckOutcome>empty();
+                });
     }
 
     /**

@@ -50,6 +50,13 @@ public interface AuthKeeperConfig {
      */
     Optional<String> secretsArn();
 
+    /**
+     * Apps of any marketplace, a JSON array: {@code [{"marketplace":"shopify","name":"shopify",
+     * "clientId":"…","secretId":"<Secrets Manager secret>","scopes":["read_orders"]}]}. Amazon's
+     * apps may also stay under {@code authkeeper.amazon}.
+     */
+    Optional<String> apps();
+
     /** Secrets Manager's endpoint, for the local emulator only; in AWS the SDK finds it. */
     Optional<URI> secretsEndpoint();
 

@@ -19,6 +19,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.authkeeper.config.AlertConfig;
 import dev.authkeeper.config.AuthKeeperConfig;
+import dev.authkeeper.crypto.SealedToken;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -147,7 +148,7 @@ public class ConnectionRepository {
                 .setIfAbsent("createdAt", s(authorization.authorizedAt().toString()))
                 .increment("version")
                 // A new authorization starts over: no reason, reminders, warnings or retries of the old one remain.
-                .remove("statusReason", "needsReauthorizationSince", "remindersSent", "expiryWarnedDays", "lastCheckError",
+                .remove("previousToken", "statusReason", "needsReauthorizationSince", "remindersSent", "expiryWarnedDays", "lastCheckError",
                         "lastFailureAt", "incidentAlert", "incidentEvent", "disconnectedAt", TableLayout.DUE_SHARD,
                         TableLayout.NEXT_CHECK_AT);
     }
@@ -171,6 +172,36 @@ public class ConnectionRepository {
         var item = dynamo.getItem(r -> r.tableName(table).key(TableLayout.connectionItemKey(id))
                 .projectionExpression("#app").expressionAttributeNames(Map.of("#app", "app"))).item();
         return item == null ? Optional.empty() : Attributes.string(item, "app");
+    }
+
+    /**
+     * The refresh token kept sealed beside the current one of a marketplace whose tokens rotate, if
+     * the connection is still at {@code version} (the two belong together only then).
+     */
+    public Optional<SealedToken> previousToken(ConnectionId id, long version) {
+        var item = dynamo.getItem(r -> r.tableName(table).key(TableLayout.connectionItemKey(id)).consistentRead(true)
+                .projectionExpression("previousToken, version")).item();
+        if (item == null || !item.containsKey("previousToken")
+                || Attributes.number(item, "version").filter(v -> v == version).isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(Attributes.sealedToken(item, "previousToken"));
+    }
+
+    /**
+     * Erases everything kept of the connection: its item, history, alerts and events, cached access
+     * token; what a marketplace's data-erasure request (Shopify's {@code shop/redact}) asks for.
+     * Rare and small, so item by item. Returns how many items were erased.
+     */
+    public int erase(ConnectionId id) {
+        var keys = dynamo.queryPaginator(r -> r.tableName(table).consistentRead(true)
+                        .keyConditionExpression("#pk = :pk")
+                        .projectionExpression("#pk, #sk")
+                        .expressionAttributeNames(Map.of("#pk", TableLayout.PK, "#sk", TableLayout.SK))
+                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(TableLayout.connectionKey(id)))))
+                .items().stream().toList();
+        keys.forEach(key -> dynamo.deleteItem(r -> r.tableName(table).key(key)));
+        return keys.size();
     }
 
     public Optional<Connection> find(ConnectionId id) {

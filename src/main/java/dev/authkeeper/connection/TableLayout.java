@@ -73,6 +73,9 @@ public final class TableLayout {
     public static final String INCIDENT_PREFIX = "INCIDENT#";
     public static final String CONNECTION_SORT = "CONNECTION";
     public static final String HISTORY_PREFIX = "HISTORY#";
+    /** A marketplace delivery (webhook) acted on, by marketplace and delivery id: duplicates and retries act once. */
+    public static final String NOTIFICATION_PREFIX = "NOTIFICATION#";
+    public static final String NOTIFICATION_SORT = "NOTIFICATION";
     static final String STATE_PREFIX = "STATE#";
     static final String STATE_SORT = "STATE";
 

@@ -25,7 +25,7 @@ public class AuthorizationFunctions {
         this.callback = callback;
     }
 
-    /** Amazon's Login URI. */
+    /** A marketplace launching an authorization: Amazon's Login URI, a Shopify app URL. */
     @Funq("login")
     public ApiGatewayResponse login(ApiGatewayRequest request) {
         return endpoint.serve("login", request, login::handle);

@@ -1,6 +1,8 @@
 package dev.authkeeper.http;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -74,6 +76,27 @@ public record ApiGatewayRequest(
 
     public Optional<String> pathParameter(String name) {
         return Optional.ofNullable(pathParameters).map(p -> p.get(name));
+    }
+
+    /** A header's value; API Gateway gives header names in lower case, and a name matches in any case. */
+    public Optional<String> header(String name) {
+        return Optional.ofNullable(headers).flatMap(all -> all.entrySet().stream()
+                .filter(e -> e.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue).findFirst());
+    }
+
+    /** The body's bytes as the client sent them (what a signature over the body covers); empty when a base64 body does not decode. */
+    public Optional<byte[]> rawBody() {
+        if (body == null) {
+            return Optional.of(new byte[0]);
+        }
+        if (!base64Encoded) {
+            return Optional.of(body.getBytes(StandardCharsets.UTF_8));
+        }
+        try {
+            return Optional.of(Base64.getDecoder().decode(body));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     public String method() {

@@ -76,17 +76,17 @@ public interface Marketplace {
     /** The consent page of {@code app} for a website-initiated authorization. */
     URI consentUri(String app, Origin origin, Secret state);
 
-    /** Checks the marketplace's redirect to the callback (the state is the flow's business). */
-    CallbackCheck checkCallback(Parameters parameters);
+    /** Checks the marketplace's redirect to {@code app}'s callback (the state is the flow's business). */
+    CallbackCheck checkCallback(String app, Parameters parameters);
 
-    /** Exchanges an authorization code issued to {@code app}; a {@link TokenResult.Granted} always carries the refresh token to store. */
-    TokenResult exchangeCode(String app, Secret code);
+    /**
+     * Exchanges an authorization code issued to {@code app} for {@code accountId} (whose own host
+     * the token endpoint may live on); a {@link TokenResult.Granted} always carries the refresh token to store.
+     */
+    TokenResult exchangeCode(String app, String accountId, Secret code);
 
-    /** A refresh grant with {@code app}'s credentials, within the marketplace's own call timeout. */
-    TokenResult refresh(String app, Secret refreshToken);
-
-    /** A refresh grant with {@code app}'s credentials that also ends by {@code deadline}. */
-    TokenResult refresh(String app, Secret refreshToken, Instant deadline);
+    /** A refresh grant for {@code accountId} with {@code app}'s credentials that ends by {@code deadline}. */
+    TokenResult refresh(String app, String accountId, Secret refreshToken, Instant deadline);
 
     /** Asks the marketplace to issue {@code app} a new client secret; the secret itself arrives by another way. */
     RotationRequest requestNewClientSecret(String app);

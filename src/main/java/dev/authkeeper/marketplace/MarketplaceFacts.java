@@ -76,16 +76,16 @@ public record MarketplaceFacts(
     @RegisterForReflection
     public record Token(String endpoint, ClientAuthentication clientAuthentication, BodyFormat bodyFormat, boolean pkce,
             Duration accessTokenLifetime, Optional<ExpiryEncoding> expiryEncoding, Optional<Duration> codeLifetime,
-            RefreshToken refreshToken, Map<String, ErrorClass> errors, Optional<List<DeadAnswer>> deadRefreshAnswers) {
+            RefreshToken refreshToken, Map<String, ErrorClass> errors, Optional<List<DeadAnswer>> deadAnswers) {
 
         /** What an error code of the token endpoint means; a code the marketplace does not document concludes nothing. */
         public ErrorClass classify(String error) {
             return errors.getOrDefault(error, ErrorClass.UNEXPECTED);
         }
 
-        /** Whether an answer outside the documented codes means the refresh token is dead. */
-        public boolean deadRefresh(int status, String error) {
-            return deadRefreshAnswers.orElse(List.of()).stream().anyMatch(a -> a.status() == status && a.error().equals(error));
+        /** Whether an answer under a catch-all code still says the authorization is dead, by its exact description. */
+        public boolean dead(String error, String description) {
+            return deadAnswers.orElse(List.of()).stream().anyMatch(a -> a.error().equals(error) && a.description().equals(description));
         }
     }
 
@@ -95,7 +95,7 @@ public record MarketplaceFacts(
     }
 
     @RegisterForReflection
-    public record DeadAnswer(int status, String error) {
+    public record DeadAnswer(String error, String description, String source) {
     }
 
     @RegisterForReflection

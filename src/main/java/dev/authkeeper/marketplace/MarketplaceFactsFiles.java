@@ -3,6 +3,8 @@ package dev.authkeeper.marketplace;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
@@ -32,8 +34,11 @@ public class MarketplaceFactsFiles {
     static final String FOLDER = "marketplaces/";
     static final String SCHEMA = FOLDER + "marketplace.schema.json";
 
+    private static final Pattern ID = Pattern.compile("[a-z][a-z0-9-]{0,19}");
+
     private final ObjectMapper json;
     private final Schema schema;
+    private final Map<String, MarketplaceFacts> loaded = new ConcurrentHashMap<>();
 
     public MarketplaceFactsFiles(ObjectMapper json) {
         this.json = json.copy()
@@ -44,9 +49,12 @@ public class MarketplaceFactsFiles {
         this.schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(read(SCHEMA));
     }
 
-    /** The facts of marketplace {@code id}, from {@code marketplaces/{id}.json}. */
+    /** The facts of marketplace {@code id}, from {@code marketplaces/{id}.json}, read once. */
     public MarketplaceFacts load(String id) {
-        return parse(FOLDER + id + ".json", id, read(FOLDER + id + ".json"));
+        if (!ID.matcher(id).matches()) {
+            throw new InvalidFacts(FOLDER + "?", "\"" + id + "\" is not a marketplace id (a-z, 0-9 and -)");
+        }
+        return loaded.computeIfAbsent(id, key -> parse(FOLDER + key + ".json", key, read(FOLDER + key + ".json")));
     }
 
     /** Checks and reads one facts document; {@code file} names it in every complaint. */

@@ -1,5 +1,6 @@
 package dev.authkeeper.marketplace;
 
+import java.util.Map;
 import java.util.Optional;
 
 /** Decoded request parameters, as a marketplace reads them. */
@@ -7,4 +8,7 @@ public interface Parameters {
 
     /** The value, or empty when the parameter is absent or empty. */
     Optional<String> get(String name);
+
+    /** Every parameter, each once: what a signature over the whole request (Shopify's HMAC) covers. */
+    Map<String, String> all();
 }

@@ -11,8 +11,16 @@ public sealed interface TokenResult {
     /**
      * The grant worked. A refresh may come without a new refresh token (OAuth 2.0 §6: the server
      * MAY issue one); the stored one then stays valid. When present, it is the one to keep from now on.
+     * {@code refreshTokenExpiresIn} is the refresh token's own lifetime when the marketplace states
+     * one (Shopify's {@code refresh_token_expires_in}); empty when it does not (LWA).
      */
-    record Granted(Secret accessToken, Duration expiresIn, Optional<Secret> refreshToken) implements TokenResult {
+    record Granted(Secret accessToken, Duration expiresIn, Optional<Secret> refreshToken, Optional<Duration> refreshTokenExpiresIn)
+            implements TokenResult {
+
+        /** A grant whose refresh token, if any, has no stated lifetime. */
+        public Granted(Secret accessToken, Duration expiresIn, Optional<Secret> refreshToken) {
+            this(accessToken, expiresIn, refreshToken, Optional.empty());
+        }
     }
 
     /** This one authorization is no longer valid: revoked, expired, or a stale code ({@code invalid_grant}). */

@@ -64,7 +64,7 @@ class LwaTokenEndpointTest {
 
     @Test
     void aWorkingRefreshTokenIsGrantedWithTheAccessTokenAndItsLifetime() {
-        var result = marketplace.refresh(App.DEFAULT, refreshToken);
+        var result = marketplace.refresh(App.DEFAULT, SELLER, refreshToken, Instant.MAX);
 
         assertThat(result).isInstanceOfSatisfying(TokenResult.Granted.class, granted -> {
             assertThat(granted.accessToken().value()).startsWith("Atza|");
@@ -77,7 +77,7 @@ class LwaTokenEndpointTest {
     void aProxyPageAnswered200IsTransient() {
         amazon.failNext(1, new SimulatedAmazon.Fault.Answer(200, "text/html", "<html><body>Service moved</body></html>"));
 
-        assertThat(marketplace.refresh(App.DEFAULT, refreshToken)).isEqualTo(
+        assertThat(marketplace.refresh(App.DEFAULT, SELLER, refreshToken, Instant.MAX)).isEqualTo(
                 new TokenResult.Transient("LWA answered HTTP 200 with a body that is not JSON", Optional.empty()));
     }
 
@@ -86,7 +86,7 @@ class LwaTokenEndpointTest {
         amazon.failNext(1, new SimulatedAmazon.Fault.Answer(200, JSON,
                 "{\"access_token\":\"Atza|fresh\",\"token_type\":\"bearer\",\"expires_in\":3600}"));
 
-        assertThat(marketplace.refresh(App.DEFAULT, refreshToken))
+        assertThat(marketplace.refresh(App.DEFAULT, SELLER, refreshToken, Instant.MAX))
                 .isEqualTo(new TokenResult.Granted(new Secret("Atza|fresh"), Duration.ofHours(1), Optional.empty()));
     }
 
@@ -95,7 +95,7 @@ class LwaTokenEndpointTest {
         amazon.failNext(1, new SimulatedAmazon.Fault.Answer(200, JSON,
                 "{\"access_token\":\"Atza|fresh\",\"token_type\":\"bearer\",\"expires_in\":3600}"));
 
-        var result = marketplace.exchangeCode(App.DEFAULT, new Secret(amazon.authorizationCode(SELLER)));
+        var result = marketplace.exchangeCode(App.DEFAULT, SELLER, new Secret(amazon.authorizationCode(SELLER)));
 
         assertThat(result).isEqualTo(new TokenResult.Unexpected(200, "HTTP 200 without refresh_token"));
         assertThat(amazon.tokenCalls()).isEqualTo(1);
@@ -107,7 +107,7 @@ class LwaTokenEndpointTest {
                 "{\"error_description\":\"detail-from-the-body\",\"error\":\"weird_new_code\"}"));
 
         try (var logs = CapturedLogs.capture()) {
-            assertThat(marketplace.refresh(App.DEFAULT, refreshToken)).isEqualTo(new TokenResult.Unexpected(400, "HTTP 400 weird_new_code"));
+            assertThat(marketplace.refresh(App.DEFAULT, SELLER, refreshToken, Instant.MAX)).isEqualTo(new TokenResult.Unexpected(400, "HTTP 400 weird_new_code"));
             assertThat(logs.text()).doesNotContain("detail-from-the-body");
         }
     }
@@ -118,12 +118,12 @@ class LwaTokenEndpointTest {
         amazon.failNext(1, new SimulatedAmazon.Fault.Trickle(Duration.ofMillis(500), 1));
 
         try (var logs = CapturedLogs.capture()) {
-            assertThat(marketplace.refresh(App.DEFAULT, refreshToken)).isEqualTo(LwaTokenEndpoint.DEADLINE_EXCEEDED);
+            assertThat(marketplace.refresh(App.DEFAULT, SELLER, refreshToken, Instant.MAX)).isEqualTo(LwaTokenEndpoint.DEADLINE_EXCEEDED);
             assertThat(logs.leaked(java.util.List.of(refreshToken.value()))).isEmpty();
         }
         awaitTricklesCut(1);
         // The only connection of the pool is free again: the next call gets through.
-        assertThat(marketplace.refresh(App.DEFAULT, refreshToken)).isInstanceOf(TokenResult.Granted.class);
+        assertThat(marketplace.refresh(App.DEFAULT, SELLER, refreshToken, Instant.MAX)).isInstanceOf(TokenResult.Granted.class);
         assertThat(amazon.tokenCalls("refresh_token")).isEqualTo(2);
     }
 
@@ -131,10 +131,10 @@ class LwaTokenEndpointTest {
     void aCallersEarlierDeadlineCutsTheCallSooner() throws InterruptedException {
         // About 200 bytes, 40 every 20 ms: complete in well under the 2 s call timeout.
         amazon.failNext(1, new SimulatedAmazon.Fault.Trickle(Duration.ofMillis(20), 40));
-        assertThat(marketplace.refresh(App.DEFAULT, refreshToken)).isInstanceOf(TokenResult.Granted.class);
+        assertThat(marketplace.refresh(App.DEFAULT, SELLER, refreshToken, Instant.MAX)).isInstanceOf(TokenResult.Granted.class);
         amazon.failNext(1, new SimulatedAmazon.Fault.Trickle(Duration.ofMillis(100), 1));
 
-        var result = marketplace.refresh(App.DEFAULT, refreshToken, clock.instant().plusMillis(300));
+        var result = marketplace.refresh(App.DEFAULT, SELLER, refreshToken, clock.instant().plusMillis(300));
 
         assertThat(result).isEqualTo(LwaTokenEndpoint.DEADLINE_EXCEEDED);
         awaitTricklesCut(1);

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.authkeeper.marketplace.MarketplaceFactsFiles;
+
 import dev.authkeeper.config.AmazonConfig;
 import dev.authkeeper.config.AuthKeeperConfig;
 import io.smallrye.config.PropertiesConfigSource;
@@ -51,6 +53,35 @@ class AppsTest {
         assertThat(apps.describeAll()).isEqualTo("default = amzn1.sp.solution.published, draft = amzn1.sp.solution.draft");
     }
 
+    static final String SHOPIFY = "{\"marketplace\":\"shopify\",\"name\":\"shop-sync\",\"clientId\":\"shopify-api-key\","
+            + "\"secretId\":\"arn:secret:shopify\",\"scopes\":[\"read_orders\",\"read_products\"]}";
+
+    @Test
+    void appsOfOtherMarketplacesComeFromAuthKeeperAppsWithTheirScopes() {
+        var apps = apps(Map.of("authkeeper.apps", "[" + SHOPIFY + "]"));
+
+        var shop = apps.find("shop-sync").orElseThrow();
+        assertThat(shop.marketplace()).isEqualTo("shopify");
+        assertThat(shop.scopes()).containsExactly("read_orders", "read_products");
+        assertThat(shop.regions()).isEmpty();
+        assertThat(shop.applicationId()).isEqualTo("shopify-api-key");
+        assertThat(shop.loginPath()).isEqualTo("/login/shop-sync");
+        assertThat(apps.defaultApp().marketplace()).isEqualTo("amazon");
+    }
+
+    @Test
+    void anAppOfAnUnknownMarketplaceOrWithoutScopesStopsTheStart() {
+        assertThatThrownBy(() -> apps(Map.of("authkeeper.apps", "[" + SHOPIFY.replace("\"shopify\"", "\"walmart\"") + "]")))
+                .hasMessageContaining("marketplaces/walmart.json");
+        assertThatThrownBy(() -> apps(Map.of("authkeeper.apps", "[" + SHOPIFY.replace("\"marketplace\":\"shopify\",", "") + "]")))
+                .hasMessageContaining("names its marketplace");
+        assertThatThrownBy(() -> apps(Map.of("authkeeper.apps",
+                "[" + SHOPIFY.replace(",\"scopes\":[\"read_orders\",\"read_products\"]", "") + "]")))
+                .hasMessageContaining("names no scopes");
+        assertThatThrownBy(() -> apps(Map.of("authkeeper.apps", "[" + SHOPIFY.replace("shop-sync", "default") + "]")))
+                .hasMessageContaining("not \"default\"");
+    }
+
     @Test
     void aConfigurationThatCannotWorkStopsTheStartWithWhatIsWrong() {
         assertThatThrownBy(() -> apps(Map.of("authkeeper.amazon.apps", "[" + DRAFT + "," + DRAFT + "]")))
@@ -58,7 +89,7 @@ class AppsTest {
         assertThatThrownBy(() -> apps(Map.of("authkeeper.amazon.apps", "[" + DRAFT.replace("\"draft\",", "\"default\",") + "]")))
                 .hasMessageContaining("not \"default\"");
         assertThatThrownBy(() -> apps(Map.of("authkeeper.amazon.apps", "[" + DRAFT.replace("\"EU\"", "\"US\"") + "]")))
-                .hasMessageContaining("NA, EU and FE");
+                .hasMessageContaining("among NA, EU, FE, not [US]");
         assertThatThrownBy(() -> apps(Map.of("authkeeper.amazon.apps", "[" + DRAFT.replace(",\"secretId\":\"arn:secret:draft\"", "") + "]")))
                 .hasMessageContaining("secretId");
         assertThatThrownBy(() -> apps(Map.of("authkeeper.amazon.apps", "{not json")))
@@ -81,6 +112,7 @@ class AppsTest {
                 .withMapping(AuthKeeperConfig.class)
                 .withSources(new PropertiesConfigSource(properties, "test", 500))
                 .build();
-        return new Apps(config.getConfigMapping(AmazonConfig.class), config.getConfigMapping(AuthKeeperConfig.class), new ObjectMapper());
+        return new Apps(config.getConfigMapping(AmazonConfig.class), config.getConfigMapping(AuthKeeperConfig.class),
+                new MarketplaceFactsFiles(new ObjectMapper()), new ObjectMapper());
     }
 }

@@ -42,7 +42,8 @@ class MarketplaceFactsFilesTest {
         assertThat(shopify.token().refreshToken().window()).contains(Duration.ofDays(90));
         assertThat(shopify.token().refreshToken().previousGrace()).contains(Duration.ofDays(30));
         assertThat(shopify.token().bodyFormat()).isEqualTo(MarketplaceFacts.BodyFormat.JSON);
-        assertThat(shopify.token().deadRefresh(401, "invalid_request")).isTrue();
+        assertThat(shopify.token().dead("invalid_request", "This request requires an active refresh_token")).isTrue();
+        assertThat(shopify.token().dead("invalid_request", "Something else")).isFalse();
         assertThat(shopify.account().canonical("Acme-Store.MyShopify.com")).contains("acme-store.myshopify.com");
         assertThat(shopify.account().canonical("acme.myshopify.com.evil.example")).isEmpty();
         assertThat(shopify.reason("APP_UNINSTALLED").text()).contains("uninstalled");
