@@ -102,6 +102,11 @@ public final class Http {
         return uri.toString();
     }
 
+    public static String withQuery(URI base, Map<String, String> parameters) {
+        return withQuery(base, parameters.entrySet().stream()
+                .flatMap(e -> java.util.stream.Stream.of(e.getKey(), e.getValue())).toArray(String[]::new));
+    }
+
     public static void redirect(HttpExchange ex, String location) throws IOException {
         ex.getResponseHeaders().set("Location", location);
         send(ex, 302, null, new byte[0]);

@@ -202,9 +202,13 @@ public abstract class Simulator implements AutoCloseable {
 
     /** {@code bytes} random bytes, URL-safe base64. */
     protected final String randomToken(int bytes) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(bytes));
+    }
+
+    protected final byte[] randomBytes(int bytes) {
         byte[] b = new byte[bytes];
         random.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        return b;
     }
 
     protected final void page(HttpExchange ex, int status, String title, String body) throws IOException {
