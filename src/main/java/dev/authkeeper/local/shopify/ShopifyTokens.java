@@ -108,8 +108,9 @@ final class ShopifyTokens {
         };
     }
 
+    /** Whole seconds, rounded up, so a pair issued a moment ago answers its full lifetime. */
     private static long secondsUntil(Instant now, Instant at) {
-        return Math.max(0, Duration.between(now, at).toSeconds());
+        return Math.max(0, Duration.between(now, at).plusMillis(999).toSeconds());
     }
 
     private Reply error(int status, String error, String description) {

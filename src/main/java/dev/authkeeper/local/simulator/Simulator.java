@@ -88,7 +88,7 @@ public abstract class Simulator implements AutoCloseable {
 
         /**
          * Does what the request asks (a refresh rotates) but the client never sees the answer: this
-         * 5xx status instead, or, when empty, a connection cut in the middle of the answer.
+         * 5xx status instead, or, when empty, a connection closed before any answer.
          */
         record Lost(OptionalInt status) implements Fault {
             public Lost {
@@ -255,12 +255,11 @@ public abstract class Simulator implements AutoCloseable {
                     canned.body().getBytes(StandardCharsets.UTF_8));
             case Fault.Trickle trickle -> trickle(ex, answer.answer(), trickle.interval(), trickle.bytes());
             case Fault.Lost lost -> {
-                Reply applied = answer.answer();
+                answer.answer();
                 if (lost.status().isPresent()) {
                     Http.send(ex, injected.apply(lost.status().getAsInt()));
-                } else {
-                    cut(ex, applied);
                 }
+                // Otherwise nothing: closing an exchange that sent no headers drops the connection.
             }
             case Fault.Hang hang -> Http.send(ex, answer.answer());
             case null -> Http.send(ex, answer.answer());
@@ -280,20 +279,6 @@ public abstract class Simulator implements AutoCloseable {
             }
         } catch (IOException e) {
             tricklesCut.incrementAndGet();
-        }
-    }
-
-    /** Promises the whole answer, sends half of it and closes the connection. */
-    private static void cut(HttpExchange ex, Reply reply) throws IOException {
-        byte[] body = reply.body();
-        Http.sendHeaders(ex, reply.status(), reply.contentType(), body.length);
-        OutputStream out = ex.getResponseBody();
-        out.write(body, 0, body.length / 2);
-        out.flush();
-        try {
-            out.close(); // too few bytes: the server drops the connection
-        } catch (IOException expected) {
-            // the client sees the connection end early
         }
     }
 }
