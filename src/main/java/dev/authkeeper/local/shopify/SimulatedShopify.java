@@ -32,7 +32,11 @@ import dev.authkeeper.local.simulator.Simulator;
  * the local run only: a shop's admin (opening an app with a signed launch), the OAuth consent and
  * its signed callback, the token endpoint with expiring offline tokens (rotation with Shopify's
  * grace rule, migration of non-expiring tokens), a one-query Admin GraphQL API and webhooks to the
- * app. A shop host {@code https://{shop}} is served at {@code {baseUri}/{shop}} ({@link #shopBase}).
+ * app. A shop host {@code https://{shop}} is served at {@code {baseUri}/{shop}} ({@link #shopBase}):
+ * {@code GET /{shop}/admin}, {@code GET|POST /{shop}/admin/oauth/authorize},
+ * {@code POST /{shop}/admin/oauth/access_token}, {@code POST /{shop}/admin/api/{version}/graphql.json}
+ * and the admin page's buttons {@code POST /{shop}/admin/simulator/{uninstall|revoke|reinstall-elsewhere|shop-redact}}.
+ * Webhooks go to the app's webhook URL over real HTTP.
  *
  * <p>It never writes a token, code, secret or hmac to a log or to the console.
  */

@@ -374,6 +374,20 @@ class SimulatedShopifyTest {
     }
 
     @Test
+    void theAdminButtonsUninstallAndOnlineTokensAreRefused() throws Exception {
+        shopify.issueExpiringPair(APP, SHOP);
+
+        HttpResponse<String> uninstalled = post(SHOP, "/admin/simulator/uninstall", "application/x-www-form-urlencoded", "app=" + APP);
+
+        assertEquals(303, uninstalled.statusCode());
+        assertEquals(0, shopify.liveRefreshTokenCount(APP, SHOP));
+        assertEquals("app/uninstalled", shopify.deliveries().get(0).topic());
+        assertEquals(400, get(shopify.shopBase(SHOP) + "/admin/oauth/authorize?" + form(Map.of("client_id", clientId(),
+                "scope", "read_products", "redirect_uri", REDIRECT_URI.toString(), "state", "s", "grant_options[]", "per-user")))
+                .statusCode());
+    }
+
+    @Test
     void aPathThatIsNotAShopIsRefused() throws Exception {
         assertEquals(400, get(shopify.baseUri() + "/not-a-shop/admin").statusCode());
         assertEquals(404, get(shopify.shopBase(SHOP) + "/admin/nothing").statusCode());
