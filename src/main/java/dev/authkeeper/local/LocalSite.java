@@ -1,6 +1,6 @@
 package dev.authkeeper.local;
 
-import static dev.authkeeper.local.SimulatedAmazon.escape;
+import static dev.authkeeper.local.simulator.Html.escape;
 
 import java.io.IOException;
 import java.net.URI;
@@ -18,6 +18,7 @@ import dev.authkeeper.connection.Connection;
 import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.http.ApiGatewayResponse;
+import dev.authkeeper.local.simulator.Http;
 import dev.authkeeper.session.MerchantSessions;
 import dev.authkeeper.session.ReauthorizeLinks;
 import dev.authkeeper.sweep.SweepWorker;
@@ -89,7 +90,7 @@ public final class LocalSite {
     }
 
     private ApiGatewayResponse signInForm(HttpExchange exchange) {
-        var query = SimulatedAmazon.parameters(Optional.ofNullable(exchange.getRequestURI().getRawQuery()).orElse(""));
+        var query = Http.parameters(Optional.ofNullable(exchange.getRequestURI().getRawQuery()).orElse(""));
         String returnTo = query.getOrDefault("return_to", "");
         String signature = query.getOrDefault("return_sig", "");
         return page(200, "Sign in to your integrator account", """
@@ -104,7 +105,7 @@ public final class LocalSite {
     }
 
     private ApiGatewayResponse signIn(HttpExchange exchange) throws IOException {
-        var form = SimulatedAmazon.parameters(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        var form = Http.parameters(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
         String merchant = form.getOrDefault("merchant", "");
         if (!MerchantSessions.MERCHANT_ID.matcher(merchant).matches()) {
             return page(400, "Sign-in failed", "<p>A merchant id is letters, digits and . _ : @ - only.</p>");
@@ -146,7 +147,7 @@ public final class LocalSite {
     }
 
     private ApiGatewayResponse checkNow(HttpExchange exchange) throws IOException {
-        var form = SimulatedAmazon.parameters(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        var form = Http.parameters(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
         var summary = sweep.checkNow(ConnectionId.parse(form.getOrDefault("connection", "")));
         return new ApiGatewayResponse(303, Map.of("Location", "/local/connections?checked=" + summary.checked(),
                 "Cache-Control", "no-store"), List.of(), "");

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.authkeeper.local.simulator.Http;
 import dev.authkeeper.testing.TestClock;
 
 class SimulatedAmazonTest {
@@ -466,7 +467,7 @@ class SimulatedAmazonTest {
         assertEquals(302, approved.statusCode());
         URI location = URI.create(approved.headers().firstValue("Location").orElseThrow());
         assertEquals(REDIRECT_URI.getPath(), location.getPath());
-        Map<String, String> callback = SimulatedAmazon.parameters(location.getRawQuery());
+        Map<String, String> callback = Http.parameters(location.getRawQuery());
         assertEquals(state, callback.get("state"));
         assertEquals("A2OTHERSELLER", callback.get("selling_partner_id"));
         assertEquals(200, token(codeGrant(callback.get("spapi_oauth_code"))).statusCode());
@@ -509,7 +510,7 @@ class SimulatedAmazonTest {
         assertEquals(302, launch.statusCode());
         URI login = URI.create(launch.headers().firstValue("Location").orElseThrow());
         assertEquals(LOGIN_URI.getPath(), login.getPath());
-        Map<String, String> q = SimulatedAmazon.parameters(login.getRawQuery());
+        Map<String, String> q = Http.parameters(login.getRawQuery());
         assertEquals(List.of("tenant", "amazon_callback_uri", "amazon_state", "selling_partner_id", "version"),
                 List.copyOf(q.keySet()));
         String callback = amazon.baseUri() + "/apps/authorize/confirm/" + SETTINGS.applicationId();
@@ -527,7 +528,7 @@ class SimulatedAmazonTest {
         HttpResponse<String> approved = post(confirm.getPath(), Map.of("state", "s1",
                 "amazon_state", q.get("amazon_state"), "selling_partner_id", "A1 SELLER&X", "decision", "approve"));
         assertEquals(302, approved.statusCode());
-        Map<String, String> redirect = SimulatedAmazon.parameters(
+        Map<String, String> redirect = Http.parameters(
                 URI.create(approved.headers().firstValue("Location").orElseThrow()).getRawQuery());
         assertEquals("A1 SELLER&X", redirect.get("selling_partner_id"));
         assertEquals(200, token(codeGrant(redirect.get("spapi_oauth_code"))).statusCode());
