@@ -23,6 +23,9 @@ public interface LocalConfig {
     @WithDefault("8091")
     int amazonPort();
 
+    @WithDefault("8092")
+    int shopifyPort();
+
     @WithDefault("8000")
     int dynamodbPort();
 

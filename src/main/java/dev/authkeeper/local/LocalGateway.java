@@ -56,19 +56,22 @@ public final class LocalGateway implements AutoCloseable {
     }
 
     public static LocalGateway start(int port, Map<String, Function<ApiGatewayRequest, ApiGatewayResponse>> routes, LocalSite site) {
-        return start(port, routes, Map.of(), site);
+        return start(port, routes, Map.of(), Map.of(), site);
     }
 
     /**
-     * @param apiRoutes the IAM-authorized routes by route key ({@code GET /v1/connections/{id}}), path
-     *                  parameters in braces, as the template declares them
+     * @param apiRoutes  the IAM-authorized routes by route key ({@code GET /v1/connections/{id}}), path
+     *                   parameters in braces, as the template declares them
+     * @param postRoutes public routes that take a body, by path prefix ({@code /notifications/}): a marketplace's deliveries
      */
     public static LocalGateway start(int port, Map<String, Function<ApiGatewayRequest, ApiGatewayResponse>> routes,
-            Map<String, Function<ApiGatewayRequest, ApiGatewayResponse>> apiRoutes, LocalSite site) {
+            Map<String, Function<ApiGatewayRequest, ApiGatewayResponse>> apiRoutes,
+            Map<String, Function<ApiGatewayRequest, ApiGatewayResponse>> postRoutes, LocalSite site) {
         try {
             var server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
             var gateway = new LocalGateway(server);
             routes.forEach((path, function) -> server.createContext(path, exchange -> gateway.invoke(exchange, function)));
+            postRoutes.forEach((prefix, function) -> server.createContext(prefix, exchange -> gateway.invokePost(exchange, function)));
             if (!apiRoutes.isEmpty()) {
                 server.createContext(API_PREFIX, exchange -> gateway.invokeApi(exchange, apiRoutes));
             }
@@ -91,6 +94,15 @@ public final class LocalGateway implements AutoCloseable {
             return;
         }
         respond(exchange, function.apply(event(exchange)));
+    }
+
+    private void invokePost(HttpExchange exchange, Function<ApiGatewayRequest, ApiGatewayResponse> function) throws IOException {
+        if (!"POST".equals(exchange.getRequestMethod())) {
+            respond(exchange, new ApiGatewayResponse(404, Map.of("Content-Type", "application/json"), List.of(), "{\"message\":\"Not Found\"}"));
+            return;
+        }
+        var plain = event(exchange);
+        respond(exchange, function.apply(withBody(exchange, plain, plain.routeKey(), Map.of(), plain.requestContext())));
     }
 
     /** As API Gateway routes: the route whose method and path template match, or 404; path parameters decoded. */
@@ -131,6 +143,15 @@ public final class LocalGateway implements AutoCloseable {
 
     private static ApiGatewayRequest apiEvent(HttpExchange exchange, String routeKey, Map<String, String> parameters) throws IOException {
         var plain = event(exchange);
+        var iam = new ApiGatewayRequest.Iam("000000000000", "LOCALINTEGRATOR", LOCAL_INTEGRATOR, "LOCALINTEGRATOR", null);
+        var context = new ApiGatewayRequest.RequestContext(plain.requestContext().requestId(), plain.requestContext().domainName(),
+                plain.requestContext().http(), new ApiGatewayRequest.Authorizer(iam));
+        return withBody(exchange, plain, routeKey, parameters, context);
+    }
+
+    /** The event with the request's body: text as it came, or base64 (as API Gateway does) when it is not UTF-8. */
+    private static ApiGatewayRequest withBody(HttpExchange exchange, ApiGatewayRequest plain, String routeKey, Map<String, String> parameters,
+            ApiGatewayRequest.RequestContext context) throws IOException {
         byte[] bytes = exchange.getRequestBody().readNBytes(MAX_BODY);
         String body = null;
         boolean base64 = false;
@@ -142,9 +163,6 @@ public final class LocalGateway implements AutoCloseable {
                 base64 = true;
             }
         }
-        var iam = new ApiGatewayRequest.Iam("000000000000", "LOCALINTEGRATOR", LOCAL_INTEGRATOR, "LOCALINTEGRATOR", null);
-        var context = new ApiGatewayRequest.RequestContext(plain.requestContext().requestId(), plain.requestContext().domainName(),
-                plain.requestContext().http(), new ApiGatewayRequest.Authorizer(iam));
         return new ApiGatewayRequest("2.0", routeKey, plain.rawPath(), plain.rawQueryString(), plain.cookies(), plain.headers(), context,
                 parameters, body, base64);
     }

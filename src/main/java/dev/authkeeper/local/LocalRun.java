@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -30,9 +31,11 @@ import dev.authkeeper.config.SweepConfig;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.function.AuthorizationFunctions;
 import dev.authkeeper.function.ConnectionsPageFunction;
+import dev.authkeeper.function.NotificationFunction;
 import dev.authkeeper.function.IntegratorApiFunctions;
 import dev.authkeeper.http.ApiGatewayRequest;
 import dev.authkeeper.http.ApiGatewayResponse;
+import dev.authkeeper.local.shopify.SimulatedShopify;
 import dev.authkeeper.session.MerchantSessions;
 import dev.authkeeper.session.ReauthorizeLinks;
 import dev.authkeeper.sweep.SweepPlanner;
@@ -66,6 +69,7 @@ public class LocalRun {
     private final AlertConfig alerts;
     private final AuthorizationFunctions functions;
     private final ConnectionsPageFunction connectionsPage;
+    private final NotificationFunction notificationFunction;
     private final IntegratorApiFunctions api;
     private final MerchantSessions sessions;
     private final ReauthorizeLinks links;
@@ -82,7 +86,7 @@ public class LocalRun {
     private final int maxReceives;
 
     public LocalRun(LocalConfig local, AuthKeeperConfig config, AmazonConfig amazon, AlertConfig alerts, AuthorizationFunctions functions,
-            ConnectionsPageFunction connectionsPage, IntegratorApiFunctions api, MerchantSessions sessions, ReauthorizeLinks links,
+            ConnectionsPageFunction connectionsPage, NotificationFunction notificationFunction, IntegratorApiFunctions api, MerchantSessions sessions, ReauthorizeLinks links,
             ConnectionRepository connections, SweepPlanner planner, SweepWorker sweep, SqsClient sqs, SweepConfig sweepConfig, Apps apps,
             AppNotifications notifications, CredentialsCheck credentialsCheck, AppCredentialsConfig appCredentials, ObjectMapper json,
             Scheduler scheduler, Clock clock) {
@@ -101,6 +105,7 @@ public class LocalRun {
         this.alerts = alerts;
         this.functions = functions;
         this.connectionsPage = connectionsPage;
+        this.notificationFunction = notificationFunction;
         this.api = api;
         this.sessions = sessions;
         this.links = links;
@@ -130,6 +135,10 @@ public class LocalRun {
             events = Optional.of(new LocalEvents(sqs, eventsQueue));
             var simulated = SimulatedAmazon.start(new SimulatedAmazon.Settings(local.amazonPort(), simulatedApps(ministack.endpoint())));
             started.add(simulated);
+            var shopifyApps = simulatedShopifyApps(ministack.endpoint());
+            if (!shopifyApps.isEmpty()) {
+                started.add(SimulatedShopify.start(new SimulatedShopify.Settings(local.shopifyPort(), shopifyApps)));
+            }
             String queue = LocalProvisioning.createNotificationsQueue(ministack.endpoint(), local.notificationsQueue(), maxReceives);
             simulated.notifications(body -> sqs.sendMessage(r -> r.queueUrl(queue).messageBody(body)));
             var consumer = new LocalNotifications(sqs, queue, notifications, json);
@@ -140,7 +149,8 @@ public class LocalRun {
                 "/login", functions::login,
                 "/authorize", functions::authorize,
                 "/callback", functions::callback,
-                "/connections", connectionsPage::connectionsPage), apiRoutes(), site));
+                "/connections", connectionsPage::connectionsPage), apiRoutes(),
+                Map.of("/notifications/", notificationFunction::notifications), site));
         if (!"off".equals(local.sweepEvery())) {
             schedule("local-sweep", local.sweepEvery(), () -> {
                 planner.plan();
@@ -167,16 +177,28 @@ public class LocalRun {
      * also put into the app's local Secrets Manager secret (named by its secret id).
      */
     private List<SimulatedAmazon.App> simulatedApps(URI ministack) {
-        var simulated = new ArrayList<SimulatedAmazon.App>();
-        for (App app : apps.all()) {
-            String secret = "local-" + app.name() + "-" + UUID.randomUUID();
-            LocalProvisioning.createClientSecret(ministack, app.secretId().orElseThrow(() -> new IllegalStateException(
-                    "in the local run every app's client secret lives in the local Secrets Manager: give app " + app.name()
-                            + " a secret id")), secret);
-            simulated.add(new SimulatedAmazon.App(app.name(), app.applicationId(), app.clientId(), secret,
-                    URI.create(config.publicBaseUrl() + app.loginPath()), apps.redirectUri(app), app.draft()));
-        }
-        return simulated;
+        return appsOf("amazon").map(app -> new SimulatedAmazon.App(app.name(), app.applicationId(), app.clientId(), localSecret(ministack, app),
+                URI.create(config.publicBaseUrl() + app.loginPath()), apps.redirectUri(app), app.draft())).toList();
+    }
+
+    /** Every configured Shopify app, registered with the simulated Shopify, its deliveries sent to its notifications route. */
+    private List<SimulatedShopify.App> simulatedShopifyApps(URI ministack) {
+        return appsOf("shopify").map(app -> new SimulatedShopify.App(app.name(), app.clientId(), localSecret(ministack, app),
+                URI.create(config.publicBaseUrl() + app.loginPath()), apps.redirectUri(app),
+                URI.create(config.publicBaseUrl() + "/notifications/" + app.name()), app.scopes())).toList();
+    }
+
+    private Stream<App> appsOf(String marketplace) {
+        return apps.all().stream().filter(app -> app.marketplace().equals(marketplace));
+    }
+
+    /** A fresh client secret for the app, put into its local Secrets Manager secret (named by its secret id). */
+    private static String localSecret(URI ministack, App app) {
+        String secret = "local-" + app.name() + "-" + UUID.randomUUID();
+        LocalProvisioning.createClientSecret(ministack, app.secretId().orElseThrow(() -> new IllegalStateException(
+                "in the local run every app's client secret lives in the local Secrets Manager: give app " + app.name()
+                        + " a secret id")), secret);
+        return secret;
     }
 
     private void schedule(String name, String every, Runnable task) {

@@ -6,12 +6,14 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.authkeeper.local.LocalDynamoDb;
 import dev.authkeeper.local.LocalMiniStack;
 import dev.authkeeper.local.LocalProvisioning;
 import dev.authkeeper.local.SimulatedAmazon;
+import dev.authkeeper.local.shopify.SimulatedShopify;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -32,10 +34,13 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
     public static final String DRAFT_APP = "draft";
     public static final String DRAFT_APPLICATION_ID = "amzn1.sp.solution.simulated-draft";
     public static final String DRAFT_CLIENT_ID = "amzn1.application-oa2-client.simulateddraft";
+    /** A Shopify app beside Amazon's: launched at /login/shopify, redirected to /callback/shopify, webhooks to /notifications/shopify. */
+    public static final String SHOPIFY_APP = "shopify";
 
     private LocalDynamoDb dynamo;
     private LocalMiniStack ministack;
     private SimulatedAmazon amazon;
+    private SimulatedShopify shopify;
     private ToggleProxy snsProxy;
     private ToggleProxy secretsProxy;
     private SqsClient notificationsSqs;
@@ -52,6 +57,12 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
         amazon = SimulatedAmazon.start(SimulatedAmazon.Settings.of(URI.create(publicBaseUrl + "/login"), URI.create(publicBaseUrl + "/callback"))
                 .withApp(new SimulatedAmazon.App(DRAFT_APP, DRAFT_APPLICATION_ID, DRAFT_CLIENT_ID, "simulated-draft-client-secret",
                         URI.create(publicBaseUrl + "/login/" + DRAFT_APP), URI.create(publicBaseUrl + "/callback/" + DRAFT_APP), true)));
+        shopify = SimulatedShopify.start(new SimulatedShopify.Settings(0, List.of(new SimulatedShopify.App(SHOPIFY_APP,
+                "shopify-test-client-id", "shopify-test-client-secret", URI.create(publicBaseUrl + "/login/" + SHOPIFY_APP),
+                URI.create(publicBaseUrl + "/callback/" + SHOPIFY_APP), URI.create(publicBaseUrl + "/notifications/" + SHOPIFY_APP),
+                List.of("read_orders", "read_products")))));
+        String shopifySecret = LocalProvisioning.createClientSecret(ministack.endpoint(), "authkeeper-test-app-shopify",
+                shopify.settings().defaultApp().clientSecret());
         String notificationsQueue = LocalProvisioning.createNotificationsQueue(ministack.endpoint(), "authkeeper-test-notifications", 5);
         notificationsSqs = LocalProvisioning.sqs(ministack.endpoint());
         amazon.notifications(body -> notificationsSqs.sendMessage(r -> r.queueUrl(notificationsQueue).messageBody(body)));
@@ -66,6 +77,9 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
         config.put("authkeeper.amazon.client-secret-id", secrets.defaultApp());
         config.put("authkeeper.amazon.apps", "[{\"name\":\"" + DRAFT_APP + "\",\"applicationId\":\"" + DRAFT_APPLICATION_ID
                 + "\",\"clientId\":\"" + DRAFT_CLIENT_ID + "\",\"secretId\":\"" + secrets.draftApp() + "\",\"draft\":true}]");
+        config.put("authkeeper.apps", "[{\"marketplace\":\"shopify\",\"name\":\"" + SHOPIFY_APP + "\",\"clientId\":\"shopify-test-client-id\","
+                + "\"secretId\":\"" + shopifySecret + "\",\"scopes\":[\"read_orders\",\"read_products\"]}]");
+        config.put("authkeeper.shopify.simulated-base", shopify.baseUri().toString());
         config.put("authkeeper.secrets-endpoint", secretsProxy.endpoint().toString());
         config.put("authkeeper.app-credentials.notifications-queue-arn", "arn:aws:sqs:us-east-1:000000000000:authkeeper-test-notifications");
         config.put("quarkus.rest-client.sp-api.url", amazon.baseUri().toString());
@@ -119,12 +133,13 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public void inject(TestInjector injector) {
         injector.injectIntoFields(amazon, new TestInjector.MatchesType(SimulatedAmazon.class));
+        injector.injectIntoFields(shopify, new TestInjector.MatchesType(SimulatedShopify.class));
         injector.injectIntoFields(aws, new TestInjector.MatchesType(LocalAws.class));
     }
 
     @Override
     public void stop() {
-        for (AutoCloseable closeable : new AutoCloseable[] {amazon, notificationsSqs, snsProxy, secretsProxy, ministack, dynamo}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {amazon, shopify, notificationsSqs, snsProxy, secretsProxy, ministack, dynamo}) {
             try {
                 if (closeable != null) {
                     closeable.close();

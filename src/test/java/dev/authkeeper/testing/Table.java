@@ -53,6 +53,13 @@ public final class Table {
                 .toList();
     }
 
+    /** Forgets every cached access token, so the next request for one mints it with a refresh. */
+    public void forgetAccessTokens() {
+        items().stream().filter(item -> item.get("sk").s().equals("ACCESS_TOKEN"))
+                .forEach(item -> dynamo.deleteItem(r -> r.tableName(LocalAwsResource.TABLE)
+                        .key(Map.of("pk", item.get("pk"), "sk", item.get("sk")))));
+    }
+
     public void clear() {
         for (var item : items()) {
             dynamo.deleteItem(r -> r.tableName(LocalAwsResource.TABLE).key(Map.of("pk", item.get("pk"), "sk", item.get("sk"))));

@@ -1,0 +1,181 @@
+package dev.authkeeper.local;
+
+import static dev.authkeeper.local.Browser.location;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.authkeeper.api.AccessTokens;
+import dev.authkeeper.connection.ConnectionId;
+import dev.authkeeper.connection.ConnectionRepository;
+import dev.authkeeper.connection.ConnectionStatus;
+import dev.authkeeper.local.shopify.SimulatedShopify;
+import dev.authkeeper.local.simulator.Simulator;
+import dev.authkeeper.testing.LocalAws;
+import dev.authkeeper.testing.LocalAwsResource;
+import dev.authkeeper.testing.Profiles;
+import dev.authkeeper.testing.Table;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * A Shopify shop over real HTTP, against the simulated Shopify: the app opened from the shop's
+ * admin (signed by Shopify) → sign-in at the integrator's site → Shopify's consent page → callback;
+ * access tokens that rotate the refresh token, a lost answer recovered; uninstall webhooks,
+ * verified, acted on once, forged ones refused.
+ */
+@QuarkusTest
+@TestProfile(Profiles.LocalRun.class)
+@WithTestResource(LocalAwsResource.class)
+class ShopifyFlowTest {
+
+    static final String APP = LocalAwsResource.SHOPIFY_APP;
+    static final String SHOP = SimulatedShopify.DEFAULT_SHOP;
+    static final ConnectionId CONNECTION = ConnectionId.of("shopify", SHOP);
+
+    SimulatedShopify shopify;
+    LocalAws aws;
+
+    @Inject
+    ConnectionRepository connections;
+    @Inject
+    DynamoDbClient dynamo;
+    @Inject
+    AccessTokens tokens;
+
+    @BeforeEach
+    void clean() {
+        new Table(dynamo).clear();
+        shopify.reset();
+    }
+
+    @Test
+    void aMerchantInstallsTheAppFromTheShopAdminAndTheShopIsConnected() {
+        var result = install("merchant-shop");
+
+        assertThat(result.statusCode()).isEqualTo(200);
+        assertThat(result.body()).contains("Your Shopify account is connected");
+        var connection = connections.find(CONNECTION).orElseThrow();
+        assertThat(connection.merchantId()).isEqualTo("merchant-shop");
+        assertThat(connection.status()).isEqualTo(ConnectionStatus.ACTIVE);
+        assertThat(connection.origin()).isEqualTo(URI.create("https://" + SHOP));
+        assertThat(connections.appOf(CONNECTION)).contains(APP);
+        assertThat(shopify.tokenCalls("authorization_code")).isEqualTo(1);
+        // The authorization ends with its refresh token's 90 days unless a refresh slides it on.
+        assertThat(connection.authorizationExpiresAt()).isAfter(Instant.now().plusSeconds(89L * 86400));
+    }
+
+    @Test
+    void anAppUrlNotSignedByShopifyOrForAnotherHostIsRefused() {
+        var browser = new Browser();
+        URI signed = shopify.launchUri(APP, SHOP);
+        var tampered = browser.get(URI.create(signed.toString().replace("acme-store", "other-store")));
+        var foreign = browser.get(gateway("/login/" + APP + "?shop=evil.example.com&timestamp=1&hmac=00"));
+
+        assertThat(tampered.statusCode()).isEqualTo(400);
+        assertThat(tampered.body()).contains("not signed by Shopify");
+        assertThat(foreign.statusCode()).isEqualTo(400);
+        assertThat(foreign.body()).contains("not a Shopify shop");
+        assertThat(new Table(dynamo).items()).isEmpty();
+    }
+
+    @Test
+    void anAccessTokenRotatesTheRefreshTokenAndALostAnswerLosesNothing() {
+        install("merchant-shop");
+        var before = item();
+
+        var first = tokens.get(CONNECTION);
+        assertThat(first).isInstanceOf(AccessTokens.Answer.Token.class);
+        var afterFirst = item();
+        assertThat(afterFirst.get("token")).isNotEqualTo(before.get("token"));
+        assertThat(afterFirst.get("previousToken")).isEqualTo(before.get("token"));
+        assertThat(shopify.tokenCalls("refresh_token")).isEqualTo(1);
+
+        // The answer to the next refresh is lost after Shopify rotated: the stored token still works (its replacement was
+        // never used), so the retry within the same request gets a fresh pair and the chain goes on.
+        new Table(dynamo).forgetAccessTokens();
+        shopify.failNext(1, new Simulator.Fault.Lost());
+        var afterLoss = tokens.get(CONNECTION);
+
+        assertThat(afterLoss).isInstanceOf(AccessTokens.Answer.Token.class);
+        assertThat(shopify.tokenCalls("refresh_token")).isEqualTo(3);
+        var afterRecovery = item();
+        assertThat(afterRecovery.get("previousToken")).isEqualTo(afterFirst.get("token"));
+        assertThat(afterRecovery.get("token")).isNotEqualTo(afterFirst.get("token"));
+        new Table(dynamo).forgetAccessTokens();
+        assertThat(tokens.get(CONNECTION)).isInstanceOf(AccessTokens.Answer.Token.class);
+        assertThat(connections.find(CONNECTION).orElseThrow().status()).isEqualTo(ConnectionStatus.ACTIVE);
+    }
+
+    @Test
+    void anUninstallDisconnectsAtOnceAndItsRetryActsOnce() {
+        install("merchant-shop");
+
+        var delivery = shopify.uninstall(APP, SHOP);
+
+        assertThat(delivery.status()).isEqualTo(200);
+        var connection = connections.find(CONNECTION).orElseThrow();
+        assertThat(connection.status()).isEqualTo(ConnectionStatus.DISCONNECTED);
+        assertThat(item()).doesNotContainKeys("token", "previousToken");
+        var again = shopify.resend(delivery.webhookId());
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(connections.find(CONNECTION).orElseThrow().version()).isEqualTo(connection.version());
+    }
+
+    @Test
+    void aForgedUninstallIsRefusedAndChangesNothing() {
+        install("merchant-shop");
+        var before = connections.find(CONNECTION).orElseThrow();
+
+        var forged = shopify.forgedUninstall(APP, SHOP);
+
+        assertThat(forged.status()).isEqualTo(401);
+        var after = connections.find(CONNECTION).orElseThrow();
+        assertThat(after.status()).isEqualTo(ConnectionStatus.ACTIVE);
+        assertThat(after.version()).isEqualTo(before.version());
+    }
+
+    @Test
+    void aShopRedactErasesWhatIsKeptOfTheShop() {
+        install("merchant-shop");
+
+        var redact = shopify.shopRedact(APP, SHOP);
+
+        assertThat(redact.status()).isEqualTo(200);
+        assertThat(connections.find(CONNECTION)).isEmpty();
+    }
+
+    private java.net.http.HttpResponse<String> install(String merchant) {
+        var browser = new Browser();
+        var launch = browser.get(shopify.launchUri(APP, SHOP));
+        assertThat(launch.statusCode()).isEqualTo(302);
+        var signInPage = browser.get(location(launch));
+        assertThat(signInPage.uri().getPath()).isEqualTo("/local/sign-in");
+        var signedIn = browser.submit(signInPage, Map.of("merchant", merchant));
+        var backAtLaunch = browser.get(location(signedIn));
+        assertThat(backAtLaunch.statusCode()).isEqualTo(302);
+        var consent = browser.get(location(backAtLaunch));
+        assertThat(consent.statusCode()).isEqualTo(200);
+        assertThat(consent.uri().getPath()).isEqualTo("/" + SHOP + "/admin/oauth/authorize");
+        var callback = browser.submit(consent, Map.of("decision", "approve"));
+        return browser.get(location(callback));
+    }
+
+    private Map<String, AttributeValue> item() {
+        return new Table(dynamo).connection(CONNECTION.value()).orElseThrow();
+    }
+
+    private URI gateway(String path) {
+        return URI.create("http://127.0.0.1:" + aws.gatewayPort() + path);
+    }
+}
