@@ -120,6 +120,34 @@ public final class ApiContract {
     }
 
     /**
+     * The same for a request that went over HTTP to {@code method} and {@code path} (a raw path,
+     * query and all) through a gateway: a path no route matches must get the gateway's own 404.
+     */
+    public static void requireValidAt(String method, String path, int status, Map<String, String> headers, String body) {
+        String rawPath = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+        Optional<String> route = routeKeys().stream()
+                .filter(key -> key.startsWith(method + " "))
+                .filter(key -> rawPath.matches(key.substring(key.indexOf(' ') + 1).replaceAll("\\{\\w+}", "[^/]+")))
+                .findFirst();
+        if (route.isPresent()) {
+            requireValid(route.get(), status, headers, body);
+            return;
+        }
+        var findings = new ArrayList<String>();
+        if (status != 404) {
+            findings.add("a request no route matches gets the gateway's 404");
+        }
+        try {
+            check("/components/schemas/GatewayMessage", READER.readTree(body == null ? "" : body), "body", findings::add);
+        } catch (IOException e) {
+            findings.add("the body is not JSON");
+        }
+        if (!findings.isEmpty()) {
+            throw new AssertionError("The answer " + status + " to " + method + " " + rawPath + " (no route) " + findings + "\nbody: " + body);
+        }
+    }
+
+    /**
      * Fails unless the answer is a 4xx refusal in the document's {@code Problem} shape, with
      * {@code Cache-Control: no-store}: for events outside the contract, which API Gateway never sends.
      */
