@@ -2,11 +2,11 @@
 # Proves the contract makes a working client: generates the Python client from docs/api/openapi.yaml
 # with openapi-python-client, then makes one SigV4-signed GET /v1/connections/{id} with it
 # (get_connection.py) against stub_gateway.py on 127.0.0.1, which checks the signature.
-# Not part of the Maven tests. Usage: docs/api/python/check.sh [VENV] (default: a fresh one under /tmp).
+# Not part of the Maven tests. Usage: docs/api/python/check.sh [VENV] (default: a fresh one, removed after).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-venv=${1:-$(mktemp -d)/venv}
 work=$(mktemp -d)
+venv=${1:-$work/venv}
 trap 'kill "${stub:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
