@@ -68,11 +68,7 @@ public final class ApiContract {
      * to a request on {@code routeKey} is one the document allows.
      */
     public static void requireValid(String routeKey, int status, Map<String, String> headers, String body) {
-        var findings = findings(routeKey, status, headers, body);
-        if (!findings.isEmpty()) {
-            throw new AssertionError("The answer " + status + " to " + routeKey + " breaks " + DOCUMENT + ":\n  "
-                    + String.join("\n  ", findings) + "\nbody: " + body);
-        }
+        require(findings(routeKey, status, headers, body), "The answer " + status + " to " + routeKey + " breaks " + DOCUMENT, body);
     }
 
     /** What is wrong with the answer, if anything. */
@@ -110,11 +106,7 @@ public final class ApiContract {
         } else {
             header(headers, "Content-Type").filter(type -> type.startsWith(JSON))
                     .ifPresentOrElse(type -> { }, () -> findings.add("Content-Type is not " + JSON));
-            try {
-                check(response + "/content/" + escape(JSON) + "/schema", READER.readTree(body), "body", findings::add);
-            } catch (IOException e) {
-                findings.add("the body is not JSON");
-            }
+            checkBody(response + "/content/" + escape(JSON) + "/schema", body, findings);
         }
         return findings;
     }
@@ -137,14 +129,8 @@ public final class ApiContract {
         if (status != 404) {
             findings.add("a request no route matches gets the gateway's 404");
         }
-        try {
-            check("/components/schemas/GatewayMessage", READER.readTree(body == null ? "" : body), "body", findings::add);
-        } catch (IOException e) {
-            findings.add("the body is not JSON");
-        }
-        if (!findings.isEmpty()) {
-            throw new AssertionError("The answer " + status + " to " + method + " " + rawPath + " (no route) " + findings + "\nbody: " + body);
-        }
+        checkBody("/components/schemas/GatewayMessage", body, findings);
+        require(findings, "The answer " + status + " to " + method + " " + rawPath + " (no route) is not the gateway's", body);
     }
 
     /**
@@ -159,14 +145,8 @@ public final class ApiContract {
         if (!header(headers, "Cache-Control").filter("no-store"::equals).isPresent()) {
             findings.add("Cache-Control is not no-store");
         }
-        try {
-            check("/components/schemas/Problem", READER.readTree(body == null ? "" : body), "body", findings::add);
-        } catch (IOException e) {
-            findings.add("the body is not JSON");
-        }
-        if (!findings.isEmpty()) {
-            throw new AssertionError("The answer " + status + " is not a documented problem: " + findings + "\nbody: " + body);
-        }
+        checkBody("/components/schemas/Problem", body, findings);
+        require(findings, "The answer " + status + " is not a documented problem", body);
     }
 
     /** What is wrong with {@code value} for the schema at {@code pointer} in the document (its own examples, say). */
@@ -179,6 +159,20 @@ public final class ApiContract {
     /** The document, as a tree. */
     public static JsonNode document() {
         return DOC;
+    }
+
+    private static void require(List<String> findings, String what, String body) {
+        if (!findings.isEmpty()) {
+            throw new AssertionError(what + ":\n  " + String.join("\n  ", findings) + "\nbody: " + body);
+        }
+    }
+
+    private static void checkBody(String pointer, String body, List<String> findings) {
+        try {
+            check(pointer, READER.readTree(body == null ? "" : body), "body", findings::add);
+        } catch (IOException e) {
+            findings.add("the body is not JSON");
+        }
     }
 
     private static void check(String pointer, JsonNode value, String what, Consumer<String> findings) {
