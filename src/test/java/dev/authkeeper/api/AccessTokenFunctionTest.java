@@ -111,10 +111,10 @@ class AccessTokenFunctionTest extends ApiTestBase {
         try (var pool = Executors.newFixedThreadPool(50)) {
             for (int i = 0; i < 50; i++) {
                 Callable<ApiGatewayResponse> call = () -> {
-                    var request = json.convertValue(ApiEvents.event(ApiEvents.Request.of(ApiRoute.ACCESS_TOKEN, id(id))),
-                            ApiGatewayRequest.class);
+                    var event = ApiEvents.Request.of(ApiRoute.ACCESS_TOKEN, id(id));
+                    var request = json.convertValue(ApiEvents.event(event), ApiGatewayRequest.class);
                     start.await();
-                    return functions.accessToken(request);
+                    return ApiEvents.conforming(event, functions.accessToken(request));
                 };
                 answers.add(pool.submit(call));
             }

@@ -8,10 +8,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.eclipse.microprofile.config.ConfigProvider;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.authkeeper.http.ApiGatewayResponse;
+import dev.authkeeper.testing.ApiContract;
 import dev.authkeeper.testing.Lambda;
 
 /**
@@ -52,9 +55,26 @@ final class ApiEvents {
             return new Request(routeKey, pathParameters, rawQuery, body, base64, userArn, headers);
         }
 
+        /** Sent to the exported function; the answer is checked against the published contract. */
         ApiGatewayResponse send() {
-            return Lambda.invoke(event(this));
+            return conforming(this, Lambda.invoke(event(this)));
         }
+    }
+
+    /**
+     * {@code response}, once it satisfies {@code docs/api/openapi.yaml} for the request's route. An
+     * event API Gateway never sends this function (an unknown route key, another function's route)
+     * is outside the contract: its answer need only be a refusal in the documented problem shape.
+     */
+    static ApiGatewayResponse conforming(Request request, ApiGatewayResponse response) {
+        String exported = ConfigProvider.getConfig().getValue("quarkus.funqy.export", String.class);
+        boolean routed = ApiRoute.of(request.routeKey()).filter(route -> route.function().equals(exported)).isPresent();
+        if (routed) {
+            ApiContract.requireValid(request.routeKey(), response.statusCode(), response.headers(), response.body());
+        } else {
+            ApiContract.requireProblem(response.statusCode(), response.headers(), response.body());
+        }
+        return response;
     }
 
     static ApiGatewayResponse get(ApiRoute route, Map<String, String> pathParameters) {

@@ -22,7 +22,6 @@ import org.quicktheories.generators.Generate;
 
 import dev.authkeeper.http.ApiGatewayResponse;
 import dev.authkeeper.testing.CapturedLogs;
-import dev.authkeeper.testing.Lambda;
 import dev.authkeeper.testing.RequestProperties;
 
 /**
@@ -77,7 +76,7 @@ final class ApiRequestProperties {
         qt().withExamples(examples).withShrinkCycles(30).forAll(requests()).checkAssert(request -> {
             ApiGatewayResponse response;
             try (var logs = CapturedLogs.capture()) {
-                response = Lambda.invoke(ApiEvents.event(request));
+                response = request.send();
                 assertThat(logs.errors()).as("ERROR lines").isEmpty();
                 String text = logs.text();
                 assertThat(text).as("log").doesNotContain("\tat ").doesNotContain("Exception:");

@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.authkeeper.testing.ApiContract;
 import dev.authkeeper.testing.CapturedLogs;
 import dev.authkeeper.testing.LocalAws;
 import dev.authkeeper.testing.LocalAwsResource;
@@ -68,11 +70,16 @@ class LocalApiWalkTest {
         return URI.create("http://127.0.0.1:" + aws.gatewayPort() + path);
     }
 
+    /** The answer, once it satisfies the published contract ({@code docs/api/openapi.yaml}). */
     HttpResponse<String> call(String method, String path, String body) {
         var request = HttpRequest.newBuilder(gateway(path)).method(method,
                 body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            var response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            var headers = new HashMap<String, String>();
+            response.headers().map().forEach((name, values) -> headers.put(name, values.get(0)));
+            ApiContract.requireValidAt(method, path, response.statusCode(), headers, response.body());
+            return response;
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
