@@ -12,6 +12,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.authkeeper.config.ApiConfig;
 import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.marketplace.Marketplace;
+import dev.authkeeper.marketplace.Origin;
 import dev.authkeeper.session.ReauthorizeLinks;
 
 /**
@@ -48,6 +49,12 @@ public class ConnectLinks {
      * A new connection in {@code region}, at that region's Seller Central, to {@code app} (by name) or
      * when empty to the default app; empty for a region the marketplace does not have.
      */
+    /** A new connection of the account whose own host is {@code origin} (a Shopify shop), to {@code app} (by name). */
+    public ConnectLink connectAt(Marketplace marketplace, String merchantId, Origin origin, Optional<String> app) {
+        var minted = links.mint(merchantId, origin.uri(), Optional.empty(), app, config.connectLinkLifetime());
+        return new ConnectLink(minted.url(), minted.expiresAt(), merchantId, null, marketplace.id(), null);
+    }
+
     public Optional<ConnectLink> connect(Marketplace marketplace, String merchantId, String region, Optional<String> app) {
         return marketplace.defaultOrigin(region).map(origin -> {
             var minted = links.mint(merchantId, origin.uri(), Optional.empty(), app, config.connectLinkLifetime());

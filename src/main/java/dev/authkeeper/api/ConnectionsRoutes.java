@@ -1,6 +1,7 @@
 package dev.authkeeper.api;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -21,6 +22,7 @@ import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.http.QueryString;
 import dev.authkeeper.marketplace.Marketplace;
 import dev.authkeeper.marketplace.Marketplaces;
+import dev.authkeeper.marketplace.Origin;
 import dev.authkeeper.status.ConnectionStatuses;
 import dev.authkeeper.status.ConnectionView;
 
@@ -118,7 +120,7 @@ public class ConnectionsRoutes {
 
     private ApiAnswer connectLink(ApiCall call) {
         String merchant = ApiRequests.merchantId(call.request());
-        var body = requests.fields(call.request(), List.of("connectionId", "region", "app"));
+        var body = requests.fields(call.request(), List.of("connectionId", "region", "app", "accountId"));
         Optional<String> region = Optional.ofNullable(body.get("region"));
         Optional<App> app = Optional.ofNullable(body.get("app")).map(name -> apps.find(name).orElseThrow(() -> ApiProblem.badRequest(
                 "app must be the name of one of this deployment's apps: " + apps.describeAll() + ". Leave it out for the default app.")));
@@ -137,6 +139,8 @@ public class ConnectionsRoutes {
             }
             id.region().ifPresent(r -> requireServes(app, r));
             link = links.reconnect(id, merchant, connection.origin(), app.map(App::name));
+        } else if (marketplace.facts().accountHost().isPresent()) {
+            link = links.connectAt(marketplace, merchant, accountOrigin(marketplace, body.get("accountId")), app.map(App::name));
         } else {
             // A new connection's region, when the request names none, is the marketplace's first.
             String newRegion = region.or(() -> marketplace.regions().stream().findFirst()).orElseThrow(() -> ApiProblem.badRequest(
@@ -146,8 +150,17 @@ public class ConnectionsRoutes {
             link = links.connect(marketplace, merchant, newRegion, app.map(App::name)).orElseThrow();
         }
         LOG.infof("Connect link for merchant %s (%s) minted for %s", merchant,
-                link.connectionId() == null ? "a new connection in " + link.region() : link.connectionId(), call.caller());
+                link.connectionId() == null ? "a new " + link.marketplace() + " connection" + (link.region() == null ? "" : " in " + link.region())
+                        : link.connectionId(), call.caller());
         return ApiAnswer.of(201, link);
+    }
+
+    /** Where a marketplace whose consent happens on the account's own host (a Shopify shop) asks the seller. */
+    private static Origin accountOrigin(Marketplace marketplace, String accountId) {
+        return Optional.ofNullable(accountId).flatMap(marketplace::canonicalAccount)
+                .flatMap(account -> marketplace.origin(URI.create("https://" + account)))
+                .orElseThrow(() -> ApiProblem.badRequest("accountId must name the " + marketplace.facts().account().words() + " to connect ("
+                        + marketplace.displayName() + " consent happens there), such as the connectionId's last part."));
     }
 
     private static void requireServes(Optional<App> app, String region) {

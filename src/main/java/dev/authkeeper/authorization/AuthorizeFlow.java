@@ -93,7 +93,10 @@ public class AuthorizeFlow {
         }
         LOG.infof("Authorize link: merchant %s sent to consent of app %s at %s for %s", link.merchant(), app.name(), origin.host(),
                 connection.map(ConnectionId::value).orElse("a new connection"));
-        return states.start(request, merchant.get(), marketplace.id(), app.name(), Flow.WEBSITE, origin, connection.map(ConnectionId::accountId),
+        // Where consent happens on the account's own host (a Shopify shop), that account is the one expected back.
+        Optional<String> expected = connection.map(ConnectionId::accountId)
+                .or(() -> marketplace.facts().accountHost().flatMap(host -> marketplace.canonicalAccount(origin.host())));
+        return states.start(request, merchant.get(), marketplace.id(), app.name(), Flow.WEBSITE, origin, expected,
                 state -> marketplace.consentUri(app.name(), origin, state));
     }
 

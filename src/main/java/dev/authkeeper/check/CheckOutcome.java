@@ -3,7 +3,7 @@ package dev.authkeeper.check;
 import java.time.Duration;
 import java.util.Optional;
 
-import dev.authkeeper.alert.ReauthorizationReason;
+import dev.authkeeper.marketplace.ReauthorizationReason;
 import dev.authkeeper.crypto.Secret;
 
 /** What proving one authorization found. */

@@ -16,7 +16,7 @@ import org.jboss.logging.Logger;
 import dev.authkeeper.alert.Alert;
 import dev.authkeeper.alert.AlertKind;
 import dev.authkeeper.alert.AlertOutbox;
-import dev.authkeeper.alert.ReauthorizationReason;
+import dev.authkeeper.marketplace.ReauthorizationReason;
 import dev.authkeeper.config.GuardConfig;
 import dev.authkeeper.config.SweepConfig;
 import dev.authkeeper.crypto.SealedToken;

@@ -13,7 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.authkeeper.alert.Alert;
 import dev.authkeeper.alert.AlertOutbox;
-import dev.authkeeper.alert.ReauthorizationReason;
+import dev.authkeeper.marketplace.ReauthorizationReason;
 import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.connection.Attributes;
 import dev.authkeeper.connection.ConnectionRepository;

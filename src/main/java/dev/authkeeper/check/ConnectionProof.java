@@ -8,13 +8,14 @@ import java.util.function.BooleanSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.authkeeper.alert.ReauthorizationReason;
+import dev.authkeeper.marketplace.ReauthorizationReason;
 import dev.authkeeper.config.SweepConfig;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.crypto.Secret;
 import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.marketplace.Backoff;
 import dev.authkeeper.marketplace.Marketplace;
+import dev.authkeeper.marketplace.MarketplaceFacts;
 import dev.authkeeper.marketplace.Marketplaces;
 import dev.authkeeper.marketplace.TokenResult;
 
@@ -99,12 +100,16 @@ public class ConnectionProof {
 
     /**
      * Past the marketplace's re-consent period (Amazon's 365 days): the periodic renewal lapsed;
-     * within it, or where there is none: revoked, or the password or a permission changed.
+     * past the end of a sliding refresh token's life (Shopify's 90 days unused): it ran out; else
+     * revoked, or the password or a permission changed.
      */
     static ReauthorizationReason reason(Marketplace marketplace, CheckedConnection connection, Instant now) {
-        return marketplace.facts().authorization().reconsentEvery()
-                .filter(period -> !connection.authorizedAt().plus(period).isAfter(now))
-                .map(period -> ReauthorizationReason.YEARLY_RENEWAL)
-                .orElse(ReauthorizationReason.REVOKED_OR_CHANGED);
+        var facts = marketplace.facts();
+        if (facts.authorization().reconsentEvery().filter(period -> !connection.authorizedAt().plus(period).isAfter(now)).isPresent()) {
+            return ReauthorizationReason.YEARLY_RENEWAL;
+        }
+        boolean slid = facts.token().refreshToken().lifetime() == MarketplaceFacts.RefreshLifetime.SLIDING;
+        return slid && !connection.authorizationExpiresAt().isAfter(now) ? ReauthorizationReason.REFRESH_TOKEN_EXPIRED
+                : ReauthorizationReason.REVOKED_OR_CHANGED;
     }
 }

@@ -89,6 +89,12 @@ public class MarketplaceFactsFiles {
                 problems.add("/portals/" + name + "/hosts/" + host + ": region " + region + " is not in /regions");
             }
         }));
+        facts.wording().reasons().keySet().stream()
+                .filter(code -> !ReauthorizationReason.isOne(code))
+                .forEach(code -> problems.add("/wording/reasons/" + code + ": not a reason AuthKeeper gives (" + ReauthorizationReason.names() + ")"));
+        if (!facts.wording().reasons().containsKey(ReauthorizationReason.REVOKED_OR_CHANGED.name())) {
+            problems.add("/wording/reasons: " + ReauthorizationReason.REVOKED_OR_CHANGED + " is missing, the reason every marketplace can give");
+        }
         if (facts.portals().isEmpty() && facts.accountHost().isEmpty()) {
             problems.add("/portals: empty, so /accountHost is needed: a marketplace needs somewhere for sellers to consent");
         }

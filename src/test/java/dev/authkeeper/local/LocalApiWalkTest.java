@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -22,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.authkeeper.testing.ApiContract;
+import dev.authkeeper.testing.ContractCalls;
 import dev.authkeeper.testing.CapturedLogs;
 import dev.authkeeper.testing.LocalAws;
 import dev.authkeeper.testing.LocalAwsResource;
@@ -45,7 +42,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 class LocalApiWalkTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     SimulatedAmazon amazon;
     LocalAws aws;
@@ -70,22 +66,8 @@ class LocalApiWalkTest {
         return URI.create("http://127.0.0.1:" + aws.gatewayPort() + path);
     }
 
-    /** The answer, once it satisfies the published contract ({@code docs/api/openapi.yaml}). */
     HttpResponse<String> call(String method, String path, String body) {
-        var request = HttpRequest.newBuilder(gateway(path)).method(method,
-                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        try {
-            var response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            var headers = new HashMap<String, String>();
-            response.headers().map().forEach((name, values) -> headers.put(name, values.get(0)));
-            ApiContract.requireValidAt(method, path, response.statusCode(), headers, response.body());
-            return response;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return new ContractCalls(aws.gatewayPort()).call(method, path, body);
     }
 
     static JsonNode json(HttpResponse<String> response) {

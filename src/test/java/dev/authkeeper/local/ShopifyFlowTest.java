@@ -9,6 +9,8 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +20,7 @@ import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.ConnectionStatus;
 import dev.authkeeper.local.shopify.SimulatedShopify;
 import dev.authkeeper.local.simulator.Simulator;
+import dev.authkeeper.testing.ContractCalls;
 import dev.authkeeper.testing.LocalAws;
 import dev.authkeeper.testing.LocalAwsResource;
 import dev.authkeeper.testing.Profiles;
@@ -42,6 +45,7 @@ class ShopifyFlowTest {
     static final String APP = LocalAwsResource.SHOPIFY_APP;
     static final String SHOP = SimulatedShopify.DEFAULT_SHOP;
     static final ConnectionId CONNECTION = ConnectionId.of("shopify", SHOP);
+    static final ObjectMapper JSON = new ObjectMapper();
 
     SimulatedShopify shopify;
     LocalAws aws;
@@ -153,6 +157,34 @@ class ShopifyFlowTest {
 
         assertThat(redact.status()).isEqualTo(200);
         assertThat(connections.find(CONNECTION)).isEmpty();
+    }
+
+    @Test
+    void theIntegratorsConnectLinkForAShopOpensThatShopsConsentAndTheApiAnswersInShopifysTerms() throws Exception {
+        var api = new ContractCalls(aws.gatewayPort());
+        assertThat(api.call("POST", "/v1/merchants/merchant-web/connect-links", "{\"app\":\"" + APP + "\"}").statusCode()).isEqualTo(400);
+        var created = api.call("POST", "/v1/merchants/merchant-web/connect-links",
+                "{\"app\":\"" + APP + "\",\"accountId\":\"Acme-Store.myshopify.com\"}");
+        assertThat(created.statusCode()).isEqualTo(201);
+        var link = JSON.readTree(created.body());
+        assertThat(link.get("marketplace").asText()).isEqualTo("shopify");
+
+        var browser = new Browser();
+        var signInPage = browser.get(location(browser.get(URI.create(link.get("url").asText()))));
+        var signedIn = browser.submit(signInPage, Map.of("merchant", "merchant-web"));
+        var consent = browser.get(location(browser.get(location(signedIn))));
+        assertThat(consent.uri().getPath()).isEqualTo("/" + SHOP + "/admin/oauth/authorize");
+        var result = browser.get(location(browser.submit(consent, Map.of("decision", "approve"))));
+        assertThat(result.body()).contains("Your Shopify account is connected");
+
+        var status = JSON.readTree(api.call("GET", "/v1/connections/" + CONNECTION, null).body());
+        assertThat(status.get("marketplace").asText()).isEqualTo("shopify");
+        assertThat(status.get("accountId").asText()).isEqualTo(SHOP);
+        assertThat(status.get("shopDomain").asText()).isEqualTo(SHOP);
+        assertThat(status.has("region")).isFalse();
+        var token = api.call("GET", "/v1/connections/" + CONNECTION + "/access-token", null);
+        assertThat(token.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(token.body()).get("shopDomain").asText()).isEqualTo(SHOP);
     }
 
     private java.net.http.HttpResponse<String> install(String merchant) {

@@ -82,6 +82,10 @@ class MarketplaceFactsFilesTest {
                 .hasMessageContaining("/account/pattern");
         assertThatThrownBy(() -> files.parse("marketplaces/ebay.json", "ebay", amazonDocument()))
                 .hasMessageContaining("/id");
+        ObjectNode unknownReason = amazonDocument();
+        ((ObjectNode) unknownReason.at("/wording/reasons")).set("MOON_PHASE", unknownReason.at("/wording/reasons/YEARLY_RENEWAL").deepCopy());
+        assertThatThrownBy(() -> files.parse("marketplaces/amazon.json", "amazon", unknownReason))
+                .hasMessageContaining("/wording/reasons/MOON_PHASE");
     }
 
     @Test
