@@ -208,7 +208,7 @@ public class AccessTokens {
                             .orElseGet(() -> new Answer.Unavailable(BUSY, Duration.ofSeconds(1)));
                 }
                 case CheckOutcome.AppCredentialsBroken broken -> {
-                    LOG.errorf("OPERATOR: LWA refused the app's credentials (%s) for an access token of %s", broken.error(), id);
+                    LOG.errorf("OPERATOR: %s refused the app's credentials (%s) for an access token of %s", id.marketplace(), broken.error(), id);
                     deliver(incidents.open(Incidents.Kind.APP_CREDENTIALS, broken.error(), now));
                     leaseSettled = true;
                     yield failed(id, owner, APP_CREDENTIALS, now);
@@ -218,7 +218,7 @@ public class AccessTokens {
                     yield failed(id, owner, THROTTLED, now);
                 }
                 case CheckOutcome.Unexpected unexpected -> {
-                    LOG.warnf("OPERATOR: LWA answered an access-token refresh of %s in a way it does not document (%s)", id,
+                    LOG.warnf("OPERATOR: %s answered an access-token refresh of %s in a way it does not document (%s)", id.marketplace(), id,
                             unexpected.description());
                     leaseSettled = true;
                     yield failed(id, owner, UNEXPECTED, now);

@@ -16,7 +16,7 @@ import dev.authkeeper.marketplace.Origin;
 import dev.authkeeper.session.ReauthorizeLinks;
 
 /**
- * Signed links to {@code /authorize} for the integrator's "Connect Amazon" and "Reauthorize"
+ * Signed links to {@code /authorize} for the integrator's "Connect" and "Reauthorize"
  * buttons, lasting {@code authkeeper.api.connect-link-lifetime}. A link works only for its merchant,
  * signed in at the integrator's site, in the browser that opens it (the authorize flow checks).
  */

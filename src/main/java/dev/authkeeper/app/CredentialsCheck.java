@@ -20,17 +20,16 @@ import dev.authkeeper.marketplace.RotationRequest;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * The daily look at every app's client secret: its age as a metric; one operator alert when it
- * reaches {@code age-alarm-days} with no rotation since; and, when {@code auto-rotate} is on, a
- * call to rotateApplicationClientSecret {@code rotate-days-before} days before Amazon's 180, at
- * most once a day per app (a conditional write on the app's state, so overlapping runs make one call).
+ * The daily look at the client secret of every app whose marketplace lets client secrets expire
+ * (its facts file's {@code clientSecret}): its age as a metric; one operator alert when it reaches
+ * {@code age-alarm-days} with no rotation since; and, when {@code auto-rotate} is on, a request
+ * for a new one {@code rotate-days-before} days before the marketplace's limit (Amazon: 180 days),
+ * at most once a day per app (a conditional write on the app's state, so overlapping runs make one call).
  */
 @ApplicationScoped
 public class CredentialsCheck {
 
     private static final Logger LOG = Logger.getLogger(CredentialsCheck.class);
-    /** How long Amazon lets a client secret live. */
-    static final Duration SECRET_LIFETIME = Duration.ofDays(180);
 
     /** What the check found for one app. */
     @RegisterForReflection
@@ -65,12 +64,13 @@ public class CredentialsCheck {
     public Report run() {
         var reports = new ArrayList<AppReport>();
         for (App app : apps.all()) {
-            reports.add(check(app));
+            marketplaces.of(app.marketplace()).facts().clientSecret()
+                    .ifPresent(rules -> reports.add(check(app, rules.rotateEvery())));
         }
         return new Report(reports);
     }
 
-    private AppReport check(App app) {
+    private AppReport check(App app, Duration lifetime) {
         Instant now = clock.instant();
         ClientSecrets.Credentials credentials;
         try {
@@ -84,7 +84,7 @@ public class CredentialsCheck {
         }
         Instant since = credentials.currentSince().get();
         var state = states.read(app.name());
-        Instant expires = state.secretExpiresAt().filter(at -> at.isAfter(since)).orElse(since.plus(SECRET_LIFETIME));
+        Instant expires = state.secretExpiresAt().filter(at -> at.isAfter(since)).orElse(since.plus(lifetime));
         long age = Duration.between(since, now).toDays();
         long left = Duration.between(now, expires).toDays();
         metrics.emitSecretAge(app.name(), age, left, now.toEpochMilli());
@@ -113,17 +113,17 @@ public class CredentialsCheck {
         }
         return switch (marketplaces.of(app.marketplace()).requestNewClientSecret(app.name())) {
             case RotationRequest.Accepted accepted -> {
-                LOG.infof("Asked Amazon for a new client secret for app %s (%d days left); it arrives by notification", app.name(), daysLeft);
+                LOG.infof("Asked the marketplace for a new client secret for app %s (%d days left); it arrives by notification", app.name(), daysLeft);
                 yield "requested";
             }
             case RotationRequest.Refused refused -> {
-                LOG.errorf("OPERATOR: Amazon refused a new client secret for app %s: %s", app.name(), refused.description());
+                LOG.errorf("OPERATOR: the marketplace refused a new client secret for app %s: %s", app.name(), refused.description());
                 alerts.once("rotation-refused#" + app.name() + "#" + LocalDate.ofInstant(now, ZoneOffset.UTC),
                         List.of(alerts.about(app, AlertKind.APP_SECRET_ROTATION_FAILED, refused.description(), Optional.of(now))));
                 yield "refused: " + refused.description();
             }
             case RotationRequest.Transient failure -> {
-                LOG.warnf("Asking Amazon for a new client secret for app %s failed (%s); the next daily check asks again", app.name(),
+                LOG.warnf("Asking the marketplace for a new client secret for app %s failed (%s); the next daily check asks again", app.name(),
                         failure.description());
                 yield "failed, tried again tomorrow: " + failure.description();
             }

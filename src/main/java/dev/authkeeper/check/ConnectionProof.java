@@ -99,7 +99,7 @@ public class ConnectionProof {
     }
 
     /**
-     * Past the marketplace's re-consent period (Amazon's 365 days): the periodic renewal lapsed;
+     * Past the marketplace's re-consent period: the periodic renewal lapsed;
      * past the end of a sliding refresh token's life (Shopify's 90 days unused): it ran out; else
      * revoked, or the password or a permission changed.
      */

@@ -12,7 +12,7 @@ import io.quarkus.funqy.Funq;
 /**
  * The sweep: the planner, invoked by EventBridge Scheduler, and the workers, one SQS message each.
  * Support checks one connection now by invoking the worker function with
- * {@code {"connection":"amazon:NA:A1…"}} (the worker's role opens tokens; the planner's does not).
+ * {@code {"connection":"<connection id>"}} (the worker's role opens tokens; the planner's does not).
  */
 public class SweepFunction {
 

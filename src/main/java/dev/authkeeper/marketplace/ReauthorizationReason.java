@@ -5,7 +5,7 @@ import java.util.stream.Collectors;
 
 /** Why a marketplace probably refused an authorization; told to the merchant in plain words. */
 public enum ReauthorizationReason {
-    /** Older than Amazon's 365 days: the yearly renewal lapsed. */
+    /** Past the marketplace's re-consent period (Amazon's yearly renewal): the periodic renewal lapsed. */
     YEARLY_RENEWAL,
     /** Younger: the seller revoked the app, changed the password, or changed the app's roles. */
     REVOKED_OR_CHANGED,

@@ -201,7 +201,7 @@ public class SweepWorker {
             CheckOutcome outcome = refused != null ? new CheckOutcome.AppCredentialsBroken(refused)
                     : proof.prove(connection, deadline, () -> tally.refusedApps.containsKey(app));
             if (outcome instanceof CheckOutcome.AppCredentialsBroken broken && tally.refusedApps.putIfAbsent(app, broken.error()) == null) {
-                LOG.errorf("OPERATOR: LWA refused the credentials of app %s (%s); this worker stops calling LWA for its connections",
+                LOG.errorf("OPERATOR: the marketplace refused the credentials of app %s (%s); this worker stops calling it for the app's connections",
                         app, broken.error());
             }
             if (outcome instanceof CheckOutcome.Unexpected unexpected) {
@@ -235,7 +235,7 @@ public class SweepWorker {
         }
         record(tally, guard.count(new MassRejectionGuard.Counts(interim.firstChecks(), interim.rejections()), now), true);
         if (interim.unexpected() > 0) {
-            LOG.warnf("OPERATOR: LWA answered %d check(s) in a way it does not document (first: %s); they are tried again later",
+            LOG.warnf("OPERATOR: a marketplace answered %d check(s) in a way it does not document (first: %s); they are tried again later",
                     interim.unexpected(), tally.firstUnexpected.get());
         }
         var delivered = delivery.deliverNow(List.copyOf(tally.recorded), tally.deadline.plus(CHECK_ALLOWANCE).plus(FINISHING));

@@ -73,7 +73,7 @@ final class Tally {
     /** True, with the reason kept, once the worker should take no more work. */
     boolean shouldStop(Instant now) {
         if (refusedApps.size() >= apps) {
-            stopReason.compareAndSet(null, "LWA refused the credentials of app " + String.join(", ", new TreeSet<>(refusedApps.keySet())));
+            stopReason.compareAndSet(null, "the marketplace refused the credentials of app " + String.join(", ", new TreeSet<>(refusedApps.keySet())));
         } else if (now.isAfter(deadline)) {
             stopReason.compareAndSet(null, "time budget used; the rest is handed out again by the next planner run");
         }

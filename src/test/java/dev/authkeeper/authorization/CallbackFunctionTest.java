@@ -366,7 +366,7 @@ class CallbackFunctionTest {
         assertThat(response.body()).contains("Amazon gave an unexpected answer").contains("nothing was changed")
                 .contains("try again later").doesNotContain("weird_new_code").doesNotContain("detail-from-the-body");
         assertThat(amazon.tokenCalls()).isEqualTo(1);
-        assertThat(logged).contains("OPERATOR: LWA gave an unexpected answer to a code exchange (HTTP 400 weird_new_code)")
+        assertThat(logged).contains("OPERATOR: Amazon gave an unexpected answer to a code exchange (HTTP 400 weird_new_code)")
                 .contains("merchant-1").doesNotContain("detail-from-the-body");
         assertThat(table.withPrefix("CONNECTION#")).isEmpty();
     }

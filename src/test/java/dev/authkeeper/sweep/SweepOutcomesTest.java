@@ -199,7 +199,7 @@ class SweepOutcomesTest extends SweepTestBase {
             assertThat(table.connection(id.value()).orElseThrow().get("lastCheckError").s())
                     .isEqualTo("unexpected answer: HTTP 400 weird_new_code");
         });
-        assertThat(logged).contains("OPERATOR: LWA answered 1 check(s) in a way it does not document (first: HTTP 400 weird_new_code)")
+        assertThat(logged).contains("OPERATOR: a marketplace answered 1 check(s) in a way it does not document (first: HTTP 400 weird_new_code)")
                 .contains("unexpected=1").doesNotContain("detail-from-the-body");
         assertThat(table.withPrefix("INCIDENT#")).isEmpty();
         afterGroupWindow();
