@@ -93,8 +93,19 @@ class BranchKeys {
         return current != null && cache.fresh(current.readAt(), now) && !due(current.active(), now);
     }
 
+    /** Past the rotation age, or a pointer from before pointers carried a tag: nothing vouches for its key. */
     private boolean due(BranchKeyStore.Active active, Instant now) {
-        return !now.isBefore(active.createdAt().plus(config.rotation()));
+        return active.legacy() || !now.isBefore(active.createdAt().plus(config.rotation()));
+    }
+
+    /** The pointer read, once its tag is checked under the key it names ({@link BranchKeyStore.Tampered} if not). */
+    private Optional<BranchKeyStore.Active> verified(Optional<BranchKeyStore.Active> active) {
+        active.filter(a -> !a.legacy()).ifPresent(a -> {
+            try (BranchKey key = key(a.branchKeyId())) {
+                store.verify(a, key);
+            }
+        });
+        return active;
     }
 
     /**
@@ -108,19 +119,19 @@ class BranchKeys {
             if (usable(current, now)) {
                 return current;
             }
-            Optional<BranchKeyStore.Active> active = store.readActive();
+            Optional<BranchKeyStore.Active> active = verified(store.readActive());
             for (int attempt = 1; active.isEmpty() || due(active.get(), now); attempt++) {
                 if (attempt > CREATE_ATTEMPTS) {
                     throw new IllegalStateException("no active branch key after " + CREATE_ATTEMPTS + " attempts to create one");
                 }
-                Optional<BranchKey> created = store.create(active.map(BranchKeyStore.Active::branchKeyId), now);
+                Optional<BranchKeyStore.Created> created = store.create(active, now);
                 if (created.isPresent()) {
-                    cache.put(created.get().id(), created.get().material(), now);
-                    active = Optional.of(new BranchKeyStore.Active(created.get().id(), now));
+                    cache.put(created.get().key().id(), created.get().key().material(), now);
+                    active = Optional.of(created.get().active());
                     break;
                 }
                 // Another instance won. Until its pointer is written, the old key (if any) still seals.
-                Optional<BranchKeyStore.Active> winner = store.readActive();
+                Optional<BranchKeyStore.Active> winner = verified(store.readActive());
                 if (winner.isPresent()) {
                     active = winner;
                     break;

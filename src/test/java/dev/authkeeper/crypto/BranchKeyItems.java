@@ -18,9 +18,10 @@ record BranchKeyItems(DynamoDbClient dynamo) {
                 .filter(item -> item.get("pk").s().startsWith(BranchKeyStore.PREFIX)).toList();
     }
 
-    /** The ids of the branch keys themselves, without the pointer. */
+    /** The ids of the branch keys themselves, without the pointer and the generation records. */
     List<UUID> keyIds() {
-        return all().stream().map(item -> item.get("pk").s()).filter(pk -> !pk.equals(BranchKeyStore.ACTIVE))
+        return all().stream().map(item -> item.get("pk").s())
+                .filter(pk -> !pk.equals(BranchKeyStore.ACTIVE) && !pk.startsWith(BranchKeyStore.GENERATION))
                 .map(pk -> UUID.fromString(pk.substring(BranchKeyStore.PREFIX.length()))).toList();
     }
 
@@ -37,6 +38,15 @@ record BranchKeyItems(DynamoDbClient dynamo) {
         branchKeys.forget();
         calls.reset();
         return items;
+    }
+
+    Map<String, AttributeValue> item(String pk) {
+        return dynamo.getItem(r -> r.tableName(LocalAwsResource.TABLE).consistentRead(true)
+                .key(Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS(BranchKeyStore.SORT)))).item();
+    }
+
+    void put(Map<String, AttributeValue> item) {
+        dynamo.putItem(r -> r.tableName(LocalAwsResource.TABLE).item(item));
     }
 
     void deleteAll() {
