@@ -621,6 +621,7 @@ class Run:
         outputs = self.outputs()
         self.merchant_topic = outputs["MerchantTopicArn"]
         self.secrets_arn = outputs["SecretsArn"]
+        self.client_secret_arn = outputs["DefaultAppSecretArn"]
         self.table = outputs["TableName"]
         self.event_bus = outputs["EventBusName"]
         self.base = f"http://localhost:{self.port}/_aws/execute-api/{self.api_id}"
@@ -689,15 +690,15 @@ class Run:
         sm = self.client("secretsmanager")
         generated = json.loads(sm.get_secret_value(SecretId=self.secrets_arn)["SecretString"])
         check({k: generated.get(k) for k in ("clientId", "clientSecret", "sessionSecret")}
-              == {"clientId": "REPLACE_ME", "clientSecret": "REPLACE_ME", "sessionSecret": "REPLACE_ME"},
+              == {"clientId": "REPLACE_ME", "clientSecret": None, "sessionSecret": "REPLACE_ME"},
               f"unexpected placeholders in the new secret: {sorted(generated)}")
         link_secret = generated.get("linkSecret", "")
         check(len(link_secret) == 64, "the stack did not generate a 64-character linkSecret")
         # MiniStack 1.5.33 ignores ExcludePunctuation; AWS generates letters and digits only.
         punctuation = "" if link_secret.isalnum() else " (MiniStack ignored ExcludePunctuation)"
-        secret_string = json.dumps({"clientId": CLIENT_ID, "clientSecret": self.client_secret,
-                                    "sessionSecret": self.session_secret, "linkSecret": link_secret})
+        secret_string = json.dumps({"clientId": CLIENT_ID, "sessionSecret": self.session_secret, "linkSecret": link_secret})
         sm.put_secret_value(SecretId=self.secrets_arn, SecretString=secret_string)
+        sm.put_secret_value(SecretId=self.client_secret_arn, SecretString=json.dumps({"clientSecret": self.client_secret}))
 
         # The README's procedure after putting the secret: deploy again with a new ConfigRevision,
         # so every function starts afresh. It also sets PublicBaseUrl, which needs the API id.
@@ -722,7 +723,8 @@ class Run:
         check(self.outputs().get("LoginUri") == self.base + "/login", f"LoginUri output: {self.outputs().get('LoginUri')}")
         check(sm.get_secret_value(SecretId=self.secrets_arn)["SecretString"] == secret_string,
               "the stack update changed the secret's value")
-        return (f"secret: real clientId, clientSecret and sessionSecret put in; the generated linkSecret kept{punctuation}\n"
+        return (f"secrets: real clientId and sessionSecret put in, the generated linkSecret kept{punctuation}; "
+                f"the client secret in its own secret\n"
                 f"update ConfigRevision=2, PublicBaseUrl={self.base}: alias live {', '.join(versions)}")
 
     # -- step 6 -------------------------------------------------------------------------------
@@ -1249,20 +1251,20 @@ def second_app(run):
 
 def rotation_stored(run):
     """Rotate in simulated Seller Central: its NEW_SECRET notification reaches the stack's queue and
-    the notifications function stores the new secret as the current version of the AuthKeeper secret."""
+    the notifications function stores the new secret as the current version of the app's secret."""
     sm = run.client("secretsmanager")
-    before = json.loads(sm.get_secret_value(SecretId=run.secrets_arn)["SecretString"])
+    signing = sm.get_secret_value(SecretId=run.secrets_arn)["SecretString"]
+    before = json.loads(sm.get_secret_value(SecretId=run.client_secret_arn)["SecretString"])
     rotated = request("POST", run.sim_base + "/simulator/rotate", form={"app": "default"})
     check(rotated.status == 303, f"rotate: {rotated}")
 
     def stored():
-        current = json.loads(sm.get_secret_value(SecretId=run.secrets_arn)["SecretString"])
+        current = json.loads(sm.get_secret_value(SecretId=run.client_secret_arn)["SecretString"])
         return current if current.get("clientSecret") != before["clientSecret"] else None
-    current = wait_until("the new client secret in Secrets Manager", 180, stored, 2)
-    check({k: current.get(k) for k in ("clientId", "sessionSecret", "linkSecret")}
-          == {k: before.get(k) for k in ("clientId", "sessionSecret", "linkSecret")},
-          "storing the client secret changed the AuthKeeper secret's other fields")
-    previous = json.loads(sm.get_secret_value(SecretId=run.secrets_arn, VersionStage="AWSPREVIOUS")["SecretString"])
+    wait_until("the new client secret in Secrets Manager", 180, stored, 2)
+    check(sm.get_secret_value(SecretId=run.secrets_arn)["SecretString"] == signing,
+          "storing the client secret changed the signing keys' secret")
+    previous = json.loads(sm.get_secret_value(SecretId=run.client_secret_arn, VersionStage="AWSPREVIOUS")["SecretString"])
     check(previous.get("clientSecret") == before["clientSecret"], "the old client secret is not the previous version")
     state = run.client("dynamodb").get_item(TableName=run.table, Key={"pk": {"S": "APP#default"}, "sk": {"S": "APP"}}).get("Item", {})
     check("rotationIssuedAt" in state and "oldSecretValidUntil" in state, f"no rotation recorded: {sorted(state)}")

@@ -20,12 +20,13 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
- * In a deployment the LWA client credentials and the two signing keys live in one Secrets Manager
- * secret, never in an environment variable: {@code {"clientId", "clientSecret", "sessionSecret",
- * "linkSecret"}}. When {@code authkeeper.secrets-arn} is set, it is read once at start-up and
- * supplies the client id and the two signing keys. The client secret must be there too, but it is
- * not kept from start-up: {@code dev.authkeeper.app.ClientSecrets} reads it while running, so a
- * rotated secret takes effect without a redeploy.
+ * In a deployment the default app's LWA client id and the two signing keys live in one Secrets
+ * Manager secret, never in an environment variable: {@code {"clientId", "sessionSecret",
+ * "linkSecret"}}. When {@code authkeeper.secrets-arn} is set, every function reads it once at
+ * start-up. The client secret is not in it: it has a secret of its own
+ * ({@code authkeeper.amazon.client-secret-id}) that only the functions calling LWA may read, so the
+ * internet-facing functions never hold one. A secret that still carries a {@code clientSecret}
+ * is refused, so that an upgrade cannot leave the client secret where every function reads it.
  */
 public class SecretsConfigSourceFactory implements ConfigSourceFactory {
 
@@ -38,7 +39,7 @@ public class SecretsConfigSourceFactory implements ConfigSourceFactory {
             "clientId", "authkeeper.amazon.client-id",
             "sessionSecret", "authkeeper.session.secret",
             "linkSecret", "authkeeper.link.secret");
-    /** Read while running, but required from the start: a placeholder is refused here. */
+    /** Lives in a secret of its own, never here. */
     private static final String CLIENT_SECRET = "clientSecret";
 
     @Override
@@ -75,12 +76,14 @@ public class SecretsConfigSourceFactory implements ConfigSourceFactory {
                 missing.add(field);
             }
         });
-        if (!realValue(values.get(CLIENT_SECRET))) {
-            missing.add(CLIENT_SECRET);
-        }
         if (!missing.isEmpty()) {
             throw new IllegalStateException("The AuthKeeper secret has no real value for " + missing
-                    + ": put the LWA credentials and signing keys in it (README, Deploying to AWS)");
+                    + ": put the LWA client id and the signing keys in it (README, Deploying to AWS)");
+        }
+        if (values.containsKey(CLIENT_SECRET)) {
+            throw new IllegalStateException("The AuthKeeper secret still holds clientSecret, which every function would read: "
+                    + "put the client secret in the stack's DefaultAppSecretArn secret and remove it from this one "
+                    + "(README, Deploying to AWS)");
         }
         return settings;
     }

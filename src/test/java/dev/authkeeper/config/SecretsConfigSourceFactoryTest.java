@@ -26,25 +26,33 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 class SecretsConfigSourceFactoryTest {
 
     static final String REAL = """
-            {"clientId":"amzn1.application-oa2-client.abc","clientSecret":"amzn1.oa2-cs.v1.secret-value",
+            {"clientId":"amzn1.application-oa2-client.abc",
              "sessionSecret":"a-session-secret-of-at-least-32-bytes!","linkSecret":"a-link-secret-of-at-least-32-bytes!!!"}
             """;
 
     @Test
-    void aSecretSuppliesTheClientIdAndTheSigningKeysButNotTheClientSecretWhichIsReadWhileRunning() {
+    void aSecretSuppliesTheClientIdAndTheSigningKeys() {
         assertThat(SecretsConfigSourceFactory.settings(REAL))
                 .containsEntry("authkeeper.amazon.client-id", "amzn1.application-oa2-client.abc")
                 .containsEntry("authkeeper.session.secret", "a-session-secret-of-at-least-32-bytes!")
                 .containsEntry("authkeeper.link.secret", "a-link-secret-of-at-least-32-bytes!!!")
-                .hasSize(3)
-                .doesNotContainValue("amzn1.oa2-cs.v1.secret-value");
+                .hasSize(3);
+    }
+
+    @Test
+    void aSecretStillHoldingTheClientSecretIsRefusedSoThatNoFunctionReadsItAtStartUp() {
+        String old = REAL.replace("\"clientId\"", "\"clientSecret\":\"amzn1.oa2-cs.v1.secret-value\",\"clientId\"");
+
+        assertThatThrownBy(() -> SecretsConfigSourceFactory.settings(old))
+                .hasMessageContaining("clientSecret").hasMessageContaining("DefaultAppSecretArn")
+                .hasMessageNotContaining("amzn1.oa2-cs.v1.secret-value");
     }
 
     @Test
     void aSecretStillHoldingPlaceholdersOrMissingAFieldIsRefusedWithoutEchoingIt() {
-        assertThatThrownBy(() -> SecretsConfigSourceFactory.settings(REAL.replace("amzn1.oa2-cs.v1.secret-value", "REPLACE_ME")))
-                .hasMessageContaining("clientSecret").hasMessageNotContaining("amzn1.application-oa2-client.abc");
-        assertThatThrownBy(() -> SecretsConfigSourceFactory.settings("{\"clientId\":\"x\"}")).hasMessageContaining("clientSecret");
+        assertThatThrownBy(() -> SecretsConfigSourceFactory.settings(REAL.replace("a-session-secret-of-at-least-32-bytes!", "REPLACE_ME")))
+                .hasMessageContaining("sessionSecret").hasMessageNotContaining("amzn1.application-oa2-client.abc");
+        assertThatThrownBy(() -> SecretsConfigSourceFactory.settings("{\"clientId\":\"x\"}")).hasMessageContaining("linkSecret");
         assertThatThrownBy(() -> SecretsConfigSourceFactory.settings("not json")).hasMessageContaining("not a JSON object");
     }
 

@@ -1,0 +1,69 @@
+package dev.authkeeper.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * Who may read a client secret, from {@code template.yaml} (MiniStack does not enforce IAM): the
+ * signing keys and the apps' LWA client secrets are separate secrets, and only the functions that
+ * call LWA (or store a rotated secret) are granted a client secret; the internet-facing login,
+ * authorize and status-page functions read the signing keys only.
+ */
+class SecretAccessTemplateTest {
+
+    private static final Set<String> CLIENT_SECRETS = Set.of("DefaultAppSecret", "SecondAppSecret");
+    private static final Set<String> CLIENT_SECRET_POLICIES = Set.of("ClientSecretReadPolicy", "SecondAppSecretReadPolicy");
+    private static JsonNode template;
+    private static JsonNode resources;
+
+    @BeforeAll
+    static void readTemplate() throws IOException {
+        template = new YAMLMapper().readTree(Path.of("template.yaml").toFile());
+        resources = template.get("Resources");
+    }
+
+    @Test
+    void theSigningKeysSecretHoldsNoClientSecretAndTheDefaultAppsHasASecretOfItsOwn() {
+        assertThat(resources.at("/Secrets/Properties/GenerateSecretString/SecretStringTemplate").asText())
+                .contains("sessionSecret").doesNotContain("clientSecret");
+        assertThat(resources.at("/DefaultAppSecret/Type").asText()).isEqualTo("AWS::SecretsManager::Secret");
+        assertThat(template.at("/Globals/Function/Environment/Variables/AUTHKEEPER_AMAZON_CLIENT_SECRET_ID").asText())
+                .isEqualTo("DefaultAppSecret");
+    }
+
+    @Test
+    void onlyTheFunctionsThatCallLwaOrStoreARotatedSecretMayReadAClientSecret() {
+        var readers = new TreeMap<String, Boolean>();
+        resources.properties().forEach(e -> {
+            JsonNode role = e.getValue();
+            if (!role.path("Type").asText().equals("AWS::IAM::Role") || !role.at("/Properties/RoleName").isTextual()) {
+                return;
+            }
+            String name = role.at("/Properties/RoleName").asText();
+            String managed = role.at("/Properties/ManagedPolicyArns").toString();
+            boolean reads = CLIENT_SECRET_POLICIES.stream().anyMatch(managed::contains);
+            for (JsonNode policy : role.at("/Properties/Policies")) {
+                for (JsonNode statement : policy.at("/PolicyDocument/Statement")) {
+                    String granted = statement.path("Resource").toString() + statement.path("Condition").toString();
+                    reads |= statement.path("Effect").asText().equals("Allow") && CLIENT_SECRETS.stream().anyMatch(granted::contains);
+                }
+            }
+            readers.put(name.substring(name.indexOf("${AWS::Region}-") + "${AWS::Region}-".length()), reads);
+        });
+
+        var expected = new TreeSet<>(Set.of("callback", "worker", "api-token", "app-credentials-check", "app-notifications"));
+        assertThat(readers).containsKeys("login", "authorize", "connections-page", "sweep", "api");
+        readers.forEach((role, reads) -> assertThat(reads).as(role).isEqualTo(expected.contains(role)));
+    }
+}
