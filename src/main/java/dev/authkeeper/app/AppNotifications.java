@@ -17,6 +17,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.authkeeper.alert.AlertKind;
+import dev.authkeeper.amazon.NewSecretProof;
 import dev.authkeeper.config.AppCredentialsConfig;
 import dev.authkeeper.crypto.Secret;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -25,7 +26,9 @@ import software.amazon.awssdk.core.exception.SdkException;
  * What AuthKeeper does with Amazon's notifications about the apps' client secrets. A new secret
  * is stored as a new version of the app's Secrets Manager secret (the version id derived from the
  * notification id, so a notification delivered twice makes one version) and the rotation recorded
- * in the app's state; an expiry notice becomes an operator alert and an event. A notification that
+ * in the app's state, once one grant at LWA has proved it (a secret that does not work was not
+ * issued by Amazon, whoever put the message in the queue); an expiry notice becomes an operator
+ * alert and an event. A notification that
  * cannot be used is never dropped: it is refused (thrown), so SQS delivers it again and finally
  * moves it to the dead-letter queue, and operators get one alert saying what to do. No message
  * here ever holds a secret.
@@ -57,13 +60,16 @@ public class AppNotifications {
     private final AppStates states;
     private final AppAlerts alerts;
     private final AppCredentialsConfig config;
+    private final NewSecretProof proof;
 
-    public AppNotifications(Apps apps, ClientSecrets secrets, AppStates states, AppAlerts alerts, AppCredentialsConfig config) {
+    public AppNotifications(Apps apps, ClientSecrets secrets, AppStates states, AppAlerts alerts, AppCredentialsConfig config,
+            NewSecretProof proof) {
         this.apps = apps;
         this.secrets = secrets;
         this.states = states;
         this.alerts = alerts;
         this.config = config;
+        this.proof = proof;
     }
 
     public void handle(AppNotification notification) {
@@ -107,6 +113,7 @@ public class AppNotifications {
                     + "nothing to do", id, app.name());
             return;
         }
+        prove(app, id, new Secret(secret));
         String versionId = versionId(id);
         try {
             secrets.store(app, new Secret(secret), versionId);
@@ -124,6 +131,25 @@ public class AppNotifications {
         LOG.infof("Notification %s: new client secret of app %s stored; the old one works until %s", id, app.name(), oldValidUntil);
         alerts.once("rotated#" + id, List.of(alerts.about(app, AlertKind.APP_SECRET_ROTATED,
                 "the old secret works until " + oldValidUntil + ", the new one expires " + newExpires, Optional.of(issuedAt))));
+    }
+
+    /** Refuses (the message stays queued) a secret LWA does not accept, or cannot be asked about now. */
+    private void prove(App app, String id, Secret secret) {
+        switch (proof.prove(app.clientId(), secret)) {
+            case NewSecretProof.Outcome.Works works -> {
+            }
+            case NewSecretProof.Outcome.Refused refused -> throw refuse("unproven#" + id, Optional.of(app),
+                    "Notification " + id + " brings app " + app.describe() + " a new client secret that LWA refuses ("
+                            + refused.error() + "). Nothing was stored; the current secret is unchanged. A secret Amazon "
+                            + "issued works at once, so this message was probably not sent by Amazon: find out who may send "
+                            + "to the notifications queue (only Amazon's account 437568002678 should).",
+                    "the new client secret in notification " + id + " of app " + app.name() + " does not work at LWA: not stored");
+            case NewSecretProof.Outcome.Unknown unknown -> throw refuse("unproven-later#" + id, Optional.of(app),
+                    "Notification " + id + " brings app " + app.describe() + " a new client secret, which AuthKeeper tries "
+                            + "once at LWA before storing it, and LWA could not be asked (" + unknown.cause() + "). The "
+                            + "notification stays queued and is tried again; the current secret keeps working.",
+                    "the new client secret in notification " + id + " of app " + app.name() + " could not be tried at LWA yet");
+        }
     }
 
     private void expiry(AppNotification notification, App app, String id) {

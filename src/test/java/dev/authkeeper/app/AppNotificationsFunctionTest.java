@@ -124,6 +124,35 @@ class AppNotificationsFunctionTest {
     }
 
     @Test
+    void aNewSecretThatLwaRefusesIsNeverStoredAndStaysQueuedWithOneAlert() {
+        String current = amazon.clientSecret("default");
+        amazon.rotateClientSecret("default");
+        String genuine = amazon.clientSecret("default");
+        // What a principal allowed to send to the queue could plant: Amazon's format, a secret of its own.
+        String planted = "amzn1.oa2-cs.v1.planted" + "0".repeat(40);
+        String body = queue.take(1).get(0).replace(genuine, planted);
+        int grants = amazon.tokenCalls("client_credentials");
+
+        try (var logs = CapturedLogs.capture()) {
+            assertThat(deliver(body)).as("refused: it stays queued").containsExactly("m-1");
+            assertThat(deliver(body)).as("and again when delivered again").containsExactly("m-1");
+            assertThat(logs.leaked(List.of(planted, genuine, current))).isEmpty();
+        }
+
+        assertThat(amazon.tokenCalls("client_credentials") - grants).as("one grant per delivery, with the planted secret").isEqualTo(2);
+        assertThat(fixture.value(aws.appSecrets().defaultApp(), "AWSCURRENT")).isEqualTo(current);
+        assertThat(table.items().stream().filter(i -> i.get("pk").s().equals("APP#default") && i.get("sk").s().equals("APP")))
+                .allSatisfy(state -> assertThat(state).doesNotContainKey("rotationIssuedAt"));
+        assertThat(inbox.settled()).singleElement().satisfies(m -> {
+            assertThat(m.kind()).isEqualTo("APP_NOTIFICATION_REFUSED");
+            assertThat(m.body()).contains("LWA refuses").contains("Nothing was stored").doesNotContain(planted);
+        });
+
+        assertThat(deliver(body.replace(planted, genuine))).as("Amazon's own notification, proved and stored").isEmpty();
+        assertThat(fixture.value(aws.appSecrets().defaultApp(), "AWSCURRENT")).isEqualTo(genuine);
+    }
+
+    @Test
     void aNotificationDeliveredTwiceMakesOneVersionAndOneMessage() {
         String old = amazon.settings().clientSecret();
         amazon.rotateClientSecret("default");
