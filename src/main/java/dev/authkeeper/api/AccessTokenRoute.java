@@ -16,6 +16,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.authkeeper.alert.AlertTexts;
 import dev.authkeeper.connection.ConnectionId;
+import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.marketplace.Marketplace;
 import dev.authkeeper.marketplace.Marketplaces;
 
@@ -58,17 +59,28 @@ public class AccessTokenRoute {
     private final AlertTexts texts;
     private final Marketplaces marketplaces;
     private final ApiRequests requests;
+    private final MerchantScopes scopes;
+    private final ConnectionRepository connections;
 
-    public AccessTokenRoute(AccessTokens tokens, ConnectLinks links, AlertTexts texts, Marketplaces marketplaces, ApiRequests requests) {
+    public AccessTokenRoute(AccessTokens tokens, ConnectLinks links, AlertTexts texts, Marketplaces marketplaces, ApiRequests requests,
+            MerchantScopes scopes, ConnectionRepository connections) {
         this.tokens = tokens;
         this.links = links;
         this.texts = texts;
         this.marketplaces = marketplaces;
         this.requests = requests;
+        this.scopes = scopes;
+        this.connections = connections;
     }
 
     public ApiAnswer handle(ApiCall call) {
         ConnectionId id = requests.connectionId(call.request());
+        if (!scopes.allowsEveryMerchant(call.caller()) && connections.find(id).filter(c -> !scopes.allows(call.caller(), c.merchantId())).isPresent()) {
+            LOG.infof("Access token for %s requested by %s: refused, the connection's merchant is outside the caller's scope",
+                    id, call.caller());
+            return new ApiProblem(403, "outside_scope", "This caller may not get tokens for this connection's merchant: "
+                    + "the deployment's authkeeper.api.merchant-scopes does not give its IAM role that merchant.").answer();
+        }
         var answer = tokens.get(id);
         Marketplace marketplace = marketplaces.of(id);
         LOG.infof("Access token for %s requested by %s: %s", id, call.caller(), outcome(answer));

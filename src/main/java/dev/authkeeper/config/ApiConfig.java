@@ -1,6 +1,7 @@
 package dev.authkeeper.config;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -39,4 +40,13 @@ public interface ApiConfig {
     /** History entries in the answer about one connection. */
     @WithDefault("10")
     int historyEntries();
+
+    /**
+     * Which merchants each caller may get access tokens for, a JSON object from an IAM role or user
+     * ARN to merchant ids ({@code "*"}: every merchant), e.g.
+     * {@code {"arn:aws:iam::123456789012:role/eu-product":["merchant-1","merchant-2"]}}. Unset, every
+     * caller the route's IAM policy admits may get every merchant's tokens; set, a caller it does
+     * not name gets none.
+     */
+    Optional<String> merchantScopes();
 }

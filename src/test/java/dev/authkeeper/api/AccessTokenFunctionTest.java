@@ -304,6 +304,33 @@ class AccessTokenFunctionTest extends ApiTestBase {
     }
 
     @Test
+    void aCallerScopedToOneMerchantGetsThatMerchantsTokensAndNoOtherMerchantsOrAnythingMinted() {
+        var own = connection("merchant-eu", "A1SCOPED0001");
+        var other = connection("merchant-other", "A1SCOPED0002");
+        String session = "arn:aws:sts::123456789012:assumed-role/eu-product/order-sync-eu";
+        String unnamed = "arn:aws:sts::123456789012:assumed-role/reporting/nightly";
+        calls.reset();
+
+        var refused = ApiEvents.Request.of(ApiRoute.ACCESS_TOKEN, id(other)).signedBy(session).send();
+
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(ApiEvents.json(refused).path("error").asText()).isEqualTo("outside_scope");
+        assertThat(ApiEvents.json(refused).toString()).doesNotContain("merchant-other").doesNotContain("Atza|");
+        assertThat(amazon.tokenCalls("refresh_token")).as("nothing minted for it").isZero();
+        assertThat(calls.dynamoWrites()).as("nothing written").isEmpty();
+        assertThat(ApiEvents.Request.of(ApiRoute.ACCESS_TOKEN, id(own)).signedBy(unnamed).send().statusCode())
+                .as("a role the setting does not name gets no merchant").isEqualTo(403);
+        assertThat(amazon.tokenCalls("refresh_token")).isZero();
+
+        var granted = ApiEvents.Request.of(ApiRoute.ACCESS_TOKEN, id(own)).signedBy(session).send();
+        assertThat(granted.statusCode()).isEqualTo(200);
+        assertThat(ApiEvents.json(granted).path("merchantId").asText()).isEqualTo("merchant-eu");
+        assertThat(token(other).statusCode()).as("the integrator's role, scoped to every merchant").isEqualTo(200);
+        assertThat(ApiEvents.Request.of(ApiRoute.ACCESS_TOKEN, id(new ConnectionId("amazon", "NA", "A1NOBODY0002"))).signedBy(session)
+                .send().statusCode()).as("no such connection").isEqualTo(404);
+    }
+
+    @Test
     void theCallerIsLoggedAndNoTokenEver() {
         var id = connection("merchant-l", "A1LOGGED0001");
         String refresh = amazon.refreshTokenOf("A1LOGGED0001").orElseThrow();

@@ -25,6 +25,8 @@ import dev.authkeeper.testing.Lambda;
 final class ApiEvents {
 
     static final String INTEGRATOR = "arn:aws:iam::123456789012:role/order-sync";
+    /** A role (with a path) that the access-token profile scopes to one merchant. */
+    static final String EU_PRODUCT = "arn:aws:iam::123456789012:role/teams/eu-product";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ApiEvents() {
@@ -45,6 +47,10 @@ final class ApiEvents {
 
         Request body(String body) {
             return new Request(routeKey, pathParameters, rawQuery, body, base64, userArn, headers);
+        }
+
+        Request signedBy(String userArn) {
+            return new Request(routeKey, pathParameters, rawQuery, body, base64, Optional.of(userArn), headers);
         }
 
         Request unsigned() {

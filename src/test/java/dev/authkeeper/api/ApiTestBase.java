@@ -31,11 +31,16 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 abstract class ApiTestBase {
 
-    /** The function behind {@code GET /v1/connections/{id}/access-token}. */
+    /**
+     * The function behind {@code GET /v1/connections/{id}/access-token}, in a deployment that scopes
+     * callers: the integrator's role gets every merchant, {@link ApiEvents#EU_PRODUCT} one merchant.
+     */
     public static class AccessTokenFunction implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.funqy.export", ApiRoute.TOKEN_FUNCTION);
+            return Map.of("quarkus.funqy.export", ApiRoute.TOKEN_FUNCTION,
+                    "authkeeper.api.merchant-scopes", "{\"" + ApiEvents.INTEGRATOR + "\":[\"*\"],\"" + ApiEvents.EU_PRODUCT
+                            + "\":[\"merchant-eu\"]}");
         }
     }
 
