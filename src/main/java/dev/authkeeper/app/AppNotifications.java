@@ -140,9 +140,10 @@ public class AppNotifications {
             }
             case NewSecretProof.Outcome.Refused refused -> throw refuse("unproven#" + id, Optional.of(app),
                     "Notification " + id + " brings app " + app.describe() + " a new client secret that LWA refuses ("
-                            + refused.error() + "). Nothing was stored; the current secret is unchanged. A secret Amazon "
-                            + "issued works at once, so this message was probably not sent by Amazon: find out who may send "
-                            + "to the notifications queue (only Amazon's account 437568002678 should).",
+                            + refused.error() + "). Nothing was stored; the current secret is unchanged and the notification "
+                            + "is tried again with each delivery. If it still fails once it reaches the dead-letter queue, it "
+                            + "was probably not sent by Amazon: find out who may send to the notifications queue (only Amazon's "
+                            + "account 437568002678 should).",
                     "the new client secret in notification " + id + " of app " + app.name() + " does not work at LWA: not stored");
             case NewSecretProof.Outcome.Unknown unknown -> throw refuse("unproven-later#" + id, Optional.of(app),
                     "Notification " + id + " brings app " + app.describe() + " a new client secret, which AuthKeeper tries "

@@ -1,6 +1,7 @@
 package dev.authkeeper.sweep;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -114,24 +115,24 @@ class AppCredentialsSweepTest extends SweepTestBase {
     }
 
     @Test
-    void aNewSecretLwaDoesNotAcceptYetIsBackedByThePreviousOneUntilTheRealOneWorks() {
+    void aNewSecretLwaDoesNotAcceptYetIsNotStoredAndTheCurrentOneKeepsEveryCheckWorking() {
         var ids = IntStream.range(0, 10).mapToObj(i -> connection("merchant-" + i, "A1LAG" + String.format("%07d", i))).toList();
-        // A notification whose secret LWA does not take (yet): the previous one keeps every check working.
+        String current = fixture.value(aws.appSecrets().defaultApp(), "AWSCURRENT");
+        // A notification whose secret LWA does not take (yet): it waits in the queue for its next delivery.
         amazon.rotateClientSecret("default");
         String body = queue.take(1).get(0);
         String issued = amazon.clientSecret("default");
         amazon.reset();
         amazon.clock(clock);
         ids.forEach(id -> reissue(id));
-        notifications.handle(notification(body));
-        assertThat(fixture.value(aws.appSecrets().defaultApp(), "AWSCURRENT")).isEqualTo(issued);
+        assertThatThrownBy(() -> notifications.handle(notification(body))).isInstanceOf(AppNotifications.Refused.class);
+        assertThat(fixture.value(aws.appSecrets().defaultApp(), "AWSCURRENT")).isEqualTo(current).isNotEqualTo(issued);
 
         var run = sweep.run();
 
         assertThat(run.total(SweepSummary::valid)).isEqualTo(10);
         assertThat(run.total(SweepSummary::applicationLevel)).isZero();
-        assertThat(secrets.of(apps.defaultApp()).previous()).as("still in flight: the new secret has not worked yet").isPresent();
-        assertThat(inbox.settled()).extracting(m -> m.kind()).containsExactly("APP_SECRET_ROTATED");
+        assertThat(inbox.settled()).extracting(m -> m.kind()).containsExactly("APP_NOTIFICATION_REFUSED");
     }
 
     @Test
