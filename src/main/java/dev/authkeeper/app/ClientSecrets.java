@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.authkeeper.config.AppCredentialsConfig;
+import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.crypto.Secret;
 import dev.authkeeper.marketplace.TokenResult;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -89,13 +90,16 @@ public class ClientSecrets {
     private final SecretsManagerClient secretsManager;
     private final AppStates states;
     private final AppCredentialsConfig config;
+    /** The AuthKeeper secret, where the default app's client secret lived before it had a secret of its own. */
+    private final Optional<String> legacySecret;
     private final ObjectMapper json;
     private final Clock clock;
     private final Map<String, Loaded> cache = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
-    public ClientSecrets(SecretsManagerClient secretsManager, AppStates states, AppCredentialsConfig config, ObjectMapper json,
-            Clock clock) {
+    public ClientSecrets(SecretsManagerClient secretsManager, AppStates states, AppCredentialsConfig config, AuthKeeperConfig authKeeper,
+            ObjectMapper json, Clock clock) {
+        this.legacySecret = authKeeper.secretsArn();
         this.secretsManager = secretsManager;
         this.states = states;
         this.config = config;
@@ -252,9 +256,12 @@ public class ClientSecrets {
                     + " has no client secret: set authkeeper.secrets-arn or authkeeper.amazon.client-secret-id"));
             return new Credentials(app.clientId(), configured, Optional.empty(), "configured", Optional.empty(), false);
         }
-        String id = app.secretId().get();
+        String own = app.secretId().get();
+        GetSecretValueResponse ownCurrent = secretsManager.getSecretValue(r -> r.secretId(own).versionStage(CURRENT));
+        String id = legacyLocation(app, ownCurrent.secretString()).orElse(own);
         var state = states.read(app.name());
-        GetSecretValueResponse current = secretsManager.getSecretValue(r -> r.secretId(id).versionStage(CURRENT));
+        GetSecretValueResponse current = id.equals(own) ? ownCurrent
+                : secretsManager.getSecretValue(r -> r.secretId(id).versionStage(CURRENT));
         Secret secret = value(current.secretString(), app);
         var rotation = state.rotation().filter(r -> r.versionId().equals(current.versionId()));
         Optional<Secret> previous = Optional.empty();
@@ -276,6 +283,21 @@ public class ClientSecrets {
     }
 
     /** The client secret a secret string holds; refuses one without a real value, naming the app only. */
+    /**
+     * A deployment from before the default app's client secret had a secret of its own keeps it in
+     * the AuthKeeper secret: while the own secret still holds its placeholder, that is where it is
+     * read, so an upgrade keeps working until the operator moves it (as the warning says).
+     */
+    private Optional<String> legacyLocation(App app, String ownText) {
+        Optional<String> legacy = legacySecret.filter(arn -> app.isDefault() && !arn.equals(app.secretId().orElse(arn)));
+        if (legacy.isEmpty() || (ownText != null && !ownText.contains(PLACEHOLDER))) {
+            return Optional.empty();
+        }
+        LOG.warnf("OPERATOR: the client secret of app %s is still read from the AuthKeeper secret, where every function can read it: "
+                + "put it into the stack's DefaultAppSecretArn secret and remove clientSecret from the AuthKeeper secret", app.name());
+        return legacy;
+    }
+
     private Secret value(String text, App app) {
         String value = text;
         if (text != null && text.stripLeading().startsWith("{")) {

@@ -25,8 +25,10 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * "linkSecret"}}. When {@code authkeeper.secrets-arn} is set, every function reads it once at
  * start-up. The client secret is not in it: it has a secret of its own
  * ({@code authkeeper.amazon.client-secret-id}) that only the functions calling LWA may read, so the
- * internet-facing functions never hold one. A secret that still carries a {@code clientSecret}
- * is refused, so that an upgrade cannot leave the client secret where every function reads it.
+ * internet-facing functions never hold one. A secret from before that split may still carry a
+ * {@code clientSecret}: it never becomes a setting here, and only the functions calling LWA read
+ * it, while the default app's own secret still holds its placeholder (an upgrade keeps working;
+ * the operator is told to move it).
  */
 public class SecretsConfigSourceFactory implements ConfigSourceFactory {
 
@@ -39,8 +41,6 @@ public class SecretsConfigSourceFactory implements ConfigSourceFactory {
             "clientId", "authkeeper.amazon.client-id",
             "sessionSecret", "authkeeper.session.secret",
             "linkSecret", "authkeeper.link.secret");
-    /** Lives in a secret of its own, never here. */
-    private static final String CLIENT_SECRET = "clientSecret";
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
@@ -79,11 +79,6 @@ public class SecretsConfigSourceFactory implements ConfigSourceFactory {
         if (!missing.isEmpty()) {
             throw new IllegalStateException("The AuthKeeper secret has no real value for " + missing
                     + ": put the LWA client id and the signing keys in it (README, Deploying to AWS)");
-        }
-        if (values.containsKey(CLIENT_SECRET)) {
-            throw new IllegalStateException("The AuthKeeper secret still holds clientSecret, which every function would read: "
-                    + "put the client secret in the stack's DefaultAppSecretArn secret and remove it from this one "
-                    + "(README, Deploying to AWS)");
         }
         return settings;
     }

@@ -40,12 +40,10 @@ class SecretsConfigSourceFactoryTest {
     }
 
     @Test
-    void aSecretStillHoldingTheClientSecretIsRefusedSoThatNoFunctionReadsItAtStartUp() {
+    void aSecretFromBeforeTheSplitStillStartsButItsClientSecretBecomesNoSetting() {
         String old = REAL.replace("\"clientId\"", "\"clientSecret\":\"amzn1.oa2-cs.v1.secret-value\",\"clientId\"");
 
-        assertThatThrownBy(() -> SecretsConfigSourceFactory.settings(old))
-                .hasMessageContaining("clientSecret").hasMessageContaining("DefaultAppSecretArn")
-                .hasMessageNotContaining("amzn1.oa2-cs.v1.secret-value");
+        assertThat(SecretsConfigSourceFactory.settings(old)).hasSize(3).doesNotContainValue("amzn1.oa2-cs.v1.secret-value");
     }
 
     @Test
