@@ -11,14 +11,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.authkeeper.local.LocalDynamoDb;
-import dev.authkeeper.local.LocalProvisioning;
 import dev.authkeeper.testing.FaultProxy;
-import dev.authkeeper.testing.LocalAwsResource;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
+import dev.authkeeper.testing.ProxiedDynamoDb;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -33,18 +27,15 @@ class TransactionsTest {
 
     static final String TABLE = "transactions-test";
     static final String TRANSACT = "TransactWriteItems";
-    static LocalDynamoDb local;
+    static ProxiedDynamoDb emulator;
     static FaultProxy proxy;
     static DynamoDbClient dynamo;
 
     @BeforeAll
     static void start() {
-        local = LocalDynamoDb.start(LocalAwsResource.freePort());
-        LocalProvisioning.createTable(local.endpoint(), TABLE);
-        proxy = new FaultProxy(local.endpoint());
-        dynamo = DynamoDbClient.builder().endpointOverride(proxy.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
+        emulator = ProxiedDynamoDb.start(TABLE);
+        proxy = emulator.proxy();
+        dynamo = emulator.client();
     }
 
     @AfterEach
@@ -54,9 +45,7 @@ class TransactionsTest {
 
     @AfterAll
     static void stop() {
-        dynamo.close();
-        proxy.close();
-        local.close();
+        emulator.close();
     }
 
     /** DynamoDB's answer when another transaction is under way on the second item. */
