@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import dev.authkeeper.aws.FailedCalls;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -40,7 +41,8 @@ public class AwsClients {
     private static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configured(B builder, Optional<URI> endpoint,
             AwsConfig aws) {
         builder.httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(c -> c.apiCallTimeout(aws.callTimeout()).apiCallAttemptTimeout(aws.attemptTimeout()));
+                .overrideConfiguration(c -> c.apiCallTimeout(aws.callTimeout()).apiCallAttemptTimeout(aws.attemptTimeout())
+                        .addExecutionInterceptor(new FailedCalls()));
         endpoint.ifPresent(uri -> builder.endpointOverride(uri)
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))));

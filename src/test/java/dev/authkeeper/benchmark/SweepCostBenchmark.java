@@ -70,7 +70,7 @@ class SweepCostBenchmark {
                     "authkeeper.sweep.page-size", System.getProperty("benchmark.page-size", "100"),
                     "authkeeper.amazon.lwa.call-timeout", "PT5S",
                     "quarkus.rest-client.lwa.connection-pool-size", "256",
-                    "quarkus.dynamodb.interceptors", "dev.authkeeper.testing.AwsCalls,dev.authkeeper.testing.ConsumedCapacity",
+                    "quarkus.dynamodb.interceptors", "dev.authkeeper.aws.FailedCalls,dev.authkeeper.testing.AwsCalls,dev.authkeeper.testing.ConsumedCapacity",
                     "quarkus.arc.selected-alternatives", TunableSweepConfig.class.getName(),
                     "quarkus.log.category.\"dev.authkeeper\".level", "WARN");
         }
