@@ -33,8 +33,8 @@ public class SecretsConfigSourceFactory implements ConfigSourceFactory {
 
     static final String ARN = "authkeeper.secrets-arn";
     static final String ENDPOINT = "authkeeper.secrets-endpoint";
-    private static final String CALL_TIMEOUT = "authkeeper.aws.call-timeout";
-    private static final String ATTEMPT_TIMEOUT = "authkeeper.aws.attempt-timeout";
+    static final String CALL_TIMEOUT = "authkeeper.aws.call-timeout";
+    static final String ATTEMPT_TIMEOUT = "authkeeper.aws.attempt-timeout";
     /** Above application.properties (250), below environment variables (300). */
     static final int ORDINAL = 275;
     private static final String PLACEHOLDER = "REPLACE_ME";
