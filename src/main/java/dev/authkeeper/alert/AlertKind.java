@@ -16,6 +16,8 @@ public enum AlertKind {
     APP_CREDENTIALS_REJECTED(Audience.OPERATOR, Severity.CRITICAL),
     LWA_OUTAGE(Audience.OPERATOR, Severity.HIGH),
     MASS_REJECTION(Audience.OPERATOR, Severity.CRITICAL),
+    /** Checks failed on an AWS service (unreachable, refusing, timing out): one alert for all of them. */
+    AWS_DEPENDENCY_FAILING(Audience.OPERATOR, Severity.CRITICAL),
     /** A seller connected to one merchant was authorized by another: support decides who holds it. */
     SELLER_CONFLICT(Audience.OPERATOR, Severity.HIGH),
     /** Amazon announced that an app's client secret expires soon. */

@@ -55,6 +55,7 @@ public class AlertTexts {
     private final Template digest;
     private final Template appCredentialsRejected;
     private final Template lwaOutage;
+    private final Template awsDependency;
     private final Template massRejection;
     private final Template sellerConflict;
     private final AppTemplates appTemplates;
@@ -72,6 +73,7 @@ public class AlertTexts {
             @Location("alerts/app-credentials-rejected.txt") Template appCredentialsRejected,
             @Location("alerts/lwa-outage.txt") Template lwaOutage,
             @Location("alerts/mass-rejection.txt") Template massRejection,
+            @Location("alerts/aws-dependency.txt") Template awsDependency,
             @Location("alerts/seller-conflict.txt") Template sellerConflict, AppTemplates appTemplates,
             Marketplaces marketplaces, ReauthorizeLinks links, AuthKeeperConfig config, ObjectMapper json, Clock clock) {
         this.needsReauthorization = needsReauthorization;
@@ -82,6 +84,7 @@ public class AlertTexts {
         this.appCredentialsRejected = appCredentialsRejected;
         this.lwaOutage = lwaOutage;
         this.massRejection = massRejection;
+        this.awsDependency = awsDependency;
         this.sellerConflict = sellerConflict;
         this.appTemplates = appTemplates;
         this.marketplaces = marketplaces;
@@ -143,6 +146,8 @@ public class AlertTexts {
                     operatorTemplate(lwaOutage, alert), Optional.empty(), List.of(), alert.kind());
             case MASS_REJECTION -> message("[" + config.integratorName() + "] Many authorizations rejected at once: merchant alerts held",
                     operatorTemplate(massRejection, alert), Optional.empty(), List.of(), alert.kind());
+            case AWS_DEPENDENCY_FAILING -> message("[" + config.integratorName() + "] Checks are failing on AWS",
+                    operatorTemplate(awsDependency, alert), Optional.empty(), List.of(), alert.kind());
             case SELLER_CONFLICT -> {
                 var id = ConnectionId.parse(alert.subject());
                 var marketplace = marketplaces.of(id);

@@ -38,7 +38,8 @@ public class Incidents {
     public enum Kind {
         APP_CREDENTIALS(AlertKind.APP_CREDENTIALS_REJECTED, AlertKind.EVENT_APP_CREDENTIALS_REJECTED, AlertKind.EVENT_APP_CREDENTIALS_RESTORED),
         LWA_OUTAGE(AlertKind.LWA_OUTAGE, null, null),
-        MASS_REJECTION(AlertKind.MASS_REJECTION, null, null);
+        MASS_REJECTION(AlertKind.MASS_REJECTION, null, null),
+        AWS_DEPENDENCY(AlertKind.AWS_DEPENDENCY_FAILING, null, null);
 
         private final AlertKind alert;
         private final AlertKind openedEvent;

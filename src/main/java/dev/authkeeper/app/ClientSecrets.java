@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.authkeeper.aws.FailedCall;
 import dev.authkeeper.config.AppCredentialsConfig;
 import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.crypto.Secret;
@@ -82,6 +83,11 @@ public class ClientSecrets {
         Unavailable(String message) {
             super(message, null, false, false);
         }
+
+        /** Keeps the SDK's failure as the cause: it names the call that failed ({@code dev.authkeeper.aws.FailedCall}). */
+        Unavailable(String message, Throwable cause) {
+            super(message, cause, false, false);
+        }
     }
 
     private record Loaded(Credentials credentials, Instant readAt) {
@@ -119,6 +125,9 @@ public class ClientSecrets {
         try {
             credentials = of(app);
         } catch (Unavailable e) {
+            if (FailedCall.of(e).isPresent()) {
+                throw e; // Secrets Manager failed, not the marketplace: a sweep makes it one incident (dev.authkeeper.aws.DependencyFailures)
+            }
             LOG.warnf("No client secret for app %s: %s", app.name(), e.getMessage());
             return new TokenResult.Transient("the client secret of app " + app.name() + " could not be read", Optional.empty());
         }
@@ -235,11 +244,11 @@ public class ClientSecrets {
             } catch (SdkException e) {
                 if (loaded == null) {
                     throw new Unavailable("the client secret of app " + app.name() + " could not be read from Secrets Manager ("
-                            + e.getClass().getSimpleName() + ")");
+                            + e.getClass().getSimpleName() + ")", e);
                 }
                 // Keep using what was read before, and try again shortly.
                 LOG.warnf("Reading the client secret of app %s failed (%s): the one read at %s stays in use", app.name(),
-                        e.getClass().getSimpleName(), loaded.readAt());
+                        FailedCall.of(e).orElseThrow(), loaded.readAt());
                 cache.put(app.name(), new Loaded(loaded.credentials(), now.minus(config.cacheTtl()).plus(config.rereadAfterRejection())));
                 return loaded.credentials();
             }

@@ -21,10 +21,10 @@ import dev.authkeeper.alert.AlertOutbox;
 import dev.authkeeper.alert.Incidents;
 import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.config.GuardConfig;
+import dev.authkeeper.connection.BatchReads;
 import dev.authkeeper.connection.TableLayout;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
 /**
  * The mass-rejection guard. Checks of ACTIVE connections are counted in ten-minute buckets with the
@@ -165,8 +165,7 @@ public class MassRejectionGuard {
         for (long bucket = first; bucket <= last; bucket++) {
             keys.add(key(bucket));
         }
-        var items = dynamo.batchGetItem(r -> r.requestItems(Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build())))
-                .responses().getOrDefault(table, List.of());
+        var items = BatchReads.read(dynamo, table, keys, true);
         Counts total = new Counts(0, 0);
         for (var item : items) {
             total = total.plus(new Counts(number(item, "checks").orElse(0L), number(item, "rejections").orElse(0L)));

@@ -1,13 +1,13 @@
 package dev.authkeeper.config;
 
 import java.net.URI;
-import java.time.Duration;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import dev.authkeeper.aws.FailedCalls;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -26,21 +26,23 @@ public class AwsClients {
 
     @Produces
     @Singleton
-    EventBridgeClient eventBridge(AlertConfig config) {
-        // Like SNS (quarkus.sns.api-call-timeout): a publish never holds an entry's lease for long.
-        return configured(EventBridgeClient.builder(), config.eventBusEndpoint()).build();
+    EventBridgeClient eventBridge(AlertConfig config, AwsConfig aws) {
+        return configured(EventBridgeClient.builder(), config.eventBusEndpoint(), aws).build();
     }
 
     /** The apps' client secrets, read while running ({@code dev.authkeeper.app.ClientSecrets}). */
     @Produces
     @Singleton
-    SecretsManagerClient secretsManager(AuthKeeperConfig config) {
-        return configured(SecretsManagerClient.builder(), config.secretsEndpoint()).build();
+    SecretsManagerClient secretsManager(AuthKeeperConfig config, AwsConfig aws) {
+        return configured(SecretsManagerClient.builder(), config.secretsEndpoint(), aws).build();
     }
 
-    /** The URL connection client, calls that end within 5 seconds, and the local emulator when {@code endpoint} is set. */
-    private static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configured(B builder, Optional<URI> endpoint) {
-        builder.httpClient(UrlConnectionHttpClient.create()).overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(5)));
+    /** The URL connection client, the deadlines of {@link AwsConfig}, and the local emulator when {@code endpoint} is set. */
+    private static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configured(B builder, Optional<URI> endpoint,
+            AwsConfig aws) {
+        builder.httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c.apiCallTimeout(aws.callTimeout()).apiCallAttemptTimeout(aws.attemptTimeout())
+                        .addExecutionInterceptor(new FailedCalls()));
         endpoint.ifPresent(uri -> builder.endpointOverride(uri)
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))));

@@ -2,6 +2,7 @@ package dev.authkeeper.config;
 
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +35,8 @@ public class SecretsConfigSourceFactory implements ConfigSourceFactory {
 
     static final String ARN = "authkeeper.secrets-arn";
     static final String ENDPOINT = "authkeeper.secrets-endpoint";
+    static final String CALL_TIMEOUT = "authkeeper.aws.call-timeout";
+    static final String ATTEMPT_TIMEOUT = "authkeeper.aws.attempt-timeout";
     /** Above application.properties (250), below environment variables (300). */
     static final int ORDINAL = 275;
     private static final String PLACEHOLDER = "REPLACE_ME";
@@ -49,7 +52,8 @@ public class SecretsConfigSourceFactory implements ConfigSourceFactory {
             return List.of();
         }
         var endpoint = context.getValue(ENDPOINT);
-        var builder = SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create());
+        var builder = SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c.apiCallTimeout(duration(context, CALL_TIMEOUT)).apiCallAttemptTimeout(duration(context, ATTEMPT_TIMEOUT)));
         if (endpoint != null && endpoint.getValue() != null) {
             builder.endpointOverride(URI.create(endpoint.getValue()));
         }
@@ -57,6 +61,11 @@ public class SecretsConfigSourceFactory implements ConfigSourceFactory {
             String json = client.getSecretValue(r -> r.secretId(arn.getValue())).secretString();
             return List.of(new MapBackedConfigSource("AuthKeeper secret", settings(json), ORDINAL) { });
         }
+    }
+
+    /** A deadline of {@code dev.authkeeper.config.AwsConfig}, which is not mapped yet while config sources are built. */
+    private static Duration duration(ConfigSourceContext context, String key) {
+        return Duration.parse(context.getValue(key).getValue());
     }
 
     /** The settings a secret's JSON supplies; refuses a secret still holding the template's placeholders. */

@@ -1,15 +1,25 @@
 package dev.authkeeper.connection;
 
+import java.time.Duration;
 import java.util.List;
 
+import dev.authkeeper.marketplace.Backoff;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
-/** Conditional writes, with a failed condition as a value and every other failure thrown. */
+/**
+ * Conditional writes, with a failed condition as a value and every other failure thrown. A
+ * transaction DynamoDB cancels because another one holds one of its items wrote nothing, so it is
+ * tried again, a few times with jittered pauses; its conditions are evaluated afresh each time.
+ */
 public final class Transactions {
+
+    /** Attempts at a transaction that DynamoDB keeps canceling for conflicts with others. */
+    static final int ATTEMPTS = 4;
+    private static final Duration FIRST_PAUSE = Duration.ofMillis(20);
 
     private Transactions() {
     }
@@ -26,14 +36,25 @@ public final class Transactions {
 
     /** Writes all items, or none and false when one of their conditions does not hold. */
     public static boolean writeIfConditionsHold(DynamoDbClient dynamo, List<TransactWriteItem> items) {
-        try {
-            dynamo.transactWriteItems(r -> r.transactItems(items));
-            return true;
-        } catch (TransactionCanceledException e) {
-            if (e.cancellationReasons().stream().anyMatch(reason -> "ConditionalCheckFailed".equals(reason.code()))) {
-                return false;
+        Duration pause = FIRST_PAUSE;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                dynamo.transactWriteItems(r -> r.transactItems(items));
+                return true;
+            } catch (TransactionCanceledException e) {
+                if (hasReason(e, "ConditionalCheckFailed")) {
+                    return false;
+                }
+                if (!hasReason(e, "TransactionConflict") || attempt == ATTEMPTS) {
+                    throw e;
+                }
             }
-            throw e;
+            Backoff.pause(Backoff.withJitter(pause));
+            pause = pause.multipliedBy(2);
         }
+    }
+
+    private static boolean hasReason(TransactionCanceledException e, String code) {
+        return e.cancellationReasons().stream().anyMatch(reason -> code.equals(reason.code()));
     }
 }

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.locks.ReentrantLock;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -14,8 +13,8 @@ import dev.authkeeper.config.KeysConfig;
  * The branch keys this instance seals and opens with: the active one (created on first use,
  * rotated when older than {@code authkeeper.keys.rotation}) and any older one a token names.
  * Unwrapped keys and the active pointer are cached for {@code authkeeper.keys.cache-ttl}, so a
- * warm instance calls neither KMS nor DynamoDB. Loads run one at a time: a cold sweep with many
- * checks in flight still unwraps each branch key once.
+ * warm instance calls neither KMS nor DynamoDB. Each key loads once at a time ({@link SingleFlight}):
+ * a cold sweep with many checks in flight still unwraps each branch key once.
  */
 @ApplicationScoped
 class BranchKeys {
@@ -25,13 +24,15 @@ class BranchKeys {
 
     /** Rounds of "create, lose, find no pointer" before giving up: only a broken table gets there. */
     private static final int CREATE_ATTEMPTS = 3;
+    private static final String POINTER = "active";
 
     private final BranchKeyStore store;
     private final KeysConfig config;
     private final Clock clock;
     private final BranchKeyCache cache;
-    /** Not synchronized: a virtual thread waiting on KMS must not pin its carrier. */
-    private final ReentrantLock loading = new ReentrantLock();
+    /** Loads run outside any lock: a slow KMS or DynamoDB call for one key never holds up callers of another. */
+    private final SingleFlight<UUID, Boolean> unwrapping = new SingleFlight<>();
+    private final SingleFlight<String, Pointer> refreshing = new SingleFlight<>();
     private volatile Pointer pointer;
 
     BranchKeys(BranchKeyStore store, KeysConfig config, Clock clock) {
@@ -56,25 +57,28 @@ class BranchKeys {
 
     /** A copy of the key a token names, for the caller to close; {@link TokenCipher.CannotOpen} if there is none. */
     BranchKey key(UUID id) {
-        Instant now = clock.instant();
-        Optional<BranchKey> cached = cache.copy(id, now);
-        if (cached.isPresent()) {
-            return cached.get();
-        }
-        loading.lock();
-        try {
-            cached = cache.copy(id, now);
+        while (true) {
+            Optional<BranchKey> cached = cache.copy(id, clock.instant());
             if (cached.isPresent()) {
                 return cached.get();
             }
-            byte[] material = store.unwrap(id)
-                    .orElseThrow(() -> new TokenCipher.CannotOpen("a sealed token names branch key " + id + ", which does not exist"));
-            var copy = new BranchKey(id, material.clone());
-            cache.put(id, material, now);
-            return copy;
-        } finally {
-            loading.unlock();
+            unwrapping.load(id, () -> unwrap(id));
+            // Read back from the cache, so that only the cache holds the plaintext; evicted meanwhile, it is loaded again.
         }
+    }
+
+    /** Unwraps the key into the cache, unless a load that ended just before put it there. */
+    private Boolean unwrap(UUID id) {
+        Instant now = clock.instant();
+        Optional<BranchKey> loaded = cache.copy(id, now);
+        if (loaded.isPresent()) {
+            loaded.get().close();
+            return true;
+        }
+        byte[] material = store.unwrap(id)
+                .orElseThrow(() -> new TokenCipher.CannotOpen("a sealed token names branch key " + id + ", which does not exist"));
+        cache.put(id, material, now);
+        return true;
     }
 
     /** Forgets every cached key (zeroed) and the pointer, as a new instance starts. */
@@ -113,35 +117,33 @@ class BranchKeys {
      * for rotation. Whoever loses a race to create it uses the key the pointer names then.
      */
     private Pointer refreshPointer(Instant now) {
-        loading.lock();
-        try {
+        return refreshing.load(POINTER, () -> {
             Pointer current = pointer;
-            if (usable(current, now)) {
-                return current;
+            return usable(current, now) ? current : loadPointer(now);
+        });
+    }
+
+    private Pointer loadPointer(Instant now) {
+        Optional<BranchKeyStore.Active> active = verified(store.readActive());
+        for (int attempt = 1; active.isEmpty() || due(active.get(), now); attempt++) {
+            if (attempt > CREATE_ATTEMPTS) {
+                throw new IllegalStateException("no active branch key after " + CREATE_ATTEMPTS + " attempts to create one");
             }
-            Optional<BranchKeyStore.Active> active = verified(store.readActive());
-            for (int attempt = 1; active.isEmpty() || due(active.get(), now); attempt++) {
-                if (attempt > CREATE_ATTEMPTS) {
-                    throw new IllegalStateException("no active branch key after " + CREATE_ATTEMPTS + " attempts to create one");
-                }
-                Optional<BranchKeyStore.Created> created = store.create(active, now);
-                if (created.isPresent()) {
-                    cache.put(created.get().key().id(), created.get().key().material(), now);
-                    active = Optional.of(created.get().active());
-                    break;
-                }
-                // Another instance won. Until its pointer is written, the old key (if any) still seals.
-                Optional<BranchKeyStore.Active> winner = verified(store.readActive());
-                if (winner.isPresent()) {
-                    active = winner;
-                    break;
-                }
+            Optional<BranchKeyStore.Created> created = store.create(active, now);
+            if (created.isPresent()) {
+                cache.put(created.get().key().id(), created.get().key().material(), now);
+                active = Optional.of(created.get().active());
+                break;
             }
-            current = new Pointer(active.orElseThrow(), now);
-            pointer = current;
-            return current;
-        } finally {
-            loading.unlock();
+            // Another instance won. Until its pointer is written, the old key (if any) still seals.
+            Optional<BranchKeyStore.Active> winner = verified(store.readActive());
+            if (winner.isPresent()) {
+                active = winner;
+                break;
+            }
         }
+        Pointer current = new Pointer(active.orElseThrow(), now);
+        pointer = current;
+        return current;
     }
 }

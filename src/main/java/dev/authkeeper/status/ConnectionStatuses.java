@@ -19,6 +19,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.authkeeper.alert.AlertTexts;
 import dev.authkeeper.config.AuthKeeperConfig;
+import dev.authkeeper.connection.BatchReads;
 import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionStatus;
 import dev.authkeeper.connection.TableLayout;
@@ -27,7 +28,6 @@ import dev.authkeeper.marketplace.Marketplaces;
 import dev.authkeeper.sweep.RoundStatus;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
 /**
  * Reads connections as {@link ConnectionView}s: one with its latest history, or a merchant's,
@@ -78,8 +78,7 @@ public class ConnectionStatuses {
                 .toList();
         var views = new ArrayList<ConnectionView>();
         if (!keys.isEmpty()) {
-            var items = dynamo.batchGetItem(r -> r.requestItems(Map.of(table, KeysAndAttributes.builder().keys(keys).build())))
-                    .responses().getOrDefault(table, List.of());
+            var items = BatchReads.read(dynamo, table, keys, false);
             var lastChecked = round.reader();
             items.stream().map(item -> view(item, List.of(), lastChecked)).sorted(Comparator.comparing(ConnectionView::connectionId))
                     .forEach(views::add);

@@ -214,7 +214,9 @@ public class SweepWorker {
             tally.add(recorded);
         } catch (RuntimeException e) {
             tally.errors.incrementAndGet();
-            LOG.errorf("Checking %s failed (%s); it is checked again in the next round", name, e.getClass().getSimpleName());
+            if (!tally.dependencies.failed(e)) {
+                LOG.errorf("Checking %s failed (%s); it is checked again in the next round", name, e.getClass().getSimpleName());
+            }
         }
         int checked = tally.checked();
         if (checked % PROGRESS_EVERY == 0) {
@@ -233,6 +235,7 @@ public class SweepWorker {
         if (!working.isEmpty()) {
             record(tally, incidents.checksSucceeded(working, now), false);
         }
+        record(tally, tally.dependencies.settle(incidents, interim.checked() > 0, now), true);
         record(tally, guard.count(new MassRejectionGuard.Counts(interim.firstChecks(), interim.rejections()), now), true);
         if (interim.unexpected() > 0) {
             LOG.warnf("OPERATOR: a marketplace answered %d check(s) in a way it does not document (first: %s); they are tried again later",

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.authkeeper.alert.Alert;
+import dev.authkeeper.aws.DependencyFailures;
 import dev.authkeeper.check.CheckRecorder;
 
 /** The counters of one worker's checks, shared by its concurrent checks, and what they recorded. */
@@ -28,6 +29,7 @@ final class Tally {
     final AtomicInteger examined = new AtomicInteger();
     final AtomicInteger takenByOthers = new AtomicInteger();
     final AtomicInteger errors = new AtomicInteger();
+    final DependencyFailures dependencies = new DependencyFailures();
     final AtomicInteger alertsSent = new AtomicInteger();
     final AtomicInteger operatorIncidents = new AtomicInteger();
     /** Apps whose credentials LWA refused in this worker, with the error: their connections are not sent to LWA any more. */

@@ -51,6 +51,9 @@ public class SeparateProcessesResource implements QuarkusTestResourceLifecycleMa
         emulators = new Emulators(dynamo, amazon, ChildProcess.adopt("ministack", ministackProcess));
         var config = LocalAwsResource.config(aws, SimulatedLwa.settings(), amazon.baseUri(), ministack.endpoint());
         config.put("authkeeper.amazon.client-secret", SimulatedLwa.settings().clientSecret());
+        // The default app's secret is configured as a value here, but the application holds a Secrets Manager client all the
+        // same: on MiniStack, not on AWS, where without a region it fails every check that needs the app's credentials.
+        config.put("authkeeper.secrets-endpoint", ministack.endpoint().toString());
         return config;
     }
 

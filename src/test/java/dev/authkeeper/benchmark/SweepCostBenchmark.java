@@ -32,6 +32,7 @@ import dev.authkeeper.sweep.SweepPlanner;
 import dev.authkeeper.sweep.SweepSummary;
 import dev.authkeeper.sweep.SweepWorker;
 import dev.authkeeper.testing.AwsCalls;
+import dev.authkeeper.testing.BenchmarkMode;
 import dev.authkeeper.testing.ConsumedCapacity;
 import dev.authkeeper.testing.LocalAws;
 import dev.authkeeper.testing.LocalAwsResource;
@@ -54,7 +55,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * worker against four (alternating, same data), then the large set. With
  * {@code -Dbenchmark.jfr=FILE} it records a profile of one warm run instead. Writes
  * {@code target/benchmark/sweep-cost.json} and the tables in BENCHMARKS.md; {@code infra/benchmark}
- * runs it (not part of the test suite).
+ * runs it. In the test suite it runs once over a few connections ({@link BenchmarkMode}).
  */
 @QuarkusTest
 @Tag("benchmark")
@@ -70,7 +71,7 @@ class SweepCostBenchmark {
                     "authkeeper.sweep.page-size", System.getProperty("benchmark.page-size", "100"),
                     "authkeeper.amazon.lwa.call-timeout", "PT5S",
                     "quarkus.rest-client.lwa.connection-pool-size", "256",
-                    "quarkus.dynamodb.interceptors", "dev.authkeeper.testing.AwsCalls,dev.authkeeper.testing.ConsumedCapacity",
+                    "quarkus.dynamodb.interceptors", "dev.authkeeper.aws.FailedCalls,dev.authkeeper.testing.AwsCalls,dev.authkeeper.testing.ConsumedCapacity",
                     "quarkus.arc.selected-alternatives", TunableSweepConfig.class.getName(),
                     "quarkus.log.category.\"dev.authkeeper\".level", "WARN");
         }
@@ -144,11 +145,12 @@ class SweepCostBenchmark {
 
     @Test
     void sweepCost() throws Exception {
-        int size = Integer.getInteger("benchmark.connections", 10_000);
-        int large = Integer.getInteger("benchmark.large", 100_000);
-        int[] inFlight = ints(System.getProperty("benchmark.in-flight", "64,128,256"));
+        boolean smoke = BenchmarkMode.smoke();
+        int size = Integer.getInteger("benchmark.connections", BenchmarkMode.size(10_000, 40));
+        int large = Integer.getInteger("benchmark.large", BenchmarkMode.size(100_000, 0));
+        int[] inFlight = ints(System.getProperty("benchmark.in-flight", smoke ? "8" : "64,128,256"));
         int fanOutInFlight = Integer.getInteger("benchmark.fan-out.in-flight", 16);
-        int fanOutPairs = Integer.getInteger("benchmark.fan-out.pairs", 2);
+        int fanOutPairs = Integer.getInteger("benchmark.fan-out.pairs", BenchmarkMode.size(2, 0));
         Optional<Path> jfr = Optional.ofNullable(System.getProperty("benchmark.jfr")).map(Path::of);
 
         seeds = new BulkSeeds(dynamo, LocalAwsResource.TABLE, cipher, connections);
@@ -156,6 +158,10 @@ class SweepCostBenchmark {
         emulators.amazon().latency(LWA_LATENCY);
         seedUpTo(size);
         var runs = new ArrayList<Run>();
+        if (smoke) {
+            run("smoke", 1, inFlight[0]);
+            return;
+        }
         runs.add(run("first run after start (JIT warming up)", 1, 64));
         runs.add(run("second run (JIT warming up)", 1, 64));
         if (jfr.isPresent()) {
@@ -200,7 +206,7 @@ class SweepCostBenchmark {
         long idleStart = os.getProcessCpuTime();
         double idleCompilerStart = JvmThreads.compilerMs();
         long idleFrom = System.nanoTime();
-        Thread.sleep(3000);
+        Thread.sleep(BenchmarkMode.smoke() ? 0 : 3000);
         double idleRate = (os.getProcessCpuTime() - idleStart - (JvmThreads.compilerMs() - idleCompilerStart) * 1e6)
                 / (double) (System.nanoTime() - idleFrom);
         calls.reset();
@@ -246,6 +252,10 @@ class SweepCostBenchmark {
                     + "%.3f ms CPU (%.3f without JIT) and %.0f kB allocated per check, connection writes %d, heap peak %d MB (live %d MB), load %.1f%n", name, seeded, workers,
                     inFlight, run.checked(), run.seconds(), run.checksPerSecond(), run.cpuMsPerCheck(), run.cpuMsPerCheckCompiled(), run.allocatedKbPerCheck(), run.connectionWrites(),
                     run.peakHeapMb(), run.peakLiveHeapMb(), loadBefore);
+            // Figures of checks that failed would be figures of nothing: a benchmark that no longer checks fails.
+            if (run.valid() != seeded) {
+                throw new AssertionError(name + ": " + run.valid() + " of " + seeded + " checks were valid; see the log for why");
+            }
             return run;
         }
     }

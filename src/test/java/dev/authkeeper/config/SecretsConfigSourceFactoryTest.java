@@ -77,7 +77,8 @@ class SecretsConfigSourceFactoryTest {
             System.setProperty("aws.secretAccessKey", "local");
             try {
                 var sources = new SecretsConfigSourceFactory().getConfigSources(context(Map.of(
-                        SecretsConfigSourceFactory.ARN, arn, SecretsConfigSourceFactory.ENDPOINT, ministack.endpoint().toString())));
+                        SecretsConfigSourceFactory.ARN, arn, SecretsConfigSourceFactory.ENDPOINT, ministack.endpoint().toString(),
+                        SecretsConfigSourceFactory.CALL_TIMEOUT, "PT4S", SecretsConfigSourceFactory.ATTEMPT_TIMEOUT, "PT2S")));
                 List<ConfigSource> list = StreamSupport.stream(sources.spliterator(), false).toList();
                 assertThat(list).singleElement().satisfies(source -> {
                     assertThat(source.getValue("authkeeper.amazon.client-id")).isEqualTo("amzn1.application-oa2-client.abc");

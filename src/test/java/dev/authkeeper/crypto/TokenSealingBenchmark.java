@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import dev.authkeeper.testing.BenchmarkMode;
 import dev.authkeeper.testing.AwsCalls;
 import dev.authkeeper.testing.LocalAwsResource;
 import dev.authkeeper.testing.Profiles;
@@ -19,7 +20,8 @@ import io.quarkus.test.junit.TestProfile;
 /**
  * CPU per seal and per open with the branch key cached, one thread, System.nanoTime and the
  * thread's CPU clock (no JMH: a figure, not a verdict). Run with
- * {@code ./mvnw -B test -Dtest=TokenSealingBenchmark -Dgroups=benchmark -Dexcluded.groups=none}.
+ * {@code ./mvnw -B test -Dtest=TokenSealingBenchmark -Dgroups=benchmark -Dbenchmark.smoke=false}; in the test suite it
+ * seals and opens a few tokens ({@link BenchmarkMode}).
  */
 @QuarkusTest
 @Tag("benchmark")
@@ -27,8 +29,8 @@ import io.quarkus.test.junit.TestProfile;
 @WithTestResource(LocalAwsResource.class)
 class TokenSealingBenchmark {
 
-    static final int WARM_UP = 20_000;
-    static final int MEASURED = 100_000;
+    static final int WARM_UP = BenchmarkMode.size(20_000, 100);
+    static final int MEASURED = BenchmarkMode.size(100_000, 100);
     /** About the length of an LWA refresh token. */
     static final Secret TOKEN = new Secret("Atzr|IwEBI" + "x".repeat(400));
 
