@@ -153,6 +153,8 @@ class StatusPageBrowserTest {
             // Another merchant in this browser sees none of it, whatever the address asks for.
             browser.get(gateway("/local/sign-in"));
             signIn(browser, "merchant-other");
+            // Signed in once the site has answered (its own page), not when the button was clicked.
+            wait.until(ExpectedConditions.urlToBe(gateway("/local/connections")));
             browser.get(gateway("/connections?merchant=" + MERCHANT + "&connection=amazon%3ANA%3A" + REVOKED));
             assertThat(browser.findElement(By.tagName("main")).getText())
                     .contains("Signed in as merchant-other").contains("No Amazon or Shopify account is connected yet.");
