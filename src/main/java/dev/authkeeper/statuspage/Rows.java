@@ -10,13 +10,15 @@ import java.util.Locale;
 import java.util.function.Function;
 
 import dev.authkeeper.connection.ConnectionStatus;
+import dev.authkeeper.marketplace.MarketplaceFacts;
 import dev.authkeeper.status.ConnectionView;
 
 /**
- * Turns connection views into the page's rows: what to say about each and which button it needs.
- * A connection that needs reauthorization gets "Reauthorize"; a healthy one whose yearly
- * authorization ends within {@code warningDays} gets a warning and "Renew authorization". Only an
- * authorization in force has an expiry worth showing; a new one starts a new year.
+ * Turns connection views into the page's rows, each in its own marketplace's words: what to say
+ * about it and which button it needs. A connection that needs reauthorization gets "Reauthorize";
+ * a healthy one whose authorization ends within {@code warningDays} gets a warning and "Renew
+ * authorization". Only an authorization in force has an expiry worth showing; a new one starts
+ * afresh.
  */
 final class Rows {
 
@@ -27,18 +29,20 @@ final class Rows {
             .withZone(ZoneOffset.UTC);
 
     private final String integrator;
-    private final String marketplace;
+    private final Function<String, MarketplaceFacts> marketplaces;
     private final Instant now;
     private final int warningDays;
     private final Function<ConnectionView, URI> reauthorizeLink;
 
     /**
+     * @param marketplaces    the facts of a marketplace, by the id a connection names
      * @param reauthorizeLink mints a link that repairs the connection, called only for the rows
      *                        that show a button
      */
-    Rows(String integrator, String marketplace, Instant now, int warningDays, Function<ConnectionView, URI> reauthorizeLink) {
+    Rows(String integrator, Function<String, MarketplaceFacts> marketplaces, Instant now, int warningDays,
+            Function<ConnectionView, URI> reauthorizeLink) {
         this.integrator = integrator;
-        this.marketplace = marketplace;
+        this.marketplaces = marketplaces;
         this.now = now;
         this.warningDays = warningDays;
         this.reauthorizeLink = reauthorizeLink;
@@ -55,14 +59,16 @@ final class Rows {
             case DISCONNECTED -> "neutral";
         };
         String tone = expiring ? "warning" : statusTone;
-        Note note = note(view, status, expiring);
+        MarketplaceFacts marketplace = marketplaces.apply(view.marketplace());
+        Note note = note(view, marketplace, status, expiring);
         String action = switch (status) {
             case NEEDS_REAUTHORIZATION -> REAUTHORIZE;
             case ACTIVE -> expiring ? RENEW : null;
             case DISCONNECTED -> null;
         };
         Instant checked = view.lastCheckedAt();
-        return new ConnectionsPage.Row("connection-" + index, view.connectionId(), view.accountId(), view.regionName(),
+        return new ConnectionsPage.Row("connection-" + index, view.connectionId(), marketplace.displayName(), view.accountId(),
+                view.regionName(),
                 view.statusText(), statusTone, tone, note == null ? null : note.label(), note == null ? null : note.text(),
                 checked == null ? "Not checked yet" : MOMENT.format(checked), checked == null ? null : checked.toString(),
                 active ? DAY.format(view.authorizationExpiresAt()) : null, active ? view.authorizationExpiresAt().toString() : null,
@@ -73,19 +79,22 @@ final class Rows {
     private record Note(String label, String text) {
     }
 
-    private Note note(ConnectionView view, ConnectionStatus status, boolean expiring) {
+    private Note note(ConnectionView view, MarketplaceFacts marketplace, ConnectionStatus status, boolean expiring) {
+        String name = marketplace.displayName();
         return switch (status) {
             case NEEDS_REAUTHORIZATION -> new Note("Probable reason", view.reason() != null ? view.reason()
-                    : marketplace + " no longer accepts this authorization.");
+                    : name + " no longer accepts this authorization.");
             case DISCONNECTED -> new Note("What to do", "This account is no longer connected to " + integrator
                     + ". To use it again, connect it below.");
             case ACTIVE -> {
                 if (expiring) {
-                    yield new Note("What to do", marketplace + " asks sellers to renew an app's authorization every 365 days. "
-                            + "Renew it before it ends to keep " + integrator + " working.");
+                    String rule = marketplace.authorization().reconsentEvery()
+                            .map(every -> name + " asks sellers to renew an app's authorization every " + every.toDays() + " days. ")
+                            .orElse(name + " ends this authorization on that day unless it is renewed. ");
+                    yield new Note("What to do", rule + "Renew it before it ends to keep " + integrator + " working.");
                 }
                 if ("FAILED".equals(view.lastCheckOutcome())) {
-                    yield new Note("Last check", marketplace + " did not answer the last check. It is tried again soon; "
+                    yield new Note("Last check", name + " did not answer the last check. It is tried again soon; "
                             + "nothing to do.");
                 }
                 yield null;

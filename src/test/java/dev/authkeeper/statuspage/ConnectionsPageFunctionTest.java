@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -21,6 +23,7 @@ import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.http.ApiGatewayResponse;
 import dev.authkeeper.http.QueryString;
 import dev.authkeeper.local.SimulatedAmazon;
+import dev.authkeeper.local.shopify.SimulatedShopify;
 import dev.authkeeper.session.MerchantSessions;
 import dev.authkeeper.session.ReauthorizeLinks;
 import dev.authkeeper.sweep.SweepWorker;
@@ -56,7 +59,10 @@ class ConnectionsPageFunctionTest {
         }
     }
 
+    static final String SHOP = SimulatedShopify.DEFAULT_SHOP;
+
     SimulatedAmazon amazon;
+    SimulatedShopify shopify;
     LocalAws aws;
 
     @Inject
@@ -80,6 +86,7 @@ class ConnectionsPageFunctionTest {
     void clean() {
         new Table(dynamo).clear();
         amazon.reset();
+        shopify.reset();
         calls.reset();
         seeds = new Seeds(amazon, cipher, connections);
     }
@@ -131,9 +138,18 @@ class ConnectionsPageFunctionTest {
                 .containsExactly(
                         tuple(revoked.value(), Seeds.SELLER_CENTRAL.toString()),
                         tuple(expiring.value(), Seeds.SELLER_CENTRAL.toString()));
-        assertThat(opened).filteredOn(link -> link.connection() == null).extracting(ReauthorizeLinks.Link::origin)
-                .containsExactly(amazon.baseUri().toString(), "https://sellercentral-europe.amazon.com", "https://sellercentral.amazon.co.jp");
-        assertThat(html).contains(">Reauthorize</a>", ">Renew authorization</a>");
+        // A new account of each Amazon app in each of its regions; Shopify's is the form, which has no link yet.
+        assertThat(opened).filteredOn(link -> link.connection() == null).extracting(ReauthorizeLinks.Link::app, ReauthorizeLinks.Link::origin)
+                .containsExactly(
+                        tuple("default", amazon.baseUri().toString()),
+                        tuple("default", "https://sellercentral-europe.amazon.com"),
+                        tuple("default", "https://sellercentral.amazon.co.jp"),
+                        tuple(LocalAwsResource.DRAFT_APP, amazon.baseUri().toString()),
+                        tuple(LocalAwsResource.DRAFT_APP, "https://sellercentral-europe.amazon.com"),
+                        tuple(LocalAwsResource.DRAFT_APP, "https://sellercentral.amazon.co.jp"));
+        assertThat(html).contains(">Reauthorize</a>", ">Renew authorization</a>")
+                .contains("<h3 id=\"connect-default\">Amazon (default)</h3>", "<h3 id=\"connect-draft\">Amazon (draft)</h3>",
+                        "<h3 id=\"connect-shopify\">Shopify</h3>");
     }
 
     @Test
@@ -141,13 +157,99 @@ class ConnectionsPageFunctionTest {
         var response = Lambda.get("/connections", "", BrowserCookies.session(sessions, "merchant-a"));
 
         assertThat(response.headers().get("Content-Security-Policy"))
-                .isEqualTo("default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; "
+                .isEqualTo("default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
+                        + "form-action 'self' https://app.example.test " + origin(shopify.baseUri()) + " https://*.myshopify.com; "
                         + "frame-ancestors https://app.example.test 'self'");
         assertThat(response.headers()).doesNotContainKey("X-Frame-Options")
                 .containsEntry("Cache-Control", "no-store").containsEntry("Referrer-Policy", "no-referrer")
                 .containsEntry("Content-Type", "text/html; charset=utf-8");
         assertThat(response.body()).contains("<header>Acme &lt;Sync&gt; &amp; &quot;Co&quot;</header>")
-                .doesNotContain("<Sync>").contains("background: #0b5394;").contains("No Amazon account is connected yet.");
+                .doesNotContain("<Sync>").contains("background: #0b5394;").contains("No Amazon or Shopify account is connected yet.");
+    }
+
+    @Test
+    void aMerchantWithAnAmazonAndAShopifyConnectionSeesEachInItsMarketplacesWords() {
+        Instant now = Instant.now();
+        var amazonConnection = seeds.connection("merchant-a", "A1ALPHAONE", now.minus(Duration.ofDays(20)));
+        var shop = Seeds.shop(cipher, connections, shopify, LocalAwsResource.SHOPIFY_APP, "merchant-a", SHOP, now.minus(Duration.ofDays(3)));
+        shopify.revoke(LocalAwsResource.SHOPIFY_APP, SHOP);
+        sweep.checkNow(shop);
+        assertThat(connections.find(shop).orElseThrow().status()).isEqualTo(ConnectionStatus.NEEDS_REAUTHORIZATION);
+
+        String html = Lambda.get("/connections", "", BrowserCookies.session(sessions, "merchant-a")).body();
+
+        assertThat(html).contains("<h1>Your Amazon and Shopify connections</h1>");
+        assertThat(card(html, amazonConnection.value())).contains("Amazon account A1ALPHAONE <span class=\"region\">· North America</span>")
+                .contains("Connected").doesNotContain("Shopify");
+        assertThat(card(html, shop.value())).contains(">Shopify account " + SHOP + "</h2>").doesNotContain("class=\"region\"")
+                .contains("Needs reauthorization", "Shopify no longer accepts this authorization").doesNotContain("Amazon");
+        var repair = links.open(QueryString.parse(hrefs(card(html, shop.value())).getFirst().getRawQuery()).require("link"), now).orElseThrow();
+        assertThat(repair.connection()).isEqualTo(shop.value());
+        assertThat(repair.origin()).isEqualTo("https://" + SHOP);
+    }
+
+    @Test
+    void theShopFormTakesAShopsNameOrDomainAndAnswersWithASignedLinkToThatShopsConsent() {
+        Instant now = Instant.now();
+        for (String typed : List.of("Acme-Store", " acme-store.myshopify.com ", "ACME-STORE.MYSHOPIFY.COM")) {
+            var response = Lambda.get(StatusPage.CONNECT_ROUTE, "app=shopify&account=" + URLEncoder.encode(typed, StandardCharsets.UTF_8),
+                    BrowserCookies.session(sessions, "merchant-a"));
+
+            assertThat(response.statusCode()).as(typed).isEqualTo(302);
+            URI location = URI.create(response.headers().get("Location"));
+            assertThat(location.toString()).startsWith(aws.publicBaseUrl() + "/authorize?link=");
+            var link = links.open(QueryString.parse(location.getRawQuery()).require("link"), now).orElseThrow();
+            assertThat(link.merchant()).isEqualTo("merchant-a");
+            assertThat(link.origin()).isEqualTo("https://" + SHOP);
+            assertThat(link.app()).isEqualTo(LocalAwsResource.SHOPIFY_APP);
+            assertThat(link.connection()).isNull();
+        }
+        assertThat(calls.dynamoWrites()).isEmpty();
+    }
+
+    @Test
+    void anythingButAShopIsRefusedWithAPageSayingWhatToTypeAndNothingIsStored() {
+        String session = BrowserCookies.session(sessions, "merchant-a");
+        for (String typed : List.of("evil.example.com", "acme-store.myshopify.com.evil.example", "https://acme-store.myshopify.com",
+                "acme_store", "xn--acme-store", "acme-store.myshopify.com/admin", "", "a".repeat(70))) {
+            var response = Lambda.get(StatusPage.CONNECT_ROUTE, "app=shopify&account=" + URLEncoder.encode(typed, StandardCharsets.UTF_8), session);
+
+            assertThat(response.statusCode()).as(typed).isEqualTo(400);
+            assertThat(response.headers()).as(typed).doesNotContainKey("Location");
+            assertThat(response.body()).as(typed).contains("That is not a Shopify shop", "such as acme-store.myshopify.com",
+                    "Back to your connections").doesNotContain("authorize?link=").doesNotContain("Exception");
+        }
+        for (String query : List.of("account=acme-store", "app=default&account=acme-store", "app=nope&account=acme-store")) {
+            var response = Lambda.get(StatusPage.CONNECT_ROUTE, query, session);
+
+            assertThat(response.statusCode()).as(query).isEqualTo(400);
+            assertThat(response.body()).as(query).contains("This form is out of date").doesNotContain("authorize?link=");
+        }
+        assertThat(calls.dynamoWrites()).isEmpty();
+        assertThat(new Table(dynamo).items()).isEmpty();
+    }
+
+    @Test
+    void theShopFormWithoutASessionSendsTheMerchantToSignInAndBackToTheSameForm() {
+        var response = Lambda.get(StatusPage.CONNECT_ROUTE, "app=shopify&account=acme-store");
+
+        assertThat(response.statusCode()).isEqualTo(302);
+        var query = QueryString.parse(URI.create(response.headers().get("Location")).getRawQuery()).all();
+        assertThat(URI.create(query.get("return_to")).getPath()).isEqualTo(StatusPage.CONNECT_ROUTE);
+        assertThat(QueryString.parse(URI.create(query.get("return_to")).getRawQuery()).all())
+                .containsEntry("app", "shopify").containsEntry("account", "acme-store");
+        assertThat(sessions.isSignedReturn(query.get("return_to"), query.get("return_sig"))).isTrue();
+    }
+
+    /** The card of one connection. */
+    static String card(String html, String connectionId) {
+        int start = html.indexOf("data-connection=\"" + connectionId + "\"");
+        assertThat(start).as("card of %s", connectionId).isNotNegative();
+        return html.substring(start, html.indexOf("</li>", start));
+    }
+
+    static String origin(URI uri) {
+        return uri.getScheme() + "://" + uri.getRawAuthority();
     }
 
     static List<URI> hrefs(String html) {

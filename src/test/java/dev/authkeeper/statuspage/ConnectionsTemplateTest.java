@@ -31,11 +31,17 @@ class ConnectionsTemplateTest {
     }
 
     static ConnectionsPage page(String integrator) {
-        var rows = new Rows(integrator, "Amazon", RowsTest.NOW, 30, view -> URI.create("https://auth.example.test/authorize?link=a.b"));
-        return new ConnectionsPage(integrator, "Amazon", "merchant-1",
+        var rows = new Rows(integrator, RowsTest.FACTS::load, RowsTest.NOW, 30, view -> URI.create("https://auth.example.test/authorize?link=a.b"));
+        return new ConnectionsPage(integrator, "Amazon and Shopify", "Amazon or Shopify", "merchant-1",
                 List.of(rows.row(RowsTest.healthy(RowsTest.NOW.plus(Duration.ofDays(9))), 0),
-                        rows.row(RowsTest.view("DISCONNECTED", "Disconnected", null, RowsTest.NOW, null, "NOT_CHECKED_YET"), 1)),
-                List.of(new ConnectionsPage.Connect("Europe", "https://auth.example.test/authorize?link=c.d")),
+                        rows.row(RowsTest.view("DISCONNECTED", "Disconnected", null, RowsTest.NOW, null, "NOT_CHECKED_YET"), 1),
+                        rows.row(RowsTest.shop("ACTIVE", "Connected", null, RowsTest.NOW.plus(Duration.ofDays(80))), 2)),
+                List.of(new ConnectionsPage.Connect("connect-default", "Amazon", "Choose the region.",
+                                List.of(new ConnectionsPage.Action("Connect an account in Europe", "https://auth.example.test/authorize?link=c.d")),
+                                null),
+                        new ConnectionsPage.Connect("connect-shopify", "Shopify", "Type the shop.", List.of(),
+                                new ConnectionsPage.AccountForm("https://auth.example.test/connections/connect", "shopify", "Your shop",
+                                        "Its name, such as acme-store.", "Connect a Shopify shop"))),
                 Palette.of(PageSettings.defaults()));
     }
 
@@ -53,16 +59,23 @@ class ConnectionsTemplateTest {
     void thePageIsSemanticAndNeedsNoScript() throws IOException {
         String html = render(page("Acme Sync"));
 
-        assertThat(html).startsWith("<!DOCTYPE html>").contains("<html lang=\"en\">").contains("<h1>Your Amazon connections</h1>")
-                .contains("<ul class=\"connections\">").contains("<dt>Status</dt>").doesNotContain("<script").doesNotContain("<form")
+        assertThat(html).startsWith("<!DOCTYPE html>").contains("<html lang=\"en\">").contains("<h1>Your Amazon and Shopify connections</h1>")
+                .contains("<ul class=\"connections\">").contains("<dt>Status</dt>").doesNotContain("<script")
                 .doesNotContainPattern("\\son[a-z]+=");
         assertThat(html).contains("<a class=\"button\" href=\"https://auth.example.test/authorize?link=a.b\" target=\"_top\" "
                 + "aria-describedby=\"connection-0\">Renew authorization</a>");
-        assertThat(html).contains("<h2 id=\"connection-0\">Amazon account A1SELLER");
+        assertThat(html).contains("<h2 id=\"connection-0\">Amazon account A1SELLER <span class=\"region\">· Europe</span></h2>");
+        assertThat(html).as("a marketplace without regions names none")
+                .contains("<h2 id=\"connection-2\">Shopify account acme-store.myshopify.com</h2>");
         assertThat(html).contains("<strong class=\"expiring\">Ends in 9 days</strong>");
         assertThat(html).contains("<time datetime=\"2026-12-08T10:00:00Z\">8 December 2026</time>");
         assertThat(html).contains(">Connect an account in Europe</a>");
-        assertThat(html.split("<dt>Authorization expires</dt>", -1)).as("shown for the authorization in force only").hasSize(2);
+        assertThat(html).contains("<form class=\"account\" method=\"get\" action=\"https://auth.example.test/connections/connect\" "
+                + "target=\"_top\" aria-labelledby=\"connect-shopify\">", "<input type=\"hidden\" name=\"app\" value=\"shopify\">",
+                "<label for=\"connect-shopify-account\">Your shop</label>", "<input id=\"connect-shopify-account\" name=\"account\"",
+                ">Connect a Shopify shop</button>");
+        assertThat(html.split("<form", -1)).as("one form, for the marketplace that asks for the account").hasSize(2);
+        assertThat(html.split("<dt>Authorization expires</dt>", -1)).as("shown for the two authorizations in force only").hasSize(3);
         assertThat(html).contains("background: #1f5fbf; color: #ffffff;");
     }
 }

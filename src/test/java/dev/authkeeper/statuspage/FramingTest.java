@@ -14,12 +14,12 @@ import dev.authkeeper.http.ApiGatewayResponse;
 class FramingTest {
 
     static Framing framing(String frameAncestors) {
-        return new Framing(PageSettings.of(Map.of("authkeeper.page.frame-ancestors", frameAncestors)).frameAncestors());
+        return new Framing(PageSettings.of(Map.of("authkeeper.page.frame-ancestors", frameAncestors)).frameAncestors(), "'none'");
     }
 
     @Test
     void byDefaultThePageIsNeverFramed() {
-        var response = new Framing(PageSettings.defaults().frameAncestors()).apply(ApiGatewayResponse.html(200, "<p>hi</p>"));
+        var response = new Framing(PageSettings.defaults().frameAncestors(), "'none'").apply(ApiGatewayResponse.html(200, "<p>hi</p>"));
 
         assertThat(response.headers().get("Content-Security-Policy")).endsWith("; frame-ancestors 'none'")
                 .contains("default-src 'none'", "form-action 'none'", "base-uri 'none'").doesNotContain("script-src");

@@ -11,6 +11,9 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.authkeeper.marketplace.MarketplaceFactsFiles;
 import dev.authkeeper.status.ConnectionView;
 
 class RowsTest {
@@ -18,8 +21,11 @@ class RowsTest {
     static final Instant NOW = Instant.parse("2026-11-29T10:00:00Z");
     static final String REVOKED = "Amazon no longer accepts this authorization. This usually means the account's password was changed.";
 
+    /** The marketplaces' own facts files, as the page reads them. */
+    static final MarketplaceFactsFiles FACTS = new MarketplaceFactsFiles(new ObjectMapper());
+
     final List<String> minted = new ArrayList<>();
-    final Rows rows = new Rows("Acme Sync", "Amazon", NOW, 30, view -> {
+    final Rows rows = new Rows("Acme Sync", FACTS::load, NOW, 30, view -> {
         minted.add(view.connectionId());
         return URI.create("https://auth.example.test/authorize?link=for-" + view.accountId());
     });
@@ -29,6 +35,13 @@ class RowsTest {
                 Map.of("sellingPartnerId", "A1SELLER"), status, statusText,
                 reason == null ? null : "REVOKED_OR_CHANGED", reason, null, expires.minus(Duration.ofDays(365)), expires, checked, outcome,
                 null, URI.create("https://sellercentral-europe.amazon.com"), List.of());
+    }
+
+    static ConnectionView shop(String status, String statusText, String reason, Instant expires) {
+        return new ConnectionView("shopify:acme-store.myshopify.com", "merchant-1", "shopify", null, null, "acme-store.myshopify.com",
+                Map.of("shopDomain", "acme-store.myshopify.com"), status, statusText, reason == null ? null : "APP_UNINSTALLED", reason,
+                null, expires.minus(Duration.ofDays(90)), expires, NOW.minus(Duration.ofHours(1)), "VALID", null,
+                URI.create("https://acme-store.myshopify.com"), List.of());
     }
 
     static ConnectionView healthy(Instant expires) {
@@ -42,6 +55,7 @@ class RowsTest {
         assertThat(row.status()).isEqualTo("Connected");
         assertThat(row.statusTone()).isEqualTo("ok");
         assertThat(row.tone()).isEqualTo("ok");
+        assertThat(row.marketplace()).isEqualTo("Amazon");
         assertThat(row.account()).isEqualTo("A1SELLER");
         assertThat(row.region()).isEqualTo("Europe");
         assertThat(row.note()).isNull();
@@ -121,5 +135,30 @@ class RowsTest {
         assertThat(row.expires()).isNull();
         assertThat(row.expiryWarning()).isNull();
         assertThat(row.action()).isNull();
+    }
+
+    @Test
+    void aShopifyConnectionIsInShopifysWordsWithoutARegion() {
+        var healthy = rows.row(shop("ACTIVE", "Connected", null, NOW.plus(Duration.ofDays(80))), 0);
+        var expiring = rows.row(shop("ACTIVE", "Connected", null, NOW.plus(Duration.ofDays(6))), 1);
+        var revoked = rows.row(shop("NEEDS_REAUTHORIZATION", "Needs reauthorization", null, NOW.plus(Duration.ofDays(80))), 2);
+
+        assertThat(healthy.marketplace()).isEqualTo("Shopify");
+        assertThat(healthy.account()).isEqualTo("acme-store.myshopify.com");
+        assertThat(healthy.region()).isNull();
+        assertThat(healthy.action()).isNull();
+        assertThat(expiring.expiryWarning()).isEqualTo("Ends in 6 days");
+        assertThat(expiring.note()).startsWith("Shopify ends this authorization on that day unless it is renewed.")
+                .doesNotContain("365").contains("Acme Sync");
+        assertThat(expiring.action().label()).isEqualTo("Renew authorization");
+        assertThat(revoked.note()).isEqualTo("Shopify no longer accepts this authorization.");
+        assertThat(revoked.action().href()).isEqualTo("https://auth.example.test/authorize?link=for-acme-store.myshopify.com");
+        assertThat(minted).containsExactly("shopify:acme-store.myshopify.com", "shopify:acme-store.myshopify.com");
+    }
+
+    @Test
+    void anAmazonConnectionsYearlyRenewalIsSaidInAmazonsTerms() {
+        assertThat(rows.row(healthy(NOW.plus(Duration.ofDays(12))), 0).note())
+                .startsWith("Amazon asks sellers to renew an app's authorization every 365 days.");
     }
 }

@@ -30,6 +30,7 @@ import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.ConnectionStatus;
 import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.local.SimulatedAmazon;
+import dev.authkeeper.local.shopify.SimulatedShopify;
 import dev.authkeeper.sweep.SweepWorker;
 import dev.authkeeper.testing.LocalAws;
 import dev.authkeeper.testing.LocalAwsResource;
@@ -45,7 +46,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * The status page in a real headless Chromium, through the local gateway in front of the
  * functions: a merchant signs in at the stand-in site, connects an account in simulated Seller
  * Central, sees it turn "Needs reauthorization" after it was revoked, and reauthorizes it from the
- * page; a second merchant sees none of it. Writes {@code target/screenshots/connections.png}.
+ * page; a second merchant sees none of it. Another merchant connects a Shopify shop by typing it
+ * on the page, consents at the simulated Shopify, and later reconnects it from its row. Writes
+ * {@code target/screenshots/connections.png}.
  */
 @QuarkusTest
 @TestProfile(Profiles.LocalRun.class)
@@ -57,7 +60,12 @@ class StatusPageBrowserTest {
     static final String REVOKED = "A1PAGEREVOKED";
     static final Path SCREENSHOT = Path.of("target", "screenshots", "connections.png");
 
+    static final String SHOP_MERCHANT = "merchant-shop-page";
+    static final String SHOP = SimulatedShopify.DEFAULT_SHOP;
+    static final ConnectionId SHOP_CONNECTION = ConnectionId.of("shopify", SHOP);
+
     SimulatedAmazon amazon;
+    SimulatedShopify shopify;
     LocalAws aws;
 
     @Inject
@@ -73,6 +81,7 @@ class StatusPageBrowserTest {
     void clean() {
         new Table(dynamo).clear();
         amazon.reset();
+        shopify.reset();
     }
 
     String gateway(String pathAndQuery) {
@@ -92,11 +101,11 @@ class StatusPageBrowserTest {
             assertThat(path(browser)).isEqualTo("/local/sign-in");
             signIn(browser, MERCHANT);
             wait.until(ExpectedConditions.urlToBe(gateway("/connections")));
-            assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Your Amazon connections");
+            assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Your Amazon and Shopify connections");
 
             // A second account, connected in simulated Seller Central (signed in already: straight to Amazon's confirm page).
             browser.get(amazon.baseUri().resolve("/simulator/launch?selling_partner_id=" + REVOKED).toString());
-            approve(browser, wait);
+            approve(browser, wait, "Amazon");
             amazon.revoke(REVOKED);
             sweep.checkNow(new ConnectionId("amazon", "NA", REVOKED));
 
@@ -111,17 +120,19 @@ class StatusPageBrowserTest {
             assertThat(healthy.findElements(By.linkText("Reauthorize"))).isEmpty();
             screenshot(browser);
 
-            // The keyboard reaches every button in reading order, with a visible focus ring, and Enter follows it.
+            // The keyboard reaches every button and field in reading order, with a visible focus ring, and Enter follows a link.
             var focused = new ArrayList<String>();
-            for (int i = 0; i < 5; i++) {
+            for (int i = 0; i < 10; i++) {
                 new Actions(browser).sendKeys(Keys.TAB).perform();
                 WebElement element = browser.switchTo().activeElement();
-                focused.add(element.getText());
-                assertThat(element.getCssValue("outline-style")).as(element.getText()).isEqualTo("solid");
+                focused.add(element.getTagName().equals("input") ? "field " + element.getAttribute("name") : element.getText());
+                assertThat(element.getCssValue("outline-style")).as(focused.getLast()).isEqualTo("solid");
             }
             assertThat(focused).containsExactly("Renew authorization", "Reauthorize", "Connect an account in North America",
-                    "Connect an account in Europe", "Connect an account in Far East");
-            new Actions(browser).keyDown(Keys.SHIFT).sendKeys(Keys.TAB, Keys.TAB).keyUp(Keys.SHIFT).sendKeys(Keys.ENTER).perform();
+                    "Connect an account in Europe", "Connect an account in Far East", "Connect an account in North America",
+                    "Connect an account in Europe", "Connect an account in Far East", "field account", "Connect a Shopify shop");
+            new Actions(browser).keyDown(Keys.SHIFT).sendKeys(Keys.TAB, Keys.TAB, Keys.TAB, Keys.TAB, Keys.TAB, Keys.TAB, Keys.TAB)
+                    .keyUp(Keys.SHIFT).sendKeys(Keys.ENTER).perform();
             wait.until(ExpectedConditions.urlContains("/apps/authorize/consent?"));
             assertThat(browser.getCurrentUrl()).startsWith(amazon.baseUri() + "/apps/authorize/consent?");
 
@@ -133,7 +144,7 @@ class StatusPageBrowserTest {
             WebElement account = browser.findElement(By.name("selling_partner_id"));
             account.clear();
             account.sendKeys(REVOKED);
-            approve(browser, wait);
+            approve(browser, wait, "Amazon");
             assertThat(connections.find(new ConnectionId("amazon", "NA", REVOKED)).orElseThrow().status()).isEqualTo(ConnectionStatus.ACTIVE);
             browser.get(gateway("/connections"));
             assertThat(badge(card(browser, REVOKED))).isEqualTo("Connected");
@@ -142,11 +153,71 @@ class StatusPageBrowserTest {
             // Another merchant in this browser sees none of it, whatever the address asks for.
             browser.get(gateway("/local/sign-in"));
             signIn(browser, "merchant-other");
+            // Signed in once the site has answered (its own page), not when the button was clicked.
+            wait.until(ExpectedConditions.urlToBe(gateway("/local/connections")));
             browser.get(gateway("/connections?merchant=" + MERCHANT + "&connection=amazon%3ANA%3A" + REVOKED));
             assertThat(browser.findElement(By.tagName("main")).getText())
-                    .contains("Signed in as merchant-other").contains("No Amazon account is connected yet.");
+                    .contains("Signed in as merchant-other").contains("No Amazon or Shopify account is connected yet.");
             assertThat(browser.getPageSource()).doesNotContain(REVOKED).doesNotContain(HEALTHY).doesNotContain(MERCHANT);
         }
+    }
+
+    @Test
+    void aMerchantConnectsAShopifyShopByTypingItThenReconnectsItFromItsRow() {
+        try (var chromium = new HeadlessChromium()) {
+            WebDriver browser = chromium.driver();
+            var wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+            browser.get(gateway("/connections"));
+            signIn(browser, SHOP_MERCHANT);
+            wait.until(ExpectedConditions.urlToBe(gateway("/connections")));
+
+            // A host that is not a shop: a page saying what to type, nothing stored, and the way back.
+            typeShop(browser, "acme-store.example.com");
+            wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "That is not a Shopify shop"));
+            assertThat(connections.ofMerchant(SHOP_MERCHANT)).isEmpty();
+            browser.findElement(By.linkText("Back to your connections")).click();
+            wait.until(ExpectedConditions.urlToBe(gateway("/connections")));
+
+            // The shop's name is enough: that shop's consent at (simulated) Shopify, then back to a connected shop.
+            typeShop(browser, "Acme-Store");
+            wait.until(ExpectedConditions.urlContains("/admin/oauth/authorize?"));
+            assertThat(browser.getCurrentUrl()).startsWith(shopify.shopBase(SHOP) + "/admin/oauth/authorize?");
+            approve(browser, wait, "Shopify");
+            var connected = connections.find(SHOP_CONNECTION).orElseThrow();
+            assertThat(connected.merchantId()).isEqualTo(SHOP_MERCHANT);
+            assertThat(connected.status()).isEqualTo(ConnectionStatus.ACTIVE);
+            browser.get(gateway("/connections"));
+            WebElement shop = shopCard(browser);
+            assertThat(shop.findElement(By.tagName("h2")).getText()).isEqualTo("Shopify account " + SHOP);
+            assertThat(badge(shop)).isEqualTo("Connected");
+            assertThat(shop.findElements(By.className("button"))).isEmpty();
+
+            // Its access revoked in the shop: the row says so in Shopify's words, and its button repairs that shop.
+            shopify.revoke(LocalAwsResource.SHOPIFY_APP, SHOP);
+            sweep.checkNow(SHOP_CONNECTION);
+            browser.get(gateway("/connections"));
+            assertThat(badge(shopCard(browser))).isEqualTo("Needs reauthorization");
+            assertThat(shopCard(browser).getText()).contains("Shopify no longer accepts this authorization");
+            shopCard(browser).findElement(By.linkText("Reauthorize")).click();
+            wait.until(ExpectedConditions.urlContains("/admin/oauth/authorize?"));
+            assertThat(browser.getCurrentUrl()).startsWith(shopify.shopBase(SHOP) + "/admin/oauth/authorize?");
+            approve(browser, wait, "Shopify");
+            assertThat(connections.find(SHOP_CONNECTION).orElseThrow().status()).isEqualTo(ConnectionStatus.ACTIVE);
+            browser.get(gateway("/connections"));
+            assertThat(badge(shopCard(browser))).isEqualTo("Connected");
+            assertThat(connections.ofMerchant(SHOP_MERCHANT)).hasSize(1);
+        }
+    }
+
+    static void typeShop(WebDriver browser, String shop) {
+        WebElement field = browser.findElement(By.id("connect-shopify-account"));
+        field.clear();
+        field.sendKeys(shop);
+        browser.findElement(By.xpath("//button[normalize-space()='Connect a Shopify shop']")).click();
+    }
+
+    static WebElement shopCard(WebDriver browser) {
+        return browser.findElement(By.cssSelector("li[data-connection='" + SHOP_CONNECTION.value() + "']"));
     }
 
     static String path(WebDriver browser) {
@@ -160,10 +231,10 @@ class StatusPageBrowserTest {
         browser.findElement(By.tagName("button")).click();
     }
 
-    /** Approves on Amazon's (simulated) confirm or consent page; the callback then says the account is connected. */
-    static void approve(WebDriver browser, WebDriverWait wait) {
+    /** Approves on the marketplace's (simulated) confirm or consent page; the callback then says the account is connected. */
+    static void approve(WebDriver browser, WebDriverWait wait, String marketplace) {
         browser.findElement(By.cssSelector("button[name=decision][value=approve]")).click();
-        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Your Amazon account is connected"));
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Your " + marketplace + " account is connected"));
     }
 
     static WebElement card(WebDriver browser, String account) {

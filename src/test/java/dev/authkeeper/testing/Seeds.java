@@ -13,6 +13,7 @@ import dev.authkeeper.connection.Flow;
 import dev.authkeeper.crypto.Secret;
 import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.local.SimulatedAmazon;
+import dev.authkeeper.local.shopify.SimulatedShopify;
 
 /** Stores connections the way the callback does, with refresh tokens the simulated LWA knows. */
 public final class Seeds {
@@ -45,6 +46,20 @@ public final class Seeds {
         var id = new ConnectionId("amazon", "NA", account);
         var authorization = new Authorization(id, merchant, app, SELLER_CENTRAL, Flow.MARKETPLACE, cipher.seal(id.value(), token),
                 authorizedAt, authorizedAt.plus(Duration.ofDays(365)));
+        connections.recordAuthorization(authorization, prior -> List.of());
+        return id;
+    }
+
+    /**
+     * An ACTIVE connection of the Shopify app {@code app} for {@code shop}, with a refresh token the
+     * simulated Shopify issued, authorized at {@code authorizedAt} for its 90 days.
+     */
+    public static ConnectionId shop(TokenCipher cipher, ConnectionRepository connections, SimulatedShopify shopify, String app,
+            String merchant, String shop, Instant authorizedAt) {
+        var id = ConnectionId.of("shopify", shop);
+        var token = new Secret(shopify.issueExpiringPair(app, shop).refreshToken());
+        var authorization = new Authorization(id, merchant, app, URI.create("https://" + shop), Flow.MARKETPLACE,
+                cipher.seal(id.value(), token), authorizedAt, authorizedAt.plus(Duration.ofDays(90)));
         connections.recordAuthorization(authorization, prior -> List.of());
         return id;
     }
