@@ -1,7 +1,6 @@
 package dev.authkeeper.api;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -157,8 +156,7 @@ public class ConnectionsRoutes {
 
     /** Where a marketplace whose consent happens on the account's own host (a Shopify shop) asks the seller. */
     private static Origin accountOrigin(Marketplace marketplace, String accountId) {
-        return Optional.ofNullable(accountId).flatMap(marketplace::canonicalAccount)
-                .flatMap(account -> marketplace.origin(URI.create("https://" + account)))
+        return Optional.ofNullable(accountId).flatMap(marketplace::accountOrigin)
                 .orElseThrow(() -> ApiProblem.badRequest("accountId must name the " + marketplace.facts().account().words() + " to connect ("
                         + marketplace.displayName() + " consent happens there), such as the connectionId's last part."));
     }

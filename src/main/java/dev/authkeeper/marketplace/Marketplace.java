@@ -51,6 +51,21 @@ public interface Marketplace {
         return Map.of(facts().account().eventField(), accountId);
     }
 
+    /**
+     * Where a seller consents for an account of a marketplace whose consent happens on the
+     * account's own host (a Shopify shop), the account named as a person types it: its full name,
+     * or the short one the host suffix completes ({@code acme-store}). Empty for anything else.
+     */
+    default Optional<Origin> accountOrigin(String typed) {
+        var suffix = facts().accountHost().map(MarketplaceFacts.AccountHost::suffix);
+        if (suffix.isEmpty() || typed == null) {
+            return Optional.empty();
+        }
+        String name = typed.strip();
+        return canonicalAccount(name.contains(".") ? name : name + suffix.get())
+                .flatMap(account -> origin(URI.create("https://" + account)));
+    }
+
     /** The account id as connections store it, if {@code raw} is one of this marketplace's. */
     default Optional<String> canonicalAccount(String raw) {
         return facts().account().canonical(raw);

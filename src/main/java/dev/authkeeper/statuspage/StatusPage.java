@@ -166,9 +166,7 @@ public class StatusPage {
         Marketplace marketplace = marketplaces.of(app.get().marketplace());
         MarketplaceFacts facts = marketplace.facts();
         String suffix = facts.accountHost().orElseThrow().suffix();
-        Optional<Origin> origin = query.get("account").map(String::strip).map(typed -> typed.contains(".") ? typed : typed + suffix)
-                .flatMap(marketplace::canonicalAccount)
-                .flatMap(account -> marketplace.origin(URI.create("https://" + account)));
+        Optional<Origin> origin = query.get("account").flatMap(marketplace::accountOrigin);
         if (origin.isEmpty()) {
             LOG.infof("Connect form of merchant %s: not a %s %s, refused", merchant.get(), marketplace.displayName(),
                     facts.account().words());
