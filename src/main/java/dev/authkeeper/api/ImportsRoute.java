@@ -5,10 +5,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -27,7 +33,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * {@code POST /v1/imports}: a batch of authorizations the integrator already holds, each proven
  * and stored by {@link Imports}, answered item by item in the order sent. It is served by the
  * token function, whose role alone may seal tokens and read the apps' client secrets. Items are
- * proven one after another within a time budget well inside the function's timeout; those the
+ * proven a few at a time within a time budget well inside the function's timeout; those the
  * budget leaves untouched are answered {@code retry}.
  */
 @ApplicationScoped
@@ -35,6 +41,8 @@ public class ImportsRoute {
 
     private static final Logger LOG = Logger.getLogger(ImportsRoute.class);
     static final int MAX_ITEMS = 100;
+    /** Items proven at once: grants are network round trips, and a marketplace's pace is the caller's to keep (infra/import). */
+    static final int PARALLEL = 8;
     /** A hundred items with long tokens. */
     static final int MAX_BODY_BYTES = 512 * 1024;
     /** Grants start only this long after the request came (the function times out after 20 s, API Gateway after 30 s). */
@@ -76,17 +84,50 @@ public class ImportsRoute {
             throw ApiProblem.badRequest("The body takes one field, items: an array of 1 to " + MAX_ITEMS + " authorizations, such as "
                     + EXAMPLE + ".");
         }
+        var parsed = new ArrayList<Optional<ImportItem>>();
+        items.forEach(node -> parsed.add(item(node)));
+        var outcomes = new ImportOutcome[parsed.size()];
+        // Items of one account go one after another (the second of two finds the first stored); accounts in parallel.
+        var byAccount = new LinkedHashMap<String, List<Integer>>();
+        for (int i = 0; i < parsed.size(); i++) {
+            String account = parsed.get(i).map(ImportsRoute::account).orElse("#" + i);
+            byAccount.computeIfAbsent(account, a -> new ArrayList<>()).add(i);
+        }
+        var tasks = new ArrayList<Future<?>>();
+        try (ExecutorService workers = Executors.newFixedThreadPool(PARALLEL, Thread.ofVirtual().factory())) {
+            byAccount.values().forEach(indexes -> tasks.add(workers.submit(() -> indexes.forEach(i -> outcomes[i] = parsed.get(i)
+                    .map(item -> imports.importOne(item, started.plus(GRANT_BUDGET), started.plus(PUBLISH_BUDGET)))
+                    .orElseGet(() -> new ImportOutcome.Invalid("an item is one JSON object of the string fields "
+                            + String.join(", ", FIELDS) + "."))))));
+        }
+        tasks.forEach(ImportsRoute::requireDone);
         var results = new ArrayList<ItemResult>();
         var counts = new TreeMap<String, Integer>();
-        for (int i = 0; i < items.size(); i++) {
-            ItemResult result = result(i, item(items.get(i)).map(item -> imports.importOne(item, started.plus(GRANT_BUDGET),
-                    started.plus(PUBLISH_BUDGET))).orElseGet(() -> new ImportOutcome.Invalid(
-                    "an item is one JSON object of the string fields " + String.join(", ", FIELDS) + ".")));
+        for (int i = 0; i < outcomes.length; i++) {
+            ItemResult result = result(i, outcomes[i]);
             results.add(result);
             counts.merge(result.outcome(), 1, Integer::sum);
         }
         LOG.infof("Import of %d items by %s: %s", items.size(), call.caller(), counts);
         return ApiAnswer.ok(new ImportAnswer(results));
+    }
+
+    /** A worker's failure, as if it had happened here. */
+    private static void requireDone(Future<?> task) {
+        try {
+            task.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException("an import failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while importing", e);
+        }
+    }
+
+    /** One account however the item spells it: the marketplaces' account rules differ in case only. */
+    private static String account(ImportItem item) {
+        return item.marketplace() + "|" + item.region().orElse("") + "|" + Optional.ofNullable(item.accountId()).orElse("")
+                .toLowerCase(Locale.ROOT);
     }
 
     /** The item's fields, when it is one object of known string fields; its values are never quoted. */
