@@ -23,7 +23,9 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.crypto.Secret;
+import dev.authkeeper.http.HttpEndpoint;
 import dev.authkeeper.importing.ImportItem;
 import dev.authkeeper.importing.ImportOutcome;
 import dev.authkeeper.importing.Imports;
@@ -43,6 +45,7 @@ public class ImportsRoute {
     static final int MAX_ITEMS = 100;
     /** Items proven at once: grants are network round trips, and a marketplace's pace is the caller's to keep (infra/import). */
     static final int PARALLEL = 8;
+    private static final int MAX_CAUSES = 8;
     /** A hundred items with long tokens. */
     static final int MAX_BODY_BYTES = 512 * 1024;
     /** Grants start only this long after the request came (the function times out after 20 s, API Gateway after 30 s). */
@@ -95,10 +98,8 @@ public class ImportsRoute {
         }
         var tasks = new ArrayList<Future<?>>();
         try (ExecutorService workers = Executors.newFixedThreadPool(PARALLEL, Thread.ofVirtual().factory())) {
-            byAccount.values().forEach(indexes -> tasks.add(workers.submit(() -> indexes.forEach(i -> outcomes[i] = parsed.get(i)
-                    .map(item -> imports.importOne(item, started.plus(GRANT_BUDGET), started.plus(PUBLISH_BUDGET)))
-                    .orElseGet(() -> new ImportOutcome.Invalid("an item is one JSON object of the string fields "
-                            + String.join(", ", FIELDS) + "."))))));
+            byAccount.values().forEach(indexes -> tasks.add(workers.submit(() -> indexes.forEach(i ->
+                    outcomes[i] = importOne(parsed.get(i), started)))));
         }
         tasks.forEach(ImportsRoute::requireDone);
         var results = new ArrayList<ItemResult>();
@@ -110,6 +111,19 @@ public class ImportsRoute {
         }
         LOG.infof("Import of %d items by %s: %s", items.size(), call.caller(), counts);
         return ApiAnswer.ok(new ImportAnswer(results));
+    }
+
+    /** One item's outcome; a failure on AuthKeeper's side (a store that kept changing, an outage) spoils that item only. */
+    private ImportOutcome importOne(Optional<ImportItem> item, Instant started) {
+        if (item.isEmpty()) {
+            return new ImportOutcome.Invalid("an item is one JSON object of the string fields " + String.join(", ", FIELDS) + ".");
+        }
+        try {
+            return imports.importOne(item.get(), started.plus(GRANT_BUDGET), started.plus(PUBLISH_BUDGET));
+        } catch (RuntimeException e) {
+            LOG.errorf(HttpEndpoint.withoutMessages(e, MAX_CAUSES), "An import item failed; it is answered retry");
+            return new ImportOutcome.Retry(Optional.empty(), "internal_error", Optional.empty());
+        }
     }
 
     /** A worker's failure, as if it had happened here. */
@@ -160,7 +174,8 @@ public class ImportsRoute {
             case ImportOutcome.Conflict conflict -> new ItemResult(index, "conflict", conflict.id().value(), null, null,
                     "Another merchant holds this account; nothing changed. POST /v1/connections/{id}/transfer settles who it belongs to.",
                     null);
-            case ImportOutcome.Retry retry -> new ItemResult(index, "retry", retry.id().value(), null, retry.reason(),
+            case ImportOutcome.Retry retry -> new ItemResult(index, "retry", retry.id().map(ConnectionId::value).orElse(null), null,
+                    retry.reason(),
                     "Nothing was concluded or stored; send this item again.",
                     retry.after().map(after -> Math.max(1, (after.toMillis() + 999) / 1000)).orElse(null));
         };

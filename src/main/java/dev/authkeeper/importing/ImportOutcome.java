@@ -30,8 +30,9 @@ public sealed interface ImportOutcome {
 
     /**
      * Nothing concluded and nothing stored (throttled, an outage, no time left in this request, an
-     * unexpected answer, the app's own credentials refused): send the item again, after {@code after} when given.
+     * unexpected answer, the app's own credentials refused, a failure on AuthKeeper's side): send the
+     * item again, after {@code after} when given.
      */
-    record Retry(ConnectionId id, String reason, Optional<Duration> after) implements ImportOutcome {
+    record Retry(Optional<ConnectionId> id, String reason, Optional<Duration> after) implements ImportOutcome {
     }
 }

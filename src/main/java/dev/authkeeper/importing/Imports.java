@@ -88,7 +88,7 @@ public class Imports {
             }
         }
         if (!clock.instant().isBefore(deadline)) {
-            return new ImportOutcome.Retry(id, "time_budget", Optional.empty());
+            return new ImportOutcome.Retry(Optional.of(id), "time_budget", Optional.empty());
         }
         TokenResult proof = valid.nonExpiring()
                 ? valid.marketplace().migrate(valid.app().name(), id.accountId(), valid.token(), deadline)
@@ -103,13 +103,13 @@ public class Imports {
             case TokenResult.ApplicationRejected rejected -> {
                 LOG.errorf("OPERATOR: %s refused app %s itself (HTTP %d, %s) while importing %s: check its client id and secret.",
                         valid.marketplace().displayName(), valid.app().name(), rejected.status(), rejected.error(), id);
-                yield new ImportOutcome.Retry(id, "app_credentials_refused", Optional.empty());
+                yield new ImportOutcome.Retry(Optional.of(id), "app_credentials_refused", Optional.empty());
             }
-            case TokenResult.Transient failure -> new ImportOutcome.Retry(id, "marketplace_unavailable", failure.retryAfter());
+            case TokenResult.Transient failure -> new ImportOutcome.Retry(Optional.of(id), "marketplace_unavailable", failure.retryAfter());
             case TokenResult.Unexpected unexpected -> {
                 LOG.warnf("Import of %s: %s gave an unexpected answer (%s); nothing stored", id, valid.marketplace().displayName(),
                         unexpected.description());
-                yield new ImportOutcome.Retry(id, "unexpected_answer", Optional.empty());
+                yield new ImportOutcome.Retry(Optional.of(id), "unexpected_answer", Optional.empty());
             }
         };
     }
