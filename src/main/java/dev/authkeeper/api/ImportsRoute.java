@@ -54,7 +54,7 @@ public class ImportsRoute {
     static final Duration PUBLISH_BUDGET = Duration.ofSeconds(17);
     private static final List<String> FIELDS = List.of("marketplace", "app", "accountId", "region", "merchantId", "refreshToken",
             "accessToken");
-    private static final String EXAMPLE = "{\"items\": [{\"marketplace\": \"amazon\", \"region\": \"NA\", \"accountId\": \"...\", "
+    private static final String EXAMPLE = "{\"items\": [{\"marketplace\": \"...\", \"accountId\": \"...\", "
             + "\"merchantId\": \"...\", \"refreshToken\": \"...\"}]}";
 
     /** One item's answer, at its place in the batch. */
