@@ -94,20 +94,12 @@ class ApiRequests {
      * given twice or unknown, a value that is not a string.
      */
     Map<String, String> fields(ApiGatewayRequest request, List<String> allowed) {
-        byte[] bytes = bytes(request);
         var fields = new LinkedHashMap<String, String>();
-        if (bytes.length == 0) {
+        Optional<JsonNode> read = object(request, MAX_BODY_BYTES, example(allowed), "this route takes a few short fields");
+        if (read.isEmpty()) {
             return fields;
         }
-        JsonNode body;
-        try {
-            body = reader.readTree(utf8(bytes));
-        } catch (IOException e) {
-            throw ApiProblem.badRequest("The body is not valid JSON. Send one JSON object, such as " + example(allowed) + ".");
-        }
-        if (body == null || !body.isObject()) {
-            throw ApiProblem.badRequest("The body must be one JSON object, such as " + example(allowed) + ".");
-        }
+        JsonNode body = read.get();
         for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
             var field = it.next();
             if (!allowed.contains(field.getKey())) {
@@ -121,17 +113,39 @@ class ApiRequests {
         return fields;
     }
 
-    private static byte[] bytes(ApiGatewayRequest request) {
+    /**
+     * The body as one JSON object of at most {@code maxBytes}; empty for an absent or empty body.
+     * Refused: larger ({@code what} says what the route takes), not valid UTF-8, not one JSON
+     * object, a field given twice. {@code example} shows a body the route takes.
+     */
+    Optional<JsonNode> object(ApiGatewayRequest request, int maxBytes, String example, String what) {
+        byte[] bytes = bytes(request, maxBytes, what);
+        if (bytes.length == 0) {
+            return Optional.empty();
+        }
+        JsonNode body;
+        try {
+            body = reader.readTree(utf8(bytes));
+        } catch (IOException e) {
+            throw ApiProblem.badRequest("The body is not valid JSON. Send one JSON object, such as " + example + ".");
+        }
+        if (body == null || !body.isObject()) {
+            throw ApiProblem.badRequest("The body must be one JSON object, such as " + example + ".");
+        }
+        return Optional.of(body);
+    }
+
+    private static byte[] bytes(ApiGatewayRequest request, int maxBytes, String what) {
         String body = request.body();
         if (body == null || body.isEmpty()) {
             return new byte[0];
         }
-        if (body.length() > MAX_BODY_BYTES * 2) {
-            throw tooLarge();
+        if (body.length() > maxBytes * 2) {
+            throw tooLarge(maxBytes, what);
         }
         byte[] bytes = request.rawBody().orElseThrow(() -> ApiProblem.badRequest("The body could not be read."));
-        if (bytes.length > MAX_BODY_BYTES) {
-            throw tooLarge();
+        if (bytes.length > maxBytes) {
+            throw tooLarge(maxBytes, what);
         }
         return bytes;
     }
@@ -147,9 +161,8 @@ class ApiRequests {
         }
     }
 
-    private static ApiProblem tooLarge() {
-        return new ApiProblem(413, "body_too_large", "The body is larger than " + MAX_BODY_BYTES
-                + " bytes; this route takes a few short fields.");
+    private static ApiProblem tooLarge(int maxBytes, String what) {
+        return new ApiProblem(413, "body_too_large", "The body is larger than " + maxBytes + " bytes; " + what + ".");
     }
 
     private static String example(List<String> allowed) {

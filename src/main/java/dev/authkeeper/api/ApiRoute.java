@@ -5,11 +5,13 @@ import java.util.Optional;
 
 /**
  * The routes of the integrator API, as API Gateway names them in {@code routeKey}; each is
- * IAM-authorized ({@code AuthorizationType: AWS_IAM} in {@code template.yaml}). The token route has
- * a function of its own, because only its role may open tokens.
+ * IAM-authorized ({@code AuthorizationType: AWS_IAM} in {@code template.yaml}). The token route and
+ * the import route have a function of their own, because only its role may open and seal tokens.
  */
 public enum ApiRoute {
     ACCESS_TOKEN("GET /v1/connections/{id}/access-token", ApiRoute.TOKEN_FUNCTION),
+    /** Seals the tokens it imports and reads the apps' client secrets to prove them: the token function's role may. */
+    IMPORTS("POST /v1/imports", ApiRoute.TOKEN_FUNCTION),
     CONNECTION("GET /v1/connections/{id}", ApiRoute.CONNECTIONS_FUNCTION),
     MERCHANT_CONNECTIONS("GET /v1/merchants/{merchantId}/connections", ApiRoute.CONNECTIONS_FUNCTION),
     CONNECT_LINK("POST /v1/merchants/{merchantId}/connect-links", ApiRoute.CONNECTIONS_FUNCTION),

@@ -81,7 +81,7 @@ public class ConnectionsRoutes {
             case DISCONNECT -> disconnect(call);
             case TRANSFER -> transfer(call);
             case DISMISS_CLAIMS -> dismissClaims(call);
-            case ACCESS_TOKEN -> throw new IllegalArgumentException("the token route has a function of its own");
+            case ACCESS_TOKEN, IMPORTS -> throw new IllegalArgumentException("the token and import routes have a function of their own");
         };
     }
 

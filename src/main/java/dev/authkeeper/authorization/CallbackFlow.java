@@ -6,21 +6,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import dev.authkeeper.alert.Alert;
-import dev.authkeeper.alert.AlertDelivery;
-import dev.authkeeper.alert.AlertKind;
-import dev.authkeeper.alert.AlertOutbox;
 import dev.authkeeper.app.App;
 import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.connection.Authorization;
@@ -31,14 +24,12 @@ import dev.authkeeper.connection.ConnectionStatus;
 import dev.authkeeper.connection.Flow;
 import dev.authkeeper.connection.OAuthStates;
 import dev.authkeeper.connection.PendingAuthorization;
-import dev.authkeeper.connection.TableLayout;
 import dev.authkeeper.crypto.Secret;
 import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.http.ApiGatewayRequest;
 import dev.authkeeper.http.ApiGatewayResponse;
 import dev.authkeeper.http.Page;
 import dev.authkeeper.http.Pages;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import dev.authkeeper.http.QueryString;
 import dev.authkeeper.marketplace.CallbackCheck;
 import dev.authkeeper.marketplace.Marketplace;
@@ -69,15 +60,14 @@ public class CallbackFlow {
     private final TokenCipher cipher;
     private final ConnectionRepository connections;
     private final SellerConflicts conflicts;
-    private final AlertOutbox outbox;
-    private final AlertDelivery delivery;
+    private final AuthorizationRecorder recorder;
     private final Pages pages;
     private final AuthKeeperConfig config;
     private final Clock clock;
 
     public CallbackFlow(Marketplaces marketplaces, AppRoutes routes, OAuthStates states, BrowserBindings bindings,
             MerchantSessions sessions, TokenCipher cipher, ConnectionRepository connections, SellerConflicts conflicts,
-            AlertOutbox outbox, AlertDelivery delivery, Pages pages, AuthKeeperConfig config, Clock clock) {
+            AuthorizationRecorder recorder, Pages pages, AuthKeeperConfig config, Clock clock) {
         this.marketplaces = marketplaces;
         this.routes = routes;
         this.states = states;
@@ -86,8 +76,7 @@ public class CallbackFlow {
         this.cipher = cipher;
         this.connections = connections;
         this.conflicts = conflicts;
-        this.outbox = outbox;
-        this.delivery = delivery;
+        this.recorder = recorder;
         this.pages = pages;
         this.config = config;
         this.clock = clock;
@@ -241,15 +230,7 @@ public class CallbackFlow {
         var id = new ConnectionId(marketplace.id(), pending.region(), accountId);
         var authorization = new Authorization(id, pending.merchantId(), pending.app(), pending.origin(), pending.flow(),
                 cipher.seal(id.value(), refreshToken), now, marketplace.authorizationExpiresAt(now));
-        var entries = new AtomicReference<List<Alert>>(List.of());
-        var recorded = connections.recordAuthorization(authorization, prior -> {
-            var told = entriesFor(prior, id, pending, now);
-            entries.set(told.recorded());
-            var writes = new ArrayList<TransactWriteItem>();
-            told.recorded().forEach(alert -> writes.add(outbox.record(alert, false)));
-            told.cancelled().forEach(sk -> writes.add(outbox.cancel(TableLayout.connectionKey(id), sk)));
-            return writes;
-        });
+        var recorded = recorder.record(authorization, started.plus(RESPONSE_BUDGET));
         return switch (recorded) {
             case ConnectionRepository.Recorded.HeldByAnotherMerchant held -> {
                 LOG.warnf("Account %s is connected to another merchant; merchant %s claims it: conflict recorded for support",
@@ -262,7 +243,6 @@ public class CallbackFlow {
                                 + "If you also have that other account, you can sign in with it and reconnect from there."));
             }
             case ConnectionRepository.Recorded.Saved saved -> {
-                delivery.deliverNow(entries.get(), started.plus(RESPONSE_BUDGET));
                 Optional<ConnectionId> expected = pending.expectedConnection().filter(e -> !e.equals(id));
                 LOG.infof("Connection %s authorized by merchant %s for app %s (%s flow)%s", id, pending.merchantId(), pending.app(),
                         pending.flow(),
@@ -270,32 +250,6 @@ public class CallbackFlow {
                 yield connected(marketplace, id, expected, authorization.authorizationExpiresAt());
             }
         };
-    }
-
-    /**
-     * What an authorization tells: the integrator's app learns of every new or renewed authorization;
-     * a connection that needed reauthorization counts as recovered (a "reconnected" notice for a
-     * merchant who was alerted, nothing for one who was not, whose pending alert is cancelled).
-     */
-    private AlertOutbox.Recovery entriesFor(ConnectionRepository.Prior prior, ConnectionId id, PendingAuthorization pending, Instant now) {
-        String pk = TableLayout.connectionKey(id);
-        String origin = pending.origin().toString();
-        var reauthorized = outbox.create(pk, AlertKind.EVENT_REAUTHORIZED, Optional.of(pending.merchantId()), id.value(),
-                Optional.of(origin), "", Optional.of(now), now).withApp(pending.app());
-        if (prior.status().filter(s -> s == ConnectionStatus.NEEDS_REAUTHORIZATION).isPresent()) {
-            var recovery = outbox.recovery(pk, pending.merchantId(), id.value(), pending.app(), origin, prior.incidentAlert(),
-                    prior.incidentEvent(), now);
-            boolean appTold = recovery.recorded().stream().anyMatch(a -> a.kind() == AlertKind.EVENT_RECONNECTED);
-            var recorded = new ArrayList<>(recovery.recorded());
-            if (!appTold) {
-                recorded.add(reauthorized);
-            }
-            return new AlertOutbox.Recovery(recorded, recovery.cancelled(), recovery.wasHeld());
-        }
-        boolean fresh = prior.status().filter(s -> s != ConnectionStatus.DISCONNECTED).isEmpty();
-        var event = fresh ? outbox.create(pk, AlertKind.EVENT_AUTHORIZED, Optional.of(pending.merchantId()), id.value(),
-                Optional.of(origin), "", Optional.of(now), now).withApp(pending.app()) : reauthorized;
-        return new AlertOutbox.Recovery(List.of(event), List.of(), false);
     }
 
     private ApiGatewayResponse connected(Marketplace marketplace, ConnectionId id, Optional<ConnectionId> expected, Instant expiresAt) {

@@ -5,5 +5,7 @@ public enum Flow {
     /** From the marketplace (Seller Central's Authorize button, through the Login URI). */
     MARKETPLACE,
     /** From the integrator's website or an alert's link, through the authorize route. */
-    WEBSITE
+    WEBSITE,
+    /** Brought in through the import route with a token the integrator already held, proven before it was stored. */
+    IMPORT
 }

@@ -103,6 +103,20 @@ public interface Marketplace {
     /** A refresh grant for {@code accountId} with {@code app}'s credentials that ends by {@code deadline}. */
     TokenResult refresh(String app, String accountId, Secret refreshToken, Instant deadline);
 
+    /** Whether the marketplace issued non-expiring tokens that {@link #migrate} trades for expiring ones (Shopify). */
+    default boolean migratesNonExpiringTokens() {
+        return false;
+    }
+
+    /**
+     * Trades a non-expiring access token of {@code accountId}, issued to {@code app}, for an expiring
+     * one with a refresh token, without the seller; only where {@link #migratesNonExpiringTokens()}.
+     * A {@link TokenResult.Granted} always carries the refresh token to store.
+     */
+    default TokenResult migrate(String app, String accountId, Secret accessToken, Instant deadline) {
+        throw new UnsupportedOperationException(displayName() + " has no non-expiring tokens");
+    }
+
     /** Asks the marketplace to issue {@code app} a new client secret; the secret itself arrives by another way. */
     RotationRequest requestNewClientSecret(String app);
 

@@ -145,8 +145,12 @@ public class ShopifyMarketplace implements Marketplace {
     public TokenResult exchangeCode(String appName, String shop, Secret code) {
         App app = app(appName);
         Instant deadline = clock.instant().plus(config.callTimeout());
-        TokenResult result = secrets.withEachSecret(app, (clientId, secret) ->
-                endpoint.token(requests.codeExchange(shop(shop), clientId, secret, code), deadline));
+        return withRefreshToken(secrets.withEachSecret(app, (clientId, secret) ->
+                endpoint.token(requests.codeExchange(shop(shop), clientId, secret, code), deadline)));
+    }
+
+    /** A success without a refresh token leaves nothing to keep alive. */
+    private static TokenResult withRefreshToken(TokenResult result) {
         if (result instanceof TokenResult.Granted granted && granted.refreshToken().isEmpty()) {
             return new TokenResult.Unexpected(200, "HTTP 200 without refresh_token");
         }
@@ -158,6 +162,21 @@ public class ShopifyMarketplace implements Marketplace {
     public TokenResult refresh(String appName, String shop, Secret refreshToken, Instant deadline) {
         return secrets.withEachSecret(app(appName), (clientId, secret) ->
                 endpoint.token(requests.refresh(shop(shop), clientId, secret, refreshToken), deadline));
+    }
+
+    @Override
+    public boolean migratesNonExpiringTokens() {
+        return true;
+    }
+
+    /**
+     * The token exchange of a non-expiring offline token: irreversible (the old token stops
+     * working), and repeatable for 7 days with the same answer, so a lost answer is recovered by asking again.
+     */
+    @Override
+    public TokenResult migrate(String appName, String shop, Secret accessToken, Instant deadline) {
+        return withRefreshToken(secrets.withEachSecret(app(appName), (clientId, secret) ->
+                endpoint.token(requests.migrate(shop(shop), clientId, secret, accessToken), deadline)));
     }
 
     /** Shopify has no API for a new client secret: it is rotated in the Partner Dashboard and stored in the app's secret. */
