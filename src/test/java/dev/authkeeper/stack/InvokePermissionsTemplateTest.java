@@ -39,7 +39,8 @@ class InvokePermissionsTemplateTest {
             }
         });
 
-        assertThat(routes).containsEntry("AccessTokenFunction.Alias", "GET/v1/connections/*/access-token")
+        // The token function opens and seals tokens: the access-token route and the import, which proves and seals imported tokens.
+        assertThat(routes).containsEntry("AccessTokenFunction.Alias", "GET/v1/connections/*/access-token POST/v1/imports")
                 .containsEntry("ConnectionsApiFunction.Alias", "*/v1/*");
         routes.forEach((function, allowed) -> {
             if (!function.startsWith("AccessTokenFunction") && !function.startsWith("ConnectionsApiFunction")) {
