@@ -1748,10 +1748,12 @@ def shopify_uninstall(run):
     unsigned = request("POST", webhooks, headers={"Content-Type": "application/json", "X-Shopify-Topic": "app/uninstalled",
                                                   "X-Shopify-Shop-Domain": SHOP}, body=b'{"domain":"' + SHOP.encode() + b'"}')
     check(unsigned.status == 401, f"a delivery without a signature: {unsigned}")
-    before = connection_item(run, SHOPIFY_CONNECTION)
     forged = shopify_control(run, "POST", f"/forged-uninstall?shop={SHOP}")
     check(forged.get("status") == 401, f"a forged app/uninstalled (wrong key): answered {forged.get('status')}")
-    check(connection_item(run, SHOPIFY_CONNECTION) == before, "the forged delivery changed the connection")
+    # A sweep check may rotate the token meanwhile; what a forged uninstall would change is the status.
+    kept = connection_item(run, SHOPIFY_CONNECTION)
+    check(kept.get("status", {}).get("S") == "ACTIVE" and "token" in kept,
+          f"after the forged delivery: status {kept.get('status')}, token kept: {'token' in kept}")
 
     uninstalled = request("POST", f"{run.shopify_base}/{SHOP}/admin/simulator/uninstall", form={"app": SHOPIFY_APP})
     check(uninstalled.status == 303, f"uninstall in the shop's admin: {uninstalled}")
