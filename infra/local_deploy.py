@@ -257,6 +257,12 @@ def hidden_fields(page):
             for n, v in re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)">', page)}
 
 
+def session_cookie(run, merchant):
+    """The integrator's session cookie for `merchant`, as its sign-in page sets it (README "Integrating with your site")."""
+    payload = b64url(json.dumps({"merchant": merchant, "exp": int(time.time()) + 3600}).encode())
+    return f"authkeeper_session={payload}.{hmac_b64url(run.session_secret, 'session.' + payload)}"
+
+
 def b64url(data):
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
@@ -312,7 +318,7 @@ def local_template(template, code_key, environment):
     3. CodeUri -> the zip in MiniStack's S3 (what `sam deploy` does with target/function.zip).
     4. Endpoint overrides and a short round in the functions' environment: AWS services
        (EventBridge included) -> MiniStack, LWA and the Seller Central origin -> the simulated
-       Amazon; a round of checks every ROUND_SECONDS in one slot instead of a day in 96, and
+       Amazon, every shop https://{shop} -> the simulated Shopify; a round of checks every ROUND_SECONDS in one slot instead of a day in 96, and
        grouped alerts waiting 20 s for their siblings instead of an hour.
     5. Timeouts of at least LOCAL_MIN_TIMEOUT seconds. A function's timeout covers its start-up,
        and here every cold start is a JVM without SnapStart on a shared 2-core machine: the
@@ -399,9 +405,7 @@ class Flow:
 
     def sign_in_and_confirm(self):
         run = self.run
-        payload = b64url(json.dumps({"merchant": self.merchant, "exp": int(time.time()) + 3600}).encode())
-        cookie = payload + "." + hmac_b64url(run.session_secret, "session." + payload)
-        self.cookie = {"Cookie": f"authkeeper_session={cookie}"}
+        self.cookie = {"Cookie": session_cookie(run, self.merchant)}
         login = request("GET", self.return_to, headers=self.cookie)
         # The flow finishes only in the browser that started it: keep the binding cookie it sets.
         binding = login.cookie(BINDING_COOKIE)
@@ -450,6 +454,9 @@ class Run:
         self.sim_port = free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self.sim_base = f"http://127.0.0.1:{self.sim_port}"
+        # Known before the deploy: the functions' environment names it (shopify_steps starts it).
+        self.shopify_port = free_port()
+        self.shopify_base = f"http://127.0.0.1:{self.shopify_port}"
         self.processes = {}
         self.session_secret = b64url(secrets.token_bytes(36))
         self.client_secret = "local-deploy-" + b64url(secrets.token_bytes(24))
@@ -585,6 +592,7 @@ class Run:
             "AUTHKEEPER_SECRETS_ENDPOINT": self.endpoint,
             "QUARKUS_REST_CLIENT_LWA_URL": self.sim_base,
             "AUTHKEEPER_AMAZON_SIMULATED_CENTRAL": self.sim_base,
+            "AUTHKEEPER_SHOPIFY_SIMULATED_BASE": self.shopify_base,
             "AUTHKEEPER_SWEEP_INTERVAL": f"PT{ROUND_SECONDS}S",
             "AUTHKEEPER_SWEEP_SLOTS": "1",
             "AUTHKEEPER_ALERTS_GROUP_WINDOW": "PT20S",
@@ -1109,7 +1117,10 @@ class Run:
         print(self.log_tail("ministack", 40), flush=True)
         print("---- simulated Amazon log (last lines) ----", flush=True)
         print(self.log_tail("simulated-amazon", 15), flush=True)
-        for name in FUNCTIONS:
+        if "simulated-shopify" in self.processes:
+            print("---- simulated Shopify log (last lines) ----", flush=True)
+            print(self.log_tail("simulated-shopify", 15), flush=True)
+        for name in FUNCTIONS + ("notifications",):
             path = os.path.join(self.work, "functions", f"{STACK}-{name}.log")
             if os.path.exists(path):
                 print(f"---- function {STACK}-{name} (last lines of {path}) ----", flush=True)
@@ -1141,6 +1152,7 @@ class Run:
             steps.run("Every invocation via alias live, handled once, no ERROR logs, empty DLQs", self.no_errors)
             app_steps(self, steps)
             disconnect_steps(self, steps)
+            shopify_steps(self, steps)
         except StepFailed:
             failed = True
             self.diagnose()
@@ -1149,7 +1161,8 @@ class Run:
             print("interrupted", flush=True)
         finally:
             if self.args.keep and not failed:
-                print(f"Everything is still running (MiniStack {self.endpoint}, simulated Amazon {self.sim_base}); "
+                print(f"Everything is still running (MiniStack {self.endpoint}, simulated Amazon {self.sim_base}, "
+                      f"simulated Shopify {self.shopify_base} once started); "
                       "Ctrl-C stops it.", flush=True)
                 try:
                     while True:
@@ -1159,7 +1172,7 @@ class Run:
             started = time.monotonic()
             left = self.stop_all()
             verdict = "FAIL" if left else "PASS"
-            print(f"{verdict}  {steps.number + 1:2d}. Stop MiniStack, its function JVMs and the simulated Amazon "
+            print(f"{verdict}  {steps.number + 1:2d}. Stop MiniStack, its function JVMs and the simulators "
                   f"({time.monotonic() - started:.1f} s){' - had to be killed: ' + ', '.join(left) if left else ''}",
                   flush=True)
             failed = failed or bool(left)
@@ -1560,6 +1573,218 @@ def connection_item(run, connection):
     check(item is not None, f"no connection item for {connection}")
     return item
 
+
+# --------------------------------------------------------------------------------------------
+# Shopify: the stack updated with a Shopify app, the simulated Shopify (SimulatedShopifyMain, a
+# separate JVM) serving every shop https://{shop} under its own base, and one shop through install,
+# access token and uninstall, all through the deployed HTTP API.
+# --------------------------------------------------------------------------------------------
+
+SHOPIFY_APP = "shopify"
+SHOPIFY_CLIENT_ID = "localdeployshopifyclient"
+SHOPIFY_SCOPES = "read_orders,read_products"
+SHOP = "acme-store.myshopify.com"
+SHOPIFY_CONNECTION = "shopify:" + SHOP
+SHOPIFY_MERCHANT = "merchant-shop"
+# What a Shopify token looks like: none may appear in an item, an answer or an event.
+SHOPIFY_TOKEN_PREFIXES = ("shpat_", "shprt_")
+
+
+def shopify_steps(run, steps):
+    steps.run("Shopify app: stack update, its client secret, the simulated Shopify on its App, redirect and webhooks URLs",
+              lambda: shopify_app(run))
+    steps.run("Shop admin -> App URL /login/shopify -> sign-in -> Shopify consent -> /callback/shopify -> connected, token sealed",
+              lambda: shopify_install(run))
+    steps.run("Shopify access token (SigV4): 200 with shopDomain, one refresh grant, the refresh token rotated",
+              lambda: shopify_access_token(run))
+    steps.run("Webhooks via /notifications/shopify: forged 401; app/uninstalled -> DISCONNECTED, tokens gone, event",
+              lambda: shopify_uninstall(run))
+
+
+def shopify_app(run):
+    shopify_secret = "local-deploy-shopify-" + b64url(secrets.token_bytes(24))
+    run.parameters.update({"ConfigRevision": "4", "ShopifyAppName": SHOPIFY_APP, "ShopifyClientId": SHOPIFY_CLIENT_ID,
+                           "ShopifyScopes": SHOPIFY_SCOPES})
+    run.client("cloudformation").update_stack(StackName=STACK, **run.template, Parameters=run.stack_parameters(),
+                                              Capabilities=CAPABILITIES)
+    run.await_stack("UPDATE_COMPLETE")
+    outputs = run.outputs()
+    urls = {name: outputs.get(f"Shopify{name}Url") for name in ("App", "Redirect", "Webhooks")}
+    check(urls == {"App": f"{run.base}/login/{SHOPIFY_APP}", "Redirect": f"{run.base}/callback/{SHOPIFY_APP}",
+                   "Webhooks": f"{run.base}/notifications/{SHOPIFY_APP}"}, f"Shopify outputs: {urls}")
+    run.shopify_urls = urls
+    env = run.client("lambda").get_function_configuration(FunctionName=f"{STACK}-notifications", Qualifier="live")[
+        "Environment"]["Variables"]
+    apps = json.loads(env.get("AUTHKEEPER_APPS", "[]"))
+    check([(a.get("marketplace"), a.get("name"), a.get("clientId"), a.get("scopes")) for a in apps]
+          == [("shopify", SHOPIFY_APP, SHOPIFY_CLIENT_ID, SHOPIFY_SCOPES.split(","))], f"AUTHKEEPER_APPS: {apps}")
+    check(env.get("AUTHKEEPER_SHOPIFY_SIMULATED_BASE") == run.shopify_base,
+          f"notifications@live has AUTHKEEPER_SHOPIFY_SIMULATED_BASE={env.get('AUTHKEEPER_SHOPIFY_SIMULATED_BASE')}")
+    run.client("secretsmanager").put_secret_value(SecretId=outputs["ShopifySecretArn"],
+                                                  SecretString=json.dumps({"clientSecret": shopify_secret}))
+
+    with open(run.args.sim_classpath, encoding="utf-8") as f:
+        classpath = f.read().strip()
+    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "LC_ALL")}
+    env["SIMULATED_SHOPIFY_CLIENT_SECRET"] = shopify_secret
+    run.shopify_control = f"http://127.0.0.1:{free_port()}"
+    run.spawn("simulated-shopify", [
+        os.path.join(run.args.java_home, "bin", "java"), "-Xmx256m", "-cp", classpath, "dev.authkeeper.local.SimulatedShopifyMain",
+        "--port", str(run.shopify_port), "--control-port", run.shopify_control.rsplit(":", 1)[1], "--name", SHOPIFY_APP,
+        "--client-id", SHOPIFY_CLIENT_ID, "--scopes", SHOPIFY_SCOPES, "--app-url", urls["App"],
+        "--redirect-uri", urls["Redirect"], "--webhook-url", urls["Webhooks"]], env)
+
+    def ready():
+        if run.processes["simulated-shopify"].poll() is not None:
+            raise AssertionError("the simulated Shopify exited:\n" + run.log_tail("simulated-shopify"))
+        return "SimulatedShopify listening on" in run.log_tail("simulated-shopify", 5)
+    wait_until("the simulated Shopify", 30, ready, 0.2)
+    return (f"update ConfigRevision=4, ShopifyAppName={SHOPIFY_APP}, ShopifyClientId={SHOPIFY_CLIENT_ID}, "
+            f"ShopifyScopes={SHOPIFY_SCOPES}; client secret put into ShopifySecretArn\n"
+            f"simulated Shopify {run.shopify_base} (every shop under it, as AUTHKEEPER_SHOPIFY_SIMULATED_BASE tells the functions): "
+            f"App URL {urls['App']}, redirect {urls['Redirect']}, webhooks {urls['Webhooks']}")
+
+
+def shopify_control(run, method, path):
+    answer = request(method, run.shopify_control + path)
+    check(answer.status == 200, f"simulated Shopify control {method} {path}: {answer}")
+    return json.loads(answer.body)
+
+
+def refresh_calls(run):
+    return shopify_control(run, "GET", "/token-calls?grant=refresh_token")["calls"]
+
+
+def no_shopify_token(text, what):
+    check(not any(prefix in text for prefix in SHOPIFY_TOKEN_PREFIXES), f"{what} holds a Shopify token in plain text")
+
+
+def shopify_install(run):
+    urls = run.shopify_urls
+    admin = request("GET", f"{run.shopify_base}/{SHOP}/admin")
+    link = re.search(r'<a href="([^"]+)">Open/Install app</a>', admin.body)
+    check(admin.status == 200 and link, f"the shop's admin page: {admin}")
+    launch = html.unescape(link.group(1))
+    check(launch.startswith(urls["App"] + "?") and {"hmac", "shop", "timestamp", "host"} <= query_of(launch).keys(),
+          f"the admin's Open app link is not the signed App URL: {launch.split('?')[0]}")
+    signed_out = request("GET", launch)
+    check(signed_out.status == 302 and (signed_out.location or "").startswith(SIGN_IN_URL + "?"), f"App URL signed out: {signed_out}")
+    return_to = query_of(signed_out.location).get("return_to", "")
+    check(return_to.startswith(urls["App"] + "?")
+          and hmac.compare_digest(query_of(signed_out.location).get("return_sig", ""),
+                                  hmac_b64url(run.session_secret, "return." + return_to)),
+          f"sign-in redirect: return_to {return_to.split('?')[0]}, return_sig verifies: no")
+
+    cookie = session_cookie(run, SHOPIFY_MERCHANT)
+    login = request("GET", return_to, headers={"Cookie": cookie})
+    binding = login.cookie(BINDING_COOKIE)
+    consent_url = f"{run.shopify_base}/{SHOP}/admin/oauth/authorize"
+    check(login.status == 302 and (login.location or "").startswith(consent_url + "?") and binding, f"App URL signed in: {login}")
+    q = query_of(login.location)
+    check(q.get("client_id") == SHOPIFY_CLIENT_ID and q.get("scope") == SHOPIFY_SCOPES and q.get("redirect_uri") == urls["Redirect"]
+          and q.get("state"), f"Shopify's authorize URL: client_id {q.get('client_id')}, scope {q.get('scope')}, "
+          f"redirect_uri {q.get('redirect_uri')}, state given: {bool(q.get('state'))}")
+    page = request("GET", login.location)
+    check(page.status == 200 and "Approve" in page.body, f"Shopify's consent page: {page}")
+    approved = request("POST", consent_url, form={**hidden_fields(page.body), "decision": "approve"})
+    check(approved.status == 302 and (approved.location or "").startswith(urls["Redirect"] + "?")
+          and query_of(approved.location).get("code"), f"approve: {approved}")
+    result = request("GET", approved.location, headers={"Cookie": f"{cookie}; {BINDING_COOKIE}={binding}"})
+    check(result.status == 200 and "Your Shopify account is connected" in result.body, f"/callback/{SHOPIFY_APP}: {result}")
+
+    item = connection_item(run, SHOPIFY_CONNECTION)
+    check(item.get("status", {}).get("S") == "ACTIVE" and item.get("merchantId", {}).get("S") == SHOPIFY_MERCHANT
+          and item.get("app", {}).get("S") == SHOPIFY_APP and "token" in item,
+          f"{SHOPIFY_CONNECTION}: status {item.get('status')}, merchant {item.get('merchantId')}, app {item.get('app')}, "
+          f"token stored: {'token' in item}")
+    no_shopify_token(repr(item), "the connection item")
+    codes = shopify_control(run, "GET", "/token-calls?grant=authorization_code")["calls"]
+    check(codes == 1, f"{codes} code exchanges at the simulated Shopify, expected 1")
+    return (f"shop admin's Open app -> {urls['App']}?hmac=…&shop={SHOP}&… -> sign-in (return_sig verified) -> "
+            f"session of {SHOPIFY_MERCHANT} -> {consent_url} (scope {SHOPIFY_SCOPES}) -> Approve -> "
+            f"{urls['Redirect']}?code=…&hmac=… -> \"Your Shopify account is connected\"\n"
+            f"DynamoDB: CONNECTION#{SHOPIFY_CONNECTION} ACTIVE for {SHOPIFY_MERCHANT}, app {SHOPIFY_APP}, refresh token sealed; "
+            f"1 code exchange")
+
+
+def shopify_access_token(run):
+    api = run.api
+    dynamodb = run.client("dynamodb")
+    cache = {"pk": {"S": "CONNECTION#" + SHOPIFY_CONNECTION}, "sk": {"S": "ACCESS_TOKEN"}}
+    # A sweep check of the shop rotates its refresh token too: when a sweep run was busy meanwhile,
+    # forget the cached access token and ask again.
+    for _ in range(3):
+        runs = run.runs()
+        before = connection_item(run, SHOPIFY_CONNECTION)
+        calls = refresh_calls(run)
+        answer = api.call("GET", token_path(SHOPIFY_CONNECTION))
+        grants = refresh_calls(run) - calls
+        if run.runs() == runs and all(finished == units for units, finished, _ in runs.values()):
+            break
+        dynamodb.delete_item(TableName=run.table, Key=cache)
+    else:
+        raise AssertionError("a sweep run was busy during each of three tries")
+    token = answer.json or {}
+    check(answer.status == 200 and answer.header("Cache-Control") == "no-store", f"access token: {answer}")
+    check(token.get("accessToken", "").startswith("shpat_") and token.get("shopDomain") == SHOP
+          and token.get("accountId") == SHOP and token.get("marketplace") == "shopify"
+          and token.get("connectionId") == SHOPIFY_CONNECTION and token.get("merchantId") == SHOPIFY_MERCHANT
+          and "region" not in token and "sellingPartnerId" not in token and "shprt_" not in answer.body,
+          f"access token fields: {sorted(token)}, marketplace {token.get('marketplace')}, shopDomain {token.get('shopDomain')}")
+    check(grants == 1, f"{grants} refresh grants at the simulated Shopify behind the token, expected 1")
+    after = connection_item(run, SHOPIFY_CONNECTION)
+    check(after.get("token") != before.get("token"), "the stored refresh token did not change: Shopify rotated it")
+    check(after.get("previousToken") == before.get("token"), "the used refresh token is not kept as previousToken")
+    no_shopify_token(repr(after), "the connection item")
+    return (f"GET {token_path(SHOPIFY_CONNECTION)} -> 200 shpat_…, shopDomain {SHOP}, Cache-Control: no-store; "
+            f"1 refresh grant at the simulated Shopify\n"
+            f"DynamoDB: the sealed token replaced by the rotated one, the used one kept sealed as previousToken")
+
+
+def shopify_uninstall(run):
+    webhooks = run.shopify_urls["Webhooks"]
+    # Shopify waits five seconds for an answer; the notifications function's first start here is a
+    # JVM without SnapStart on a shared machine. A delivery without a signature starts it (and is refused).
+    unsigned = request("POST", webhooks, headers={"Content-Type": "application/json", "X-Shopify-Topic": "app/uninstalled",
+                                                  "X-Shopify-Shop-Domain": SHOP}, body=b'{"domain":"' + SHOP.encode() + b'"}')
+    check(unsigned.status == 401, f"a delivery without a signature: {unsigned}")
+    forged = shopify_control(run, "POST", f"/forged-uninstall?shop={SHOP}")
+    check(forged.get("status") == 401, f"a forged app/uninstalled (wrong key): answered {forged.get('status')}")
+    # A sweep check may rotate the token meanwhile; what a forged uninstall would change is the status.
+    kept = connection_item(run, SHOPIFY_CONNECTION)
+    check(kept.get("status", {}).get("S") == "ACTIVE" and "token" in kept,
+          f"after the forged delivery: status {kept.get('status')}, token kept: {'token' in kept}")
+
+    uninstalled = request("POST", f"{run.shopify_base}/{SHOP}/admin/simulator/uninstall", form={"app": SHOPIFY_APP})
+    check(uninstalled.status == 303, f"uninstall in the shop's admin: {uninstalled}")
+    delivery = shopify_control(run, "GET", "/deliveries")[-1]
+    check(delivery.get("topic") == "app/uninstalled" and not delivery.get("forged"), f"the last delivery: {delivery.get('topic')}")
+    retried = ""
+    if delivery.get("status") == 0:  # no answer within Shopify's five seconds: Shopify retries
+        delivery = shopify_control(run, "POST", f"/resend?webhook_id={delivery['webhookId']}")
+        retried = " (the first delivery had no answer within Shopify's 5 s; its retry)"
+    check(delivery.get("status") == 200, f"app/uninstalled answered {delivery.get('status')}")
+    item = connection_item(run, SHOPIFY_CONNECTION)
+    check(item.get("status", {}).get("S") == "DISCONNECTED" and "token" not in item and "previousToken" not in item,
+          f"{SHOPIFY_CONNECTION} after the uninstall: status {item.get('status')}, attributes {sorted(item)}")
+
+    run.read_events(90, lambda _: run.events_of("Connection Disconnected", SHOPIFY_CONNECTION))
+    event = run.events_of("Connection Disconnected", SHOPIFY_CONNECTION)[0]
+    detail = event["detail"]
+    check(detail.get("type") == "connection.disconnected" and detail.get("status") == "DISCONNECTED"
+          and detail.get("merchantId") == SHOPIFY_MERCHANT, f"the event: {detail}")
+    no_shopify_token(json.dumps(event), "the event")
+    run.check_schema(event)
+    refused = run.api.call("GET", token_path(SHOPIFY_CONNECTION))
+    check(refused.status == 410 and (refused.json or {}).get("error") == "disconnected", f"token route after the uninstall: {refused}")
+    for name in ("notifications", "login", "callback", "access-token"):
+        errors = [line[:300] for line in run.function_output(name).splitlines() if '"level":"ERROR"' in line]
+        check(not errors, f"{name} logged errors:\n" + "\n".join(errors[:5]))
+    return (f"unsigned delivery -> 401; forged app/uninstalled (wrong key) -> 401, connection unchanged\n"
+            f"Uninstall in the shop's admin -> signed app/uninstalled -> {webhooks} -> 200{retried}; "
+            f"{SHOPIFY_CONNECTION} DISCONNECTED, token and previousToken gone\n"
+            f"{event['detail-type']} ({detail['type']}) on the bus, valid against {EVENT_SCHEMA}; token route -> 410; "
+            f"no ERROR log line in notifications, login, callback, access-token")
 
 if __name__ == "__main__":
     sys.exit(main())

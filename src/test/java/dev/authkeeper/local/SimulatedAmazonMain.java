@@ -47,7 +47,7 @@ public final class SimulatedAmazonMain {
         stopped.await();
     }
 
-    private static Map<String, String> options(String[] args) {
+    static Map<String, String> options(String[] args) {
         var options = new HashMap<String, String>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
@@ -58,7 +58,7 @@ public final class SimulatedAmazonMain {
         return options;
     }
 
-    private static String required(Map<String, String> options, String name) {
+    static String required(Map<String, String> options, String name) {
         String value = options.get(name);
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException("--" + name + " is required");
