@@ -1,9 +1,9 @@
-"""The monthly cost model of the README ("What it costs per month"), computed from the calls the
+"""The monthly cost model of docs/operating/costs.md ("What it costs per month"), computed from the calls the
 benchmark measured (target/benchmark/sweep-cost.json, the run with 64 checks in flight).
 
-    python3 infra/cost_model.py [target/benchmark/sweep-cost.json] [--write README.md]
+    python3 infra/cost_model.py [target/benchmark/sweep-cost.json] [--write docs/operating/costs.md]
 
-Every assumption is a named constant below; list prices are us-east-1 as the README states them.
+Every assumption is a named constant below; list prices are us-east-1 as docs/operating/costs.md states them.
 """
 import json
 import math

@@ -24,7 +24,7 @@ import dev.authkeeper.local.simulator.Simulator;
  * run only: Seller Central's home, confirm and consent pages, the Login with Amazon token endpoint
  * and SP-API's rotateApplicationClientSecret, for several apps. AuthKeeper talks to it over real
  * HTTP exactly as it talks to Amazon, so it answers with the parameters, redirects and error bodies
- * Amazon uses (DESIGN.md, "Amazon facts"). A rotation sends Amazon's NEW_SECRET notification to the
+ * Amazon uses (docs/marketplaces/amazon.md). A rotation sends Amazon's NEW_SECRET notification to the
  * configured sink (the local notifications queue) and keeps the old secret valid for seven days on
  * a clock tests can move.
  *

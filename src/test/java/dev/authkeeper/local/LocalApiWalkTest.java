@@ -6,21 +6,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.authkeeper.testing.ContractCalls;
 import dev.authkeeper.testing.CapturedLogs;
+import dev.authkeeper.testing.Docs;
 import dev.authkeeper.testing.LocalAws;
 import dev.authkeeper.testing.LocalAwsResource;
 import dev.authkeeper.testing.Profiles;
@@ -32,9 +40,12 @@ import io.quarkus.test.junit.TestProfile;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The README's walk through the integrator API on the local gateway, over real HTTP: a connect
- * link → sign-in and consent → an access token → revoked in simulated Seller Central → 409 with a
- * fresh link → disconnected.
+ * The documentation's samples, run against the local run: every {@code bash} sample in README.md and
+ * docs/ that is not marked as needing more than the local run (see {@link Docs}) runs in bash, a
+ * page's samples one after another in one shell, with the local run's addresses swapped for this
+ * test's, and prints what the page says it prints. Beside them, the integrator API's walk in Java:
+ * a connect link → sign-in and consent → an access token → revoked in simulated Seller Central →
+ * 409 with a fresh link → disconnected.
  */
 @QuarkusTest
 @TestProfile(Profiles.LocalRun.class)
@@ -42,6 +53,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 class LocalApiWalkTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String END_OF_SAMPLE = "@@end-of-sample@@";
 
     SimulatedAmazon amazon;
     LocalAws aws;
@@ -114,6 +126,45 @@ class LocalApiWalkTest {
         assertThat(call("GET", "/v1/connections/amazon:NA:A1LOCALWALK1/access-token", null).statusCode()).isEqualTo(410);
         var nowhere = call("PATCH", "/v1/connections/amazon:NA:A1LOCALWALK1", null);
         assertThat(nowhere.statusCode()).as("as API Gateway: no route, no function").isEqualTo(404);
+    }
+
+    static List<Path> pagesWithSamples() {
+        return Docs.pages().stream().filter(page -> !Docs.runnableSamples(page).isEmpty()).toList();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("pagesWithSamples")
+    void theSamplesOfThePageRunAgainstTheLocalRunAndPrintWhatThePageShows(Path page) throws Exception {
+        List<Docs.Sample> samples = Docs.runnableSamples(page);
+        var script = new StringBuilder("set -eo pipefail\n");
+        for (Docs.Sample sample : samples) {
+            script.append(local(sample.script())).append("\nprintf '\\n%s\\n' '").append(END_OF_SAMPLE).append("'\n");
+        }
+        Path stdoutFile = Files.createTempFile("doc-sample", ".out");
+        Path stderr = Files.createTempFile("doc-sample", ".err");
+        Process bash = new ProcessBuilder("bash", "-c", script.toString())
+                .redirectOutput(stdoutFile.toFile()).redirectError(stderr.toFile()).start();
+        boolean finished = bash.waitFor(2, TimeUnit.MINUTES);
+        if (!finished) {
+            bash.destroyForcibly();
+        }
+        String stdout = Files.readString(stdoutFile);
+        assertThat(finished).as("the samples of %s finish within two minutes; printed %s", page, stdout).isTrue();
+        List<String> printed = new ArrayList<>(List.of(stdout.split("\n" + END_OF_SAMPLE + "\n", -1)));
+        assertThat(bash.exitValue()).as("the samples of %s; printed %s; stderr %s", page, stdout, Files.readString(stderr))
+                .isZero();
+        for (int i = 0; i < samples.size(); i++) {
+            var sample = samples.get(i);
+            String got = printed.get(i);
+            sample.output().map(this::local).ifPresent(shown -> assertThat(Docs.matches(shown, got))
+                    .as("%s, the sample on line %d prints%n%s%ninstead of%n%s", page, sample.line(), got, shown).isTrue());
+        }
+    }
+
+    /** The local run's addresses, as the pages give them, swapped for this test's. */
+    String local(String text) {
+        return text.replace("http://localhost:8080", "http://127.0.0.1:" + aws.gatewayPort())
+                .replace("http://127.0.0.1:8091", amazon.baseUri().toString().replaceAll("/$", ""));
     }
 
     @Test

@@ -1,0 +1,60 @@
+package dev.authkeeper.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import dev.authkeeper.testing.Docs;
+
+/** The table of rooms in docs/architecture.md says what the imports say: every package, and the packages it calls. */
+class ArchitectureRoomsTest {
+
+    private static final Path SOURCES = Path.of("src", "main", "java", "dev", "authkeeper");
+    private static final Pattern IMPORT = Pattern.compile("(?m)^import dev\\.authkeeper\\.([a-z]+)\\.");
+    private static final Pattern ROOM_ROW = Pattern.compile("^\\| `([a-z]+)` \\|[^|]*\\| ([^|]*) \\|");
+    private static final Pattern ROOM = Pattern.compile("`([a-z]+)`");
+
+    @Test
+    void theTableOfRoomsListsEveryPackageAndWhatItImports() throws IOException {
+        Map<String, Set<String>> documented = new TreeMap<>();
+        for (String line : Docs.prose(Path.of("docs", "architecture.md"))) {
+            var row = ROOM_ROW.matcher(line);
+            if (row.find()) {
+                documented.put(row.group(1), ROOM.matcher(row.group(2)).results().map(m -> m.group(1))
+                        .collect(Collectors.toCollection(TreeSet::new)));
+            }
+        }
+        Map<String, Set<String>> imported = new TreeMap<>();
+        try (Stream<Path> rooms = Files.list(SOURCES)) {
+            rooms.filter(Files::isDirectory).forEach(room -> imported.put(room.getFileName().toString(), imports(room)));
+        }
+        assertThat(documented).as("docs/architecture.md, \"The rooms, and which may call which\"").isEqualTo(imported);
+    }
+
+    private static Set<String> imports(Path room) {
+        String name = room.getFileName().toString();
+        try (Stream<Path> files = Files.walk(room)) {
+            return files.filter(file -> file.toString().endsWith(".java")).flatMap(file -> {
+                try {
+                    return IMPORT.matcher(Files.readString(file)).results().map(m -> m.group(1));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).filter(imported -> !imported.equals(name)).collect(Collectors.toCollection(TreeSet::new));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
