@@ -17,9 +17,11 @@ import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.authkeeper.crypto.Secret;
 import dev.authkeeper.local.shopify.SimulatedShopify.App;
 import dev.authkeeper.local.shopify.SimulatedShopify.Delivery;
 import dev.authkeeper.local.simulator.Rejected;
+import dev.authkeeper.shopify.ShopifyHmac;
 
 /**
  * Webhook deliveries to an app's webhook URL over real HTTP, signed and labelled as Shopify does
@@ -77,7 +79,7 @@ final class ShopifyWebhooks implements AutoCloseable {
                 .timeout(TIMEOUT)
                 .header("Content-Type", "application/json")
                 .header("X-Shopify-Topic", event.topic())
-                .header("X-Shopify-Hmac-Sha256", ShopifyHmac.body(secret, event.body()))
+                .header("X-Shopify-Hmac-Sha256", ShopifyHmac.signWebhook(event.body(), new Secret(secret)))
                 .header("X-Shopify-Shop-Domain", event.shop())
                 .header("X-Shopify-Webhook-Id", event.webhookId())
                 .header("X-Shopify-Event-Id", event.eventId())

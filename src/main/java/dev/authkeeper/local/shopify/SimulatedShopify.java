@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,10 +23,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 
+import dev.authkeeper.crypto.Secret;
 import dev.authkeeper.local.simulator.Html;
 import dev.authkeeper.local.simulator.Http;
 import dev.authkeeper.local.simulator.Rejected;
 import dev.authkeeper.local.simulator.Simulator;
+import dev.authkeeper.shopify.ShopifyHmac;
 
 /**
  * Shopify's side of a public app's authorization, simulated at the HTTP boundary for the tests and
@@ -284,7 +287,10 @@ public final class SimulatedShopify extends Simulator {
         p.put("host", Base64.getEncoder().withoutPadding().encodeToString((shop + "/admin").getBytes(StandardCharsets.UTF_8)));
         p.put("shop", shop);
         p.put("timestamp", Long.toString(now().getEpochSecond()));
-        return ShopifyHmac.signed(app.clientSecret(), p);
+        // Signed by the same signer AuthKeeper verifies with; its tests pin it to independent vectors.
+        Map<String, String> signed = new TreeMap<>(p);
+        signed.put("hmac", ShopifyHmac.signQuery(p, new Secret(app.clientSecret())));
+        return signed;
     }
 
     private Instant now() {
