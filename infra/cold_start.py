@@ -425,7 +425,7 @@ class Bench:
             "AWS_DEFAULT_REGION": "us-east-1",
             "AWS_ACCESS_KEY_ID": "local",
             "AWS_SECRET_ACCESS_KEY": "local",
-            # The function's own configuration (README, Configuration).
+            # The function's own configuration (docs/operating/configuration.md).
             "QUARKUS_FUNQY_EXPORT": function,
             "AUTHKEEPER_PUBLIC_BASE_URL": PUBLIC_BASE_URL,
             "AUTHKEEPER_TABLE": TABLE,
