@@ -6,7 +6,6 @@ import dev.authkeeper.sweep.SweepRequest;
 import dev.authkeeper.sweep.SweepSummary;
 import dev.authkeeper.sweep.SweepUnit;
 import dev.authkeeper.sweep.SweepWorker;
-import dev.authkeeper.table.ConnectionId;
 import io.quarkus.funqy.Funq;
 
 /**
@@ -31,6 +30,6 @@ public class SweepFunction {
 
     @Funq("sweep-worker")
     public SweepSummary work(SweepUnit unit) {
-        return unit.connectionToCheck().map(id -> worker.checkNow(ConnectionId.parse(id))).orElseGet(() -> worker.work(unit));
+        return worker.work(unit);
     }
 }

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -89,16 +90,20 @@ public class SweepWorker {
         this.clock = clock;
     }
 
-    /** One message from the sweep queue. */
+    /** One message from the sweep queue, or one connection support asks to check now. */
     public SweepSummary work(SweepUnit unit) {
-        var tally = new Tally(unit.runId(), unit.describe(), clock.instant(), config.timeBudget(), apps.all().size());
+        return switch (unit.work()) {
+            case SweepUnit.Round round -> run(unit.runId(), round.unit().toString(), (tally, checks) -> round(tally, round.unit(), checks));
+            case SweepUnit.Due due -> run(unit.runId(), "due shard " + due.shard(), (tally, checks) -> due(tally, due.shard(), checks));
+            case SweepUnit.Now now -> checkNow(now.id());
+        };
+    }
+
+    private SweepSummary run(String runId, String unit, BiConsumer<Tally, Checks> work) {
+        var tally = new Tally(runId, unit, clock.instant(), config.timeBudget(), apps.all().size());
         LOG.infof("Sweep %s: worker started on %s", tally.runId, tally.unit);
         try (var checks = new Checks(tally)) {
-            switch (unit.kind()) {
-                case SweepUnit.ROUND -> round(tally, unit.roundUnit(), checks);
-                case SweepUnit.DUE -> due(tally, unit.dueShard(), checks);
-                default -> throw new IllegalArgumentException("unknown unit kind");
-            }
+            work.accept(tally, checks);
         }
         return finish(tally, true);
     }
