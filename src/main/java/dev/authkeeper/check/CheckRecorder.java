@@ -156,7 +156,7 @@ public class CheckRecorder {
     }
 
     private Recorded revoked(CheckedConnection c, ReauthorizationReason reason, Instant now) {
-        boolean held = guard.holding();
+        boolean held = guard.holding(c.app());
         Alert alert = entry(c, AlertKind.NEEDS_REAUTHORIZATION, reason.name(), Optional.of(now), now);
         Alert event = entry(c, AlertKind.EVENT_NEEDS_REAUTHORIZATION, reason.name(), Optional.of(now), now);
         Instant next = held ? now.plus(guardConfig.retestEvery()) : now.plus(config.reminders().get(0));
@@ -208,7 +208,7 @@ public class CheckRecorder {
             recovery = told;
         }
         if (recovery.wasHeld()) {
-            guard.heldConnectionWorks(now);
+            guard.heldConnectionWorks(c.app(), now);
         }
         LOG.infof("Connection %s of merchant %s works again%s", c.id(), c.merchantId(),
                 recovery.recorded().isEmpty() ? " before any alert went out: nobody is told" : "; a reconnected notice is sent");
@@ -219,7 +219,7 @@ public class CheckRecorder {
         AlertOutbox.State alertState = c.incidentAlert().map(sk -> outbox.state(c.pk(), sk)).orElse(AlertOutbox.State.SENT);
         return switch (alertState) {
             case HELD -> {
-                if (guard.holding()) {
+                if (guard.holding(c.app())) {
                     yield store.retestAt(c, now.plus(guardConfig.retestEvery())) ? Recorded.of(Result.STILL_REFUSED)
                             : Recorded.of(Result.SUPERSEDED);
                 }

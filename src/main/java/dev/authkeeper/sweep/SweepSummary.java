@@ -40,13 +40,8 @@ public record SweepSummary(
         String stopReason,
         long durationMillis) {
 
-    /** Rejections of ACTIVE connections, which the mass-rejection guard weighs against {@link #firstChecks()}. */
+    /** Rejections of ACTIVE connections (told or held). */
     public int rejections() {
         return needsReauthorization + held;
-    }
-
-    /** Checks of ACTIVE connections that LWA answered about the authorization itself. */
-    public int firstChecks() {
-        return valid + rejections();
     }
 }

@@ -208,6 +208,7 @@ public class SweepWorker {
                 tally.firstUnexpected.compareAndSet(null, unexpected.description());
             }
             var recorded = recorder.record(connection, outcome);
+            tally.guard(MassRejectionGuard.Scope.of(connection), recorded.result());
             if (recorded.result() == CheckRecorder.Result.VALID || recorded.result() == CheckRecorder.Result.RECOVERED) {
                 tally.appsWorking.add(app);
             }
@@ -236,7 +237,7 @@ public class SweepWorker {
             record(tally, incidents.checksSucceeded(working, now), false);
         }
         record(tally, tally.dependencies.settle(incidents, interim.checked() > 0, now), true);
-        record(tally, guard.count(new MassRejectionGuard.Counts(interim.firstChecks(), interim.rejections()), now), true);
+        tally.guarded.forEach((scope, counts) -> record(tally, guard.count(scope, counts, now), true));
         if (interim.unexpected() > 0) {
             LOG.warnf("OPERATOR: a marketplace answered %d check(s) in a way it does not document (first: %s); they are tried again later",
                     interim.unexpected(), tally.firstUnexpected.get());

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import dev.authkeeper.alert.Alert;
 import dev.authkeeper.aws.DependencyFailures;
 import dev.authkeeper.check.CheckRecorder;
+import dev.authkeeper.check.MassRejectionGuard;
 
 /** The counters of one worker's checks, shared by its concurrent checks, and what they recorded. */
 final class Tally {
@@ -43,6 +44,8 @@ final class Tally {
     private final Map<CheckRecorder.Result, AtomicInteger> results = new EnumMap<>(CheckRecorder.Result.class);
     private final Map<CheckRecorder.Note, AtomicInteger> notes = new EnumMap<>(CheckRecorder.Note.class);
     final List<Alert> recorded = Collections.synchronizedList(new ArrayList<>());
+    /** First checks of ACTIVE connections and the rejections among them, per marketplace and app: what the guard weighs. */
+    final Map<MassRejectionGuard.Scope, MassRejectionGuard.Counts> guarded = new ConcurrentHashMap<>();
 
     Tally(String runId, String unit, Instant started, Duration budget, int apps) {
         this.apps = apps;
@@ -55,6 +58,14 @@ final class Tally {
         }
         for (var note : CheckRecorder.Note.values()) {
             notes.put(note, new AtomicInteger());
+        }
+    }
+
+    /** Counts what a check of {@code scope}'s connection found for the guard: a first check, and whether it was rejected. */
+    void guard(MassRejectionGuard.Scope scope, CheckRecorder.Result result) {
+        boolean rejected = result == CheckRecorder.Result.NEEDS_REAUTHORIZATION || result == CheckRecorder.Result.HELD;
+        if (rejected || result == CheckRecorder.Result.VALID) {
+            guarded.merge(scope, new MassRejectionGuard.Counts(1, rejected ? 1 : 0), MassRejectionGuard.Counts::plus);
         }
     }
 
