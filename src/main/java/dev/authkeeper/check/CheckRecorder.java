@@ -19,6 +19,7 @@ import dev.authkeeper.alert.AlertOutbox;
 import dev.authkeeper.marketplace.ReauthorizationReason;
 import dev.authkeeper.config.GuardConfig;
 import dev.authkeeper.config.SweepConfig;
+import dev.authkeeper.connection.TableLayout;
 import dev.authkeeper.crypto.SealedToken;
 import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.marketplace.Backoff;
@@ -166,6 +167,17 @@ public class CheckRecorder {
         LOG.infof("Connection %s of merchant %s needs reauthorization (%s)%s", c.id(), c.merchantId(), reason,
                 held ? "; its alert is held while a mass rejection is investigated" : "");
         return held ? Recorded.of(Result.HELD) : new Recorded(Result.NEEDS_REAUTHORIZATION, List.of(alert, event), Set.of());
+    }
+
+    /**
+     * A check that could not run (an AWS call it needed failed, or the stored token does not open):
+     * remembered as a failed check with what it met, never a value, so {@code /v1} and the status
+     * page do not read VALID, and tried again from the due index; false when nothing was written
+     * (the connection changed meanwhile, or the table is what fails).
+     */
+    public boolean recordNotChecked(CheckedConnection c, String kind) {
+        Instant now = clock.instant();
+        return store.recordFailure(c, TableLayout.NOT_CHECKED + kind, now.plus(Backoff.withJitter(config.retryAfterTransient())), now);
     }
 
     private Recorded failed(CheckedConnection c, String cause, Instant now, Result result) {

@@ -34,6 +34,7 @@ public record SweepSummary(
         int superseded,
         int takenByOtherRuns,
         int errors,
+        int tokensUnopenable,
         int alertsSent,
         int operatorIncidents,
         boolean stoppedEarly,

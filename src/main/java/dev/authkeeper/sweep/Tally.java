@@ -30,6 +30,8 @@ final class Tally {
     final AtomicInteger examined = new AtomicInteger();
     final AtomicInteger takenByOthers = new AtomicInteger();
     final AtomicInteger errors = new AtomicInteger();
+    /** Checks whose sealed token did not open (among {@link #errors}). */
+    final AtomicInteger tokensUnopenable = new AtomicInteger();
     final DependencyFailures dependencies = new DependencyFailures();
     final AtomicInteger alertsSent = new AtomicInteger();
     final AtomicInteger operatorIncidents = new AtomicInteger();
@@ -100,7 +102,7 @@ final class Tally {
                 count(CheckRecorder.Result.TRANSIENT), count(CheckRecorder.Result.UNEXPECTED),
                 count(CheckRecorder.Result.APP_CREDENTIALS_REFUSED), notes.get(CheckRecorder.Note.EXPIRY_WARNED).get(),
                 notes.get(CheckRecorder.Note.TOKEN_ROTATED).get(), notes.get(CheckRecorder.Note.TOKEN_RESEALED).get(),
-                notes.get(CheckRecorder.Note.MIGRATED).get(), count(CheckRecorder.Result.SUPERSEDED), takenByOthers.get(), errors.get(),
+                notes.get(CheckRecorder.Note.MIGRATED).get(), count(CheckRecorder.Result.SUPERSEDED), takenByOthers.get(), errors.get(), tokensUnopenable.get(),
                 alertsSent.get(), operatorIncidents.get(), stopReason.get() != null, stopReason.get(),
                 Duration.between(started, end).toMillis());
     }

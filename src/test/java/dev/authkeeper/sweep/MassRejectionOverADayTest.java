@@ -59,6 +59,40 @@ class MassRejectionOverADayTest extends SweepTestBase {
                 .singleElement().satisfies(i -> assertThat(i.get("status").s()).isEqualTo("OPEN"));
     }
 
+    /** Ten connections: about one every two hours, so the window never holds three rejections on its own. */
+    @Test
+    void everyGrantRefusedInADeploymentOfTenConnectionsTellsNoMerchant() {
+        IntStream.range(0, 10).forEach(i -> connection("merchant-" + i, "A1TEN" + String.format("%06d", i)));
+        amazon.grantsOfAnotherClient(true);
+
+        for (int slot = 0; slot < 96; slot++) {
+            sweep.run();
+            clock.advance(SLOT);
+        }
+        afterGroupWindow();
+
+        assertThat(inbox.settled()).extracting(Inbox.Message::kind).containsExactly("MASS_REJECTION");
+        assertThat(events.types()).doesNotContain("connection.needs_reauthorization");
+    }
+
+    /** Ten connections, one genuinely revoked: the sample taken to weigh it works, so its merchant is told. */
+    @Test
+    void aSingleRevocationInADeploymentOfTenConnectionsStillAlertsItsMerchant() {
+        IntStream.range(0, 10).forEach(i -> connection("merchant-" + i, "A1TENONE" + String.format("%04d", i)));
+        amazon.revoke("A1TENONE0003");
+
+        for (int slot = 0; slot < 96; slot++) {
+            sweep.run();
+            clock.advance(SLOT);
+        }
+        afterGroupWindow();
+
+        assertThat(inbox.settled()).singleElement().satisfies(m -> {
+            assertThat(m.kind()).isEqualTo("NEEDS_REAUTHORIZATION");
+            assertThat(m.attributes()).containsEntry("merchant", "merchant-3");
+        });
+    }
+
     @Test
     void aSingleRevocationAmongManyValidOnesStillAlertsItsMerchant() {
         IntStream.range(0, 200).forEach(i -> connection("merchant-" + i, "A1ONE" + String.format("%06d", i)));
