@@ -248,8 +248,11 @@ public class SweepWorker {
     private void sampleWhereThin(Tally tally, Instant now) {
         for (var scope : List.copyOf(tally.guarded.keySet())) {
             var seen = tally.guarded.get(scope);
+            if (seen.rejections() == 0 || guard.holding(scope.app()) || clock.instant().isAfter(tally.deadline)) {
+                continue;
+            }
             long missing = guardConfig.minChecks() - guard.window(scope, now).plus(seen).checks();
-            if (seen.rejections() == 0 || missing <= 0 || guard.holding(scope.app()) || clock.instant().isAfter(tally.deadline)) {
+            if (missing <= 0) {
                 continue;
             }
             var sample = pages.sampleOf(scope.app(), App.DEFAULT.equals(scope.app()), ThreadLocalRandom.current().nextInt(TableLayout.CHECK_PARTITIONS),

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.authkeeper.alert.Incidents;
+import dev.authkeeper.app.App;
 import dev.authkeeper.connection.Attributes;
 import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionStatus;
@@ -228,7 +229,7 @@ class AccessTokenFunctionTest extends ApiTestBase {
     @Test
     void whileAMassRejectionHoldsTheConnectionsAlertTheAnswerIs503NotTheSellersFault() {
         var id = connection("merchant-m", "A1HELD000001");
-        incidents.open(Incidents.Kind.MASS_REJECTION, "test", now());
+        incidents.openForApp(Incidents.Kind.MASS_REJECTION, App.DEFAULT, "test", now());
         amazon.revoke("A1HELD000001");
 
         var response = token(id);
