@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.function.Function;
 
 import dev.authkeeper.connection.ConnectionStatus;
-import dev.authkeeper.connection.TableLayout;
+import dev.authkeeper.table.TableLayout;
 import dev.authkeeper.marketplace.MarketplaceFacts;
 import dev.authkeeper.status.ConnectionView;
 

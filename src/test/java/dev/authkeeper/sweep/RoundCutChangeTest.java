@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import dev.authkeeper.check.MassRejectionGuard;
 import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.config.SweepConfig;
-import dev.authkeeper.connection.TableLayout;
+import dev.authkeeper.table.TableLayout;
 import dev.authkeeper.testing.LocalAwsResource;
 import dev.authkeeper.testing.Profiles;
 import dev.authkeeper.testing.SweepDriver;
