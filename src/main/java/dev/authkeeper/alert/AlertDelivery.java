@@ -4,9 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -106,11 +108,13 @@ public class AlertDelivery {
     }
 
     private Delivered send(List<List<Alert>> groups, Instant deadline) {
-        boolean holding = groups.stream().flatMap(List::stream).anyMatch(a -> a.kind().heldDuringMassRejection())
-                && incidents.isOpen(Incidents.Kind.MASS_REJECTION);
+        // Each app's mass-rejection incident read once per pass: one app's outage holds only its own alerts.
+        var holding = new HashMap<String, Boolean>();
+        Predicate<Alert> held = a -> a.kind().heldDuringMassRejection() && holding.computeIfAbsent(a.app().orElse(Incidents.DEFAULT_APP),
+                app -> incidents.isOpenForApp(Incidents.Kind.MASS_REJECTION, app));
         var delivered = Delivered.NONE;
         for (var group : groups) {
-            var sendable = holding ? group.stream().filter(a -> !a.kind().heldDuringMassRejection()).toList() : group;
+            var sendable = group.stream().filter(held.negate()).toList();
             if (sendable.isEmpty()) {
                 continue;
             }

@@ -144,8 +144,8 @@ public class AlertTexts {
             case APP_NOTIFICATION_REFUSED -> operatorMessage("A notification from Amazon could not be used", appTemplates.refused(), alert);
             case LWA_OUTAGE -> message("[" + config.integratorName() + "] Login with Amazon keeps failing",
                     operatorTemplate(lwaOutage, alert), Optional.empty(), List.of(), alert.kind());
-            case MASS_REJECTION -> message("[" + config.integratorName() + "] Many authorizations rejected at once: merchant alerts held",
-                    operatorTemplate(massRejection, alert), Optional.empty(), List.of(), alert.kind());
+            case MASS_REJECTION -> operatorMessage("Many authorizations of app " + app(alert) + " rejected at once: its merchant alerts held",
+                    massRejection, alert);
             case AWS_DEPENDENCY_FAILING -> message("[" + config.integratorName() + "] Checks are failing on AWS",
                     operatorTemplate(awsDependency, alert), Optional.empty(), List.of(), alert.kind());
             case SELLER_CONFLICT -> {

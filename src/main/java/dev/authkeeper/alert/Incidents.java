@@ -78,7 +78,7 @@ public class Incidents {
     private final String table;
     private final Clock clock;
     /** {@code dev.authkeeper.app.App.DEFAULT}, which this package does not depend on. */
-    private static final String DEFAULT_APP = "default";
+    static final String DEFAULT_APP = "default";
     private static final Scope OUTAGE = new Scope(Kind.LWA_OUTAGE, Optional.empty());
 
     private final Map<Scope, Seen> seen = new HashMap<>();
@@ -127,6 +127,11 @@ public class Incidents {
         return resolve(new Scope(kind, Optional.empty()), now);
     }
 
+    /** Closes one app's incident if it is open; the event that says so, if it has one. */
+    public List<Alert> resolveForApp(Kind kind, String app, Instant now) {
+        return resolve(new Scope(kind, Optional.of(app)), now);
+    }
+
     private List<Alert> resolve(Scope scope, Instant now) {
         Kind kind = scope.kind();
         var recorded = new ArrayList<Alert>();
@@ -151,6 +156,11 @@ public class Incidents {
         return isOpen(new Scope(kind, Optional.empty()));
     }
 
+    /** Whether one app's incident is open, as read at most {@link #STATE_CACHE} ago by this instance. */
+    public boolean isOpenForApp(Kind kind, String app) {
+        return isOpen(new Scope(kind, Optional.of(app)));
+    }
+
     private boolean isOpen(Scope scope) {
         Instant now = clock.instant();
         synchronized (seen) {
@@ -165,9 +175,13 @@ public class Incidents {
         return open;
     }
 
-    /** When the open incident was opened. */
-    public Optional<Instant> openedAt(Kind kind) {
-        var item = dynamo.getItem(r -> r.tableName(table).key(key(new Scope(kind, Optional.empty()))).consistentRead(true)).item();
+    /** When one app's open incident was opened. */
+    public Optional<Instant> openedAtForApp(Kind kind, String app) {
+        return openedAt(new Scope(kind, Optional.of(app)));
+    }
+
+    private Optional<Instant> openedAt(Scope scope) {
+        var item = dynamo.getItem(r -> r.tableName(table).key(key(scope)).consistentRead(true)).item();
         if (item == null || string(item, "status").filter(OPEN::equals).isEmpty()) {
             return Optional.empty();
         }

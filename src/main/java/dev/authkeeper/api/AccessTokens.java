@@ -19,10 +19,12 @@ import dev.authkeeper.alert.Alert;
 import dev.authkeeper.alert.AlertDelivery;
 import dev.authkeeper.alert.AlertOutbox;
 import dev.authkeeper.alert.Incidents;
+import dev.authkeeper.app.App;
 import dev.authkeeper.check.CheckOutcome;
 import dev.authkeeper.check.CheckRecorder;
 import dev.authkeeper.check.CheckedConnection;
 import dev.authkeeper.check.ConnectionProof;
+import dev.authkeeper.check.MassRejectionGuard;
 import dev.authkeeper.config.ApiConfig;
 import dev.authkeeper.config.Backoff;
 import dev.authkeeper.connection.ConnectionStatus;
@@ -81,6 +83,7 @@ public class AccessTokens {
     private final AccessTokenCache cache;
     private final ConnectionProof proof;
     private final CheckRecorder recorder;
+    private final MassRejectionGuard guard;
     private final Incidents incidents;
     private final AlertDelivery delivery;
     private final AlertOutbox outbox;
@@ -88,11 +91,12 @@ public class AccessTokens {
     private final ApiConfig config;
     private final Clock clock;
 
-    public AccessTokens(AccessTokenCache cache, ConnectionProof proof, CheckRecorder recorder, Incidents incidents, AlertDelivery delivery,
-            AlertOutbox outbox, TokenCipher cipher, ApiConfig config, Clock clock) {
+    public AccessTokens(AccessTokenCache cache, ConnectionProof proof, CheckRecorder recorder, MassRejectionGuard guard, Incidents incidents,
+            AlertDelivery delivery, AlertOutbox outbox, TokenCipher cipher, ApiConfig config, Clock clock) {
         this.cache = cache;
         this.proof = proof;
         this.recorder = recorder;
+        this.guard = guard;
         this.incidents = incidents;
         this.delivery = delivery;
         this.outbox = outbox;
@@ -159,8 +163,12 @@ public class AccessTokens {
         return switch (status) {
             case DISCONNECTED -> new Answer.Disconnected(string(item, "disconnectedAt").map(Instant::parse));
             case NEEDS_REAUTHORIZATION -> {
-                Optional<String> held = string(item, "incidentAlert")
-                        .filter(sk -> outbox.state(TableLayout.connectionKey(id), sk) == AlertOutbox.State.HELD);
+                String app = string(item, "app").orElse(App.DEFAULT);
+                Optional<String> held = string(item, "incidentAlert").filter(sk -> switch (outbox.state(TableLayout.connectionKey(id), sk)) {
+                    case HELD -> true;
+                    case PENDING -> guard.holding(app);
+                    case SENT, ABSENT -> false;
+                });
                 yield held.isPresent() ? new Answer.HeldByMassRejection(id)
                         : new Answer.NeedsReauthorization(id, item.get("merchantId").s(), URI.create(item.get("origin").s()),
                                 string(item, "statusReason"), string(item, "needsReauthorizationSince").map(Instant::parse));
@@ -176,6 +184,11 @@ public class AccessTokens {
         boolean leaseSettled = false;
         try {
             CheckOutcome outcome = proof.prove(connection, deadline, () -> false);
+            if (outcome instanceof CheckOutcome.Revoked) {
+                // Weighed as the sweep's rejections are, before it is recorded: the request that shows an app's grants refused
+                // en masse holds its own alert, and the ones before it are held before they go out.
+                deliver(guard.count(MassRejectionGuard.Scope.of(connection), new MassRejectionGuard.Counts(1, 1), clock.instant()));
+            }
             var recorded = recorder.record(connection, outcome);
             deliver(recorded.entries());
             Instant now = clock.instant();
@@ -200,6 +213,9 @@ public class AccessTokens {
                             connection.merchantId(), false);
                 }
                 case CheckOutcome.Revoked revoked -> {
+                    if (recorded.result() == CheckRecorder.Result.HELD) {
+                        yield new Answer.HeldByMassRejection(id);
+                    }
                     var read = cache.read(id);
                     yield read.connection()
                             .map(item -> ConnectionStatus.valueOf(item.get("status").s()))

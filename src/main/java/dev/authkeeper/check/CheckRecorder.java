@@ -19,6 +19,7 @@ import dev.authkeeper.alert.AlertOutbox;
 import dev.authkeeper.config.Backoff;
 import dev.authkeeper.config.GuardConfig;
 import dev.authkeeper.config.SweepConfig;
+import dev.authkeeper.table.TableLayout;
 import dev.authkeeper.crypto.SealedToken;
 import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.marketplace.ReauthorizationReason;
@@ -156,7 +157,7 @@ public class CheckRecorder {
     }
 
     private Recorded revoked(CheckedConnection c, ReauthorizationReason reason, Instant now) {
-        boolean held = guard.holding();
+        boolean held = guard.holding(c.app());
         Alert alert = entry(c, AlertKind.NEEDS_REAUTHORIZATION, reason.name(), Optional.of(now), now);
         Alert event = entry(c, AlertKind.EVENT_NEEDS_REAUTHORIZATION, reason.name(), Optional.of(now), now);
         Instant next = held ? now.plus(guardConfig.retestEvery()) : now.plus(config.reminders().get(0));
@@ -166,6 +167,17 @@ public class CheckRecorder {
         LOG.infof("Connection %s of merchant %s needs reauthorization (%s)%s", c.id(), c.merchantId(), reason,
                 held ? "; its alert is held while a mass rejection is investigated" : "");
         return held ? Recorded.of(Result.HELD) : new Recorded(Result.NEEDS_REAUTHORIZATION, List.of(alert, event), Set.of());
+    }
+
+    /**
+     * A check that could not run (an AWS call it needed failed, or the stored token does not open):
+     * remembered as a failed check with what it met, never a value, so {@code /v1} and the status
+     * page do not read VALID, and tried again from the due index; false when nothing was written
+     * (the connection changed meanwhile, or the table is what fails).
+     */
+    public boolean recordNotChecked(CheckedConnection c, String kind) {
+        Instant now = clock.instant();
+        return store.recordFailure(c, TableLayout.NOT_CHECKED + kind, now.plus(Backoff.withJitter(config.retryAfterTransient())), now);
     }
 
     private Recorded failed(CheckedConnection c, String cause, Instant now, Result result) {
@@ -208,7 +220,7 @@ public class CheckRecorder {
             recovery = told;
         }
         if (recovery.wasHeld()) {
-            guard.heldConnectionWorks(now);
+            guard.heldConnectionWorks(c.app(), now);
         }
         LOG.infof("Connection %s of merchant %s works again%s", c.id(), c.merchantId(),
                 recovery.recorded().isEmpty() ? " before any alert went out: nobody is told" : "; a reconnected notice is sent");
@@ -219,7 +231,7 @@ public class CheckRecorder {
         AlertOutbox.State alertState = c.incidentAlert().map(sk -> outbox.state(c.pk(), sk)).orElse(AlertOutbox.State.SENT);
         return switch (alertState) {
             case HELD -> {
-                if (guard.holding()) {
+                if (guard.holding(c.app())) {
                     yield store.retestAt(c, now.plus(guardConfig.retestEvery())) ? Recorded.of(Result.STILL_REFUSED)
                             : Recorded.of(Result.SUPERSEDED);
                 }

@@ -106,10 +106,11 @@ public class ConnectionStatuses {
         String outcome;
         switch (status) {
             case ACTIVE -> {
+                // A check that works removes lastCheckError: while it is there, the last check that ran failed, even if the round
+                // has claimed the connection's page since (a claimed page is not a check that ran).
                 Optional<Instant> inRound = roundReached.apply(id).filter(at -> !at.isBefore(authorizedAt));
-                lastChecked = later(inRound, lastFailure);
-                outcome = lastChecked.isEmpty() ? "NOT_CHECKED_YET"
-                        : error.isPresent() && lastChecked.equals(lastFailure) ? "FAILED" : "VALID";
+                lastChecked = error.isPresent() ? lastFailure.or(() -> inRound) : inRound;
+                outcome = error.isPresent() ? "FAILED" : lastChecked.isEmpty() ? "NOT_CHECKED_YET" : "VALID";
             }
             case NEEDS_REAUTHORIZATION -> {
                 lastChecked = later(since, lastFailure);

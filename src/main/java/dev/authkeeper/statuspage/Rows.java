@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.function.Function;
 
 import dev.authkeeper.connection.ConnectionStatus;
+import dev.authkeeper.table.TableLayout;
 import dev.authkeeper.marketplace.MarketplaceFacts;
 import dev.authkeeper.status.ConnectionView;
 
@@ -92,6 +93,11 @@ final class Rows {
                             .map(every -> name + " asks sellers to renew an app's authorization every " + every.toDays() + " days. ")
                             .orElse(name + " ends this authorization on that day unless it is renewed. ");
                     yield new Note("What to do", rule + "Renew it before it ends to keep " + integrator + " working.");
+                }
+                if ("FAILED".equals(view.lastCheckOutcome()) && view.lastCheckError() != null
+                        && view.lastCheckError().startsWith(TableLayout.NOT_CHECKED)) {
+                    yield new Note("Last check", integrator + " could not run the last check on its side. It is tried again soon; "
+                            + "nothing to do.");
                 }
                 if ("FAILED".equals(view.lastCheckOutcome())) {
                     yield new Note("Last check", name + " did not answer the last check. It is tried again soon; "

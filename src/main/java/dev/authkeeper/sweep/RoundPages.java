@@ -22,6 +22,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 @ApplicationScoped
 class RoundPages {
 
+    /** Index entries one sample query reads at most (the filter on the app applies after). */
+    private static final int SAMPLE_READ = 100;
+
     private final DynamoDbClient dynamo;
     private final String table;
 
@@ -55,6 +58,26 @@ class RoundPages {
             } while (start != null && page.size() < limit);
         }
         return page;
+    }
+
+    /**
+     * Up to {@code limit} ACTIVE connections of one app, from partitions of the index taken in turn
+     * from {@code firstPartition}: a sample to weigh a rejection against when the guard's window is thin.
+     */
+    List<Map<String, AttributeValue>> sampleOf(String app, boolean defaultApp, int firstPartition, int limit) {
+        var sample = new ArrayList<Map<String, AttributeValue>>();
+        String filter = defaultApp ? "attribute_not_exists(#app) OR #app = :app" : "#app = :app";
+        for (int i = 0; i < TableLayout.CHECK_PARTITIONS && sample.size() < limit; i++) {
+            String digit = Character.toString(Character.forDigit((firstPartition + i) % TableLayout.CHECK_PARTITIONS, 16));
+            var response = dynamo.query(r -> r.tableName(table).indexName(TableLayout.CHECKS_INDEX)
+                    .keyConditionExpression("#p = :p")
+                    .filterExpression(filter)
+                    .expressionAttributeNames(Map.of("#p", TableLayout.CHECK_PARTITION, "#app", "app"))
+                    .expressionAttributeValues(Map.of(":p", s(digit), ":app", s(app)))
+                    .limit(SAMPLE_READ));
+            response.items().stream().limit(limit - sample.size()).forEach(sample::add);
+        }
+        return sample;
     }
 
     private static Map<String, AttributeValue> startKey(String partition, String order) {

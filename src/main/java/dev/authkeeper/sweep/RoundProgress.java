@@ -41,6 +41,12 @@ class RoundProgress {
         }
     }
 
+    /** The cut of the round into slots and shards in force since {@code since}, and the one before it, if it changed. */
+    record Cut(int slots, int shards, Instant since, Optional<Cut> previous) {
+    }
+
+    private static final String CUT = "CUT";
+
     private final DynamoDbClient dynamo;
     private final String table;
 
@@ -56,8 +62,50 @@ class RoundProgress {
                         .keyConditionExpression("#pk = :pk")
                         .expressionAttributeNames(Map.of("#pk", TableLayout.PK))
                         .expressionAttributeValues(Map.of(":pk", s(PK))))
-                .items().forEach(item -> all.put(item.get(TableLayout.SK).s(), progress(item)));
+                .items().stream().filter(item -> !CUT.equals(item.get(TableLayout.SK).s()))
+                .forEach(item -> all.put(item.get(TableLayout.SK).s(), progress(item)));
         return all;
+    }
+
+    /**
+     * The cut in force: {@code slots} by {@code shards}, recorded as from {@code now} when it differs
+     * from the one stored, with the stored one kept as the previous. A deployment's first cut counts
+     * as always in force (nothing was checked under another).
+     */
+    Cut cut(int slots, int shards, Instant now) {
+        while (true) {
+            var stored = storedCut();
+            if (stored.filter(c -> c.slots() == slots && c.shards() == shards).isPresent()) {
+                return stored.get();
+            }
+            var update = ItemUpdate.of(Map.of(TableLayout.PK, s(PK), TableLayout.SK, s(CUT)))
+                    .set("slots", n(slots))
+                    .set("shards", n(shards))
+                    .set("since", n(stored.isPresent() ? now.toEpochMilli() : 0));
+            stored.ifPresent(c -> update.set("previousSlots", n(c.slots())).set("previousShards", n(c.shards()))
+                    .when("slots", "=", n(c.slots())).when("shards", "=", n(c.shards())));
+            if (stored.isEmpty()) {
+                update.whenAbsent(TableLayout.PK);
+            }
+            if (write(update)) {
+                return new Cut(slots, shards, stored.isPresent() ? now : Instant.EPOCH,
+                        stored.map(c -> new Cut(c.slots(), c.shards(), c.since(), Optional.empty())));
+            }
+            // Another planner recorded a cut meanwhile: read it again.
+        }
+    }
+
+    /** The cut the planner last recorded, if any. */
+    Optional<Cut> storedCut() {
+        var item = dynamo.getItem(r -> r.tableName(table).key(Map.of(TableLayout.PK, s(PK), TableLayout.SK, s(CUT))).consistentRead(true))
+                .item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Cut> previous = number(item, "previousSlots").map(slots -> new Cut(slots.intValue(),
+                number(item, "previousShards").orElseThrow().intValue(), Instant.EPOCH, Optional.empty()));
+        return Optional.of(new Cut(number(item, "slots").orElseThrow().intValue(), number(item, "shards").orElseThrow().intValue(),
+                Instant.ofEpochMilli(number(item, "since").orElse(0L)), previous));
     }
 
     Optional<Progress> get(RoundUnit unit) {

@@ -33,13 +33,16 @@ public class RoundStatus {
      */
     public Function<ConnectionId, Optional<Instant>> reader() {
         var read = new HashMap<RoundUnit, Optional<RoundProgress.Progress>>();
-        return id -> lastChecked(id, read.computeIfAbsent(unitOf(id), progress::get));
+        // After the cut changed, a unit of the new cut reached nothing yet: the old cut's unit says when the connection was checked.
+        var previous = progress.storedCut().flatMap(RoundProgress.Cut::previous);
+        return id -> lastChecked(id, read.computeIfAbsent(unitOf(id, config.slots(), config.shards()), progress::get))
+                .or(() -> previous.flatMap(cut -> lastChecked(id, read.computeIfAbsent(unitOf(id, cut.slots(), cut.shards()), progress::get))));
     }
 
-    private RoundUnit unitOf(ConnectionId id) {
-        long units = (long) config.slots() * config.shards();
+    private static RoundUnit unitOf(ConnectionId id, int slots, int shards) {
+        long units = (long) slots * shards;
         int index = (int) (TableLayout.checkHash(id) * units >>> 32);
-        return new RoundUnit(config.slots(), config.shards(), index / config.shards(), index % config.shards());
+        return new RoundUnit(slots, shards, index / shards, index % shards);
     }
 
     private static Optional<Instant> lastChecked(ConnectionId id, Optional<RoundProgress.Progress> unitProgress) {

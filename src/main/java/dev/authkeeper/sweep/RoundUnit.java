@@ -60,6 +60,11 @@ record RoundUnit(int slots, int shards, int slot, int shard) {
         return since < 0 ? -1 : since / interval.toMillis();
     }
 
+    /** When the slot of round {@code round} starts. */
+    Instant slotStart(long round, Duration interval) {
+        return Instant.EPOCH.plus(interval.multipliedBy(round)).plus(slotOffset(interval));
+    }
+
     /** When the slot starts within each round. */
     Duration slotOffset(Duration interval) {
         return interval.multipliedBy(slot).dividedBy(slots);

@@ -33,6 +33,7 @@ class SweepMetrics {
         values.put("ChecksUnexpected", summary.unexpected());
         values.put("ChecksApplicationLevel", summary.applicationLevel());
         values.put("CheckErrors", summary.errors());
+        values.put("TokensUnopenable", summary.tokensUnopenable());
         values.put("AlertsSent", summary.alertsSent());
         values.put("OperatorIncidents", summary.operatorIncidents());
         values.put("WorkerDuration", summary.durationMillis());

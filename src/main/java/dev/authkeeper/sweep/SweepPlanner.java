@@ -89,8 +89,14 @@ public class SweepPlanner {
         return summary;
     }
 
-    /** Units whose slot has come in the current round and whose lap is unfinished, unless a live worker holds them. */
+    /**
+     * Units whose slot has come in the current round and whose lap is unfinished, unless a live
+     * worker holds them. Right after the cut changed, a unit whose slot ended before the change has
+     * nothing to do until the next round: a connection's time of day hardly moves with the cut
+     * (its slot is its hash's share of the interval), so the old cut's units checked it already.
+     */
     private List<RoundUnit> dueRoundUnits(Instant now) {
+        var cut = progress.cut(config.slots(), config.shards(), now);
         var all = progress.all();
         var due = new ArrayList<RoundUnit>();
         for (int slot = 0; slot < config.slots(); slot++) {
@@ -101,6 +107,10 @@ public class SweepPlanner {
                     continue;
                 }
                 var seen = all.get(unit.key());
+                if (seen == null && !unit.slotStart(round, config.interval()).plus(config.interval().dividedBy(config.slots()))
+                        .isAfter(cut.since())) {
+                    continue;
+                }
                 boolean finished = seen != null && seen.done() && seen.round() >= round;
                 boolean busy = seen != null && seen.leaseUntil().isAfter(now);
                 if (!finished && !busy) {

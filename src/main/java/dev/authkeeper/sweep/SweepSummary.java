@@ -34,19 +34,15 @@ public record SweepSummary(
         int superseded,
         int takenByOtherRuns,
         int errors,
+        int tokensUnopenable,
         int alertsSent,
         int operatorIncidents,
         boolean stoppedEarly,
         String stopReason,
         long durationMillis) {
 
-    /** Rejections of ACTIVE connections, which the mass-rejection guard weighs against {@link #firstChecks()}. */
+    /** Rejections of ACTIVE connections (told or held). */
     public int rejections() {
         return needsReauthorization + held;
-    }
-
-    /** Checks of ACTIVE connections that LWA answered about the authorization itself. */
-    public int firstChecks() {
-        return valid + rejections();
     }
 }

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
@@ -23,7 +24,9 @@ import org.jboss.logging.Logger;
 import dev.authkeeper.alert.Alert;
 import dev.authkeeper.alert.AlertDelivery;
 import dev.authkeeper.alert.Incidents;
+import dev.authkeeper.app.App;
 import dev.authkeeper.app.Apps;
+import dev.authkeeper.aws.FailedCall;
 import dev.authkeeper.check.CheckOutcome;
 import dev.authkeeper.check.CheckRecorder;
 import dev.authkeeper.check.CheckStore;
@@ -31,7 +34,9 @@ import dev.authkeeper.check.CheckedConnection;
 import dev.authkeeper.check.ConnectionProof;
 import dev.authkeeper.check.MassRejectionGuard;
 import dev.authkeeper.config.AuthKeeperConfig;
+import dev.authkeeper.config.GuardConfig;
 import dev.authkeeper.config.SweepConfig;
+import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.table.ConnectionId;
 import dev.authkeeper.table.TableLayout;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -53,6 +58,8 @@ public class SweepWorker {
     static final Duration CHECK_ALLOWANCE = Duration.ofSeconds(25);
     private static final int PROGRESS_EVERY = 1000;
     private static final int DUE_PAGE = 100;
+    /** What a connection's {@code lastCheckError} says when its sealed token does not open. */
+    static final String TOKEN_UNOPENABLE = "the stored token does not open";
 
     private final RoundProgress progress;
     private final RoundPages pages;
@@ -65,6 +72,7 @@ public class SweepWorker {
     private final SweepRuns runs;
     private final SweepMetrics metrics;
     private final SweepConfig config;
+    private final GuardConfig guardConfig;
     private final DynamoDbClient dynamo;
     private final String table;
     private final Apps apps;
@@ -72,7 +80,8 @@ public class SweepWorker {
 
     public SweepWorker(RoundProgress progress, RoundPages pages, CheckStore store, ConnectionProof proof, CheckRecorder recorder,
             MassRejectionGuard guard, Incidents incidents, AlertDelivery delivery, SweepRuns runs, SweepMetrics metrics,
-            SweepConfig config, DynamoDbClient dynamo, AuthKeeperConfig authKeeper, Apps apps, Clock clock) {
+            SweepConfig config, GuardConfig guardConfig, DynamoDbClient dynamo, AuthKeeperConfig authKeeper, Apps apps, Clock clock) {
+        this.guardConfig = guardConfig;
         this.apps = apps;
         this.progress = progress;
         this.pages = pages;
@@ -198,8 +207,9 @@ public class SweepWorker {
 
     /** Proves and records one connection; whatever goes wrong is logged with the connection and counted, and the rest go on. */
     private void check(Tally tally, String name, Supplier<CheckedConnection> read) {
+        CheckedConnection connection = null;
         try {
-            CheckedConnection connection = read.get();
+            connection = read.get();
             String app = connection.app();
             Instant deadline = tally.deadline.plus(CHECK_ALLOWANCE);
             String refused = tally.refusedApps.get(app);
@@ -213,14 +223,16 @@ public class SweepWorker {
                 tally.firstUnexpected.compareAndSet(null, unexpected.description());
             }
             var recorded = recorder.record(connection, outcome);
+            tally.guard(MassRejectionGuard.Scope.of(connection), recorded.result());
             if (recorded.result() == CheckRecorder.Result.VALID || recorded.result() == CheckRecorder.Result.RECOVERED) {
                 tally.appsWorking.add(app);
             }
             tally.add(recorded);
         } catch (RuntimeException e) {
             tally.errors.incrementAndGet();
-            if (!tally.dependencies.failed(e)) {
-                LOG.errorf("Checking %s failed (%s); it is checked again in the next round", name, e.getClass().getSimpleName());
+            String kind = notChecked(tally, name, e);
+            if (connection != null) {
+                remember(connection, kind);
             }
         }
         int checked = tally.checked();
@@ -228,6 +240,62 @@ public class SweepWorker {
             LOG.infof("Sweep %s (%s): %d checked, %d valid, %d need reauthorization, %d transient", tally.runId, tally.unit, checked,
                     tally.count(CheckRecorder.Result.VALID), tally.count(CheckRecorder.Result.NEEDS_REAUTHORIZATION),
                     tally.count(CheckRecorder.Result.TRANSIENT));
+        }
+    }
+
+    /**
+     * An app whose rejections this worker saw but whose window holds fewer than {@code min-checks}
+     * checks (a small deployment: a slot holds a handful of connections) cannot be weighed: this
+     * worker proves that many more of the app's connections first, before the planner delivers any
+     * "needs reauthorization" alert, so a broken credential opens the app's incident instead of
+     * telling the merchants one by one, and a genuine revocation is seen among working ones.
+     */
+    private void sampleWhereThin(Tally tally, Instant now) {
+        for (var scope : List.copyOf(tally.guarded.keySet())) {
+            var seen = tally.guarded.get(scope);
+            if (seen.rejections() == 0 || guard.holding(scope.app()) || clock.instant().isAfter(tally.deadline)) {
+                continue;
+            }
+            long missing = guardConfig.minChecks() - guard.window(scope, now).plus(seen).checks();
+            if (missing <= 0) {
+                continue;
+            }
+            var sample = pages.sampleOf(scope.app(), App.DEFAULT.equals(scope.app()), ThreadLocalRandom.current().nextInt(TableLayout.CHECK_PARTITIONS),
+                    (int) missing);
+            LOG.infof("Sweep %s (%s): %s of app %s rejected among too few checks to weigh; proving %d more of the app's connections",
+                    tally.runId, tally.unit, seen, scope.app(), sample.size());
+            try (var checks = new Checks(tally)) {
+                for (var item : sample) {
+                    tally.examined.incrementAndGet();
+                    String name = item.get(TableLayout.CONNECTION_ID).s();
+                    checks.submit(() -> check(tally, name, () -> CheckedConnection.of(item)));
+                }
+            }
+        }
+    }
+
+    /** What kept a check from running, logged (an AWS failure once per kind, an unopenable token each time) and counted. */
+    private String notChecked(Tally tally, String name, RuntimeException e) {
+        if (e instanceof TokenCipher.CannotOpen) {
+            tally.tokensUnopenable.incrementAndGet();
+            LOG.errorf("OPERATOR: the stored token of %s does not open (its branch key is gone or it was altered); restore the key, or "
+                    + "the merchant connects the account again", name);
+            return TOKEN_UNOPENABLE;
+        }
+        if (tally.dependencies.failed(e)) {
+            return FailedCall.of(e).map(FailedCall::toString).orElseThrow();
+        }
+        LOG.errorf("Checking %s failed (%s); it is tried again from the due index", name, e.getClass().getSimpleName());
+        return e.getClass().getSimpleName();
+    }
+
+    /** Records a check that could not run, so it does not read as VALID and is tried again soon; if that fails too, the round retries it. */
+    private void remember(CheckedConnection connection, String kind) {
+        try {
+            recorder.recordNotChecked(connection, kind);
+        } catch (RuntimeException e) {
+            LOG.errorf("Could not record that %s was not checked (%s); the next round checks it", connection.id(),
+                    FailedCall.of(e).map(FailedCall::toString).orElse(e.getClass().getSimpleName()));
         }
     }
 
@@ -241,7 +309,8 @@ public class SweepWorker {
             record(tally, incidents.checksSucceeded(working, now), false);
         }
         record(tally, tally.dependencies.settle(incidents, interim.checked() > 0, now), true);
-        record(tally, guard.count(new MassRejectionGuard.Counts(interim.firstChecks(), interim.rejections()), now), true);
+        sampleWhereThin(tally, now);
+        tally.guarded.forEach((scope, counts) -> record(tally, guard.count(scope, counts, now), true));
         if (interim.unexpected() > 0) {
             LOG.warnf("OPERATOR: a marketplace answered %d check(s) in a way it does not document (first: %s); they are tried again later",
                     interim.unexpected(), tally.firstUnexpected.get());

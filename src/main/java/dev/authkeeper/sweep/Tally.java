@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import dev.authkeeper.alert.Alert;
 import dev.authkeeper.alert.DependencyFailures;
 import dev.authkeeper.check.CheckRecorder;
+import dev.authkeeper.check.MassRejectionGuard;
 
 /** The counters of one worker's checks, shared by its concurrent checks, and what they recorded. */
 final class Tally {
@@ -29,6 +30,8 @@ final class Tally {
     final AtomicInteger examined = new AtomicInteger();
     final AtomicInteger takenByOthers = new AtomicInteger();
     final AtomicInteger errors = new AtomicInteger();
+    /** Checks whose sealed token did not open (among {@link #errors}). */
+    final AtomicInteger tokensUnopenable = new AtomicInteger();
     final DependencyFailures dependencies = new DependencyFailures();
     final AtomicInteger alertsSent = new AtomicInteger();
     final AtomicInteger operatorIncidents = new AtomicInteger();
@@ -43,6 +46,8 @@ final class Tally {
     private final Map<CheckRecorder.Result, AtomicInteger> results = new EnumMap<>(CheckRecorder.Result.class);
     private final Map<CheckRecorder.Note, AtomicInteger> notes = new EnumMap<>(CheckRecorder.Note.class);
     final List<Alert> recorded = Collections.synchronizedList(new ArrayList<>());
+    /** First checks of ACTIVE connections and the rejections among them, per marketplace and app: what the guard weighs. */
+    final Map<MassRejectionGuard.Scope, MassRejectionGuard.Counts> guarded = new ConcurrentHashMap<>();
 
     Tally(String runId, String unit, Instant started, Duration budget, int apps) {
         this.apps = apps;
@@ -55,6 +60,14 @@ final class Tally {
         }
         for (var note : CheckRecorder.Note.values()) {
             notes.put(note, new AtomicInteger());
+        }
+    }
+
+    /** Counts what a check of {@code scope}'s connection found for the guard: a first check, and whether it was rejected. */
+    void guard(MassRejectionGuard.Scope scope, CheckRecorder.Result result) {
+        boolean rejected = result == CheckRecorder.Result.NEEDS_REAUTHORIZATION || result == CheckRecorder.Result.HELD;
+        if (rejected || result == CheckRecorder.Result.VALID) {
+            guarded.merge(scope, new MassRejectionGuard.Counts(1, rejected ? 1 : 0), MassRejectionGuard.Counts::plus);
         }
     }
 
@@ -89,7 +102,7 @@ final class Tally {
                 count(CheckRecorder.Result.TRANSIENT), count(CheckRecorder.Result.UNEXPECTED),
                 count(CheckRecorder.Result.APP_CREDENTIALS_REFUSED), notes.get(CheckRecorder.Note.EXPIRY_WARNED).get(),
                 notes.get(CheckRecorder.Note.TOKEN_ROTATED).get(), notes.get(CheckRecorder.Note.TOKEN_RESEALED).get(),
-                notes.get(CheckRecorder.Note.MIGRATED).get(), count(CheckRecorder.Result.SUPERSEDED), takenByOthers.get(), errors.get(),
+                notes.get(CheckRecorder.Note.MIGRATED).get(), count(CheckRecorder.Result.SUPERSEDED), takenByOthers.get(), errors.get(), tokensUnopenable.get(),
                 alertsSent.get(), operatorIncidents.get(), stopReason.get() != null, stopReason.get(),
                 Duration.between(started, end).toMillis());
     }

@@ -45,6 +45,8 @@ public final class TableLayout {
     public static final List<String> CHECKS_ATTRIBUTES = List.of("connectionId", "merchantId", "origin", "app", "status", "token",
             "authorizedAt", "authorizationExpiresAt", "version", "expiryWarnedDays", "lastCheckError", "dueShard");
     public static final int CHECK_PARTITIONS = 16;
+    /** How {@code lastCheckError} begins when a check could not run on AuthKeeper's side, as opposed to a marketplace's answer. */
+    public static final String NOT_CHECKED = "not checked: ";
 
     /**
      * Connections that need attention at a given time outside the daily round: a retry after a

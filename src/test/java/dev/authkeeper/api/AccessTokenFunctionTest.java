@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.authkeeper.alert.Incidents;
+import dev.authkeeper.app.App;
 import dev.authkeeper.connection.ConnectionStatus;
 import dev.authkeeper.crypto.Secret;
 import dev.authkeeper.crypto.TokenAttributes;
@@ -198,7 +200,9 @@ class AccessTokenFunctionTest extends ApiTestBase {
             assertThat(h.get("kind").s()).isEqualTo("STATUS_CHANGED");
             assertThat(h.get("to").s()).isEqualTo("NEEDS_REAUTHORIZATION");
         });
-        assertThat(table.withPrefix("GUARD#")).as("the mass-rejection guard is fed by the sweep only").isEmpty();
+        assertThat(table.withPrefix("GUARD#amazon#default#")).as("the mass-rejection guard counts the route's rejection")
+                .singleElement().satisfies(bucket -> assertThat(bucket.get("rejections").n()).isEqualTo("1"));
+        assertThat(inbox.settled()).as("one rejection is no mass rejection").isEmpty();
         assertThat(events.settled()).as("as for the sweep, the event waits for the next delivery pass").isEmpty();
 
         // The alert and the event go out exactly as the sweep's do.
@@ -225,7 +229,7 @@ class AccessTokenFunctionTest extends ApiTestBase {
     @Test
     void whileAMassRejectionHoldsTheConnectionsAlertTheAnswerIs503NotTheSellersFault() {
         var id = connection("merchant-m", "A1HELD000001");
-        incidents.open(Incidents.Kind.MASS_REJECTION, "test", now());
+        incidents.openForApp(Incidents.Kind.MASS_REJECTION, App.DEFAULT, "test", now());
         amazon.revoke("A1HELD000001");
 
         var response = token(id);
@@ -234,6 +238,34 @@ class AccessTokenFunctionTest extends ApiTestBase {
         assertThat(response.headers()).containsKey("Retry-After");
         assertThat(ApiEvents.json(response).path("error").asText()).isEqualTo("held_mass_rejection");
         assertThat(ApiEvents.json(response).has("connectLink")).isFalse();
+    }
+
+    /**
+     * An integrator asking for tokens while the app's grants are all refused (a client id of another
+     * app): the route feeds the guard, so after the first few the app's incident opens, the answers
+     * say so, and no merchant is told to reauthorize, then or at the next delivery pass.
+     */
+    @Test
+    void sixtyTokenRequestsWithEveryGrantRefusedOpenOneIncidentAndTellNoMerchant() {
+        var ids = IntStream.range(0, 60).mapToObj(i -> connection("merchant-" + (i % 12), "A1REFUSED" + String.format("%04d", i))).toList();
+        amazon.grantsOfAnotherClient(true);
+
+        var codes = ids.stream().map(id -> ApiEvents.json(token(id)).path("error").asText()).toList();
+
+        assertThat(codes).containsOnly("needs_reauthorization", "held_mass_rejection");
+        assertThat(codes.stream().filter("needs_reauthorization"::equals)).as("only the requests before the guard could tell").hasSizeLessThan(3);
+        assertThat(codes.subList(2, 60)).containsOnly("held_mass_rejection");
+        assertThat(ApiEvents.json(token(ids.get(0))).path("error").asText()).as("asked again while held").isEqualTo("held_mass_rejection");
+        assertThat(inbox.await(1)).singleElement().satisfies(m -> {
+            assertThat(m.topic()).isEqualTo("operator");
+            assertThat(m.kind()).isEqualTo("MASS_REJECTION");
+            assertThat(m.attributes()).containsEntry("app", "default");
+        });
+
+        deliverAfterGroupWindow();
+
+        assertThat(inbox.settled()).extracting(m -> m.kind()).containsExactly("MASS_REJECTION");
+        assertThat(events.types()).doesNotContain("connection.needs_reauthorization");
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 
 import dev.authkeeper.alert.AlertDelivery;
 import dev.authkeeper.alert.Incidents;
+import dev.authkeeper.app.App;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.local.SimulatedAmazon;
@@ -83,6 +84,7 @@ abstract class ApiTestBase {
         for (var kind : Incidents.Kind.values()) {
             incidents.resolve(kind, now()); // forgets what this instance remembered of the last test's incidents
         }
+        incidents.resolveForApp(Incidents.Kind.MASS_REJECTION, App.DEFAULT, now());
         amazon.reset();
         aws.snsProxy().up();
         seeds = new Seeds(amazon, cipher, connections);

@@ -8,6 +8,8 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 
 import dev.authkeeper.alert.AlertDelivery;
+import dev.authkeeper.alert.Incidents;
+import dev.authkeeper.app.App;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.ConnectionStatus;
 import dev.authkeeper.crypto.TokenCipher;
@@ -48,6 +50,8 @@ abstract class SweepTestBase {
     TestClock clock;
     @Inject
     AlertDelivery delivery;
+    @Inject
+    Incidents incidents;
 
     Table table;
     Seeds seeds;
@@ -62,6 +66,7 @@ abstract class SweepTestBase {
         sweep = new SweepDriver(planner, worker, aws);
         sweep.drain();
         table.clear();
+        incidents.resolveForApp(Incidents.Kind.MASS_REJECTION, App.DEFAULT, now()); // forgets what this instance remembered of it
         amazon.reset();
         aws.snsProxy().up();
         seeds = new Seeds(amazon, cipher, connections);
