@@ -175,7 +175,7 @@ public class AccessTokens {
         // Released at the end unless a token was stored or a failure keeps callers away for a while.
         boolean leaseSettled = false;
         try {
-            CheckOutcome outcome = proof.prove(connection, deadline, () -> false);
+            CheckOutcome outcome = proof.refresh(connection, deadline, () -> false);
             var recorded = recorder.record(connection, outcome);
             deliver(recorded.entries());
             Instant now = clock.instant();

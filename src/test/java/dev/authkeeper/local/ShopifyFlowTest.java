@@ -4,6 +4,8 @@ import static dev.authkeeper.local.Browser.location;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
@@ -18,8 +20,10 @@ import dev.authkeeper.api.AccessTokens;
 import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.ConnectionStatus;
+import dev.authkeeper.connection.TableLayout;
 import dev.authkeeper.local.shopify.SimulatedShopify;
 import dev.authkeeper.local.simulator.Simulator;
+import dev.authkeeper.sweep.SweepWorker;
 import dev.authkeeper.testing.ContractCalls;
 import dev.authkeeper.testing.LocalAws;
 import dev.authkeeper.testing.LocalAwsResource;
@@ -34,7 +38,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * A Shopify shop over real HTTP, against the simulated Shopify: the app opened from the shop's
  * admin (signed by Shopify) → sign-in at the integrator's site → Shopify's consent page → callback;
- * access tokens that rotate the refresh token, a lost answer recovered; uninstall webhooks,
+ * access tokens that rotate the refresh token, a lost answer recovered; checks that prove a shop with
+ * its live access token and refresh only without one or near the refresh token's end; uninstall webhooks,
  * verified, acted on once, forged ones refused.
  */
 @QuarkusTest
@@ -56,6 +61,8 @@ class ShopifyFlowTest {
     DynamoDbClient dynamo;
     @Inject
     AccessTokens tokens;
+    @Inject
+    SweepWorker worker;
 
     @BeforeEach
     void clean() {
@@ -119,6 +126,84 @@ class ShopifyFlowTest {
         new Table(dynamo).forgetAccessTokens();
         assertThat(tokens.get(CONNECTION)).isInstanceOf(AccessTokens.Answer.Token.class);
         assertThat(connections.find(CONNECTION).orElseThrow().status()).isEqualTo(ConnectionStatus.ACTIVE);
+    }
+
+    @Test
+    void aCheckProvesAShopWithItsLiveAccessTokenAndRotatesNothing() {
+        install("merchant-shop");
+        assertThat(tokens.get(CONNECTION)).isInstanceOf(AccessTokens.Answer.Token.class);
+        var before = item();
+
+        var summary = worker.checkNow(CONNECTION);
+
+        assertThat(summary.valid()).isEqualTo(1);
+        assertThat(summary.tokensRotated()).isZero();
+        assertThat(shopify.graphqlCalls()).isEqualTo(1);
+        assertThat(shopify.tokenCalls("refresh_token")).isEqualTo(1);
+        assertThat(item().get("token")).isEqualTo(before.get("token"));
+        assertThat(item().get("version")).isEqualTo(before.get("version"));
+    }
+
+    @Test
+    void aCheckWithoutALiveAccessTokenRefreshesAndKeepsThePreviousToken() {
+        install("merchant-shop");
+        var before = item();
+
+        var summary = worker.checkNow(CONNECTION);
+
+        assertThat(summary.tokensRotated()).isEqualTo(1);
+        assertThat(shopify.graphqlCalls()).isZero();
+        assertThat(shopify.tokenCalls("refresh_token")).isEqualTo(1);
+        assertThat(item().get("previousToken")).isEqualTo(before.get("token"));
+    }
+
+    @Test
+    void nearTheEndOfItsRefreshTokensLifeAShopIsRefreshedEvenWithALiveAccessToken() {
+        install("merchant-shop");
+        assertThat(tokens.get(CONNECTION)).isInstanceOf(AccessTokens.Answer.Token.class);
+        // 40 days of the 90 left: inside the default margin of 45, so the chain is renewed while a refresh still works.
+        Instant nearTheEnd = Instant.now().plus(Duration.ofDays(40));
+        dynamo.updateItem(r -> r.tableName(LocalAwsResource.TABLE).key(TableLayout.connectionItemKey(CONNECTION))
+                .updateExpression("SET authorizationExpiresAt = :at")
+                .expressionAttributeValues(Map.of(":at", AttributeValue.fromS(nearTheEnd.toString()))));
+
+        var summary = worker.checkNow(CONNECTION);
+
+        assertThat(summary.tokensRotated()).isEqualTo(1);
+        assertThat(shopify.graphqlCalls()).isZero();
+        assertThat(shopify.tokenCalls("refresh_token")).isEqualTo(2);
+        assertThat(connections.find(CONNECTION).orElseThrow().authorizationExpiresAt()).isAfter(Instant.now().plus(Duration.ofDays(89)));
+    }
+
+    @Test
+    void anAccessTokenShopifyRefusesFallsBackToARefresh() {
+        install("merchant-shop");
+        assertThat(tokens.get(CONNECTION)).isInstanceOf(AccessTokens.Answer.Token.class);
+        var before = item();
+        // Shopify's clock two hours on: the cached access token (1 hour) has expired there, the refresh token (90 days) has not.
+        shopify.clock(Clock.offset(Clock.systemUTC(), Duration.ofHours(2)));
+
+        var summary = worker.checkNow(CONNECTION);
+
+        assertThat(summary.valid()).isEqualTo(1);
+        assertThat(summary.tokensRotated()).isEqualTo(1);
+        assertThat(shopify.graphqlCalls()).isEqualTo(1);
+        assertThat(shopify.tokenCalls("refresh_token")).isEqualTo(2);
+        assertThat(item().get("previousToken")).isEqualTo(before.get("token"));
+        assertThat(connections.find(CONNECTION).orElseThrow().status()).isEqualTo(ConnectionStatus.ACTIVE);
+    }
+
+    @Test
+    void anUninstalledShopsProbeAndRefreshAreBothRefused() {
+        install("merchant-shop");
+        assertThat(tokens.get(CONNECTION)).isInstanceOf(AccessTokens.Answer.Token.class);
+        shopify.revoke(APP, SHOP);
+
+        var summary = worker.checkNow(CONNECTION);
+
+        assertThat(summary.needsReauthorization()).isEqualTo(1);
+        assertThat(shopify.graphqlCalls()).isEqualTo(1);
+        assertThat(connections.find(CONNECTION).orElseThrow().status()).isEqualTo(ConnectionStatus.NEEDS_REAUTHORIZATION);
     }
 
     @Test
