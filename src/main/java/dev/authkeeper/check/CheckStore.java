@@ -63,7 +63,10 @@ public class CheckStore {
     boolean keepHealthy(CheckedConnection c, Optional<SealedToken> token, boolean rotated, Optional<Instant> rotatedUntil) {
         var update = expect(c, ConnectionStatus.ACTIVE);
         token.ifPresent(t -> update.set("token", Attributes.sealedToken(t)).increment("version"));
-        if (rotated) {
+        if (rotated && c.nonExpiring()) {
+            // Migrated: the non-expiring token stopped working with the exchange; nothing to go back to.
+            update.remove(TableLayout.NON_EXPIRING);
+        } else if (rotated) {
             update.set("previousToken", Attributes.sealedToken(c.token()));
         }
         rotatedUntil.ifPresent(until -> update.set("authorizationExpiresAt", s(until.toString())));

@@ -56,7 +56,7 @@ public class ConnectionProof {
     public CheckOutcome prove(CheckedConnection connection, Instant deadline, BooleanSupplier giveUp) {
         Marketplace marketplace = marketplaces.of(connection.id());
         Instant now = clock.instant();
-        if (marketplace.probesAccessTokens() && connection.authorizationExpiresAt().isAfter(now.plus(config.refreshMargin()))) {
+        if (marketplace.probesAccessTokens() && !connection.nonExpiring() && connection.authorizationExpiresAt().isAfter(now.plus(config.refreshMargin()))) {
             var live = accessTokens.live(connection.id(), connection.version(), deadline);
             if (live.isPresent() && marketplace.probe(connection.id().accountId(), live.get().accessToken(), deadline)
                     instanceof AccessProbe.Alive) {
@@ -68,7 +68,8 @@ public class ConnectionProof {
     }
 
     /**
-     * A refresh grant, whatever the marketplace: what a new access token needs.
+     * A refresh grant, whatever the marketplace: what a new access token needs. A non-expiring token
+     * still stored is traded for an expiring pair instead, which is stored as a rotation.
      *
      * @param giveUp true once retrying is pointless for the caller (its run found the app's credentials refused)
      */
@@ -77,7 +78,9 @@ public class ConnectionProof {
         Marketplace marketplace = marketplaces.of(connection.id());
         Duration pause = config.backoff();
         for (int attempt = 1; ; attempt++) {
-            switch (marketplace.refresh(connection.app(), connection.id().accountId(), token, deadline)) {
+            TokenResult result = connection.nonExpiring() ? marketplace.migrate(connection.app(), connection.id().accountId(), token, deadline)
+                    : marketplace.refresh(connection.app(), connection.id().accountId(), token, deadline);
+            switch (result) {
                 case TokenResult.Granted granted -> {
                     return valid(granted, token);
                 }
@@ -115,7 +118,7 @@ public class ConnectionProof {
      * never worked). One grant at most; a refusal of that too is the refusal of the authorization.
      */
     private Optional<CheckOutcome> previous(Marketplace marketplace, CheckedConnection connection, Instant deadline) {
-        if (!marketplace.facts().token().refreshToken().previousValidUntilNewUsed()) {
+        if (!marketplace.facts().token().refreshToken().previousValidUntilNewUsed() || connection.nonExpiring()) {
             return Optional.empty();
         }
         return connections.previousToken(connection.id(), connection.version())

@@ -17,10 +17,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.authkeeper.api.AccessTokens;
+import dev.authkeeper.connection.Attributes;
 import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.ConnectionStatus;
 import dev.authkeeper.connection.TableLayout;
+import dev.authkeeper.crypto.Secret;
+import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.local.shopify.SimulatedShopify;
 import dev.authkeeper.local.simulator.Simulator;
 import dev.authkeeper.sweep.SweepWorker;
@@ -51,6 +54,7 @@ class ShopifyFlowTest {
     static final String SHOP = SimulatedShopify.DEFAULT_SHOP;
     static final ConnectionId CONNECTION = ConnectionId.of("shopify", SHOP);
     static final ObjectMapper JSON = new ObjectMapper();
+    static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
 
     SimulatedShopify shopify;
     LocalAws aws;
@@ -63,6 +67,8 @@ class ShopifyFlowTest {
     AccessTokens tokens;
     @Inject
     SweepWorker worker;
+    @Inject
+    TokenCipher cipher;
 
     @BeforeEach
     void clean() {
@@ -207,6 +213,30 @@ class ShopifyFlowTest {
     }
 
     @Test
+    void aConnectionStillHoldingANonExpiringTokenIsMigratedByItsCheckAndCountedUntilItIs() {
+        install("merchant-shop");
+        holdNonExpiringToken(shopify.issueLegacyToken(APP, SHOP));
+        // Shopify down for the whole check: the token stays as it was, marked, and the sweep counts it as left.
+        shopify.failNext(3, new Simulator.Fault.Status(503));
+
+        var failed = worker.checkNow(CONNECTION);
+
+        assertThat(failed.nonExpiringLeft()).isEqualTo(1);
+        assertThat(item()).containsEntry(TableLayout.NON_EXPIRING, AttributeValue.fromBool(true));
+
+        var migrated = worker.checkNow(CONNECTION);
+
+        assertThat(migrated.nonExpiringLeft()).isZero();
+        assertThat(migrated.tokensRotated()).isEqualTo(1);
+        assertThat(shopify.tokenCalls(TOKEN_EXCHANGE)).isEqualTo(4);
+        assertThat(shopify.tokenCalls("refresh_token")).isZero();
+        assertThat(item()).doesNotContainKeys(TableLayout.NON_EXPIRING, "previousToken");
+        // The migrated pair is an ordinary expiring one: the next access token refreshes it.
+        assertThat(tokens.get(CONNECTION)).isInstanceOf(AccessTokens.Answer.Token.class);
+        assertThat(shopify.tokenCalls("refresh_token")).isEqualTo(1);
+    }
+
+    @Test
     void anUninstallDisconnectsAtOnceAndItsRetryActsOnce() {
         install("merchant-shop");
 
@@ -286,6 +316,15 @@ class ShopifyFlowTest {
         assertThat(consent.uri().getPath()).isEqualTo("/" + SHOP + "/admin/oauth/authorize");
         var callback = browser.submit(consent, Map.of("decision", "approve"));
         return browser.get(location(callback));
+    }
+
+    /** The connection as an item holding a non-expiring token looks: sealed in {@code token}, marked. */
+    private void holdNonExpiringToken(String accessToken) {
+        dynamo.updateItem(r -> r.tableName(LocalAwsResource.TABLE).key(TableLayout.connectionItemKey(CONNECTION))
+                .updateExpression("SET #token = :token, #marker = :true REMOVE previousToken")
+                .expressionAttributeNames(Map.of("#token", "token", "#marker", TableLayout.NON_EXPIRING))
+                .expressionAttributeValues(Map.of(":token", Attributes.sealedToken(cipher.seal(CONNECTION.value(), new Secret(accessToken))),
+                        ":true", AttributeValue.fromBool(true))));
     }
 
     private Map<String, AttributeValue> item() {
