@@ -27,6 +27,7 @@ import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.local.shopify.SimulatedShopify;
 import dev.authkeeper.local.simulator.Simulator;
 import dev.authkeeper.sweep.SweepWorker;
+import dev.authkeeper.testing.AwsCalls;
 import dev.authkeeper.testing.ContractCalls;
 import dev.authkeeper.testing.LocalAws;
 import dev.authkeeper.testing.LocalAwsResource;
@@ -69,6 +70,8 @@ class ShopifyFlowTest {
     SweepWorker worker;
     @Inject
     TokenCipher cipher;
+    @Inject
+    AwsCalls calls;
 
     @BeforeEach
     void clean() {
@@ -139,9 +142,13 @@ class ShopifyFlowTest {
         install("merchant-shop");
         assertThat(tokens.get(CONNECTION)).isInstanceOf(AccessTokens.Answer.Token.class);
         var before = item();
+        calls.reset();
 
         var summary = worker.checkNow(CONNECTION);
 
+        // What a probed check costs AWS: no write to the connection's partition, no KMS call (the branch key is cached).
+        assertThat(calls.writtenPartitions()).doesNotContain(TableLayout.connectionKey(CONNECTION));
+        assertThat(calls.countService("Kms")).isZero();
         assertThat(summary.valid()).isEqualTo(1);
         assertThat(summary.tokensRotated()).isZero();
         assertThat(shopify.graphqlCalls()).isEqualTo(1);
@@ -154,9 +161,13 @@ class ShopifyFlowTest {
     void aCheckWithoutALiveAccessTokenRefreshesAndKeepsThePreviousToken() {
         install("merchant-shop");
         var before = item();
+        calls.reset();
 
         var summary = worker.checkNow(CONNECTION);
 
+        // A rotation costs one conditional write of the connection item, still no KMS call.
+        assertThat(calls.writtenPartitions()).containsOnlyOnce(TableLayout.connectionKey(CONNECTION));
+        assertThat(calls.countService("Kms")).isZero();
         assertThat(summary.tokensRotated()).isEqualTo(1);
         assertThat(shopify.graphqlCalls()).isZero();
         assertThat(shopify.tokenCalls("refresh_token")).isEqualTo(1);
