@@ -139,6 +139,9 @@ public class CheckStore {
         update.set(TableLayout.CHECK_PARTITION, s(TableLayout.checkPartition(c.id())))
                 .set(TableLayout.CHECK_ORDER, s(TableLayout.checkOrder(c.id())));
         token.ifPresent(t -> update.set("token", Attributes.sealedToken(t)));
+        if (token.isPresent() && c.nonExpiring()) {
+            update.remove(TableLayout.NON_EXPIRING); // the token written is the migrated pair's refresh token
+        }
         var writes = new ArrayList<TransactWriteItem>();
         writes.add(update.transactItem(table));
         writes.add(history(c, now, Map.of(

@@ -56,12 +56,14 @@ public class ConnectionProof {
     public CheckOutcome prove(CheckedConnection connection, Instant deadline, BooleanSupplier giveUp) {
         Marketplace marketplace = marketplaces.of(connection.id());
         Instant now = clock.instant();
-        if (marketplace.probesAccessTokens() && !connection.nonExpiring() && connection.authorizationExpiresAt().isAfter(now.plus(config.refreshMargin()))) {
+        boolean refreshDue = !connection.authorizationExpiresAt().isAfter(now.plus(config.refreshMargin()));
+        if (marketplace.probesAccessTokens() && !connection.nonExpiring() && !refreshDue) {
             var live = accessTokens.live(connection.id(), connection.version(), deadline);
             if (live.isPresent() && marketplace.probe(connection.id().accountId(), live.get().accessToken(), deadline)
                     instanceof AccessProbe.Alive) {
                 Secret stored = cipher.open(connection.id().value(), connection.token());
-                return new CheckOutcome.Valid(live.get().accessToken(), Duration.between(clock.instant(), live.get().expiresAt()), stored, false);
+                Duration left = Duration.between(clock.instant(), live.get().expiresAt());
+                return new CheckOutcome.Valid(live.get().accessToken(), left, stored, false);
             }
         }
         return refresh(connection, deadline, giveUp);
@@ -78,8 +80,9 @@ public class ConnectionProof {
         Marketplace marketplace = marketplaces.of(connection.id());
         Duration pause = config.backoff();
         for (int attempt = 1; ; attempt++) {
-            TokenResult result = connection.nonExpiring() ? marketplace.migrate(connection.app(), connection.id().accountId(), token, deadline)
-                    : marketplace.refresh(connection.app(), connection.id().accountId(), token, deadline);
+            String account = connection.id().accountId();
+            TokenResult result = connection.nonExpiring() ? marketplace.migrate(connection.app(), account, token, deadline)
+                    : marketplace.refresh(connection.app(), account, token, deadline);
             switch (result) {
                 case TokenResult.Granted granted -> {
                     return valid(granted, token);
