@@ -6,7 +6,7 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.authkeeper.check.CachedAccessTokens;
-import dev.authkeeper.connection.ConnectionId;
+import dev.authkeeper.table.ConnectionId;
 import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.crypto.TokenKind;
 

@@ -137,7 +137,7 @@ public class ClientSecrets {
             credentials = of(app);
         } catch (Unavailable e) {
             if (FailedCall.of(e).isPresent()) {
-                throw e; // Secrets Manager failed, not the marketplace: a sweep makes it one incident (dev.authkeeper.aws.DependencyFailures)
+                throw e; // Secrets Manager failed, not the marketplace: a sweep makes it one incident (dev.authkeeper.alert.DependencyFailures)
             }
             LOG.warnf("No client secret for app %s: %s", app.name(), e.getMessage());
             return new TokenResult.Transient("the client secret of app " + app.name() + " could not be read", Optional.empty());

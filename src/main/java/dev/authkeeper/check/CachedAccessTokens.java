@@ -3,7 +3,7 @@ package dev.authkeeper.check;
 import java.time.Instant;
 import java.util.Optional;
 
-import dev.authkeeper.connection.ConnectionId;
+import dev.authkeeper.table.ConnectionId;
 import dev.authkeeper.crypto.Secret;
 
 /**

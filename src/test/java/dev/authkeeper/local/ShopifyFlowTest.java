@@ -17,16 +17,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.authkeeper.api.AccessTokens;
-import dev.authkeeper.connection.Attributes;
-import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.ConnectionStatus;
-import dev.authkeeper.connection.TableLayout;
+import dev.authkeeper.table.TableLayout;
 import dev.authkeeper.crypto.Secret;
+import dev.authkeeper.crypto.TokenAttributes;
 import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.local.shopify.SimulatedShopify;
 import dev.authkeeper.local.simulator.Simulator;
 import dev.authkeeper.sweep.SweepWorker;
+import dev.authkeeper.table.ConnectionId;
 import dev.authkeeper.testing.AwsCalls;
 import dev.authkeeper.testing.ContractCalls;
 import dev.authkeeper.testing.LocalAws;
@@ -334,7 +334,7 @@ class ShopifyFlowTest {
         dynamo.updateItem(r -> r.tableName(LocalAwsResource.TABLE).key(TableLayout.connectionItemKey(CONNECTION))
                 .updateExpression("SET #token = :token, #marker = :true REMOVE previousToken")
                 .expressionAttributeNames(Map.of("#token", "token", "#marker", TableLayout.NON_EXPIRING))
-                .expressionAttributeValues(Map.of(":token", Attributes.sealedToken(cipher.seal(CONNECTION.value(), new Secret(accessToken))),
+                .expressionAttributeValues(Map.of(":token", TokenAttributes.sealedToken(cipher.seal(CONNECTION.value(), new Secret(accessToken))),
                         ":true", AttributeValue.fromBool(true))));
     }
 
