@@ -96,6 +96,12 @@ public class AccessTokenCache {
         }
     }
 
+    /** The cache entry alone, eventually consistent: what a check that may use a live token reads (half a read unit). */
+    public Entry entry(ConnectionId id) {
+        var item = dynamo.getItem(r -> r.tableName(table).key(key(id))).item();
+        return item == null || item.isEmpty() ? Entry.NONE : entry(item);
+    }
+
     /** DynamoDB kept answering part of a read with "unprocessed" (throttling): the caller is asked to come back. */
     public static final class Busy extends RuntimeException {
         Busy() {

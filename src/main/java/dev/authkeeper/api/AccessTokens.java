@@ -183,7 +183,7 @@ public class AccessTokens {
         // Released at the end unless a token was stored or a failure keeps callers away for a while.
         boolean leaseSettled = false;
         try {
-            CheckOutcome outcome = proof.prove(connection, deadline, () -> false);
+            CheckOutcome outcome = proof.refresh(connection, deadline, () -> false);
             if (outcome instanceof CheckOutcome.Revoked) {
                 // Weighed as the sweep's rejections are, before it is recorded: the request that shows an app's grants refused
                 // en masse holds its own alert, and the ones before it are held before they go out.

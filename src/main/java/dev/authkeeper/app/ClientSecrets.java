@@ -8,11 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BiFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -102,10 +104,19 @@ public class ClientSecrets {
     private final Clock clock;
     private final Map<String, Loaded> cache = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    /** Apps whose secret this instance has told operators it reads from the AuthKeeper secret: once per cold start, not per read. */
+    private final Set<String> legacyWarned = ConcurrentHashMap.newKeySet();
 
+    @Inject
     public ClientSecrets(SecretsManagerClient secretsManager, AppStates states, AppCredentialsConfig config, AuthKeeperConfig authKeeper,
             ObjectMapper json, Clock clock) {
-        this.legacySecret = authKeeper.secretsArn();
+        this(secretsManager, states, config, authKeeper.secretsArn(), json, clock);
+    }
+
+    /** @param legacySecret the AuthKeeper secret, where the default app's client secret lived before it had a secret of its own */
+    ClientSecrets(SecretsManagerClient secretsManager, AppStates states, AppCredentialsConfig config, Optional<String> legacySecret,
+            ObjectMapper json, Clock clock) {
+        this.legacySecret = legacySecret;
         this.secretsManager = secretsManager;
         this.states = states;
         this.config = config;
@@ -291,7 +302,6 @@ public class ClientSecrets {
         }
     }
 
-    /** The client secret a secret string holds; refuses one without a real value, naming the app only. */
     /**
      * A deployment from before the default app's client secret had a secret of its own keeps it in
      * the AuthKeeper secret: while the own secret still holds its placeholder, that is where it is
@@ -302,11 +312,14 @@ public class ClientSecrets {
         if (legacy.isEmpty() || (ownText != null && !ownText.contains(PLACEHOLDER))) {
             return Optional.empty();
         }
-        LOG.warnf("OPERATOR: the client secret of app %s is still read from the AuthKeeper secret, where every function can read it: "
-                + "put it into the stack's DefaultAppSecretArn secret and remove clientSecret from the AuthKeeper secret", app.name());
+        if (legacyWarned.add(app.name())) {
+            LOG.warnf("OPERATOR: the client secret of app %s is still read from the AuthKeeper secret, where every function can read it: "
+                    + "put it into the stack's DefaultAppSecretArn secret and remove clientSecret from the AuthKeeper secret", app.name());
+        }
         return legacy;
     }
 
+    /** The client secret a secret string holds; refuses one without a real value, naming the app only. */
     private Secret value(String text, App app) {
         String value = text;
         if (text != null && text.stripLeading().startsWith("{")) {

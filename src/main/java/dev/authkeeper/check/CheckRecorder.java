@@ -57,12 +57,19 @@ public class CheckRecorder {
         SUPERSEDED
     }
 
-    public enum Note { TOKEN_ROTATED, TOKEN_RESEALED, EXPIRY_WARNED, MIGRATED }
+    /** {@code NON_EXPIRING_LEFT}: the connection still holds a non-expiring token after its check (its migration has not worked yet). */
+    public enum Note { TOKEN_ROTATED, TOKEN_RESEALED, EXPIRY_WARNED, MIGRATED, NON_EXPIRING_LEFT }
 
     /** The result, the alerts and events recorded (to deliver), and anything else worth counting. */
     public record Recorded(Result result, List<Alert> entries, Set<Note> notes) {
         static Recorded of(Result result) {
             return new Recorded(result, List.of(), Set.of());
+        }
+
+        Recorded noting(Note note) {
+            var more = EnumSet.of(note);
+            more.addAll(notes);
+            return new Recorded(result, entries, more);
         }
     }
 
@@ -87,11 +94,13 @@ public class CheckRecorder {
 
     public Recorded record(CheckedConnection c, CheckOutcome outcome) {
         Instant now = clock.instant();
-        return switch (c.status()) {
+        Recorded recorded = switch (c.status()) {
             case ACTIVE -> active(c, outcome, now);
             case NEEDS_REAUTHORIZATION -> needingReauthorization(c, outcome, now);
             case DISCONNECTED -> Recorded.of(Result.SUPERSEDED);
         };
+        boolean migrated = outcome instanceof CheckOutcome.Valid valid && valid.rotated() && recorded.result() != Result.SUPERSEDED;
+        return c.nonExpiring() && !migrated ? recorded.noting(Note.NON_EXPIRING_LEFT) : recorded;
     }
 
     private Recorded active(CheckedConnection c, CheckOutcome outcome, Instant now) {

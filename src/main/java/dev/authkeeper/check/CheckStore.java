@@ -63,7 +63,10 @@ public class CheckStore {
     boolean keepHealthy(CheckedConnection c, Optional<SealedToken> token, boolean rotated, Optional<Instant> rotatedUntil) {
         var update = expect(c, ConnectionStatus.ACTIVE);
         token.ifPresent(t -> update.set("token", TokenAttributes.sealedToken(t)).increment("version"));
-        if (rotated) {
+        if (rotated && c.nonExpiring()) {
+            // Migrated: the non-expiring token stopped working with the exchange; nothing to go back to.
+            update.remove(TableLayout.NON_EXPIRING);
+        } else if (rotated) {
             update.set("previousToken", TokenAttributes.sealedToken(c.token()));
         }
         rotatedUntil.ifPresent(until -> update.set("authorizationExpiresAt", s(until.toString())));
@@ -136,6 +139,9 @@ public class CheckStore {
         update.set(TableLayout.CHECK_PARTITION, s(TableLayout.checkPartition(c.id())))
                 .set(TableLayout.CHECK_ORDER, s(TableLayout.checkOrder(c.id())));
         token.ifPresent(t -> update.set("token", TokenAttributes.sealedToken(t)));
+        if (token.isPresent() && c.nonExpiring()) {
+            update.remove(TableLayout.NON_EXPIRING); // the token written is the migrated pair's refresh token
+        }
         var writes = new ArrayList<TransactWriteItem>();
         writes.add(update.transactItem(table));
         writes.add(history(c, now, Map.of(

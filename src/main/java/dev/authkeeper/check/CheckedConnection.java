@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  *                connection authorized before several apps (no {@code app} attribute: it is not rewritten)
  * @param inRound whether it carries the checks-index keys (items written before the round existed do not)
  * @param due     whether it is in the due index (a retry, re-test or reminder is scheduled)
+ * @param nonExpiring whether its token is a non-expiring access token still to migrate ({@link TableLayout#NON_EXPIRING})
  */
 public record CheckedConnection(
         ConnectionId id,
@@ -43,7 +44,8 @@ public record CheckedConnection(
         Optional<String> statusReason,
         int remindersSent,
         Optional<String> incidentAlert,
-        Optional<String> incidentEvent) {
+        Optional<String> incidentEvent,
+        boolean nonExpiring) {
 
     public static CheckedConnection of(Map<String, AttributeValue> item) {
         return new CheckedConnection(
@@ -64,7 +66,8 @@ public record CheckedConnection(
                 string(item, "statusReason"),
                 number(item, "remindersSent").map(Long::intValue).orElse(0),
                 string(item, "incidentAlert"),
-                string(item, "incidentEvent"));
+                string(item, "incidentEvent"),
+                item.containsKey(TableLayout.NON_EXPIRING) && Boolean.TRUE.equals(item.get(TableLayout.NON_EXPIRING).bool()));
     }
 
     /** The key of the connection's item. */

@@ -13,6 +13,7 @@ import dev.authkeeper.config.SweepConfig;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.crypto.Secret;
 import dev.authkeeper.crypto.TokenCipher;
+import dev.authkeeper.marketplace.AccessProbe;
 import dev.authkeeper.marketplace.Marketplace;
 import dev.authkeeper.marketplace.MarketplaceFacts;
 import dev.authkeeper.marketplace.Marketplaces;
@@ -22,19 +23,24 @@ import dev.authkeeper.marketplace.TokenResult;
 /**
  * Proves one authorization: opens its sealed refresh token and asks the marketplace for an access
  * token with the credentials of the app it was issued to, retrying only throttling, outages and
- * timeouts, never past the caller's deadline.
+ * timeouts, never past the caller's deadline. Where refreshes rotate and an access token can prove
+ * the authorization ({@link Marketplace#probesAccessTokens()}), a check uses a live cached access
+ * token instead, and refreshes only without one or near the end of the refresh token's life.
  */
 @ApplicationScoped
 public class ConnectionProof {
 
     private final TokenCipher cipher;
     private final ConnectionRepository connections;
+    private final CachedAccessTokens accessTokens;
     private final Marketplaces marketplaces;
     private final SweepConfig config;
     private final Clock clock;
 
-    public ConnectionProof(TokenCipher cipher, ConnectionRepository connections, Marketplaces marketplaces, SweepConfig config, Clock clock) {
+    public ConnectionProof(TokenCipher cipher, ConnectionRepository connections, CachedAccessTokens accessTokens, Marketplaces marketplaces,
+            SweepConfig config, Clock clock) {
         this.connections = connections;
+        this.accessTokens = accessTokens;
         this.cipher = cipher;
         this.marketplaces = marketplaces;
         this.config = config;
@@ -42,14 +48,42 @@ public class ConnectionProof {
     }
 
     /**
+     * A check: a live access token proves the authorization where the marketplace allows it and no
+     * refresh is due; otherwise, or when the token proves nothing, a refresh grant ({@link #refresh}).
+     *
      * @param giveUp true once retrying is pointless for the caller (its run found the app's credentials refused)
      */
     public CheckOutcome prove(CheckedConnection connection, Instant deadline, BooleanSupplier giveUp) {
+        Marketplace marketplace = marketplaces.of(connection.id());
+        Instant now = clock.instant();
+        boolean refreshDue = !connection.authorizationExpiresAt().isAfter(now.plus(config.refreshMargin()));
+        if (marketplace.probesAccessTokens() && !connection.nonExpiring() && !refreshDue) {
+            var live = accessTokens.live(connection.id(), connection.version(), deadline);
+            if (live.isPresent() && marketplace.probe(connection.id().accountId(), live.get().accessToken(), deadline)
+                    instanceof AccessProbe.Alive) {
+                Secret stored = cipher.open(connection.id().value(), connection.token());
+                Duration left = Duration.between(clock.instant(), live.get().expiresAt());
+                return new CheckOutcome.Valid(live.get().accessToken(), left, stored, false);
+            }
+        }
+        return refresh(connection, deadline, giveUp);
+    }
+
+    /**
+     * A refresh grant, whatever the marketplace: what a new access token needs. A non-expiring token
+     * still stored is traded for an expiring pair instead, which is stored as a rotation.
+     *
+     * @param giveUp true once retrying is pointless for the caller (its run found the app's credentials refused)
+     */
+    public CheckOutcome refresh(CheckedConnection connection, Instant deadline, BooleanSupplier giveUp) {
         Secret token = cipher.open(connection.id().value(), connection.token());
         Marketplace marketplace = marketplaces.of(connection.id());
         Duration pause = config.backoff();
         for (int attempt = 1; ; attempt++) {
-            switch (marketplace.refresh(connection.app(), connection.id().accountId(), token, deadline)) {
+            String account = connection.id().accountId();
+            TokenResult result = connection.nonExpiring() ? marketplace.migrate(connection.app(), account, token, deadline)
+                    : marketplace.refresh(connection.app(), account, token, deadline);
+            switch (result) {
                 case TokenResult.Granted granted -> {
                     return valid(granted, token);
                 }
@@ -87,7 +121,7 @@ public class ConnectionProof {
      * never worked). One grant at most; a refusal of that too is the refusal of the authorization.
      */
     private Optional<CheckOutcome> previous(Marketplace marketplace, CheckedConnection connection, Instant deadline) {
-        if (!marketplace.facts().token().refreshToken().previousValidUntilNewUsed()) {
+        if (!marketplace.facts().token().refreshToken().previousValidUntilNewUsed() || connection.nonExpiring()) {
             return Optional.empty();
         }
         return connections.previousToken(connection.id(), connection.version())

@@ -63,6 +63,15 @@ public interface SweepConfig {
     @WithDefault("P1D,P3D,P7D")
     List<Duration> reminders();
 
+    /**
+     * Where an access token can prove an authorization without a refresh (Shopify, whose every
+     * refresh rotates the refresh token), a refresh happens anyway once the authorization's end (the
+     * refresh token's) is this close. Keep it above the largest expiry warning and a few missed
+     * rounds, so a shop idle for the whole life of its refresh token keeps its authorization.
+     */
+    @WithDefault("P45D")
+    Duration refreshMargin();
+
     /** Days before the yearly authorization expires at which the merchant is asked to renew. */
     @WithDefault("30,7,1")
     List<Integer> expiryWarningDays();

@@ -103,6 +103,23 @@ public interface Marketplace {
     /** A refresh grant for {@code accountId} with {@code app}'s credentials that ends by {@code deadline}. */
     TokenResult refresh(String app, String accountId, Secret refreshToken, Instant deadline);
 
+    /**
+     * Whether an access token can prove an authorization without a refresh grant ({@link #probe}):
+     * worth it where every refresh rotates the refresh token (Shopify), so refreshes are kept for
+     * when the access token is gone or the refresh token nears the end of its life.
+     */
+    default boolean probesAccessTokens() {
+        return false;
+    }
+
+    /**
+     * A call of the marketplace's API with an access token of {@code accountId} that changes
+     * nothing and ends by {@code deadline}; only where {@link #probesAccessTokens()}.
+     */
+    default AccessProbe probe(String accountId, Secret accessToken, Instant deadline) {
+        throw new UnsupportedOperationException(displayName() + " proves authorizations by refresh grants only");
+    }
+
     /** Whether the marketplace issued non-expiring tokens that {@link #migrate} trades for expiring ones (Shopify). */
     default boolean migratesNonExpiringTokens() {
         return false;

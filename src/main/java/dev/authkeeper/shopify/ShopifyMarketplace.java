@@ -14,6 +14,7 @@ import dev.authkeeper.app.App;
 import dev.authkeeper.app.Apps;
 import dev.authkeeper.app.ClientSecrets;
 import dev.authkeeper.crypto.Secret;
+import dev.authkeeper.marketplace.AccessProbe;
 import dev.authkeeper.marketplace.CallbackCheck;
 import dev.authkeeper.marketplace.LaunchCheck;
 import dev.authkeeper.marketplace.LaunchRequest;
@@ -162,6 +163,29 @@ public class ShopifyMarketplace implements Marketplace {
     public TokenResult refresh(String appName, String shop, Secret refreshToken, Instant deadline) {
         return secrets.withEachSecret(app(appName), (clientId, secret) ->
                 endpoint.token(requests.refresh(shop(shop), clientId, secret, refreshToken), deadline));
+    }
+
+    @Override
+    public boolean probesAccessTokens() {
+        return true;
+    }
+
+    /**
+     * The Admin API's shop query: a 401 (expired, revoked, replaced) or a legacy token's 403 is a
+     * refused token; a frozen or locked shop, throttling, an outage or an odd answer prove nothing.
+     */
+    @Override
+    public AccessProbe probe(String shop, Secret accessToken, Instant deadline) {
+        ShopDomain domain = shop(shop);
+        return switch (endpoint.probe(domain, requests.shopQuery(domain, config.apiVersion(), accessToken), deadline)) {
+            case ProbeResult.Alive alive -> new AccessProbe.Alive();
+            case ProbeResult.TokenDead dead -> new AccessProbe.Refused();
+            case ProbeResult.LegacyTokenRefused legacy -> new AccessProbe.Refused();
+            case ProbeResult.ShopUnavailable unavailable -> new AccessProbe.Inconclusive("the shop is frozen or locked (HTTP "
+                    + unavailable.status() + ")");
+            case ProbeResult.Transient failure -> new AccessProbe.Inconclusive(failure.cause());
+            case ProbeResult.Unexpected unexpected -> new AccessProbe.Inconclusive(unexpected.description());
+        };
     }
 
     @Override

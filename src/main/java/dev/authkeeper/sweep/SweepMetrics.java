@@ -34,6 +34,8 @@ class SweepMetrics {
         values.put("ChecksApplicationLevel", summary.applicationLevel());
         values.put("CheckErrors", summary.errors());
         values.put("TokensUnopenable", summary.tokensUnopenable());
+        // Summed over a day (one round), the connections whose non-expiring token Shopify stops accepting on 2027-01-01.
+        values.put("NonExpiringTokensLeft", summary.nonExpiringLeft());
         values.put("AlertsSent", summary.alertsSent());
         values.put("OperatorIncidents", summary.operatorIncidents());
         values.put("WorkerDuration", summary.durationMillis());

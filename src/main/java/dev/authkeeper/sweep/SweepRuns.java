@@ -35,7 +35,7 @@ class SweepRuns {
     private static final Duration KEPT = Duration.ofDays(7);
     private static final String[] COUNTERS = {"examined", "checked", "valid", "needsReauthorization", "held", "released", "recovered",
             "reminders", "transientFailures", "unexpected", "applicationLevel", "expiryWarnings", "tokensRotated", "superseded", "errors",
-            "alertsSent"};
+            "alertsSent", "nonExpiringLeft"};
 
     private final DynamoDbClient dynamo;
     private final Incidents incidents;
@@ -72,7 +72,7 @@ class SweepRuns {
         long[] counts = {worker.examined(), worker.checked(), worker.valid(), worker.needsReauthorization(), worker.held(),
                 worker.released(), worker.recovered(), worker.reminders(), worker.transientFailures(), worker.unexpected(),
                 worker.applicationLevel(), worker.expiryWarnings(), worker.tokensRotated(), worker.superseded(), worker.errors(),
-                worker.alertsSent()};
+                worker.alertsSent(), worker.nonExpiringLeft()};
         for (int i = 0; i < COUNTERS.length; i++) {
             expression.append(", #").append(COUNTERS[i]).append(" :").append(COUNTERS[i]);
             names.put("#" + COUNTERS[i], COUNTERS[i]);

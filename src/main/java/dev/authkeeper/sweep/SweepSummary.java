@@ -10,6 +10,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param recovered  connections that needed reauthorization and work again
  * @param held       newly refused while a mass rejection is investigated (alerts held)
  * @param released   still refused after a mass rejection closed (their alerts go out now)
+ * @param nonExpiringLeft connections checked that still hold a non-expiring token (Shopify's end on 2027-01-01): their migration has not worked yet
  */
 @RegisterForReflection
 public record SweepSummary(
@@ -31,6 +32,7 @@ public record SweepSummary(
         int tokensRotated,
         int tokensResealed,
         int migrated,
+        int nonExpiringLeft,
         int superseded,
         int takenByOtherRuns,
         int errors,

@@ -320,11 +320,11 @@ public class SweepWorker {
         var summary = tally.summary(clock.instant());
         LOG.infof("Sweep %s (%s) finished: examined=%d checked=%d valid=%d needsReauthorization=%d held=%d released=%d recovered=%d "
                 + "reminders=%d transient=%d unexpected=%d applicationLevel=%d expiryWarnings=%d tokensRotated=%d tokensResealed=%d "
-                + "migrated=%d superseded=%d takenByOthers=%d errors=%d alertsSent=%d operatorIncidents=%d durationMs=%d%s",
+                + "migrated=%d nonExpiringLeft=%d superseded=%d takenByOthers=%d errors=%d alertsSent=%d operatorIncidents=%d durationMs=%d%s",
                 summary.runId(), summary.unit(), summary.examined(), summary.checked(), summary.valid(), summary.needsReauthorization(),
                 summary.held(), summary.released(), summary.recovered(), summary.reminders(), summary.transientFailures(),
                 summary.unexpected(), summary.applicationLevel(), summary.expiryWarnings(), summary.tokensRotated(),
-                summary.tokensResealed(), summary.migrated(), summary.superseded(), summary.takenByOtherRuns(), summary.errors(),
+                summary.tokensResealed(), summary.migrated(), summary.nonExpiringLeft(), summary.superseded(), summary.takenByOtherRuns(), summary.errors(),
                 summary.alertsSent(), summary.operatorIncidents(), summary.durationMillis(),
                 summary.stoppedEarly() ? " (stopped early: " + summary.stopReason() + ")" : "");
         metrics.emitWorker(summary, now.toEpochMilli());

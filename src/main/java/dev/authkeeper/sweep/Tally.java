@@ -102,7 +102,8 @@ final class Tally {
                 count(CheckRecorder.Result.TRANSIENT), count(CheckRecorder.Result.UNEXPECTED),
                 count(CheckRecorder.Result.APP_CREDENTIALS_REFUSED), notes.get(CheckRecorder.Note.EXPIRY_WARNED).get(),
                 notes.get(CheckRecorder.Note.TOKEN_ROTATED).get(), notes.get(CheckRecorder.Note.TOKEN_RESEALED).get(),
-                notes.get(CheckRecorder.Note.MIGRATED).get(), count(CheckRecorder.Result.SUPERSEDED), takenByOthers.get(), errors.get(), tokensUnopenable.get(),
+                notes.get(CheckRecorder.Note.MIGRATED).get(), notes.get(CheckRecorder.Note.NON_EXPIRING_LEFT).get(), count(CheckRecorder.Result.SUPERSEDED), takenByOthers.get(), errors.get(),
+                tokensUnopenable.get(),
                 alertsSent.get(), operatorIncidents.get(), stopReason.get() != null, stopReason.get(),
                 Duration.between(started, end).toMillis());
     }

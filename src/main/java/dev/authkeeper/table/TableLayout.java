@@ -71,6 +71,11 @@ public final class TableLayout {
     public static final String HELD = "HELD";
 
     public static final String CONNECTION_PREFIX = "CONNECTION#";
+    /**
+     * On a connection item, {@code true} when its sealed {@code token} is a non-expiring access token
+     * (Shopify's before 2027-01-01) that a check trades for an expiring pair, not a refresh token.
+     */
+    public static final String NON_EXPIRING = "nonExpiringToken";
     public static final String ALERT_PREFIX = "ALERT#";
     public static final String INCIDENT_PREFIX = "INCIDENT#";
     public static final String CONNECTION_SORT = "CONNECTION";

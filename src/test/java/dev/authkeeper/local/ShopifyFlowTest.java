@@ -4,6 +4,8 @@ import static dev.authkeeper.local.Browser.location;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
@@ -17,9 +19,15 @@ import org.junit.jupiter.api.Test;
 import dev.authkeeper.api.AccessTokens;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.ConnectionStatus;
+import dev.authkeeper.table.TableLayout;
+import dev.authkeeper.crypto.Secret;
+import dev.authkeeper.crypto.TokenAttributes;
+import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.local.shopify.SimulatedShopify;
 import dev.authkeeper.local.simulator.Simulator;
+import dev.authkeeper.sweep.SweepWorker;
 import dev.authkeeper.table.ConnectionId;
+import dev.authkeeper.testing.AwsCalls;
 import dev.authkeeper.testing.ContractCalls;
 import dev.authkeeper.testing.LocalAws;
 import dev.authkeeper.testing.LocalAwsResource;
@@ -34,7 +42,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * A Shopify shop over real HTTP, against the simulated Shopify: the app opened from the shop's
  * admin (signed by Shopify) → sign-in at the integrator's site → Shopify's consent page → callback;
- * access tokens that rotate the refresh token, a lost answer recovered; uninstall webhooks,
+ * access tokens that rotate the refresh token, a lost answer recovered; checks that prove a shop with
+ * its live access token and refresh only without one or near the refresh token's end; uninstall webhooks,
  * verified, acted on once, forged ones refused.
  */
 @QuarkusTest
@@ -46,6 +55,7 @@ class ShopifyFlowTest {
     static final String SHOP = SimulatedShopify.DEFAULT_SHOP;
     static final ConnectionId CONNECTION = ConnectionId.of("shopify", SHOP);
     static final ObjectMapper JSON = new ObjectMapper();
+    static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
 
     SimulatedShopify shopify;
     LocalAws aws;
@@ -56,6 +66,12 @@ class ShopifyFlowTest {
     DynamoDbClient dynamo;
     @Inject
     AccessTokens tokens;
+    @Inject
+    SweepWorker worker;
+    @Inject
+    TokenCipher cipher;
+    @Inject
+    AwsCalls calls;
 
     @BeforeEach
     void clean() {
@@ -119,6 +135,116 @@ class ShopifyFlowTest {
         new Table(dynamo).forgetAccessTokens();
         assertThat(tokens.get(CONNECTION)).isInstanceOf(AccessTokens.Answer.Token.class);
         assertThat(connections.find(CONNECTION).orElseThrow().status()).isEqualTo(ConnectionStatus.ACTIVE);
+    }
+
+    @Test
+    void aCheckProvesAShopWithItsLiveAccessTokenAndRotatesNothing() {
+        install("merchant-shop");
+        assertThat(tokens.get(CONNECTION)).isInstanceOf(AccessTokens.Answer.Token.class);
+        var before = item();
+        calls.reset();
+
+        var summary = worker.checkNow(CONNECTION);
+
+        // What a probed check costs AWS: no write to the connection's partition, no KMS call (the branch key is cached).
+        assertThat(calls.writtenPartitions()).doesNotContain(TableLayout.connectionKey(CONNECTION));
+        assertThat(calls.countService("Kms")).isZero();
+        assertThat(summary.valid()).isEqualTo(1);
+        assertThat(summary.tokensRotated()).isZero();
+        assertThat(shopify.graphqlCalls()).isEqualTo(1);
+        assertThat(shopify.tokenCalls("refresh_token")).isEqualTo(1);
+        assertThat(item().get("token")).isEqualTo(before.get("token"));
+        assertThat(item().get("version")).isEqualTo(before.get("version"));
+    }
+
+    @Test
+    void aCheckWithoutALiveAccessTokenRefreshesAndKeepsThePreviousToken() {
+        install("merchant-shop");
+        var before = item();
+        calls.reset();
+
+        var summary = worker.checkNow(CONNECTION);
+
+        // A rotation costs one conditional write of the connection item, still no KMS call.
+        assertThat(calls.writtenPartitions()).containsOnlyOnce(TableLayout.connectionKey(CONNECTION));
+        assertThat(calls.countService("Kms")).isZero();
+        assertThat(summary.tokensRotated()).isEqualTo(1);
+        assertThat(shopify.graphqlCalls()).isZero();
+        assertThat(shopify.tokenCalls("refresh_token")).isEqualTo(1);
+        assertThat(item().get("previousToken")).isEqualTo(before.get("token"));
+    }
+
+    @Test
+    void nearTheEndOfItsRefreshTokensLifeAShopIsRefreshedEvenWithALiveAccessToken() {
+        install("merchant-shop");
+        assertThat(tokens.get(CONNECTION)).isInstanceOf(AccessTokens.Answer.Token.class);
+        // 40 days of the 90 left: inside the default margin of 45, so the chain is renewed while a refresh still works.
+        Instant nearTheEnd = Instant.now().plus(Duration.ofDays(40));
+        dynamo.updateItem(r -> r.tableName(LocalAwsResource.TABLE).key(TableLayout.connectionItemKey(CONNECTION))
+                .updateExpression("SET authorizationExpiresAt = :at")
+                .expressionAttributeValues(Map.of(":at", AttributeValue.fromS(nearTheEnd.toString()))));
+
+        var summary = worker.checkNow(CONNECTION);
+
+        assertThat(summary.tokensRotated()).isEqualTo(1);
+        assertThat(shopify.graphqlCalls()).isZero();
+        assertThat(shopify.tokenCalls("refresh_token")).isEqualTo(2);
+        assertThat(connections.find(CONNECTION).orElseThrow().authorizationExpiresAt()).isAfter(Instant.now().plus(Duration.ofDays(89)));
+    }
+
+    @Test
+    void anAccessTokenShopifyRefusesFallsBackToARefresh() {
+        install("merchant-shop");
+        assertThat(tokens.get(CONNECTION)).isInstanceOf(AccessTokens.Answer.Token.class);
+        var before = item();
+        // Shopify's clock two hours on: the cached access token (1 hour) has expired there, the refresh token (90 days) has not.
+        shopify.clock(Clock.offset(Clock.systemUTC(), Duration.ofHours(2)));
+
+        var summary = worker.checkNow(CONNECTION);
+
+        assertThat(summary.valid()).isEqualTo(1);
+        assertThat(summary.tokensRotated()).isEqualTo(1);
+        assertThat(shopify.graphqlCalls()).isEqualTo(1);
+        assertThat(shopify.tokenCalls("refresh_token")).isEqualTo(2);
+        assertThat(item().get("previousToken")).isEqualTo(before.get("token"));
+        assertThat(connections.find(CONNECTION).orElseThrow().status()).isEqualTo(ConnectionStatus.ACTIVE);
+    }
+
+    @Test
+    void anUninstalledShopsProbeAndRefreshAreBothRefused() {
+        install("merchant-shop");
+        assertThat(tokens.get(CONNECTION)).isInstanceOf(AccessTokens.Answer.Token.class);
+        shopify.revoke(APP, SHOP);
+
+        var summary = worker.checkNow(CONNECTION);
+
+        assertThat(summary.needsReauthorization()).isEqualTo(1);
+        assertThat(shopify.graphqlCalls()).isEqualTo(1);
+        assertThat(connections.find(CONNECTION).orElseThrow().status()).isEqualTo(ConnectionStatus.NEEDS_REAUTHORIZATION);
+    }
+
+    @Test
+    void aConnectionStillHoldingANonExpiringTokenIsMigratedByItsCheckAndCountedUntilItIs() {
+        install("merchant-shop");
+        holdNonExpiringToken(shopify.issueLegacyToken(APP, SHOP));
+        // Shopify down for the whole check: the token stays as it was, marked, and the sweep counts it as left.
+        shopify.failNext(3, new Simulator.Fault.Status(503));
+
+        var failed = worker.checkNow(CONNECTION);
+
+        assertThat(failed.nonExpiringLeft()).isEqualTo(1);
+        assertThat(item()).containsEntry(TableLayout.NON_EXPIRING, AttributeValue.fromBool(true));
+
+        var migrated = worker.checkNow(CONNECTION);
+
+        assertThat(migrated.nonExpiringLeft()).isZero();
+        assertThat(migrated.tokensRotated()).isEqualTo(1);
+        assertThat(shopify.tokenCalls(TOKEN_EXCHANGE)).isEqualTo(4);
+        assertThat(shopify.tokenCalls("refresh_token")).isZero();
+        assertThat(item()).doesNotContainKeys(TableLayout.NON_EXPIRING, "previousToken");
+        // The migrated pair is an ordinary expiring one: the next access token refreshes it.
+        assertThat(tokens.get(CONNECTION)).isInstanceOf(AccessTokens.Answer.Token.class);
+        assertThat(shopify.tokenCalls("refresh_token")).isEqualTo(1);
     }
 
     @Test
@@ -201,6 +327,15 @@ class ShopifyFlowTest {
         assertThat(consent.uri().getPath()).isEqualTo("/" + SHOP + "/admin/oauth/authorize");
         var callback = browser.submit(consent, Map.of("decision", "approve"));
         return browser.get(location(callback));
+    }
+
+    /** The connection as an item holding a non-expiring token looks: sealed in {@code token}, marked. */
+    private void holdNonExpiringToken(String accessToken) {
+        dynamo.updateItem(r -> r.tableName(LocalAwsResource.TABLE).key(TableLayout.connectionItemKey(CONNECTION))
+                .updateExpression("SET #token = :token, #marker = :true REMOVE previousToken")
+                .expressionAttributeNames(Map.of("#token", "token", "#marker", TableLayout.NON_EXPIRING))
+                .expressionAttributeValues(Map.of(":token", TokenAttributes.sealedToken(cipher.seal(CONNECTION.value(), new Secret(accessToken))),
+                        ":true", AttributeValue.fromBool(true))));
     }
 
     private Map<String, AttributeValue> item() {
