@@ -14,6 +14,7 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.authkeeper.config.AuthKeeperConfig;
+import dev.authkeeper.connection.ConnectionStatus;
 import dev.authkeeper.crypto.SealedToken;
 import dev.authkeeper.crypto.TokenAttributes;
 import dev.authkeeper.table.ConnectionId;
@@ -128,7 +129,11 @@ public class AccessTokenCache {
         return Transactions.updateIfConditionHolds(dynamo, update.request(table));
     }
 
-    /** Stores the new token and frees the lease, if {@code owner} still holds it. */
+    /**
+     * Stores the new token and frees the lease, if {@code owner} still holds it and the connection is
+     * still ACTIVE at {@code version}: a disconnect (or a re-authorization) that landed while the token
+     * was minted wins, and the token is neither cached nor handed out.
+     */
     public boolean store(ConnectionId id, String owner, SealedToken token, Instant expiresAt, long version) {
         var update = ItemUpdate.of(key(id))
                 .set("token", TokenAttributes.sealedToken(token))
@@ -137,7 +142,13 @@ public class AccessTokenCache {
                 .set(TableLayout.TTL, n(expiresAt.plus(Duration.ofDays(1)).getEpochSecond()))
                 .remove("leaseUntil", "leaseOwner")
                 .when("leaseOwner", "=", s(owner));
-        return Transactions.updateIfConditionHolds(dynamo, update.request(table));
+        var unchanged = TransactWriteItem.builder().conditionCheck(c -> c.tableName(table)
+                .key(TableLayout.connectionItemKey(id))
+                .conditionExpression("#status = :active AND #version = :version")
+                .expressionAttributeNames(Map.of("#status", "status", "#version", "version"))
+                .expressionAttributeValues(Map.of(":active", s(ConnectionStatus.ACTIVE.name()), ":version", n(version))))
+                .build();
+        return Transactions.writeIfConditionsHold(dynamo, List.of(update.transactItem(table), unchanged));
     }
 
     /** Keeps the lease until {@code until} with what went wrong, so callers meanwhile get 503 without another LWA call. */

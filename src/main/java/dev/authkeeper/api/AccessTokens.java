@@ -206,23 +206,15 @@ public class AccessTokens {
                     var sealed = cipher.seal(TokenKind.ACCESS, id.value(), valid.accessToken());
                     leaseSettled = cache.store(id, owner, sealed, expiresAt, version);
                     if (!leaseSettled) {
-                        LOG.infof("Connection %s: the lease ran out or the connection was disconnected while minting; nothing cached", id);
-                        yield new Answer.Unavailable(BUSY, Duration.ofSeconds(1));
+                        LOG.infof("Connection %s: the lease ran out or the connection changed while minting; nothing cached or handed out", id);
+                        yield settledNow(id);
                     }
                     yield new Answer.Token(valid.accessToken(), Instant.ofEpochSecond(expiresAt.getEpochSecond()), id,
                             connection.merchantId(), false);
                 }
-                case CheckOutcome.Revoked revoked -> {
-                    if (recorded.result() == CheckRecorder.Result.HELD) {
-                        yield new Answer.HeldByMassRejection(id);
-                    }
-                    var read = cache.read(id);
-                    yield read.connection()
-                            .map(item -> ConnectionStatus.valueOf(item.get("status").s()))
-                            .filter(status -> status != ConnectionStatus.ACTIVE)
-                            .map(status -> settled(id, read.connection().get(), status))
-                            .orElseGet(() -> new Answer.Unavailable(BUSY, Duration.ofSeconds(1)));
-                }
+                case CheckOutcome.Revoked revoked -> recorded.result() == CheckRecorder.Result.HELD
+                        ? new Answer.HeldByMassRejection(id)
+                        : settledNow(id);
                 case CheckOutcome.AppCredentialsBroken broken -> {
                     LOG.errorf("OPERATOR: %s refused the app's credentials (%s) for an access token of %s", id.marketplace(), broken.error(), id);
                     deliver(incidents.open(Incidents.Kind.APP_CREDENTIALS, broken.error(), now));
@@ -245,6 +237,16 @@ public class AccessTokens {
                 cache.release(id, owner);
             }
         }
+    }
+
+    /** The connection's answer as it stands now when it is no longer ACTIVE; otherwise the caller is asked to come back. */
+    private Answer settledNow(ConnectionId id) {
+        var read = cache.read(id);
+        return read.connection()
+                .map(item -> ConnectionStatus.valueOf(item.get("status").s()))
+                .filter(status -> status != ConnectionStatus.ACTIVE)
+                .map(status -> settled(id, read.connection().get(), status))
+                .orElseGet(() -> new Answer.Unavailable(BUSY, Duration.ofSeconds(1)));
     }
 
     private Answer failed(ConnectionId id, String owner, String reason, Instant now) {

@@ -126,8 +126,16 @@ public class AppNotifications {
                             + "may write the app's secret. The old secret keeps working until " + oldValidUntil + ".",
                     "the new client secret of app " + app.name() + " could not be stored (notification " + id + ")");
         }
-        states.recordRotation(app.name(), new AppStates.Rotation(id, issuedAt, newExpires, oldValidUntil, versionId, Optional.empty()));
+        boolean newest = states.recordRotation(app.name(),
+                new AppStates.Rotation(id, issuedAt, newExpires, oldValidUntil, versionId, Optional.empty()));
+        // A rotation handled at the same time may have stored its secret before this one: the newest
+        // rotation recorded names the version that must be current, whichever was stored last.
+        states.read(app.name()).rotation().ifPresent(latest -> secrets.makeCurrent(app, latest.versionId()));
         secrets.forget(app);
+        if (!newest) {
+            LOG.infof("Notification %s: a newer rotation of app %s was recorded meanwhile; its secret stays current", id, app.name());
+            return;
+        }
         LOG.infof("Notification %s: new client secret of app %s stored; the old one works until %s", id, app.name(), oldValidUntil);
         alerts.once("rotated#" + id, List.of(alerts.about(app, AlertKind.APP_SECRET_ROTATED,
                 "the old secret works until " + oldValidUntil + ", the new one expires " + newExpires, Optional.of(issuedAt))));
@@ -189,7 +197,8 @@ public class AppNotifications {
 
     private Refused foreign(AppNotification notification, String id, String applicationId) {
         String queue = config.notificationsQueueArn().map(arn -> " (" + arn + ")").orElse("");
-        return refuse("foreign#" + id, Optional.empty(),
+        // One alert per foreign app, however many of its notifications arrive.
+        return refuse("foreign#" + applicationId, Optional.empty(),
                 "Notification " + id + " is for the app " + applicationId + ", which this AuthKeeper does not serve: it serves "
                         + apps.describeAll() + ". In the Developer Console, under the app's Notification Preferences, each app's "
                         + "client-secret notifications must go to the notifications queue of the AuthKeeper that serves it; "

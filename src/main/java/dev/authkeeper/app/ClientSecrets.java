@@ -26,6 +26,7 @@ import dev.authkeeper.aws.FailedCall;
 import dev.authkeeper.config.AppCredentialsConfig;
 import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.crypto.Secret;
+import dev.authkeeper.crypto.SingleFlight;
 import dev.authkeeper.marketplace.TokenResult;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -103,7 +104,8 @@ public class ClientSecrets {
     private final ObjectMapper json;
     private final Clock clock;
     private final Map<String, Loaded> cache = new ConcurrentHashMap<>();
-    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    /** One Secrets Manager read per app at a time, with no lock held across it. */
+    private final SingleFlight<String, Credentials> reads = new SingleFlight<>();
     /** Apps whose secret this instance has told operators it reads from the AuthKeeper secret: once per cold start, not per read. */
     private final Set<String> legacyWarned = ConcurrentHashMap.newKeySet();
 
@@ -232,37 +234,59 @@ public class ClientSecrets {
                 versionId);
     }
 
+    /**
+     * Makes version {@code versionId} of the app's secret the current one, unless it is already (the
+     * one it replaces becomes the previous version): two rotations stored at once leave the newer one
+     * current whichever was stored last.
+     */
+    public void makeCurrent(App app, String versionId) {
+        String id = app.secretId().orElseThrow(() -> new Unavailable("app " + app.name() + " has a fixed client secret"));
+        String current = secretsManager.getSecretValue(r -> r.secretId(id).versionStage(CURRENT)).versionId();
+        if (current.equals(versionId)) {
+            return;
+        }
+        secretsManager.updateSecretVersionStage(r -> r.secretId(id).versionStage(CURRENT).moveToVersionId(versionId)
+                .removeFromVersionId(current));
+        cache.remove(app.name());
+        LOG.infof("The client secret of app %s: version %s, of the newest rotation, is current again (an older one was stored after it)",
+                app.name(), versionId);
+    }
+
     /** Forgets what this instance read of the app's secret. */
     public void forget(App app) {
         cache.remove(app.name());
     }
 
     private Credentials load(App app, Duration maxAge) {
+        Loaded loaded = cache.get(app.name());
+        if (fresh(loaded, maxAge, clock.instant())) {
+            return loaded.credentials();
+        }
+        // Callers arriving while one reads share its answer or its failure: a hanging Secrets Manager
+        // costs them one wait together, not one call's deadline each in turn.
+        return reads.load(app.name(), () -> reload(app, maxAge));
+    }
+
+    private Credentials reload(App app, Duration maxAge) {
         Instant now = clock.instant();
         Loaded loaded = cache.get(app.name());
         if (fresh(loaded, maxAge, now)) {
             return loaded.credentials();
         }
-        synchronized (locks.computeIfAbsent(app.name(), name -> new Object())) {
-            loaded = cache.get(app.name());
-            if (fresh(loaded, maxAge, now)) {
-                return loaded.credentials();
+        try {
+            Credentials credentials = read(app, now);
+            cache.put(app.name(), new Loaded(credentials, clock.instant()));
+            return credentials;
+        } catch (SdkException e) {
+            if (loaded == null) {
+                throw new Unavailable("the client secret of app " + app.name() + " could not be read from Secrets Manager ("
+                        + e.getClass().getSimpleName() + ")", e);
             }
-            try {
-                Credentials credentials = read(app, now);
-                cache.put(app.name(), new Loaded(credentials, clock.instant()));
-                return credentials;
-            } catch (SdkException e) {
-                if (loaded == null) {
-                    throw new Unavailable("the client secret of app " + app.name() + " could not be read from Secrets Manager ("
-                            + e.getClass().getSimpleName() + ")", e);
-                }
-                // Keep using what was read before, and try again shortly.
-                LOG.warnf("Reading the client secret of app %s failed (%s): the one read at %s stays in use", app.name(),
-                        FailedCall.of(e).orElseThrow(), loaded.readAt());
-                cache.put(app.name(), new Loaded(loaded.credentials(), now.minus(config.cacheTtl()).plus(config.rereadAfterRejection())));
-                return loaded.credentials();
-            }
+            // Keep using what was read before, and try again shortly.
+            LOG.warnf("Reading the client secret of app %s failed (%s): the one read at %s stays in use", app.name(),
+                    FailedCall.of(e).orElseThrow(), loaded.readAt());
+            cache.put(app.name(), new Loaded(loaded.credentials(), now.minus(config.cacheTtl()).plus(config.rereadAfterRejection())));
+            return loaded.credentials();
         }
     }
 

@@ -109,8 +109,8 @@ public class CallbackFlow {
     }
 
     /**
-     * Consumes the state; only a valid one, used in the browser that started the flow by the
-     * merchant who started it, lets the flow go on. Without a binding cookie or a session the
+     * Reads the state, then spends it; only a valid one, used in the browser that started the flow
+     * by the merchant who started it, is spent and lets the flow go on. Without a binding cookie or a session the
      * state is left alone: nothing this browser could do with it.
      */
     private ApiGatewayResponse withState(Marketplace marketplace, ApiGatewayRequest request, App app, String state, Optional<String> account,
@@ -126,7 +126,8 @@ public class CallbackFlow {
             LOG.info("Callback without a valid session: refused, the state stays unused");
             return signedOut(marketplace);
         }
-        return switch (states.consume(state, now)) {
+        // Checked before the state is spent: a refused browser or merchant leaves it to the one that started the flow.
+        return switch (states.peek(state, now)) {
             case OAuthStates.Consumed.Unknown unknown -> account.flatMap(a -> recentlyConnected(marketplace, merchant.get(), a, now))
                     .map(connection -> {
                         LOG.infof("Callback used again: connection %s of merchant %s is already authorized", connection.id(),
@@ -160,7 +161,14 @@ public class CallbackFlow {
                         valid.pending().merchantId(), merchant.get());
                 yield otherBrowserOrAccount(marketplace);
             }
-            case OAuthStates.Consumed.Valid valid -> next.apply(valid.pending());
+            case OAuthStates.Consumed.Valid valid -> switch (states.consume(state, now)) {
+                case OAuthStates.Consumed.Valid spent -> next.apply(spent.pending());
+                case OAuthStates.Consumed.Expired expired -> staleState(marketplace);
+                case OAuthStates.Consumed.Unknown raced -> {
+                    LOG.info("Callback whose state another request used first");
+                    yield staleState(marketplace);
+                }
+            };
         };
     }
 

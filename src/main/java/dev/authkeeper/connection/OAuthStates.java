@@ -109,6 +109,23 @@ public class OAuthStates {
         return new Secret(flowId + "." + secret);
     }
 
+    /**
+     * What the state stands for, without spending it: a callback checks its browser and merchant
+     * first, so that a refused one leaves the state to the browser that started the flow.
+     */
+    public Consumed peek(String state, Instant now) {
+        if (!isWellFormed(state)) {
+            return new Consumed.Unknown();
+        }
+        int dot = state.indexOf('.');
+        var item = dynamo.getItem(r -> r.tableName(table).key(key(state.substring(0, dot))).consistentRead(true)).item();
+        if (item == null || item.isEmpty() || !digest(state.substring(dot + 1)).equals(item.get(SECRET_HASH).s())) {
+            return new Consumed.Unknown();
+        }
+        return read(item, now);
+    }
+
+    /** Spends the state: one conditional delete, so of two concurrent callbacks with the same state exactly one gets it. */
     public Consumed consume(String state, Instant now) {
         if (!isWellFormed(state)) {
             return new Consumed.Unknown();
@@ -117,8 +134,7 @@ public class OAuthStates {
         Map<String, AttributeValue> old;
         try {
             old = dynamo.deleteItem(r -> r.tableName(table)
-                    .key(Map.of(TableLayout.PK, s(TableLayout.STATE_PREFIX + state.substring(0, dot)),
-                            TableLayout.SK, s(TableLayout.STATE_SORT)))
+                    .key(key(state.substring(0, dot)))
                     .conditionExpression("#secret = :secret")
                     .expressionAttributeNames(Map.of("#secret", SECRET_HASH))
                     .expressionAttributeValues(Map.of(":secret", s(digest(state.substring(dot + 1)))))
@@ -126,6 +142,14 @@ public class OAuthStates {
         } catch (ConditionalCheckFailedException e) {
             return new Consumed.Unknown();
         }
+        return read(old, now);
+    }
+
+    private static Map<String, AttributeValue> key(String flowId) {
+        return Map.of(TableLayout.PK, s(TableLayout.STATE_PREFIX + flowId), TableLayout.SK, s(TableLayout.STATE_SORT));
+    }
+
+    private static Consumed read(Map<String, AttributeValue> old, Instant now) {
         var pending = new PendingAuthorization(
                 old.get("merchantId").s(),
                 Flow.valueOf(old.get("flow").s()),

@@ -11,11 +11,11 @@ import java.util.function.Supplier;
  * So a slow call for one key stalls only the callers that need that key, and only once: a failed
  * load fails its waiters together rather than each trying again in turn.
  */
-final class SingleFlight<K, V> {
+public final class SingleFlight<K, V> {
 
     private final ConcurrentHashMap<K, CompletableFuture<V>> running = new ConcurrentHashMap<>();
 
-    V load(K key, Supplier<V> loader) {
+    public V load(K key, Supplier<V> loader) {
         var mine = new CompletableFuture<V>();
         var other = running.putIfAbsent(key, mine);
         if (other != null) {

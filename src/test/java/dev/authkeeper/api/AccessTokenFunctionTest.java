@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
@@ -37,6 +38,7 @@ import dev.authkeeper.testing.Seeds;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /** {@code GET /v1/connections/{id}/access-token}: the cache, the single flight, and every state a connection can be in. */
 @QuarkusTest
@@ -309,6 +311,22 @@ class AccessTokenFunctionTest extends ApiTestBase {
         amazon.outage(false);
         clock.advance(Duration.ofSeconds(10));
         assertThat(token(id).statusCode()).as("after Retry-After, a fresh attempt").isEqualTo(200);
+    }
+
+    @Test
+    void aDisconnectLandingBetweenTheMintsReadAndItsLeaseWinsNoTokenIsCachedOrHandedOutAfterThe204() {
+        var id = connection("merchant-d", "A1DISCRACE01");
+        var disconnected = new AtomicReference<Disconnections.Result>();
+        calls.beforeNext(request -> request instanceof UpdateItemRequest update && update.key().get("sk").s().equals("ACCESS_TOKEN"),
+                () -> disconnected.set(disconnections.disconnect(id, new Caller(ApiEvents.INTEGRATOR))));
+
+        var answer = token(id);
+
+        assertThat(disconnected.get()).isEqualTo(Disconnections.Result.DISCONNECTED);
+        assertThat(answer.statusCode()).as("the disconnect answered first, so no token after it").isEqualTo(410);
+        assertThat(ApiEvents.json(answer).path("error").asText()).isEqualTo("disconnected");
+        assertThat(table.items()).noneMatch(item -> item.get("sk").s().equals("ACCESS_TOKEN") && item.containsKey("token"));
+        assertThat(token(id).statusCode()).isEqualTo(410);
     }
 
     @Test

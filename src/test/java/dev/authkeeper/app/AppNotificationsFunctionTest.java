@@ -2,6 +2,8 @@ package dev.authkeeper.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -14,8 +16,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.authkeeper.local.SimulatedAmazon;
 import dev.authkeeper.testing.AppSecretsFixture;
+import dev.authkeeper.testing.AwsCalls;
 import dev.authkeeper.testing.CapturedLogs;
 import dev.authkeeper.testing.Events;
 import dev.authkeeper.testing.Inbox;
@@ -30,6 +35,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 
 /**
  * The notifications function as Lambda's SQS trigger invokes it: Amazon's client-secret
@@ -54,6 +60,12 @@ class AppNotificationsFunctionTest {
     DynamoDbClient dynamo;
     @Inject
     TestClock clock;
+    @Inject
+    AppNotifications notifications;
+    @Inject
+    AwsCalls calls;
+    @Inject
+    ObjectMapper json;
 
     Table table;
     AppSecretsFixture fixture;
@@ -63,6 +75,7 @@ class AppNotificationsFunctionTest {
 
     @BeforeEach
     void startClean() {
+        calls.reset();
         clock.reset();
         amazon.reset();
         amazon.clock(clock);
@@ -185,13 +198,33 @@ class AppNotificationsFunctionTest {
     }
 
     @Test
+    void twoRotationsHandledAtOnceLeaveTheNewerSecretCurrentWhicheverIsStoredLast() {
+        amazon.rotateClientSecret("default");
+        amazon.rotateClientSecret("default");
+        var bodies = queue.take(2);
+        String newest = amazon.clientSecret("default");
+        // The newer notification is proved, stored and recorded just after the older one read the app's state.
+        calls.afterNext(request -> request instanceof GetItemRequest get && get.key().get("pk").s().equals("APP#default"),
+                () -> handle(bodies.get(1)));
+
+        handle(bodies.get(0));
+
+        assertThat(fixture.value(aws.appSecrets().defaultApp(), "AWSCURRENT")).as("the newer rotation's secret").isEqualTo(newest);
+        assertThat(secrets.of(apps.defaultApp()).current().value()).isEqualTo(newest);
+    }
+
+    @Test
     void aNotificationForAnAppThisDeploymentDoesNotServeStaysQueuedAndOperatorsLearnWhichQueueIsRegisteredForWhichApp() {
         amazon.rotateClientSecret("default");
-        String foreign = queue.take(1).get(0).replace(amazon.settings().applicationId(), "amzn1.sp.solution.someone-elses-app");
+        amazon.rotateClientSecret("default");
+        var bodies = queue.take(2);
+        String foreign = bodies.get(0).replace(amazon.settings().applicationId(), "amzn1.sp.solution.someone-elses-app");
+        String another = bodies.get(1).replace(amazon.settings().applicationId(), "amzn1.sp.solution.someone-elses-app");
         int versions = fixture.versions(aws.appSecrets().defaultApp()).size();
 
         assertThat(deliver(foreign)).containsExactly("m-1");
         assertThat(deliver(foreign)).containsExactly("m-1");
+        assertThat(deliver(another)).as("another notification of the same foreign app").containsExactly("m-1");
 
         assertThat(fixture.versions(aws.appSecrets().defaultApp())).hasSize(versions);
         var told = inbox.settled();
@@ -305,6 +338,14 @@ class AppNotificationsFunctionTest {
             assertThat(m.body()).contains("165 days");
         });
         assertThat(told).extracting(m -> m.attributes().get("app")).containsExactlyInAnyOrder("default", "draft");
+    }
+
+    private void handle(String body) {
+        try {
+            notifications.handle(json.readValue(body, AppNotification.class));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private List<String> deliver(String body) {

@@ -5,6 +5,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 import java.util.concurrent.atomic.LongAdder;
 
 import jakarta.inject.Singleton;
@@ -24,6 +26,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * Counts the AWS calls the application's SDK clients make, as "Service.Operation"; registered on
  * the application's clients through {@code quarkus.*.interceptors}, with the partitions every
  * DynamoDB write touches (to show what a path writes, and that a healthy check writes nothing).
+ * A test can also land a concurrent change at an exact point of a path ({@link #beforeNext}, {@link #afterNext}): the
+ * race it reproduces is then the same every run.
  */
 @Singleton
 public class AwsCalls implements ExecutionInterceptor {
@@ -34,6 +38,39 @@ public class AwsCalls implements ExecutionInterceptor {
     private final List<String> order = Collections.synchronizedList(new ArrayList<>());
     private final List<String> writtenKeys = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+    private final List<Interleaving> interleavings = new CopyOnWriteArrayList<>();
+
+    private final List<Interleaving> afterwards = new CopyOnWriteArrayList<>();
+
+    private record Interleaving(Predicate<SdkRequest> request, Runnable change) {
+    }
+
+    /**
+     * Runs {@code change} once, on the calling thread, just before the next request {@code before}
+     * matches is sent: another writer's change landing between what a path read and what it writes.
+     */
+    public void beforeNext(Predicate<SdkRequest> before, Runnable change) {
+        interleavings.add(new Interleaving(before, change));
+    }
+
+    /** Runs {@code change} once, on the calling thread, just after the next request {@code after} matches was answered. */
+    public void afterNext(Predicate<SdkRequest> after, Runnable change) {
+        afterwards.add(new Interleaving(after, change));
+    }
+
+    @Override
+    public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+        interleave(afterwards, context.request());
+    }
+
+    private static void interleave(List<Interleaving> interleavings, SdkRequest request) {
+        for (var interleaving : interleavings) {
+            // Removed first: the change's own calls pass through here too.
+            if (interleaving.request().test(request) && interleavings.remove(interleaving)) {
+                interleaving.change().run();
+            }
+        }
+    }
 
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
@@ -46,6 +83,7 @@ public class AwsCalls implements ExecutionInterceptor {
         if (writtenKeys.size() < ORDER_KEPT) {
             writtenKeys.addAll(writtenPartitions(context.request()));
         }
+        interleave(interleavings, context.request());
     }
 
     /** The partition keys ({@code pk}) a DynamoDB write request touches. */
@@ -80,6 +118,8 @@ public class AwsCalls implements ExecutionInterceptor {
     }
 
     public void reset() {
+        interleavings.clear();
+        afterwards.clear();
         order.clear();
         counts.clear();
         writtenKeys.clear();
