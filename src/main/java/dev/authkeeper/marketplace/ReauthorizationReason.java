@@ -9,7 +9,7 @@ public enum ReauthorizationReason {
     YEARLY_RENEWAL,
     /** Younger: the seller revoked the app, changed the password, or changed the app's roles. */
     REVOKED_OR_CHANGED,
-    /** A sliding refresh token ran out unused (Shopify's 90 days without a refresh). */
+    /** A refresh token ran out: a sliding one unused (Shopify's 90 days without a refresh), or a fixed one at its end (eBay's 18 months). */
     REFRESH_TOKEN_EXPIRED,
     /** The marketplace said the app was uninstalled (Shopify's {@code app/uninstalled}). */
     APP_UNINSTALLED;
