@@ -141,7 +141,7 @@ public class StatusPage {
                 String link = links.mint(merchantId, marketplace.singleOrigin().get().uri(), Optional.empty(), Optional.of(app.name())).toString();
                 connect.add(new ConnectionsPage.Connect(elementId, title, "You approve the connection at " + marketplace.displayName()
                         + ", signed in as the account to connect.",
-                        List.of(new ConnectionsPage.Action("Connect a " + marketplace.displayName() + " account", link)), null));
+                        List.of(new ConnectionsPage.Action("Connect an account at " + marketplace.displayName(), link)), null));
             } else {
                 var regionLinks = marketplace.regions().stream().filter(app::serves)
                         .flatMap(region -> marketplace.defaultOrigin(region).stream().map(origin -> new ConnectionsPage.Action(

@@ -146,7 +146,8 @@ class EbayFlowTest {
 
         var page = browser.get(gateway("/connections"));
 
-        assertThat(page.body()).contains("Connect a eBay account").contains(SimulatedEbay.DEFAULT_USER_ID).contains("Active");
+        assertThat(page.body()).contains("Connect an account at eBay").contains("eBay account " + SimulatedEbay.DEFAULT_USER_ID)
+                .contains("Connected");
     }
 
     @Test
