@@ -20,4 +20,11 @@ public interface EbayConfig {
      * eBay of the local run and the tests. Never set it in a deployment.
      */
     Optional<URI> simulatedBase();
+
+    /**
+     * The verification token entered with the notification endpoint in eBay's developer portal (32 to
+     * 80 of A-Z, a-z, 0-9, _ and -): eBay's endpoint validation proves the endpoint knows it. Without
+     * it the validation is refused and eBay does not enable the endpoint.
+     */
+    Optional<String> verificationToken();
 }
