@@ -179,6 +179,107 @@ class EbayFlowTest {
         assertThat(ebay.tokenCalls()).isZero();
     }
 
+    @Test
+    void eBaysEndpointValidationIsAnsweredWithTheChallengeHash() {
+        assertThat(ebay.validateEndpoint(APP)).isTrue();
+    }
+
+    @Test
+    void aSignedRevocationTurnsTheConnectionAtOnceWithEbaysReasonAndItsRetryActsOnce() throws Exception {
+        connect("merchant-ebay");
+
+        var delivery = ebay.revokeAuthorization(APP, SimulatedEbay.DEFAULT_USER_ID, "PASSWORD_CHANGE");
+
+        assertThat(delivery.status()).isEqualTo(204);
+        var connection = connections.find(CONNECTION).orElseThrow();
+        assertThat(connection.status()).isEqualTo(ConnectionStatus.NEEDS_REAUTHORIZATION);
+        assertThat(tokens.get(CONNECTION)).isInstanceOfSatisfying(AccessTokens.Answer.NeedsReauthorization.class,
+                a -> assertThat(a.reasonCode()).contains("PASSWORD_CHANGED"));
+        assertThat(ebay.tokenCalls("refresh_token")).isZero();
+        assertThat(signedIn("merchant-ebay").get(gateway("/connections")).body())
+                .contains("the password of this eBay account was changed");
+        var again = ebay.resend(APP, delivery.notificationId());
+        assertThat(again.status()).isEqualTo(204);
+        assertThat(connections.find(CONNECTION).orElseThrow().version()).isEqualTo(connection.version());
+        // The key was fetched once, with one application token, and kept.
+        assertThat(ebay.publicKeyCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void aForgedRevocationIsRefusedAndChangesNothing() throws Exception {
+        connect("merchant-ebay");
+        var before = connections.find(CONNECTION).orElseThrow();
+
+        var forged = ebay.forgedRevocation(APP, SimulatedEbay.DEFAULT_USER_ID);
+
+        assertThat(forged.status()).isEqualTo(412);
+        var after = connections.find(CONNECTION).orElseThrow();
+        assertThat(after.status()).isEqualTo(ConnectionStatus.ACTIVE);
+        assertThat(after.version()).isEqualTo(before.version());
+    }
+
+    @Test
+    void anAccountDeletionErasesWhatIsKeptOfTheUser() throws Exception {
+        connect("merchant-ebay");
+
+        var deletion = ebay.deleteAccount(APP, SimulatedEbay.DEFAULT_USER_ID);
+
+        assertThat(deletion.status()).isEqualTo(204);
+        assertThat(connections.find(CONNECTION)).isEmpty();
+        assertThat(new Table(dynamo).connection(CONNECTION.value())).isEmpty();
+    }
+
+    @Test
+    void aRevocationForAnAccountNotConnectedHereIsRecordedAndIgnored() {
+        var delivery = ebay.revokeAuthorization(APP, SimulatedEbay.OTHER_USER_ID, "REVOKED_BY_USER");
+
+        assertThat(delivery.status()).isEqualTo(204);
+        assertThat(connections.find(ConnectionId.of("ebay", SimulatedEbay.OTHER_USER_ID))).isEmpty();
+    }
+
+    /** Bodies and headers of every shape, signed or not: never a 5xx, nothing changed, and no value of a request in a log line. */
+    @Test
+    void noBodyOrHeaderMakesTheRouteFailChangeAnythingOrLeakIntoTheLogs() throws Exception {
+        connect("merchant-ebay");
+        var before = connections.find(CONNECTION).orElseThrow();
+        var random = new java.util.Random(17);
+        var markers = new java.util.ArrayList<String>();
+        try (var logs = dev.authkeeper.testing.CapturedLogs.capture()) {
+            for (int i = 0; i < 40; i++) {
+                String marker = "mark" + Long.toHexString(random.nextLong() & Long.MAX_VALUE) + "x";
+                markers.add(marker);
+                String body = switch (i % 5) {
+                    case 0 -> marker;
+                    case 1 -> "{\"metadata\":{\"topic\":\"" + marker + "\"},\"notification\":{\"notificationId\":\"" + marker
+                            + "\",\"data\":{\"userId\":\"" + SimulatedEbay.DEFAULT_USER_ID + "\",\"revokeReason\":\"" + marker + "\"}}}";
+                    case 2 -> "[\"" + marker + "\"]";
+                    case 3 -> "{\"metadata\":{\"topic\":\"AUTHORIZATION_REVOCATION\"},\"notification\":{\"notificationId\":\"" + marker
+                            + "\",\"data\":{\"userId\":\"" + marker + "\u0000\"}}}";
+                    default -> new String(randomBytes(random, 1 + random.nextInt(300)), java.nio.charset.StandardCharsets.ISO_8859_1) + marker;
+                };
+                String header = switch (i % 4) {
+                    case 0 -> null;
+                    case 1 -> marker;
+                    case 2 -> java.util.Base64.getEncoder().encodeToString(("{\"alg\":\"ecdsa\",\"kid\":\"" + marker
+                            + "\",\"signature\":\"" + marker + "\",\"digest\":\"SHA1\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    default -> java.util.Base64.getEncoder().encodeToString(randomBytes(random, 1 + random.nextInt(200)));
+                };
+                int status = (i % 5 == 1 && i % 4 == 0) ? ebay.deliverSigned(APP, body).status() : ebay.deliverRaw(APP, body, header).status();
+                assertThat(status).as("delivery %d", i).isBetween(200, 499);
+            }
+            assertThat(logs.leaked(markers)).isEmpty();
+        }
+        var after = connections.find(CONNECTION).orElseThrow();
+        assertThat(after.status()).isEqualTo(ConnectionStatus.ACTIVE);
+        assertThat(after.version()).isEqualTo(before.version());
+    }
+
+    private static byte[] randomBytes(java.util.Random random, int length) {
+        byte[] bytes = new byte[length];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
     private void connect(String merchant) throws Exception {
         var result = consent(signedIn(merchant), newConnectLink(merchant), SimulatedEbay.DEFAULT_USERNAME);
         assertThat(result.body()).contains("Your eBay account is connected");

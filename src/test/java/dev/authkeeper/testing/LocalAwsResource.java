@@ -40,6 +40,7 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
     /** An eBay app: consent names its RuName, eBay sends the seller to /callback/ebay, notifications to /notifications/ebay. */
     public static final String EBAY_APP = "ebay";
     public static final String EBAY_RU_NAME = "AuthKeeper_Test-AuthKeep-test-PRD-abcdefgh";
+    public static final String EBAY_VERIFICATION_TOKEN = "authkeeper-test-verification-token-0123456789";
     public static final List<String> EBAY_SCOPES = List.of("https://api.ebay.com/oauth/api_scope/sell.inventory",
             "https://api.ebay.com/oauth/api_scope/commerce.identity.readonly");
 
@@ -71,7 +72,8 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
         String shopifySecret = LocalProvisioning.createClientSecret(ministack.endpoint(), "authkeeper-test-app-shopify",
                 shopify.settings().defaultApp().clientSecret());
         ebay = SimulatedEbay.start(new SimulatedEbay.Settings(0, List.of(new SimulatedEbay.App(EBAY_APP, "ebay-test-client-id",
-                "ebay-test-client-secret", EBAY_RU_NAME, URI.create(publicBaseUrl + "/callback/" + EBAY_APP), EBAY_SCOPES))));
+                "ebay-test-client-secret", EBAY_RU_NAME, URI.create(publicBaseUrl + "/callback/" + EBAY_APP), EBAY_SCOPES,
+                URI.create(publicBaseUrl + "/notifications/" + EBAY_APP), EBAY_VERIFICATION_TOKEN))));
         String ebaySecret = LocalProvisioning.createClientSecret(ministack.endpoint(), "authkeeper-test-app-ebay",
                 ebay.settings().defaultApp().clientSecret());
         String notificationsQueue = LocalProvisioning.createNotificationsQueue(ministack.endpoint(), "authkeeper-test-notifications", 5);
@@ -94,6 +96,7 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
                 + EBAY_RU_NAME + "\",\"secretId\":\"" + ebaySecret + "\",\"scopes\":[\"" + String.join("\",\"", EBAY_SCOPES) + "\"]}]");
         config.put("authkeeper.shopify.simulated-base", shopify.baseUri().toString());
         config.put("authkeeper.ebay.simulated-base", ebay.baseUri().toString());
+        config.put("authkeeper.ebay.verification-token", EBAY_VERIFICATION_TOKEN);
         config.put("authkeeper.secrets-endpoint", secretsProxy.endpoint().toString());
         config.put("authkeeper.app-credentials.notifications-queue-arn", "arn:aws:sqs:us-east-1:000000000000:authkeeper-test-notifications");
         config.put("quarkus.rest-client.sp-api.url", amazon.baseUri().toString());

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -45,6 +46,9 @@ public final class SimulatedEbay extends Simulator {
     public static final String OTHER_USER_ID = "pT4nWc8sLb";
     public static final String IDENTITY_SCOPE = "https://api.ebay.com/oauth/api_scope/commerce.identity.readonly";
     public static final String APPLICATION_SCOPE = "https://api.ebay.com/oauth/api_scope";
+    public static final String REVOCATION = "AUTHORIZATION_REVOCATION";
+    public static final String DELETION = "MARKETPLACE_ACCOUNT_DELETION";
+    private static final String PUBLIC_KEY_PATH = "/api.ebay.com/commerce/notification/v1/public_key/";
     static final String INVALID_GRANT = "the provided authorization refresh token is invalid or was issued to another client";
 
     static final Html.Brand BRAND = new Html.Brand("Simulated eBay (local only)", "background:#fff;color:#191919;border-bottom:4px solid #0064d2",
@@ -57,16 +61,19 @@ public final class SimulatedEbay extends Simulator {
      * @param ruName      the RuName its consent names as {@code redirect_uri}
      * @param acceptedUrl the RuName's "auth accepted" URL: AuthKeeper's callback route
      * @param scopes      the scopes the app may ask for
+     * @param notificationUrl   where its notifications are delivered
+     * @param verificationToken the token its notification endpoint was registered with
      */
-    public record App(String name, String clientId, String clientSecret, String ruName, URI acceptedUrl, List<String> scopes) {
+    public record App(String name, String clientId, String clientSecret, String ruName, URI acceptedUrl, List<String> scopes,
+            URI notificationUrl, String verificationToken) {
 
         public App {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(clientId, "clientId");
             Objects.requireNonNull(clientSecret, "clientSecret");
             Objects.requireNonNull(ruName, "ruName");
-            if (!acceptedUrl.isAbsolute()) {
-                throw new IllegalArgumentException("acceptedUrl must be absolute");
+            if (!acceptedUrl.isAbsolute() || !notificationUrl.isAbsolute()) {
+                throw new IllegalArgumentException("acceptedUrl and notificationUrl must be absolute");
             }
             scopes = List.copyOf(scopes);
         }
@@ -95,6 +102,11 @@ public final class SimulatedEbay extends Simulator {
     private final Settings settings;
     private final ObjectMapper json = new ObjectMapper();
     private final EbayGrants grants = new EbayGrants(this::now, () -> HexFormat.of().formatHex(randomBytes(24)));
+    private final EbayNotifier notifier = new EbayNotifier(this::now);
+    private final AtomicInteger publicKeyCalls = new AtomicInteger();
+
+    /** A notification delivery; {@code status} is the app's HTTP answer, 0 when none came. */
+    public record Delivery(String notificationId, String body, int status) {}
 
     private SimulatedEbay(Settings settings) {
         super(settings.port(), BRAND);
@@ -128,9 +140,73 @@ public final class SimulatedEbay extends Simulator {
         return grants.refreshToken(new EbayGrants.Grant(registered.name(), userId, registered.scopes(), now()));
     }
 
+    /** The seller revokes the app (or changes the password, or eBay does): the tokens die, then AUTHORIZATION_REVOCATION is delivered. */
+    public Delivery revokeAuthorization(String app, String userId, String revokeReason) {
+        revoke(app, userId);
+        return notify(app, REVOCATION, userData(userId).put("revokeReason", revokeReason).put("revocationDate", now().toString()), false);
+    }
+
+    /** The seller's eBay account is deleted: its tokens die, then MARKETPLACE_ACCOUNT_DELETION is delivered. */
+    public Delivery deleteAccount(String app, String userId) {
+        revoke(app, userId);
+        return notify(app, DELETION, userData(userId), false);
+    }
+
+    /** An AUTHORIZATION_REVOCATION signed with another key under the real kid; no token changes. */
+    public Delivery forgedRevocation(String app, String userId) {
+        return notify(app, REVOCATION, userData(userId).put("revokeReason", "REVOKED_BY_USER").put("revocationDate", now().toString()), true);
+    }
+
+    /** Delivers a notification again, same id, body and signature, as eBay's retries do. */
+    public Delivery resend(String app, String notificationId) {
+        return delivery(notifier.resend(settings.app(app).notificationUrl(), notificationId));
+    }
+
+    /** Any body with any signature header (none when null), for tests of what the app refuses. */
+    public Delivery deliverRaw(String app, String body, String signatureHeader) {
+        return delivery(notifier.deliver(settings.app(app).notificationUrl(), "raw", body, signatureHeader));
+    }
+
+    /** A validly signed delivery of exactly {@code body}. */
+    public Delivery deliverSigned(String app, String body) {
+        return delivery(notifier.deliver(settings.app(app).notificationUrl(), "signed", body, notifier.sign(body)));
+    }
+
+    /** eBay's endpoint validation of the app's notification URL: true when it answered the challenge correctly. */
+    public boolean validateEndpoint(String app) {
+        App registered = settings.app(app);
+        return notifier.validate(registered.notificationUrl(), registered.verificationToken());
+    }
+
+    /** Calls to the Notification API's public key resource, answered or refused. */
+    public int publicKeyCalls() {
+        return publicKeyCalls.get();
+    }
+
     public void reset() {
         resetHarness();
         grants.reset();
+        notifier.reset();
+        publicKeyCalls.set(0);
+    }
+
+    @Override
+    public void close() {
+        notifier.close();
+        super.close();
+    }
+
+    private ObjectNode userData(String userId) {
+        String username = USERS.entrySet().stream().filter(e -> e.getValue().equals(userId)).map(Map.Entry::getKey).findFirst().orElse(userId);
+        return json.createObjectNode().put("username", username).put("userId", userId).put("eiasToken", "nY+sHZ2PrBmdj6wVnY+sEZ2PrA2dj6w" + userId);
+    }
+
+    private Delivery notify(String app, String topic, ObjectNode data, boolean forged) {
+        return delivery(notifier.send(settings.app(app).notificationUrl(), topic, data, forged));
+    }
+
+    private static Delivery delivery(EbayNotifier.Delivery sent) {
+        return new Delivery(sent.notificationId(), sent.body(), sent.status());
     }
 
     private Instant now() {
@@ -142,6 +218,10 @@ public final class SimulatedEbay extends Simulator {
     @Override
     protected void handle(HttpExchange ex) throws IOException, InterruptedException {
         String path = ex.getRequestURI().getPath();
+        if (ex.getRequestMethod().equals("GET") && path.startsWith(PUBLIC_KEY_PATH)) {
+            publicKey(ex, path.substring(PUBLIC_KEY_PATH.length()));
+            return;
+        }
         switch (ex.getRequestMethod() + " " + path) {
             case "GET /" -> index(ex);
             case "GET /auth.ebay.com/oauth2/authorize" -> consentPage(ex);
@@ -304,6 +384,28 @@ public final class SimulatedEbay extends Simulator {
         body.put("userId", userId);
         body.put("username", username);
         body.put("accountType", "BUSINESS");
+        Http.send(ex, Reply.json(200, body));
+    }
+
+    /** The Notification API's getPublicKey: for an application token, the key of {@code kid}; 404 for any other kid. */
+    private void publicKey(HttpExchange ex, String kid) throws IOException {
+        publicKeyCalls.incrementAndGet();
+        boolean application = bearer(ex).filter(token -> settings.apps().stream().anyMatch(a -> grants.applicationToken(a.name(), token))).isPresent();
+        if (!application) {
+            ObjectNode body = json.createObjectNode();
+            body.putArray("errors").addObject().put("errorId", 1001).put("domain", "OAuth").put("category", "REQUEST")
+                    .put("message", "Invalid access token");
+            Http.send(ex, Reply.json(401, body));
+            return;
+        }
+        if (!kid.equals(notifier.kid())) {
+            ObjectNode body = json.createObjectNode();
+            body.putArray("errors").addObject().put("errorId", 195001).put("domain", "API_NOTIFICATION").put("category", "REQUEST")
+                    .put("message", "The specified key id is invalid.");
+            Http.send(ex, Reply.json(404, body));
+            return;
+        }
+        ObjectNode body = json.createObjectNode().put("key", notifier.publicKeyPem()).put("algorithm", "ECDSA").put("digest", "SHA1");
         Http.send(ex, Reply.json(200, body));
     }
 
