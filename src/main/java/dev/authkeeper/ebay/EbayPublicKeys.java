@@ -40,6 +40,7 @@ public class EbayPublicKeys {
     static final String APPLICATION_SCOPE = "https://api.ebay.com/oauth/api_scope";
     static final Duration KEPT = Duration.ofHours(1);
     private static final Duration TOKEN_MARGIN = Duration.ofMinutes(5);
+    private static final String TOKEN_REFUSED = "application token refused (HTTP 401)";
 
     /** What a lookup found: the key, no such key (the delivery is refused), or no answer now (eBay retries). */
     sealed interface Lookup {
@@ -81,6 +82,12 @@ public class EbayPublicKeys {
         if (kept != null && now.isBefore(kept.until())) {
             return new Lookup.Found(kept.value());
         }
+        Lookup found = fetch(app, kid, now);
+        // An application token eBay no longer accepts was dropped: one more try with a fresh one.
+        return found instanceof Lookup.Unavailable unavailable && unavailable.cause().equals(TOKEN_REFUSED) ? fetch(app, kid, now) : found;
+    }
+
+    private Lookup fetch(App app, String kid, Instant now) {
         Optional<Secret> token = applicationToken(app, now);
         if (token.isEmpty()) {
             return new Lookup.Unavailable("no application token");
@@ -92,7 +99,7 @@ public class EbayPublicKeys {
                     new Lookup.Unavailable("HTTP " + answer.status());
             case BoundedCall.Outcome.Answered answer when answer.status() == 401 -> {
                 applicationTokens.remove(app.name());
-                yield new Lookup.Unavailable("HTTP 401");
+                yield new Lookup.Unavailable(TOKEN_REFUSED);
             }
             case BoundedCall.Outcome.Answered answer when answer.status() != 200 -> new Lookup.Unknown();
             case BoundedCall.Outcome.Answered answer -> json.object(answer.body())
