@@ -26,10 +26,8 @@ import dev.authkeeper.check.CheckOutcome;
 import dev.authkeeper.check.CheckRecorder;
 import dev.authkeeper.check.CheckStore;
 import dev.authkeeper.config.AuthKeeperConfig;
-import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.ConnectionStatus;
-import dev.authkeeper.connection.TableLayout;
 import dev.authkeeper.http.ApiGatewayRequest;
 import dev.authkeeper.http.ApiGatewayResponse;
 import dev.authkeeper.http.QueryString;
@@ -37,6 +35,8 @@ import dev.authkeeper.marketplace.ReauthorizationReason;
 import dev.authkeeper.metrics.EmbeddedMetrics;
 import dev.authkeeper.notification.Deliveries;
 import dev.authkeeper.notification.NotificationReceiver;
+import dev.authkeeper.table.ConnectionId;
+import dev.authkeeper.table.TableLayout;
 
 /**
  * eBay's notifications for an app, at {@code /notifications/{app}}: the endpoint validation
