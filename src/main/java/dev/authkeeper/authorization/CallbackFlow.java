@@ -105,6 +105,8 @@ public class CallbackFlow {
             });
             case CallbackCheck.Approved approved -> withState(marketplace, request, app, state.get(), Optional.of(approved.accountId()),
                     pending -> approved(marketplace, pending, approved, started));
+            case CallbackCheck.ApprovedUnnamed unnamed -> withState(marketplace, request, app, state.get(), Optional.empty(),
+                    pending -> exchange(marketplace, pending, Optional.empty(), unnamed.code(), started));
         };
     }
 
@@ -194,13 +196,19 @@ public class CallbackFlow {
                             + ", but it came back for " + approved.accountId() + ". Nothing was changed.",
                     StartAgain.from(marketplace)));
         }
-        return exchange(marketplace, pending, approved.accountId(), approved.code(), started);
+        return exchange(marketplace, pending, Optional.of(approved.accountId()), approved.code(), started);
     }
 
-    private ApiGatewayResponse exchange(Marketplace marketplace, PendingAuthorization pending, String accountId, Secret code, Instant started) {
-        return switch (marketplace.exchangeCode(pending.app(), accountId, code)) {
-            // A code exchange is only Granted with a refresh token (Marketplace.exchangeCode).
-            case TokenResult.Granted granted -> store(marketplace, pending, accountId, granted.refreshToken().orElseThrow(), started);
+    /** Exchanges the code; where the redirect named no account ({@code named} empty), the marketplace names it with the grant. */
+    private ApiGatewayResponse exchange(Marketplace marketplace, PendingAuthorization pending, Optional<String> named, Secret code,
+            Instant started) {
+        TokenResult result = named.isPresent() ? marketplace.exchangeCode(pending.app(), named.get(), code)
+                : marketplace.exchangeUnnamedCode(pending.app(), code);
+        String accountId = named.orElse("(not named yet)");
+        return switch (result) {
+            // A code exchange is only Granted with a refresh token, and an unnamed one with its account (Marketplace.exchangeCode).
+            case TokenResult.Granted granted -> store(marketplace, pending, named.or(granted::accountId).orElseThrow(),
+                    granted.refreshToken().orElseThrow(), started);
             case TokenResult.AuthorizationRejected rejected -> {
                 LOG.infof("Code exchange refused with %s (merchant %s, account %s)", rejected.error(), pending.merchantId(), accountId);
                 yield pages.render(Page.of(400, "The authorization code has expired",

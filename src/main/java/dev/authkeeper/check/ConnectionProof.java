@@ -134,16 +134,16 @@ public class ConnectionProof {
 
     /**
      * Past the marketplace's re-consent period: the periodic renewal lapsed;
-     * past the end of a sliding refresh token's life (Shopify's 90 days unused): it ran out; else
-     * revoked, or the password or a permission changed.
+     * past the end of a sliding refresh token's life (Shopify's 90 days unused) or of a fixed one
+     * (eBay's 18 months from consent): it ran out; else revoked, or the password or a permission changed.
      */
     static ReauthorizationReason reason(Marketplace marketplace, CheckedConnection connection, Instant now) {
         var facts = marketplace.facts();
         if (facts.authorization().reconsentEvery().filter(period -> !connection.authorizedAt().plus(period).isAfter(now)).isPresent()) {
             return ReauthorizationReason.YEARLY_RENEWAL;
         }
-        boolean slid = facts.token().refreshToken().lifetime() == MarketplaceFacts.RefreshLifetime.SLIDING;
-        return slid && !connection.authorizationExpiresAt().isAfter(now) ? ReauthorizationReason.REFRESH_TOKEN_EXPIRED
+        boolean ends = facts.token().refreshToken().lifetime() != MarketplaceFacts.RefreshLifetime.UNLIMITED;
+        return ends && !connection.authorizationExpiresAt().isAfter(now) ? ReauthorizationReason.REFRESH_TOKEN_EXPIRED
                 : ReauthorizationReason.REVOKED_OR_CHANGED;
     }
 }

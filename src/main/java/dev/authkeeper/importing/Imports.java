@@ -162,7 +162,7 @@ public class Imports {
         }
         var id = new ConnectionId(marketplace.id(), item.region(), account.get());
         Optional<Origin> origin = item.region().isPresent() ? marketplace.defaultOrigin(item.region().get())
-                : marketplace.origin(URI.create("https://" + account.get()));
+                : marketplace.origin(URI.create("https://" + account.get())).or(marketplace::singleOrigin);
         if (origin.isEmpty()) {
             return invalid(marketplace.displayName() + " accounts cannot be imported.");
         }

@@ -26,6 +26,9 @@ public interface LocalConfig {
     @WithDefault("8092")
     int shopifyPort();
 
+    @WithDefault("8094")
+    int ebayPort();
+
     @WithDefault("8000")
     int dynamodbPort();
 

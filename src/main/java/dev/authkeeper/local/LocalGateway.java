@@ -97,6 +97,11 @@ public final class LocalGateway implements AutoCloseable {
     }
 
     private void invokePost(HttpExchange exchange, Function<ApiGatewayRequest, ApiGatewayResponse> function) throws IOException {
+        // A marketplace validates its endpoint with a GET of the same route (eBay's challenge code).
+        if ("GET".equals(exchange.getRequestMethod())) {
+            respond(exchange, function.apply(event(exchange)));
+            return;
+        }
         if (!"POST".equals(exchange.getRequestMethod())) {
             respond(exchange, new ApiGatewayResponse(404, Map.of("Content-Type", "application/json"), List.of(), "{\"message\":\"Not Found\"}"));
             return;

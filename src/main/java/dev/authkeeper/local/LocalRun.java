@@ -29,12 +29,14 @@ import dev.authkeeper.config.AppCredentialsConfig;
 import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.config.SweepConfig;
 import dev.authkeeper.connection.ConnectionRepository;
+import dev.authkeeper.ebay.EbayConfig;
 import dev.authkeeper.function.AuthorizationFunctions;
 import dev.authkeeper.function.ConnectionsPageFunction;
 import dev.authkeeper.function.IntegratorApiFunctions;
 import dev.authkeeper.function.NotificationFunction;
 import dev.authkeeper.http.ApiGatewayRequest;
 import dev.authkeeper.http.ApiGatewayResponse;
+import dev.authkeeper.local.ebay.SimulatedEbay;
 import dev.authkeeper.local.shopify.SimulatedShopify;
 import dev.authkeeper.session.MerchantSessions;
 import dev.authkeeper.session.ReauthorizeLinks;
@@ -78,6 +80,7 @@ public class LocalRun {
     private final SweepPlanner planner;
     private final LocalSweepWorkers workers;
     private final Apps apps;
+    private final EbayConfig ebay;
     private final AppNotifications notifications;
     private final CredentialsCheck credentialsCheck;
     private final ObjectMapper json;
@@ -89,8 +92,9 @@ public class LocalRun {
             ConnectionsPageFunction connectionsPage, NotificationFunction notificationFunction, IntegratorApiFunctions api, MerchantSessions sessions, ReauthorizeLinks links,
             ConnectionRepository connections, SweepPlanner planner, SweepWorker sweep, SqsClient sqs, SweepConfig sweepConfig, Apps apps,
             AppNotifications notifications, CredentialsCheck credentialsCheck, AppCredentialsConfig appCredentials, ObjectMapper json,
-            Scheduler scheduler, Clock clock) {
+            Scheduler scheduler, Clock clock, EbayConfig ebay) {
         this.planner = planner;
+        this.ebay = ebay;
         this.apps = apps;
         this.notifications = notifications;
         this.credentialsCheck = credentialsCheck;
@@ -139,6 +143,10 @@ public class LocalRun {
             if (!shopifyApps.isEmpty()) {
                 started.add(SimulatedShopify.start(new SimulatedShopify.Settings(local.shopifyPort(), shopifyApps)));
             }
+            var ebayApps = simulatedEbayApps(ministack.endpoint());
+            if (!ebayApps.isEmpty()) {
+                started.add(SimulatedEbay.start(new SimulatedEbay.Settings(local.ebayPort(), ebayApps)));
+            }
             String queue = LocalProvisioning.createNotificationsQueue(ministack.endpoint(), local.notificationsQueue(), maxReceives);
             simulated.notifications(body -> sqs.sendMessage(r -> r.queueUrl(queue).messageBody(body)));
             var consumer = new LocalNotifications(sqs, queue, notifications, json);
@@ -186,6 +194,13 @@ public class LocalRun {
         return appsOf("shopify").map(app -> new SimulatedShopify.App(app.name(), app.clientId(), localSecret(ministack, app),
                 URI.create(config.publicBaseUrl() + app.loginPath()), apps.redirectUri(app),
                 URI.create(config.publicBaseUrl() + "/notifications/" + app.name()), app.scopes())).toList();
+    }
+
+    /** Every configured eBay app, registered with the simulated eBay under its RuName, its notifications sent to its route. */
+    private List<SimulatedEbay.App> simulatedEbayApps(URI ministack) {
+        return appsOf("ebay").map(app -> new SimulatedEbay.App(app.name(), app.clientId(), localSecret(ministack, app), app.applicationId(),
+                apps.redirectUri(app), app.scopes(), URI.create(config.publicBaseUrl() + "/notifications/" + app.name()),
+                ebay.verificationToken().orElse(""))).toList();
     }
 
     private Stream<App> appsOf(String marketplace) {

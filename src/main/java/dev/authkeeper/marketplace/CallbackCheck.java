@@ -9,6 +9,13 @@ public sealed interface CallbackCheck {
     record Approved(String accountId, Secret code) implements CallbackCheck {
     }
 
+    /**
+     * The seller approved, and the redirect does not say for which account: the marketplace names it
+     * once the code is exchanged ({@link Marketplace#exchangeUnnamedCode}, such as eBay's Identity API).
+     */
+    record ApprovedUnnamed(Secret code) implements CallbackCheck {
+    }
+
     /** The seller declined, or the marketplace refused to authorize. */
     record Declined(String reason) implements CallbackCheck {
     }

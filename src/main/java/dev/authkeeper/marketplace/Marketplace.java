@@ -100,6 +100,15 @@ public interface Marketplace {
      */
     TokenResult exchangeCode(String app, String accountId, Secret code);
 
+    /**
+     * Exchanges a code whose redirect named no account ({@link CallbackCheck.ApprovedUnnamed}): a
+     * {@link TokenResult.Granted} always carries the refresh token to store and names the account
+     * ({@link TokenResult.Granted#accountId()}), read once from the marketplace with the fresh grant.
+     */
+    default TokenResult exchangeUnnamedCode(String app, Secret code) {
+        throw new UnsupportedOperationException(displayName() + " names the account in its redirect");
+    }
+
     /** A refresh grant for {@code accountId} with {@code app}'s credentials that ends by {@code deadline}. */
     TokenResult refresh(String app, String accountId, Secret refreshToken, Instant deadline);
 
@@ -144,4 +153,12 @@ public interface Marketplace {
 
     /** Where a seller of {@code region} approves a new connection, if the region is one of this marketplace's. */
     Optional<Origin> defaultOrigin(String region);
+
+    /**
+     * Where every seller approves a new connection, for a marketplace with neither regions nor
+     * per-account hosts (eBay's sign-in, its facts' {@code consentPortal}); empty for others.
+     */
+    default Optional<Origin> singleOrigin() {
+        return Optional.empty();
+    }
 }

@@ -25,6 +25,7 @@ public record MarketplaceFacts(
         Map<String, Region> regions,
         Map<String, Portal> portals,
         Optional<AccountHost> accountHost,
+        Optional<ConsentPortal> consentPortal,
         Token token,
         Authorization authorization,
         Optional<ClientSecret> clientSecret,
@@ -61,6 +62,11 @@ public record MarketplaceFacts(
 
     @RegisterForReflection
     public record AccountHost(String suffix) {
+    }
+
+    /** The one place every seller of a marketplace without regions or account hosts consents (eBay's sign-in). */
+    @RegisterForReflection
+    public record ConsentPortal(String name, String host) {
     }
 
     public enum ClientAuthentication { BODY, BASIC, QUERY, NONE }

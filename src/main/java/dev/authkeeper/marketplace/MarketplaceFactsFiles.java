@@ -95,8 +95,11 @@ public class MarketplaceFactsFiles {
         if (!facts.wording().reasons().containsKey(ReauthorizationReason.REVOKED_OR_CHANGED.name())) {
             problems.add("/wording/reasons: " + ReauthorizationReason.REVOKED_OR_CHANGED + " is missing, the reason every marketplace can give");
         }
-        if (facts.portals().isEmpty() && facts.accountHost().isEmpty()) {
-            problems.add("/portals: empty, so /accountHost is needed: a marketplace needs somewhere for sellers to consent");
+        if (facts.portals().isEmpty() && facts.accountHost().isEmpty() && facts.consentPortal().isEmpty()) {
+            problems.add("/portals: empty, so /accountHost or /consentPortal is needed: a marketplace needs somewhere for sellers to consent");
+        }
+        if (facts.consentPortal().isPresent() && (facts.hasRegions() || facts.accountHost().isPresent())) {
+            problems.add("/consentPortal: only for a marketplace with neither /regions nor /accountHost");
         }
         if (!problems.isEmpty()) {
             throw new InvalidFacts(file, String.join("; ", problems));

@@ -13,9 +13,21 @@ public sealed interface TokenResult {
      * MAY issue one); the stored one then stays valid. When present, it is the one to keep from now on.
      * {@code refreshTokenExpiresIn} is the refresh token's own lifetime when the marketplace states
      * one (Shopify's {@code refresh_token_expires_in}); empty when it does not (LWA).
+     * {@code accountId} names the account the grant belongs to where the callback did not (a code
+     * exchange of {@link Marketplace#exchangeUnnamedCode}); empty otherwise.
      */
-    record Granted(Secret accessToken, Duration expiresIn, Optional<Secret> refreshToken, Optional<Duration> refreshTokenExpiresIn)
-            implements TokenResult {
+    record Granted(Secret accessToken, Duration expiresIn, Optional<Secret> refreshToken, Optional<Duration> refreshTokenExpiresIn,
+            Optional<String> accountId) implements TokenResult {
+
+        /** A grant for the account the caller already knows. */
+        public Granted(Secret accessToken, Duration expiresIn, Optional<Secret> refreshToken, Optional<Duration> refreshTokenExpiresIn) {
+            this(accessToken, expiresIn, refreshToken, refreshTokenExpiresIn, Optional.empty());
+        }
+
+        /** The same grant, known now to belong to {@code account}. */
+        public Granted forAccount(String account) {
+            return new Granted(accessToken, expiresIn, refreshToken, refreshTokenExpiresIn, Optional.of(account));
+        }
 
         /** A grant whose refresh token, if any, has no stated lifetime. */
         public Granted(Secret accessToken, Duration expiresIn, Optional<Secret> refreshToken) {

@@ -116,8 +116,8 @@ public class StatusPage {
     }
 
     /**
-     * Per app, its marketplace's way to connect: a link per region the app serves, or the form
-     * that asks for the account. Where one marketplace has several apps, each names its app.
+     * Per app, its marketplace's way to connect: a link per region the app serves, one link where
+     * every seller consents in one place, or the form that asks for the account. Where one marketplace has several apps, each names its app.
      */
     private List<ConnectionsPage.Connect> connect(String merchantId) {
         // The default app first, as configured.
@@ -137,6 +137,11 @@ public class StatusPage {
                         new ConnectionsPage.AccountForm(publicBaseUrl + CONNECT_ROUTE, app.name(), "Your " + words,
                                 "Its name, such as acme-store, or its address, such as acme-store" + suffix + ".",
                                 "Connect a " + marketplace.displayName() + " " + words)));
+            } else if (marketplace.singleOrigin().isPresent()) {
+                String link = links.mint(merchantId, marketplace.singleOrigin().get().uri(), Optional.empty(), Optional.of(app.name())).toString();
+                connect.add(new ConnectionsPage.Connect(elementId, title, "You approve the connection at " + marketplace.displayName()
+                        + ", signed in as the account to connect.",
+                        List.of(new ConnectionsPage.Action("Connect an account at " + marketplace.displayName(), link)), null));
             } else {
                 var regionLinks = marketplace.regions().stream().filter(app::serves)
                         .flatMap(region -> marketplace.defaultOrigin(region).stream().map(origin -> new ConnectionsPage.Action(

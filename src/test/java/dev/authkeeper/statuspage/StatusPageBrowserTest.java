@@ -101,7 +101,7 @@ class StatusPageBrowserTest {
             assertThat(path(browser)).isEqualTo("/local/sign-in");
             signIn(browser, MERCHANT);
             wait.until(ExpectedConditions.urlToBe(gateway("/connections")));
-            assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Your Amazon and Shopify connections");
+            assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Your Amazon, Shopify and eBay connections");
 
             // A second account, connected in simulated Seller Central (signed in already: straight to Amazon's confirm page).
             browser.get(amazon.baseUri().resolve("/simulator/launch?selling_partner_id=" + REVOKED).toString());
@@ -157,7 +157,7 @@ class StatusPageBrowserTest {
             wait.until(ExpectedConditions.urlToBe(gateway("/local/connections")));
             browser.get(gateway("/connections?merchant=" + MERCHANT + "&connection=amazon%3ANA%3A" + REVOKED));
             assertThat(browser.findElement(By.tagName("main")).getText())
-                    .contains("Signed in as merchant-other").contains("No Amazon or Shopify account is connected yet.");
+                    .contains("Signed in as merchant-other").contains("No Amazon, Shopify or eBay account is connected yet.");
             assertThat(browser.getPageSource()).doesNotContain(REVOKED).doesNotContain(HEALTHY).doesNotContain(MERCHANT);
         }
     }

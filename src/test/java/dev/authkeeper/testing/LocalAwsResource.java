@@ -13,6 +13,7 @@ import dev.authkeeper.local.LocalDynamoDb;
 import dev.authkeeper.local.LocalMiniStack;
 import dev.authkeeper.local.LocalProvisioning;
 import dev.authkeeper.local.SimulatedAmazon;
+import dev.authkeeper.local.ebay.SimulatedEbay;
 import dev.authkeeper.local.shopify.SimulatedShopify;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -36,11 +37,18 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
     public static final String DRAFT_CLIENT_ID = "amzn1.application-oa2-client.simulateddraft";
     /** A Shopify app beside Amazon's: launched at /login/shopify, redirected to /callback/shopify, webhooks to /notifications/shopify. */
     public static final String SHOPIFY_APP = "shopify";
+    /** An eBay app: consent names its RuName, eBay sends the seller to /callback/ebay, notifications to /notifications/ebay. */
+    public static final String EBAY_APP = "ebay";
+    public static final String EBAY_RU_NAME = "AuthKeeper_Test-AuthKeep-test-PRD-abcdefgh";
+    public static final String EBAY_VERIFICATION_TOKEN = "authkeeper-test-verification-token-0123456789";
+    public static final List<String> EBAY_SCOPES = List.of("https://api.ebay.com/oauth/api_scope/sell.inventory",
+            "https://api.ebay.com/oauth/api_scope/commerce.identity.readonly");
 
     private LocalDynamoDb dynamo;
     private LocalMiniStack ministack;
     private SimulatedAmazon amazon;
     private SimulatedShopify shopify;
+    private SimulatedEbay ebay;
     private ToggleProxy snsProxy;
     private ToggleProxy secretsProxy;
     private SqsClient notificationsSqs;
@@ -63,6 +71,11 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
                 List.of("read_orders", "read_products")))));
         String shopifySecret = LocalProvisioning.createClientSecret(ministack.endpoint(), "authkeeper-test-app-shopify",
                 shopify.settings().defaultApp().clientSecret());
+        ebay = SimulatedEbay.start(new SimulatedEbay.Settings(0, List.of(new SimulatedEbay.App(EBAY_APP, "ebay-test-client-id",
+                "ebay-test-client-secret", EBAY_RU_NAME, URI.create(publicBaseUrl + "/callback/" + EBAY_APP), EBAY_SCOPES,
+                URI.create(publicBaseUrl + "/notifications/" + EBAY_APP), EBAY_VERIFICATION_TOKEN))));
+        String ebaySecret = LocalProvisioning.createClientSecret(ministack.endpoint(), "authkeeper-test-app-ebay",
+                ebay.settings().defaultApp().clientSecret());
         String notificationsQueue = LocalProvisioning.createNotificationsQueue(ministack.endpoint(), "authkeeper-test-notifications", 5);
         notificationsSqs = LocalProvisioning.sqs(ministack.endpoint());
         amazon.notifications(body -> notificationsSqs.sendMessage(r -> r.queueUrl(notificationsQueue).messageBody(body)));
@@ -78,8 +91,12 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
         config.put("authkeeper.amazon.apps", "[{\"name\":\"" + DRAFT_APP + "\",\"applicationId\":\"" + DRAFT_APPLICATION_ID
                 + "\",\"clientId\":\"" + DRAFT_CLIENT_ID + "\",\"secretId\":\"" + secrets.draftApp() + "\",\"draft\":true}]");
         config.put("authkeeper.apps", "[{\"marketplace\":\"shopify\",\"name\":\"" + SHOPIFY_APP + "\",\"clientId\":\"shopify-test-client-id\","
-                + "\"secretId\":\"" + shopifySecret + "\",\"scopes\":[\"read_orders\",\"read_products\"]}]");
+                + "\"secretId\":\"" + shopifySecret + "\",\"scopes\":[\"read_orders\",\"read_products\"]},"
+                + "{\"marketplace\":\"ebay\",\"name\":\"" + EBAY_APP + "\",\"clientId\":\"ebay-test-client-id\",\"applicationId\":\""
+                + EBAY_RU_NAME + "\",\"secretId\":\"" + ebaySecret + "\",\"scopes\":[\"" + String.join("\",\"", EBAY_SCOPES) + "\"]}]");
         config.put("authkeeper.shopify.simulated-base", shopify.baseUri().toString());
+        config.put("authkeeper.ebay.simulated-base", ebay.baseUri().toString());
+        config.put("authkeeper.ebay.verification-token", EBAY_VERIFICATION_TOKEN);
         config.put("authkeeper.secrets-endpoint", secretsProxy.endpoint().toString());
         config.put("authkeeper.app-credentials.notifications-queue-arn", "arn:aws:sqs:us-east-1:000000000000:authkeeper-test-notifications");
         config.put("quarkus.rest-client.sp-api.url", amazon.baseUri().toString());
@@ -134,12 +151,13 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
     public void inject(TestInjector injector) {
         injector.injectIntoFields(amazon, new TestInjector.MatchesType(SimulatedAmazon.class));
         injector.injectIntoFields(shopify, new TestInjector.MatchesType(SimulatedShopify.class));
+        injector.injectIntoFields(ebay, new TestInjector.MatchesType(SimulatedEbay.class));
         injector.injectIntoFields(aws, new TestInjector.MatchesType(LocalAws.class));
     }
 
     @Override
     public void stop() {
-        for (AutoCloseable closeable : new AutoCloseable[] {amazon, shopify, notificationsSqs, snsProxy, secretsProxy, ministack, dynamo}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {amazon, shopify, ebay, notificationsSqs, snsProxy, secretsProxy, ministack, dynamo}) {
             try {
                 if (closeable != null) {
                     closeable.close();
