@@ -105,6 +105,8 @@ public class CallbackFlow {
             });
             case CallbackCheck.Approved approved -> withState(marketplace, request, app, state.get(), Optional.of(approved.accountId()),
                     pending -> approved(marketplace, pending, approved, started));
+            case CallbackCheck.CodeOnly codeOnly -> withState(marketplace, request, app, state.get(), Optional.empty(),
+                    pending -> exchange(marketplace, pending, Optional.empty(), codeOnly.code(), started));
         };
     }
 
@@ -186,13 +188,24 @@ public class CallbackFlow {
                             + ", but it came back for " + approved.accountId() + ". Nothing was changed.",
                     StartAgain.from(marketplace)));
         }
-        return exchange(marketplace, pending, approved.accountId(), approved.code(), started);
+        return exchange(marketplace, pending, Optional.of(approved.accountId()), approved.code(), started);
     }
 
-    private ApiGatewayResponse exchange(Marketplace marketplace, PendingAuthorization pending, String accountId, Secret code, Instant started) {
-        return switch (marketplace.exchangeCode(pending.app(), accountId, code)) {
+    /** {@code named} is the account the redirect named; empty where only the token answer names it (TikTok Shop). */
+    private ApiGatewayResponse exchange(Marketplace marketplace, PendingAuthorization pending, Optional<String> named, Secret code,
+            Instant started) {
+        String accountId = named.orElse("(named by the token answer)");
+        return switch (marketplace.exchangeCode(pending.app(), named.orElse(""), code)) {
             // A code exchange is only Granted with a refresh token (Marketplace.exchangeCode).
-            case TokenResult.Granted granted -> store(marketplace, pending, accountId, granted.refreshToken().orElseThrow(), started);
+            case TokenResult.Granted granted -> named.or(() -> granted.accountId().flatMap(marketplace::canonicalAccount))
+                    .map(account -> store(marketplace, pending, account, granted, started))
+                    .orElseGet(() -> {
+                        LOG.errorf("OPERATOR: %s granted a code exchange without naming a usable account; nothing was stored "
+                                + "(merchant %s).", marketplace.displayName(), pending.merchantId());
+                        return pages.render(Page.of(502, marketplace.displayName() + " gave an unexpected answer",
+                                "Your account was not connected and nothing was changed. Our team can see what happened.",
+                                "Please try again later from " + StartAgain.place(marketplace) + "."));
+                    });
             case TokenResult.AuthorizationRejected rejected -> {
                 LOG.infof("Code exchange refused with %s (merchant %s, account %s)", rejected.error(), pending.merchantId(), accountId);
                 yield pages.render(Page.of(400, "The authorization code has expired",
@@ -225,11 +238,18 @@ public class CallbackFlow {
         };
     }
 
-    private ApiGatewayResponse store(Marketplace marketplace, PendingAuthorization pending, String accountId, Secret refreshToken, Instant started) {
+    /**
+     * The authorization ends at the marketplace's rule, or sooner where the answer says its refresh
+     * token ends sooner (TikTok Shop's seller-chosen period, eBay's fixed lifetime).
+     */
+    private ApiGatewayResponse store(Marketplace marketplace, PendingAuthorization pending, String accountId, TokenResult.Granted granted,
+            Instant started) {
         Instant now = clock.instant();
         var id = new ConnectionId(marketplace.id(), pending.region(), accountId);
+        Instant byRule = marketplace.authorizationExpiresAt(now);
+        Instant expiresAt = granted.refreshTokenExpiresIn().map(now::plus).filter(stated -> stated.isBefore(byRule)).orElse(byRule);
         var authorization = new Authorization(id, pending.merchantId(), pending.app(), pending.origin(), pending.flow(),
-                cipher.seal(id.value(), refreshToken), now, marketplace.authorizationExpiresAt(now));
+                cipher.seal(id.value(), granted.refreshToken().orElseThrow()), now, expiresAt);
         var recorded = recorder.record(authorization, started.plus(RESPONSE_BUDGET));
         return switch (recorded) {
             case ConnectionRepository.Recorded.HeldByAnotherMerchant held -> {

@@ -99,17 +99,20 @@ public class ConnectionProof {
     }
 
     /**
-     * Past the marketplace's re-consent period: the periodic renewal lapsed;
+     * Past the marketplace's re-consent period, or past the end of a fixed-lifetime authorization
+     * (TikTok Shop's seller-chosen period): the periodic renewal lapsed;
      * past the end of a sliding refresh token's life (Shopify's 90 days unused): it ran out; else
      * revoked, or the password or a permission changed.
      */
     static ReauthorizationReason reason(Marketplace marketplace, CheckedConnection connection, Instant now) {
         var facts = marketplace.facts();
-        if (facts.authorization().reconsentEvery().filter(period -> !connection.authorizedAt().plus(period).isAfter(now)).isPresent()) {
+        var lifetime = facts.token().refreshToken().lifetime();
+        boolean ended = !connection.authorizationExpiresAt().isAfter(now);
+        if (facts.authorization().reconsentEvery().filter(period -> !connection.authorizedAt().plus(period).isAfter(now)).isPresent()
+                || (lifetime == MarketplaceFacts.RefreshLifetime.FIXED && ended)) {
             return ReauthorizationReason.YEARLY_RENEWAL;
         }
-        boolean slid = facts.token().refreshToken().lifetime() == MarketplaceFacts.RefreshLifetime.SLIDING;
-        return slid && !connection.authorizationExpiresAt().isAfter(now) ? ReauthorizationReason.REFRESH_TOKEN_EXPIRED
+        return lifetime == MarketplaceFacts.RefreshLifetime.SLIDING && ended ? ReauthorizationReason.REFRESH_TOKEN_EXPIRED
                 : ReauthorizationReason.REVOKED_OR_CHANGED;
     }
 }

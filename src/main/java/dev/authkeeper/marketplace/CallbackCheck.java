@@ -9,6 +9,13 @@ public sealed interface CallbackCheck {
     record Approved(String accountId, Secret code) implements CallbackCheck {
     }
 
+    /**
+     * The seller approved, and the redirect names no account (TikTok Shop sends only {@code code}
+     * and {@code state}): the code exchange's answer names it ({@link TokenResult.Granted#accountId()}).
+     */
+    record CodeOnly(Secret code) implements CallbackCheck {
+    }
+
     /** The seller declined, or the marketplace refused to authorize. */
     record Declined(String reason) implements CallbackCheck {
     }

@@ -96,7 +96,8 @@ public interface Marketplace {
 
     /**
      * Exchanges an authorization code issued to {@code app} for {@code accountId} (whose own host
-     * the token endpoint may live on); a {@link TokenResult.Granted} always carries the refresh token to store.
+     * the token endpoint may live on; empty after a {@link CallbackCheck.CodeOnly} redirect, whose
+     * account the answer names); a {@link TokenResult.Granted} always carries the refresh token to store.
      */
     TokenResult exchangeCode(String app, String accountId, Secret code);
 

@@ -13,9 +13,16 @@ public sealed interface TokenResult {
      * MAY issue one); the stored one then stays valid. When present, it is the one to keep from now on.
      * {@code refreshTokenExpiresIn} is the refresh token's own lifetime when the marketplace states
      * one (Shopify's {@code refresh_token_expires_in}); empty when it does not (LWA).
+     * {@code accountId} is the account the grant is for where only the token answer names it
+     * (TikTok Shop's {@code open_id}: its redirect carries just the code); empty where the redirect named it.
      */
-    record Granted(Secret accessToken, Duration expiresIn, Optional<Secret> refreshToken, Optional<Duration> refreshTokenExpiresIn)
-            implements TokenResult {
+    record Granted(Secret accessToken, Duration expiresIn, Optional<Secret> refreshToken, Optional<Duration> refreshTokenExpiresIn,
+            Optional<String> accountId) implements TokenResult {
+
+        /** A grant for the account the redirect named. */
+        public Granted(Secret accessToken, Duration expiresIn, Optional<Secret> refreshToken, Optional<Duration> refreshTokenExpiresIn) {
+            this(accessToken, expiresIn, refreshToken, refreshTokenExpiresIn, Optional.empty());
+        }
 
         /** A grant whose refresh token, if any, has no stated lifetime. */
         public Granted(Secret accessToken, Duration expiresIn, Optional<Secret> refreshToken) {
