@@ -14,6 +14,7 @@ import dev.authkeeper.local.LocalMiniStack;
 import dev.authkeeper.local.LocalProvisioning;
 import dev.authkeeper.local.SimulatedAmazon;
 import dev.authkeeper.local.shopify.SimulatedShopify;
+import dev.authkeeper.local.tiktok.SimulatedTikTokShop;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -36,11 +37,15 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
     public static final String DRAFT_CLIENT_ID = "amzn1.application-oa2-client.simulateddraft";
     /** A Shopify app beside Amazon's: launched at /login/shopify, redirected to /callback/shopify, webhooks to /notifications/shopify. */
     public static final String SHOPIFY_APP = "shopify";
+    /** A TikTok Shop app: consent by its service id, redirected to /callback/tiktok, webhooks to /notifications/tiktok. */
+    public static final String TIKTOK_APP = "tiktok";
+    public static final String TIKTOK_APP_KEY = "tiktok-test-app-key";
 
     private LocalDynamoDb dynamo;
     private LocalMiniStack ministack;
     private SimulatedAmazon amazon;
     private SimulatedShopify shopify;
+    private SimulatedTikTokShop tiktok;
     private ToggleProxy snsProxy;
     private ToggleProxy secretsProxy;
     private SqsClient notificationsSqs;
@@ -63,6 +68,11 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
                 List.of("read_orders", "read_products")))));
         String shopifySecret = LocalProvisioning.createClientSecret(ministack.endpoint(), "authkeeper-test-app-shopify",
                 shopify.settings().defaultApp().clientSecret());
+        tiktok = SimulatedTikTokShop.start(new SimulatedTikTokShop.Settings(0, List.of(new SimulatedTikTokShop.App(TIKTOK_APP,
+                "tiktok-test-service-id", TIKTOK_APP_KEY, "tiktok-test-app-secret", URI.create(publicBaseUrl + "/callback/" + TIKTOK_APP),
+                URI.create(publicBaseUrl + "/notifications/" + TIKTOK_APP)))));
+        String tiktokSecret = LocalProvisioning.createClientSecret(ministack.endpoint(), "authkeeper-test-app-tiktok",
+                tiktok.settings().app(TIKTOK_APP).appSecret());
         String notificationsQueue = LocalProvisioning.createNotificationsQueue(ministack.endpoint(), "authkeeper-test-notifications", 5);
         notificationsSqs = LocalProvisioning.sqs(ministack.endpoint());
         amazon.notifications(body -> notificationsSqs.sendMessage(r -> r.queueUrl(notificationsQueue).messageBody(body)));
@@ -78,7 +88,10 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
         config.put("authkeeper.amazon.apps", "[{\"name\":\"" + DRAFT_APP + "\",\"applicationId\":\"" + DRAFT_APPLICATION_ID
                 + "\",\"clientId\":\"" + DRAFT_CLIENT_ID + "\",\"secretId\":\"" + secrets.draftApp() + "\",\"draft\":true}]");
         config.put("authkeeper.apps", "[{\"marketplace\":\"shopify\",\"name\":\"" + SHOPIFY_APP + "\",\"clientId\":\"shopify-test-client-id\","
-                + "\"secretId\":\"" + shopifySecret + "\",\"scopes\":[\"read_orders\",\"read_products\"]}]");
+                + "\"secretId\":\"" + shopifySecret + "\",\"scopes\":[\"read_orders\",\"read_products\"]}"
+                + ",{\"marketplace\":\"tiktok\",\"name\":\"" + TIKTOK_APP + "\",\"applicationId\":\"tiktok-test-service-id\","
+                + "\"clientId\":\"" + TIKTOK_APP_KEY + "\",\"secretId\":\"" + tiktokSecret + "\"}]");
+        config.put("authkeeper.tiktok.simulated-base", tiktok.baseUri().toString());
         config.put("authkeeper.shopify.simulated-base", shopify.baseUri().toString());
         config.put("authkeeper.secrets-endpoint", secretsProxy.endpoint().toString());
         config.put("authkeeper.app-credentials.notifications-queue-arn", "arn:aws:sqs:us-east-1:000000000000:authkeeper-test-notifications");
@@ -134,12 +147,13 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
     public void inject(TestInjector injector) {
         injector.injectIntoFields(amazon, new TestInjector.MatchesType(SimulatedAmazon.class));
         injector.injectIntoFields(shopify, new TestInjector.MatchesType(SimulatedShopify.class));
+        injector.injectIntoFields(tiktok, new TestInjector.MatchesType(SimulatedTikTokShop.class));
         injector.injectIntoFields(aws, new TestInjector.MatchesType(LocalAws.class));
     }
 
     @Override
     public void stop() {
-        for (AutoCloseable closeable : new AutoCloseable[] {amazon, shopify, notificationsSqs, snsProxy, secretsProxy, ministack, dynamo}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {amazon, shopify, tiktok, notificationsSqs, snsProxy, secretsProxy, ministack, dynamo}) {
             try {
                 if (closeable != null) {
                     closeable.close();
