@@ -30,7 +30,6 @@ import dev.authkeeper.local.tiktok.SimulatedTikTokShop;
 import dev.authkeeper.sweep.SweepWorker;
 import dev.authkeeper.testing.CapturedLogs;
 import dev.authkeeper.testing.ContractCalls;
-import dev.authkeeper.testing.Inbox;
 import dev.authkeeper.testing.LocalAws;
 import dev.authkeeper.testing.LocalAwsResource;
 import dev.authkeeper.testing.Profiles;
@@ -137,35 +136,34 @@ class TikTokShopFlowTest {
     }
 
     @Test
-    void aRemovedAuthorizationIsFoundByACheckAndTheMerchantIsToldInTikToksWords() {
+    void aRemovedAuthorizationIsFoundByACheckAndTheMerchantIsToldInTikToksWords() throws Exception {
         Seeds.tiktokSeller(cipher, connections, tiktok, APP, "merchant-tt", SELLER, Instant.now().minus(Duration.ofDays(10)),
                 Duration.ofDays(365));
-        var inbox = Inbox.emptied(aws);
         tiktok.revoke(APP, SELLER);
 
         assertThat(sweep.checkNow(CONNECTION).needsReauthorization()).isEqualTo(1);
 
         var connection = connections.find(CONNECTION).orElseThrow();
         assertThat(connection.status()).isEqualTo(ConnectionStatus.NEEDS_REAUTHORIZATION);
-        var alerts = inbox.await(1).stream().filter(m -> "NEEDS_REAUTHORIZATION".equals(m.kind())).toList();
-        assertThat(alerts).hasSize(1);
-        assertThat(alerts.get(0).body()).contains("removed in Seller Center");
+        assertThat(new Table(dynamo).history(CONNECTION)).anyMatch(h -> h.get("kind").s().equals("STATUS_CHANGED"));
+        var status = JSON.readTree(new ContractCalls(aws.gatewayPort()).call("GET", "/v1/connections/" + CONNECTION, null).body());
+        assertThat(status.get("reasonCode").asText()).isEqualTo("REVOKED_OR_CHANGED");
+        assertThat(status.get("reason").asText()).contains("removed in Seller Center");
     }
 
     @Test
-    void anAuthorizationPastThePeriodTheSellerChoseReadsAsTheRenewalOnlyTheSellerCanDo() {
+    void anAuthorizationPastThePeriodTheSellerChoseReadsAsTheRenewalOnlyTheSellerCanDo() throws Exception {
         Seeds.tiktokSeller(cipher, connections, tiktok, APP, "merchant-tt", SELLER, Instant.now().minus(Duration.ofDays(31)),
                 Duration.ofDays(30).plusSeconds(5));
-        var inbox = Inbox.emptied(aws);
         tiktok.clock(java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofMinutes(1)));
         try {
             assertThat(sweep.checkNow(CONNECTION).needsReauthorization()).isEqualTo(1);
         } finally {
             tiktok.clock(java.time.Clock.systemUTC());
         }
-        var alerts = inbox.await(1).stream().filter(m -> "NEEDS_REAUTHORIZATION".equals(m.kind())).toList();
-        assertThat(alerts).hasSize(1);
-        assertThat(alerts.get(0).body()).contains("only the seller can renew it in Seller Center");
+        var status = JSON.readTree(new ContractCalls(aws.gatewayPort()).call("GET", "/v1/connections/" + CONNECTION, null).body());
+        assertThat(status.get("reasonCode").asText()).isEqualTo("YEARLY_RENEWAL");
+        assertThat(status.get("reason").asText()).contains("Only the seller can renew it in Seller Center");
     }
 
     @Test
