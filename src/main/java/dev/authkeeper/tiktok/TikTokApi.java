@@ -1,6 +1,7 @@
 package dev.authkeeper.tiktok;
 
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -21,4 +22,9 @@ public interface TikTokApi {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     Uni<Response> token(@Url String uri);
+
+    /** A signed Partner API call with the seller's access token. */
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    Uni<Response> call(@Url String uri, @HeaderParam("x-tts-access-token") String accessToken);
 }

@@ -10,6 +10,8 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import dev.authkeeper.app.App;
 import dev.authkeeper.app.Apps;
 import dev.authkeeper.app.ClientSecrets;
@@ -39,11 +41,13 @@ import dev.authkeeper.marketplace.Uris;
 @ApplicationScoped
 public class TikTokShopMarketplace implements Marketplace {
 
+    private static final Logger LOG = Logger.getLogger(TikTokShopMarketplace.class);
     static final String ID = "tiktok";
     private static final String SELLER_CENTER = "seller-center";
 
     private final MarketplaceFacts facts;
     private final TikTokTokenEndpoint endpoint;
+    private final TikTokShops shops;
     private final Apps apps;
     private final ClientSecrets secrets;
     private final TikTokConfig config;
@@ -51,10 +55,11 @@ public class TikTokShopMarketplace implements Marketplace {
     private final Map<URI, Origin> origins;
     private final Map<String, Origin> defaults;
 
-    TikTokShopMarketplace(MarketplaceFactsFiles files, TikTokTokenEndpoint endpoint, Apps apps, ClientSecrets secrets, TikTokConfig config,
+    TikTokShopMarketplace(MarketplaceFactsFiles files, TikTokTokenEndpoint endpoint, TikTokShops shops, Apps apps, ClientSecrets secrets, TikTokConfig config,
             Clock clock) {
         this.facts = files.load(ID);
         this.endpoint = endpoint;
+        this.shops = shops;
         this.apps = apps;
         this.secrets = secrets;
         this.config = config;
@@ -125,11 +130,23 @@ public class TikTokShopMarketplace implements Marketplace {
                 .orElseGet(() -> new CallbackCheck.Refused("code is missing."));
     }
 
-    /** The answer names the seller ({@code open_id}); a success without a refresh token leaves nothing to keep. */
+    /**
+     * The answer names the seller ({@code open_id}); the shops the grant covers are then read once
+     * and indexed, so that TikTok's notifications, which name a shop, find the seller's connection.
+     */
     @Override
     public TokenResult exchangeCode(String appName, String accountId, Secret code) {
-        Instant deadline = clock.instant().plus(config.callTimeout());
-        return secrets.withEachSecret(app(appName), (appKey, secret) -> endpoint.exchange(appKey, secret, code, deadline));
+        Instant deadline = clock.instant().plus(config.callTimeout().multipliedBy(2));
+        return secrets.withEachSecret(app(appName), (appKey, secret) -> {
+            TokenResult result = endpoint.exchange(appKey, secret, code, deadline);
+            if (result instanceof TokenResult.Granted granted && granted.accountId().isPresent()) {
+                endpoint.shops(appKey, secret, granted.accessToken(), deadline).ifPresentOrElse(
+                        ids -> shops.record(appName, granted.accountId().get(), ids, clock.instant()),
+                        () -> LOG.warnf("OPERATOR: TikTok Shop did not list the shops of a seller who just authorized app %s: "
+                                + "its notifications for them will be ignored until the seller connects again", appName));
+            }
+            return result;
+        });
     }
 
     /** A refresh rotates: the answer's refresh token replaces the one used. */

@@ -7,7 +7,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 import javax.crypto.Mac;
@@ -46,6 +48,22 @@ public final class TikTokSignature {
     /** The header value for {@code body}: what TikTok sends, and what the simulated TikTok Shop signs with. */
     public static String sign(String appKey, byte[] body, Secret secret) {
         return HexFormat.of().formatHex(mac(appKey, body, secret));
+    }
+
+    /**
+     * The {@code sign} of an API call: hex HMAC-SHA256, keyed with the app secret, of the secret, the
+     * path, every query parameter but {@code sign} and {@code access_token} as name and value sorted
+     * by name (no separators), the body, and the secret again.
+     */
+    public static String signRequest(String path, Map<String, String> query, String body, Secret secret) {
+        var text = new StringBuilder(secret.value()).append(path);
+        new TreeMap<>(query).forEach((name, value) -> {
+            if (!"sign".equals(name) && !"access_token".equals(name)) {
+                text.append(name).append(value);
+            }
+        });
+        text.append(body).append(secret.value());
+        return HexFormat.of().formatHex(mac("", text.toString().getBytes(StandardCharsets.UTF_8), secret));
     }
 
     private static byte[] mac(String appKey, byte[] body, Secret secret) {

@@ -5,7 +5,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.StreamSupport;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -16,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.authkeeper.crypto.Secret;
 import dev.authkeeper.marketplace.BoundedCall;
+import dev.authkeeper.marketplace.JsonAnswer;
 import dev.authkeeper.marketplace.MarketplaceFacts;
 import dev.authkeeper.marketplace.MarketplaceFactsFiles;
 import dev.authkeeper.marketplace.TokenResult;
@@ -34,10 +38,14 @@ public class TikTokTokenEndpoint {
     private static final Logger LOG = Logger.getLogger(TikTokTokenEndpoint.class);
     static final String CODE_GRANT = "authorized_code";
     static final String REFRESH_GRANT = "refresh_token";
+    static final String SHOPS_PATH = "/authorization/202309/shops";
+    static final Pattern SHOP_ID = Pattern.compile("[0-9]{1,30}");
 
     private final TikTokApi api;
     private final TikTokTokenAnswers answers;
     private final String endpoint;
+    private final String apiBase;
+    private final JsonAnswer json;
     private final TikTokConfig config;
     private final Clock clock;
 
@@ -47,6 +55,10 @@ public class TikTokTokenEndpoint {
         this.answers = new TikTokTokenAnswers(json, token, clock);
         this.endpoint = config.simulatedBase().map(base -> token.endpoint().replaceFirst("^https://[^/]+", base.toString()))
                 .orElse(token.endpoint());
+        // Every region's Partner API lives on the same host.
+        this.apiBase = config.simulatedBase().map(URI::toString)
+                .orElse(facts.load(TikTokShopMarketplace.ID).regions().values().iterator().next().apiEndpoint());
+        this.json = new JsonAnswer(json);
         this.config = config;
         this.clock = clock;
     }
@@ -73,6 +85,26 @@ public class TikTokTokenEndpoint {
                 LOG.warnf("TikTok Shop token/%s gave no answer (%s)", action, none.cause());
                 yield new TokenResult.Transient("no answer from TikTok Shop (" + none.cause() + ")", Optional.empty());
             }
+        };
+    }
+
+    /**
+     * The ids of the shops the seller's grant covers ({@code GET /authorization/202309/shops},
+     * signed); empty when TikTok Shop gives no usable answer. Only the ids are read.
+     */
+    public Optional<List<String>> shops(String appKey, Secret appSecret, Secret accessToken, Instant deadline) {
+        var query = new LinkedHashMap<String, String>();
+        query.put("app_key", appKey);
+        query.put("timestamp", Long.toString(clock.instant().getEpochSecond()));
+        query.put("sign", TikTokSignature.signRequest(SHOPS_PATH, query, "", appSecret));
+        URI uri = Uris.withQuery(URI.create(apiBase + SHOPS_PATH), query);
+        return switch (BoundedCall.await(api.call(uri.toString(), accessToken.value()), left(deadline))) {
+            case BoundedCall.Outcome.Answered answer when answer.status() == 200 -> json.object(answer.body())
+                    .filter(body -> body.path("code").asLong(-1) == 0)
+                    .map(body -> StreamSupport.stream(body.path("data").path("shops").spliterator(), false)
+                            .map(shop -> shop.path("id").asText("")).filter(id -> SHOP_ID.matcher(id).matches()).toList());
+            case BoundedCall.Outcome.Answered answer -> Optional.empty();
+            case BoundedCall.Outcome.NoAnswer none -> Optional.empty();
         };
     }
 

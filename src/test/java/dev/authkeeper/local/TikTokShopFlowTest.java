@@ -210,6 +210,51 @@ class TikTokShopFlowTest {
         assertThat(new Table(dynamo).connection(CONNECTION.value()).orElseThrow()).doesNotContainKeys("token", "previousToken");
     }
 
+    @Test
+    void aDeauthorizationEndsTheConnectionAtOnceAndTikToksRetriesActOnce() throws Exception {
+        connect(new Browser(), "merchant-tt", "365");
+
+        var delivery = tiktok.deauthorize(APP, SELLER);
+
+        assertThat(delivery.status()).isEqualTo(200);
+        var connection = connections.find(CONNECTION).orElseThrow();
+        assertThat(connection.status()).isEqualTo(ConnectionStatus.NEEDS_REAUTHORIZATION);
+        assertThat(new Table(dynamo).history(CONNECTION)).anyMatch(h -> h.get("kind").s().equals("STATUS_CHANGED"));
+        var status = JSON.readTree(new ContractCalls(aws.gatewayPort()).call("GET", "/v1/connections/" + CONNECTION, null).body());
+        assertThat(status.get("reasonCode").asText()).isEqualTo("APP_UNINSTALLED");
+        assertThat(status.get("reason").asText()).contains("deauthorized the app in Seller Center");
+        // The access token cached before is not handed out any more: the seller must authorize again.
+        assertThat(tokens.get(CONNECTION)).isNotInstanceOf(AccessTokens.Answer.Token.class);
+
+        var again = tiktok.resend(delivery.notificationId());
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(connections.find(CONNECTION).orElseThrow().version()).isEqualTo(connection.version());
+    }
+
+    @Test
+    void anExpiryNotificationGivesTheExactEndAndTheNextCheckWarnsOfIt() {
+        connect(new Browser(), "merchant-tt", "365");
+        Instant end = Instant.now().plus(Duration.ofDays(20)).truncatedTo(ChronoUnit.SECONDS);
+
+        assertThat(tiktok.warnOfExpiry(APP, SELLER, end).status()).isEqualTo(200);
+
+        assertThat(connections.find(CONNECTION).orElseThrow().authorizationExpiresAt()).isEqualTo(end);
+        assertThat(sweep.checkNow(CONNECTION).expiryWarnings()).isEqualTo(1);
+    }
+
+    @Test
+    void aForgedDeliveryOrOneForAShopNobodyConnectedChangesNothing() {
+        connect(new Browser(), "merchant-tt", "365");
+        var before = connections.find(CONNECTION).orElseThrow();
+
+        assertThat(tiktok.forgedDeauthorization(APP, SELLER).status()).isEqualTo(401);
+        assertThat(tiktok.deauthorize(APP, "another-seller").status()).isEqualTo(200);
+
+        var after = connections.find(CONNECTION).orElseThrow();
+        assertThat(after.status()).isEqualTo(ConnectionStatus.ACTIVE);
+        assertThat(after.version()).isEqualTo(before.version());
+    }
+
     /** Connect link (outside the United States) → sign-in → the simulated TikTok authorize page. */
     private HttpResponse<String> authorizePage(Browser browser, String merchant) {
         try {

@@ -146,7 +146,12 @@ public final class SimulatedTikTokShop extends Simulator {
 
     /** The daily warning of the last 30 days, with the authorization's exact end. */
     public Delivery warnOfExpiry(String app, String openId) {
-        Instant until = grants.authorizedUntil(app, openId).orElseThrow(() -> new Rejected("That seller has not authorized the app."));
+        return warnOfExpiry(app, openId, grants.authorizedUntil(app, openId)
+                .orElseThrow(() -> new Rejected("That seller has not authorized the app.")));
+    }
+
+    /** The daily warning, naming {@code until} as the end. */
+    public Delivery warnOfExpiry(String app, String openId, Instant until) {
         long days = Math.max(0, Duration.between(clock().instant(), until).toDays());
         String shop = shopId(openId);
         return send(settings.app(app), UPCOMING_AUTHORIZATION_EXPIRATION, shop,
@@ -196,10 +201,36 @@ public final class SimulatedTikTokShop extends Simulator {
                 Map<String, String> p = Http.query(ex);
                 tokenCall(ex, "refresh_token", this::injected, () -> token(p, "refresh_token"));
             }
+            case "GET /authorization/202309/shops" -> shops(ex);
             case "GET /" -> page(ex, 200, "Simulated TikTok Shop", "<p>Apps: " + settings.apps().size()
                     + ". Sellers authorize at /open/authorize?service_id=…&amp;state=….</p>");
             default -> Http.send(ex, 404, "application/json", "{\"code\":40400,\"message\":\"Not Found\"}".getBytes(StandardCharsets.UTF_8));
         }
+    }
+
+    /** The shops a grant covers: signed with the app secret, the seller's access token in {@code x-tts-access-token}. */
+    private void shops(HttpExchange ex) throws IOException {
+        Map<String, String> q = Http.query(ex);
+        Optional<App> app = settings.apps().stream().filter(a -> a.appKey().equals(q.get("app_key"))).findFirst();
+        if (app.isEmpty()) {
+            Http.send(ex, envelope(36009004, "Invalid app_key", null));
+            return;
+        }
+        String sign = TikTokSignature.signRequest(ex.getRequestURI().getPath(), q, "", new Secret(app.get().appSecret()));
+        if (!sign.equals(q.get("sign"))) {
+            Http.send(ex, envelope(106001, "Invalid sign", null));
+            return;
+        }
+        Optional<TikTokGrants.Pair> pair = grants.byAccessToken(app.get().name(), ex.getRequestHeaders().getFirst("x-tts-access-token"));
+        if (pair.isEmpty()) {
+            Http.send(ex, envelope(105002, "Expired credentials", null));
+            return;
+        }
+        ObjectNode data = json.createObjectNode();
+        String shop = shopId(pair.get().openId());
+        data.putArray("shops").addObject().put("id", shop).put("name", "Acme Goods UK").put("region", "GB")
+                .put("seller_type", "LOCAL").put("cipher", "GCP_" + shop).put("code", "GBLC" + shop.substring(shop.length() - 6));
+        Http.send(ex, envelope(0, "success", data));
     }
 
     private void authorizePage(HttpExchange ex) throws IOException {

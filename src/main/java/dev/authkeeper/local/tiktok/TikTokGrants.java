@@ -78,6 +78,13 @@ final class TikTokGrants {
         grants.remove(app + "|" + openId);
     }
 
+    /** The live pair of the app whose access token this is, while the token lasts. */
+    Optional<Pair> byAccessToken(String app, String accessToken) {
+        Instant at = now.get();
+        return grants.values().stream().filter(g -> g.app().equals(app) && g.pair().accessToken().equals(accessToken)
+                && at.isBefore(g.pair().accessExpiresAt())).map(Grant::pair).findFirst();
+    }
+
     Optional<Instant> authorizedUntil(String app, String openId) {
         return Optional.ofNullable(grants.get(app + "|" + openId)).map(Grant::until);
     }
