@@ -1,7 +1,7 @@
 package dev.authkeeper.connection;
 
-import static dev.authkeeper.connection.Attributes.n;
-import static dev.authkeeper.connection.Attributes.s;
+import static dev.authkeeper.table.Attributes.n;
+import static dev.authkeeper.table.Attributes.s;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +21,7 @@ import dev.authkeeper.app.App;
 import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.crypto.Secret;
 
+import dev.authkeeper.table.TableLayout;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;

@@ -4,6 +4,8 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.Optional;
 
+import dev.authkeeper.table.ConnectionId;
+
 /**
  * What an OAuth {@code state} stands for while the seller is at the marketplace: who asked, in
  * which browser (a SHA-256 of its binding cookie), for which of the integrator's apps, where, and

@@ -15,7 +15,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import dev.authkeeper.connection.ConnectionId;
+import dev.authkeeper.table.ConnectionId;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.crypto.Secret;
 import dev.authkeeper.crypto.TokenCipher;
