@@ -36,6 +36,7 @@ import dev.authkeeper.function.NotificationFunction;
 import dev.authkeeper.http.ApiGatewayRequest;
 import dev.authkeeper.http.ApiGatewayResponse;
 import dev.authkeeper.local.shopify.SimulatedShopify;
+import dev.authkeeper.local.tiktok.SimulatedTikTokShop;
 import dev.authkeeper.session.MerchantSessions;
 import dev.authkeeper.session.ReauthorizeLinks;
 import dev.authkeeper.sweep.SweepPlanner;
@@ -139,6 +140,10 @@ public class LocalRun {
             if (!shopifyApps.isEmpty()) {
                 started.add(SimulatedShopify.start(new SimulatedShopify.Settings(local.shopifyPort(), shopifyApps)));
             }
+            var tiktokApps = simulatedTikTokApps(ministack.endpoint());
+            if (!tiktokApps.isEmpty()) {
+                started.add(SimulatedTikTokShop.start(new SimulatedTikTokShop.Settings(local.tiktokPort(), tiktokApps)));
+            }
             String queue = LocalProvisioning.createNotificationsQueue(ministack.endpoint(), local.notificationsQueue(), maxReceives);
             simulated.notifications(body -> sqs.sendMessage(r -> r.queueUrl(queue).messageBody(body)));
             var consumer = new LocalNotifications(sqs, queue, notifications, json);
@@ -186,6 +191,13 @@ public class LocalRun {
         return appsOf("shopify").map(app -> new SimulatedShopify.App(app.name(), app.clientId(), localSecret(ministack, app),
                 URI.create(config.publicBaseUrl() + app.loginPath()), apps.redirectUri(app),
                 URI.create(config.publicBaseUrl() + "/notifications/" + app.name()), app.scopes())).toList();
+    }
+
+    /** Every configured TikTok Shop app, registered with the simulated TikTok Shop by its service id and app key. */
+    private List<SimulatedTikTokShop.App> simulatedTikTokApps(URI ministack) {
+        return appsOf("tiktok").map(app -> new SimulatedTikTokShop.App(app.name(), app.applicationId(), app.clientId(),
+                localSecret(ministack, app), apps.redirectUri(app), URI.create(config.publicBaseUrl() + "/notifications/" + app.name())))
+                .toList();
     }
 
     private Stream<App> appsOf(String marketplace) {
