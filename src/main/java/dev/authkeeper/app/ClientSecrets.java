@@ -314,7 +314,7 @@ public class ClientSecrets {
         }
         if (value == null || value.isBlank() || value.contains(PLACEHOLDER)) {
             throw new Unavailable("the Secrets Manager secret of app " + app.name() + " has no client secret yet: put it there "
-                    + "(README, \"Several SP-API apps\")");
+                    + "(docs/integrating/several-apps.md)");
         }
         return new Secret(value);
     }
