@@ -114,6 +114,8 @@ public class AlertTexts {
                 String body = merchantTemplate(expiryWarning, alert, id)
                         .data("days", days)
                         .data("expiresOn", alert.since().map(DAY::format).orElse(""))
+                        .data("renewal", marketplace.facts().wording().renewal()
+                                .orElse(marketplace.displayName() + " asks sellers to renew an app's authorization once a year."))
                         .render();
                 yield message("Renew your " + marketplace.displayName() + " authorization for " + config.integratorName()
                         + " within " + days + (days == 1 ? " day" : " days"), body, alert.merchantId(), List.of(id), alert.kind());

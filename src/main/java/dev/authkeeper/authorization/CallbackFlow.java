@@ -199,16 +199,23 @@ public class CallbackFlow {
         return exchange(marketplace, pending, Optional.of(approved.accountId()), approved.code(), started);
     }
 
-    /** Exchanges the code; where the redirect named no account ({@code named} empty), the marketplace names it with the grant. */
+    /** Exchanges the code; where the redirect named no account ({@code named} empty), the grant names it. */
     private ApiGatewayResponse exchange(Marketplace marketplace, PendingAuthorization pending, Optional<String> named, Secret code,
             Instant started) {
         TokenResult result = named.isPresent() ? marketplace.exchangeCode(pending.app(), named.get(), code)
                 : marketplace.exchangeUnnamedCode(pending.app(), code);
         String accountId = named.orElse("(not named yet)");
         return switch (result) {
-            // A code exchange is only Granted with a refresh token, and an unnamed one with its account (Marketplace.exchangeCode).
-            case TokenResult.Granted granted -> store(marketplace, pending, named.or(granted::accountId).orElseThrow(),
-                    granted.refreshToken().orElseThrow(), started);
+            // A code exchange is only Granted with a refresh token (Marketplace.exchangeCode).
+            case TokenResult.Granted granted -> named.or(() -> granted.accountId().flatMap(marketplace::canonicalAccount))
+                    .map(account -> store(marketplace, pending, account, granted, started))
+                    .orElseGet(() -> {
+                        LOG.errorf("OPERATOR: %s granted a code exchange without naming a usable account; nothing was stored "
+                                + "(merchant %s).", marketplace.displayName(), pending.merchantId());
+                        return pages.render(Page.of(502, marketplace.displayName() + " gave an unexpected answer",
+                                "Your account was not connected and nothing was changed. Our team can see what happened.",
+                                "Please try again later from " + StartAgain.place(marketplace) + "."));
+                    });
             case TokenResult.AuthorizationRejected rejected -> {
                 LOG.infof("Code exchange refused with %s (merchant %s, account %s)", rejected.error(), pending.merchantId(), accountId);
                 yield pages.render(Page.of(400, "The authorization code has expired",
@@ -241,11 +248,18 @@ public class CallbackFlow {
         };
     }
 
-    private ApiGatewayResponse store(Marketplace marketplace, PendingAuthorization pending, String accountId, Secret refreshToken, Instant started) {
+    /**
+     * The authorization ends at the marketplace's rule, or sooner where the answer says its refresh
+     * token ends sooner (TikTok Shop's seller-chosen period, eBay's fixed lifetime).
+     */
+    private ApiGatewayResponse store(Marketplace marketplace, PendingAuthorization pending, String accountId, TokenResult.Granted granted,
+            Instant started) {
         Instant now = clock.instant();
         var id = new ConnectionId(marketplace.id(), pending.region(), accountId);
+        Instant byRule = marketplace.authorizationExpiresAt(now);
+        Instant expiresAt = granted.refreshTokenExpiresIn().map(now::plus).filter(stated -> stated.isBefore(byRule)).orElse(byRule);
         var authorization = new Authorization(id, pending.merchantId(), pending.app(), pending.origin(), pending.flow(),
-                cipher.seal(id.value(), refreshToken), now, marketplace.authorizationExpiresAt(now));
+                cipher.seal(id.value(), granted.refreshToken().orElseThrow()), now, expiresAt);
         var recorded = recorder.record(authorization, started.plus(RESPONSE_BUDGET));
         return switch (recorded) {
             case ConnectionRepository.Recorded.HeldByAnotherMerchant held -> {

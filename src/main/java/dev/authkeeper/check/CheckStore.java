@@ -78,6 +78,14 @@ public class CheckStore {
         return write(update);
     }
 
+    /**
+     * The marketplace told the authorization's exact end (TikTok Shop's expiry notification): the
+     * expiry warnings of the following checks count from it. Only while the connection is as read.
+     */
+    public boolean learnExpiry(CheckedConnection c, Instant expiresAt) {
+        return write(expect(c, c.status()).set("authorizationExpiresAt", s(expiresAt.toString())));
+    }
+
     /** A transient or unexpected failure: remembered, and the connection tried again at {@code retryAt}. */
     boolean recordFailure(CheckedConnection c, String cause, Instant retryAt, Instant now) {
         var update = expect(c, c.status())

@@ -133,17 +133,19 @@ public class ConnectionProof {
     }
 
     /**
-     * Past the marketplace's re-consent period: the periodic renewal lapsed;
-     * past the end of a sliding refresh token's life (Shopify's 90 days unused) or of a fixed one
-     * (eBay's 18 months from consent): it ran out; else revoked, or the password or a permission changed.
+     * Past the marketplace's re-consent period, or past the end of an authorization that needs
+     * re-consent (TikTok Shop's seller-chosen period): the periodic renewal lapsed; past the end of a
+     * refresh token's life, sliding (Shopify's 90 days unused) or fixed (eBay's 18 months from
+     * consent): it ran out; else revoked, or the password or a permission changed.
      */
     static ReauthorizationReason reason(Marketplace marketplace, CheckedConnection connection, Instant now) {
         var facts = marketplace.facts();
-        if (facts.authorization().reconsentEvery().filter(period -> !connection.authorizedAt().plus(period).isAfter(now)).isPresent()) {
+        boolean ended = !connection.authorizationExpiresAt().isAfter(now);
+        var reconsent = facts.authorization().reconsentEvery();
+        if (reconsent.isPresent() && (ended || !connection.authorizedAt().plus(reconsent.get()).isAfter(now))) {
             return ReauthorizationReason.YEARLY_RENEWAL;
         }
         boolean ends = facts.token().refreshToken().lifetime() != MarketplaceFacts.RefreshLifetime.UNLIMITED;
-        return ends && !connection.authorizationExpiresAt().isAfter(now) ? ReauthorizationReason.REFRESH_TOKEN_EXPIRED
-                : ReauthorizationReason.REVOKED_OR_CHANGED;
+        return ends && ended ? ReauthorizationReason.REFRESH_TOKEN_EXPIRED : ReauthorizationReason.REVOKED_OR_CHANGED;
     }
 }

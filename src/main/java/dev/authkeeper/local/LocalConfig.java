@@ -28,6 +28,8 @@ public interface LocalConfig {
 
     @WithDefault("8094")
     int ebayPort();
+    @WithDefault("8095")
+    int tiktokPort();
 
     @WithDefault("8000")
     int dynamodbPort();

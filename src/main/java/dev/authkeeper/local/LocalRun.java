@@ -38,6 +38,7 @@ import dev.authkeeper.http.ApiGatewayRequest;
 import dev.authkeeper.http.ApiGatewayResponse;
 import dev.authkeeper.local.ebay.SimulatedEbay;
 import dev.authkeeper.local.shopify.SimulatedShopify;
+import dev.authkeeper.local.tiktok.SimulatedTikTokShop;
 import dev.authkeeper.session.MerchantSessions;
 import dev.authkeeper.session.ReauthorizeLinks;
 import dev.authkeeper.sweep.SweepPlanner;
@@ -147,6 +148,10 @@ public class LocalRun {
             if (!ebayApps.isEmpty()) {
                 started.add(SimulatedEbay.start(new SimulatedEbay.Settings(local.ebayPort(), ebayApps)));
             }
+            var tiktokApps = simulatedTikTokApps(ministack.endpoint());
+            if (!tiktokApps.isEmpty()) {
+                started.add(SimulatedTikTokShop.start(new SimulatedTikTokShop.Settings(local.tiktokPort(), tiktokApps)));
+            }
             String queue = LocalProvisioning.createNotificationsQueue(ministack.endpoint(), local.notificationsQueue(), maxReceives);
             simulated.notifications(body -> sqs.sendMessage(r -> r.queueUrl(queue).messageBody(body)));
             var consumer = new LocalNotifications(sqs, queue, notifications, json);
@@ -201,6 +206,13 @@ public class LocalRun {
         return appsOf("ebay").map(app -> new SimulatedEbay.App(app.name(), app.clientId(), localSecret(ministack, app), app.applicationId(),
                 apps.redirectUri(app), app.scopes(), URI.create(config.publicBaseUrl() + "/notifications/" + app.name()),
                 ebay.verificationToken().orElse(""))).toList();
+    }
+
+    /** Every configured TikTok Shop app, registered with the simulated TikTok Shop by its service id and app key. */
+    private List<SimulatedTikTokShop.App> simulatedTikTokApps(URI ministack) {
+        return appsOf("tiktok").map(app -> new SimulatedTikTokShop.App(app.name(), app.applicationId(), app.clientId(),
+                localSecret(ministack, app), apps.redirectUri(app), URI.create(config.publicBaseUrl() + "/notifications/" + app.name())))
+                .toList();
     }
 
     private Stream<App> appsOf(String marketplace) {

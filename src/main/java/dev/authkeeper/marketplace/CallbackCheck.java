@@ -11,7 +11,8 @@ public sealed interface CallbackCheck {
 
     /**
      * The seller approved, and the redirect does not say for which account: the marketplace names it
-     * once the code is exchanged ({@link Marketplace#exchangeUnnamedCode}, such as eBay's Identity API).
+     * once the code is exchanged ({@link Marketplace#exchangeUnnamedCode}: eBay's Identity API, TikTok
+     * Shop's {@code open_id} in the token answer).
      */
     record ApprovedUnnamed(Secret code) implements CallbackCheck {
     }

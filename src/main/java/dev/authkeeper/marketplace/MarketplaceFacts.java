@@ -82,7 +82,8 @@ public record MarketplaceFacts(
     @RegisterForReflection
     public record Token(String endpoint, ClientAuthentication clientAuthentication, BodyFormat bodyFormat, boolean pkce,
             Duration accessTokenLifetime, Optional<ExpiryEncoding> expiryEncoding, Optional<Duration> codeLifetime,
-            RefreshToken refreshToken, Map<String, ErrorClass> errors, Optional<List<DeadAnswer>> deadAnswers) {
+            RefreshToken refreshToken, Map<String, ErrorClass> errors, Optional<List<DeadAnswer>> deadAnswers,
+            Optional<Envelope> envelope) {
 
         /** What an error code of the token endpoint means; a code the marketplace does not document concludes nothing. */
         public ErrorClass classify(String error) {
@@ -93,6 +94,30 @@ public record MarketplaceFacts(
         public boolean dead(String error, String description) {
             return deadAnswers.orElse(List.of()).stream().anyMatch(a -> a.error().equals(error) && a.description().equals(description));
         }
+    }
+
+    /** What a numeric code in a token answer's envelope means (TikTok Shop answers HTTP 200 with {@code code}). */
+    public enum CodeClass { GRANTED, AUTHORIZATION, APPLICATION, TRANSIENT, UNEXPECTED }
+
+    /**
+     * A token endpoint that answers every call with HTTP 200 and a numeric {@code code} in an
+     * envelope: what each code means, and the codes whose meaning depends on their message.
+     */
+    @RegisterForReflection
+    public record Envelope(Map<String, CodeClass> codes, Optional<List<MessageRule>> messageRules) {
+
+        /** What {@code code} with {@code message} means; a code the file does not name concludes nothing. */
+        public CodeClass classify(String code, String message) {
+            return messageRules.orElse(List.of()).stream()
+                    .filter(rule -> rule.code().equals(code) && message.contains(rule.messageContains()))
+                    .map(MessageRule::meaning).findFirst()
+                    .orElseGet(() -> codes.getOrDefault(code, CodeClass.UNEXPECTED));
+        }
+    }
+
+    /** A code reused for several failures, told apart by a fixed part of its message. */
+    @RegisterForReflection
+    public record MessageRule(String code, String messageContains, CodeClass meaning, String source) {
     }
 
     @RegisterForReflection
@@ -113,7 +138,7 @@ public record MarketplaceFacts(
     }
 
     @RegisterForReflection
-    public record Wording(String portal, Map<String, Reason> reasons) {
+    public record Wording(String portal, Map<String, Reason> reasons, Optional<String> renewal) {
     }
 
     @RegisterForReflection

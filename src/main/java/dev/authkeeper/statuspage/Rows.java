@@ -89,8 +89,9 @@ final class Rows {
                     + ". To use it again, connect it below.");
             case ACTIVE -> {
                 if (expiring) {
-                    String rule = marketplace.authorization().reconsentEvery()
-                            .map(every -> name + " asks sellers to renew an app's authorization every " + every.toDays() + " days. ")
+                    String rule = marketplace.wording().renewal().map(renewal -> renewal + " ")
+                            .or(() -> marketplace.authorization().reconsentEvery()
+                                    .map(every -> name + " asks sellers to renew an app's authorization every " + every.toDays() + " days. "))
                             .orElse(name + " ends this authorization on that day unless it is renewed. ");
                     yield new Note("What to do", rule + "Renew it before it ends to keep " + integrator + " working.");
                 }

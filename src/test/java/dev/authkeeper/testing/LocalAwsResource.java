@@ -15,6 +15,7 @@ import dev.authkeeper.local.LocalProvisioning;
 import dev.authkeeper.local.SimulatedAmazon;
 import dev.authkeeper.local.ebay.SimulatedEbay;
 import dev.authkeeper.local.shopify.SimulatedShopify;
+import dev.authkeeper.local.tiktok.SimulatedTikTokShop;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -43,12 +44,16 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
     public static final String EBAY_VERIFICATION_TOKEN = "authkeeper-test-verification-token-0123456789";
     public static final List<String> EBAY_SCOPES = List.of("https://api.ebay.com/oauth/api_scope/sell.inventory",
             "https://api.ebay.com/oauth/api_scope/commerce.identity.readonly");
+    /** A TikTok Shop app: consent by its service id, redirected to /callback/tiktok, webhooks to /notifications/tiktok. */
+    public static final String TIKTOK_APP = "tiktok";
+    public static final String TIKTOK_APP_KEY = "tiktok-test-app-key";
 
     private LocalDynamoDb dynamo;
     private LocalMiniStack ministack;
     private SimulatedAmazon amazon;
     private SimulatedShopify shopify;
     private SimulatedEbay ebay;
+    private SimulatedTikTokShop tiktok;
     private ToggleProxy snsProxy;
     private ToggleProxy secretsProxy;
     private SqsClient notificationsSqs;
@@ -76,6 +81,11 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
                 URI.create(publicBaseUrl + "/notifications/" + EBAY_APP), EBAY_VERIFICATION_TOKEN))));
         String ebaySecret = LocalProvisioning.createClientSecret(ministack.endpoint(), "authkeeper-test-app-ebay",
                 ebay.settings().defaultApp().clientSecret());
+        tiktok = SimulatedTikTokShop.start(new SimulatedTikTokShop.Settings(0, List.of(new SimulatedTikTokShop.App(TIKTOK_APP,
+                "tiktok-test-service-id", TIKTOK_APP_KEY, "tiktok-test-app-secret", URI.create(publicBaseUrl + "/callback/" + TIKTOK_APP),
+                URI.create(publicBaseUrl + "/notifications/" + TIKTOK_APP)))));
+        String tiktokSecret = LocalProvisioning.createClientSecret(ministack.endpoint(), "authkeeper-test-app-tiktok",
+                tiktok.settings().app(TIKTOK_APP).appSecret());
         String notificationsQueue = LocalProvisioning.createNotificationsQueue(ministack.endpoint(), "authkeeper-test-notifications", 5);
         notificationsSqs = LocalProvisioning.sqs(ministack.endpoint());
         amazon.notifications(body -> notificationsSqs.sendMessage(r -> r.queueUrl(notificationsQueue).messageBody(body)));
@@ -93,7 +103,10 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
         config.put("authkeeper.apps", "[{\"marketplace\":\"shopify\",\"name\":\"" + SHOPIFY_APP + "\",\"clientId\":\"shopify-test-client-id\","
                 + "\"secretId\":\"" + shopifySecret + "\",\"scopes\":[\"read_orders\",\"read_products\"]},"
                 + "{\"marketplace\":\"ebay\",\"name\":\"" + EBAY_APP + "\",\"clientId\":\"ebay-test-client-id\",\"applicationId\":\""
-                + EBAY_RU_NAME + "\",\"secretId\":\"" + ebaySecret + "\",\"scopes\":[\"" + String.join("\",\"", EBAY_SCOPES) + "\"]}]");
+                + EBAY_RU_NAME + "\",\"secretId\":\"" + ebaySecret + "\",\"scopes\":[\"" + String.join("\",\"", EBAY_SCOPES) + "\"]}"
+                + ",{\"marketplace\":\"tiktok\",\"name\":\"" + TIKTOK_APP + "\",\"applicationId\":\"tiktok-test-service-id\","
+                + "\"clientId\":\"" + TIKTOK_APP_KEY + "\",\"secretId\":\"" + tiktokSecret + "\"}]");
+        config.put("authkeeper.tiktok.simulated-base", tiktok.baseUri().toString());
         config.put("authkeeper.shopify.simulated-base", shopify.baseUri().toString());
         config.put("authkeeper.ebay.simulated-base", ebay.baseUri().toString());
         config.put("authkeeper.ebay.verification-token", EBAY_VERIFICATION_TOKEN);
@@ -152,12 +165,13 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
         injector.injectIntoFields(amazon, new TestInjector.MatchesType(SimulatedAmazon.class));
         injector.injectIntoFields(shopify, new TestInjector.MatchesType(SimulatedShopify.class));
         injector.injectIntoFields(ebay, new TestInjector.MatchesType(SimulatedEbay.class));
+        injector.injectIntoFields(tiktok, new TestInjector.MatchesType(SimulatedTikTokShop.class));
         injector.injectIntoFields(aws, new TestInjector.MatchesType(LocalAws.class));
     }
 
     @Override
     public void stop() {
-        for (AutoCloseable closeable : new AutoCloseable[] {amazon, shopify, ebay, notificationsSqs, snsProxy, secretsProxy, ministack, dynamo}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {amazon, shopify, ebay, tiktok, notificationsSqs, snsProxy, secretsProxy, ministack, dynamo}) {
             try {
                 if (closeable != null) {
                     closeable.close();

@@ -13,6 +13,7 @@ import dev.authkeeper.crypto.Secret;
 import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.local.SimulatedAmazon;
 import dev.authkeeper.local.shopify.SimulatedShopify;
+import dev.authkeeper.local.tiktok.SimulatedTikTokShop;
 import dev.authkeeper.table.ConnectionId;
 
 /** Stores connections the way the callback does, with refresh tokens the simulated LWA knows. */
@@ -60,6 +61,22 @@ public final class Seeds {
         var token = new Secret(shopify.issueExpiringPair(app, shop).refreshToken());
         var authorization = new Authorization(id, merchant, app, URI.create("https://" + shop), Flow.MARKETPLACE,
                 cipher.seal(id.value(), token), authorizedAt, authorizedAt.plus(Duration.ofDays(90)));
+        connections.recordAuthorization(authorization, prior -> List.of());
+        return id;
+    }
+
+    /**
+     * An ACTIVE connection of the TikTok Shop app {@code app} for the seller {@code openId} outside
+     * the United States, with a refresh token the simulated TikTok Shop issued for an authorization
+     * given at {@code authorizedAt} that ends {@code period} later.
+     */
+    public static ConnectionId tiktokSeller(TokenCipher cipher, ConnectionRepository connections, SimulatedTikTokShop tiktok, String app,
+            String merchant, String openId, Instant authorizedAt, Duration period) {
+        var id = new ConnectionId("tiktok", "WW", openId);
+        Instant until = authorizedAt.plus(period);
+        var token = new Secret(tiktok.issuePair(app, openId, Duration.between(Instant.now(), until)).refreshToken());
+        var authorization = new Authorization(id, merchant, app, tiktok.baseUri(), Flow.WEBSITE, cipher.seal(id.value(), token),
+                authorizedAt, until);
         connections.recordAuthorization(authorization, prior -> List.of());
         return id;
     }
