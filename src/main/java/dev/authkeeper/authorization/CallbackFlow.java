@@ -34,6 +34,7 @@ import dev.authkeeper.http.QueryString;
 import dev.authkeeper.marketplace.CallbackCheck;
 import dev.authkeeper.marketplace.Marketplace;
 import dev.authkeeper.marketplace.Marketplaces;
+import dev.authkeeper.marketplace.Pkce;
 import dev.authkeeper.marketplace.TokenResult;
 import dev.authkeeper.marketplace.Uris;
 import dev.authkeeper.session.MerchantSessions;
@@ -103,7 +104,7 @@ public class CallbackFlow {
                 return pages.render(Page.of(200, marketplace.displayName() + " was not connected", declined.reason(),
                         "Nothing was changed. " + StartAgain.from(marketplace)));
             });
-            case CallbackCheck.Approved approved -> withState(marketplace, request, app, state.get(), Optional.of(approved.accountId()),
+            case CallbackCheck.Approved approved -> withState(marketplace, request, app, state.get(), approved.accountId(),
                     pending -> approved(marketplace, pending, approved, started));
         };
     }
@@ -177,22 +178,32 @@ public class CallbackFlow {
         // Launched from the marketplace for one account, or consented on the account's own host (a Shopify shop): no other may come back.
         Optional<String> launchedFor = pending.expectedAccountId()
                 .filter(a -> pending.flow() == Flow.MARKETPLACE || marketplace.facts().accountHost().isPresent());
-        if (launchedFor.isPresent() && !launchedFor.get().equals(approved.accountId())) {
+        Optional<String> named = approved.accountId();
+        if (launchedFor.isPresent() && named.isPresent() && !launchedFor.get().equals(named.get())) {
             LOG.warnf("OPERATOR: %s launched an authorization for account %s but the callback names account %s "
                     + "(merchant %s): refused, nothing stored. A browser changed the account, or the marketplace sent another one.",
-                    marketplace.displayName(), launchedFor.get(), approved.accountId(), pending.merchantId());
+                    marketplace.displayName(), launchedFor.get(), named.get(), pending.merchantId());
             return pages.render(Page.of(400, "This authorization names a different " + marketplace.displayName() + " account",
                     marketplace.displayName() + " started this authorization for the account " + launchedFor.get()
-                            + ", but it came back for " + approved.accountId() + ". Nothing was changed.",
+                            + ", but it came back for " + named.get() + ". Nothing was changed.",
                     StartAgain.from(marketplace)));
         }
-        return exchange(marketplace, pending, approved.accountId(), approved.code(), started);
+        return exchange(marketplace, pending, named, approved.code(), started);
     }
 
-    private ApiGatewayResponse exchange(Marketplace marketplace, PendingAuthorization pending, String accountId, Secret code, Instant started) {
-        return switch (marketplace.exchangeCode(pending.app(), accountId, code)) {
+    /** {@code named} is the account the callback named; where it names none, the grant does ({@link Marketplace#accountOf}). */
+    private ApiGatewayResponse exchange(Marketplace marketplace, PendingAuthorization pending, Optional<String> named, Secret code,
+            Instant started) {
+        String accountId = named.orElse("(named by the tokens)");
+        return switch (marketplace.exchangeCode(pending.app(), named, code, pending.codeVerifier().map(Pkce::new))) {
             // A code exchange is only Granted with a refresh token (Marketplace.exchangeCode).
-            case TokenResult.Granted granted -> store(marketplace, pending, accountId, granted.refreshToken().orElseThrow(), started);
+            case TokenResult.Granted granted -> named.or(() -> marketplace.accountOf(granted))
+                    .map(account -> store(marketplace, pending, account, granted.refreshToken().orElseThrow(), started))
+                    .orElseGet(() -> {
+                        LOG.errorf("OPERATOR: %s granted a code exchange without naming the account; nothing was stored. "
+                                + "Merchant %s could not connect.", marketplace.displayName(), pending.merchantId());
+                        return unexpectedAnswer(marketplace);
+                    });
             case TokenResult.AuthorizationRejected rejected -> {
                 LOG.infof("Code exchange refused with %s (merchant %s, account %s)", rejected.error(), pending.merchantId(), accountId);
                 yield pages.render(Page.of(400, "The authorization code has expired",
@@ -218,11 +229,15 @@ public class CallbackFlow {
                 LOG.errorf("OPERATOR: %s gave an unexpected answer to a code exchange (%s); nothing was stored. "
                         + "Merchant %s could not connect account %s.", marketplace.displayName(), unexpected.description(), pending.merchantId(),
                         accountId);
-                yield pages.render(Page.of(502, marketplace.displayName() + " gave an unexpected answer",
-                        "Your account was not connected and nothing was changed. Our team can see what happened.",
-                        "Please try again later from " + StartAgain.place(marketplace) + "."));
+                yield unexpectedAnswer(marketplace);
             }
         };
+    }
+
+    private ApiGatewayResponse unexpectedAnswer(Marketplace marketplace) {
+        return pages.render(Page.of(502, marketplace.displayName() + " gave an unexpected answer",
+                "Your account was not connected and nothing was changed. Our team can see what happened.",
+                "Please try again later from " + StartAgain.place(marketplace) + "."));
     }
 
     private ApiGatewayResponse store(Marketplace marketplace, PendingAuthorization pending, String accountId, Secret refreshToken, Instant started) {

@@ -20,6 +20,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.authkeeper.app.App;
 import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.crypto.Secret;
+import dev.authkeeper.crypto.TokenCipher;
+import dev.authkeeper.crypto.TokenKind;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -42,13 +44,16 @@ public class OAuthStates {
     private static final Pattern STATE = Pattern.compile("[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}");
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
     private static final String SECRET_HASH = "secretHash";
+    private static final String CODE_VERIFIER = "codeVerifier";
 
     private final DynamoDbClient dynamo;
+    private final TokenCipher cipher;
     private final String table;
     private final SecureRandom random = new SecureRandom();
 
-    public OAuthStates(DynamoDbClient dynamo, AuthKeeperConfig config) {
+    public OAuthStates(DynamoDbClient dynamo, TokenCipher cipher, AuthKeeperConfig config) {
         this.dynamo = dynamo;
+        this.cipher = cipher;
         this.table = config.table();
     }
 
@@ -101,6 +106,9 @@ public class OAuthStates {
         item.put("origin", s(pending.origin().toString()));
         pending.region().ifPresent(region -> item.put("region", s(region)));
         pending.expectedAccountId().ifPresent(account -> item.put("expectedAccountId", s(account)));
+        // Sealed, and bound to this state's item: the table alone never yields a verifier.
+        pending.codeVerifier().ifPresent(verifier -> item.put(CODE_VERIFIER,
+                Attributes.sealedToken(cipher.seal(TokenKind.CODE_VERIFIER, verifierContext(flowId), verifier))));
         item.put("createdAt", n(pending.createdAt().toEpochMilli()));
         item.put("expiresAt", n(pending.expiresAt().toEpochMilli()));
         item.put(TableLayout.TTL, n(pending.expiresAt().getEpochSecond()));
@@ -108,15 +116,20 @@ public class OAuthStates {
         return new Secret(flowId + "." + secret);
     }
 
+    private static String verifierContext(String flowId) {
+        return TableLayout.STATE_PREFIX + flowId;
+    }
+
     public Consumed consume(String state, Instant now) {
         if (!isWellFormed(state)) {
             return new Consumed.Unknown();
         }
         int dot = state.indexOf('.');
+        String flowId = state.substring(0, dot);
         Map<String, AttributeValue> old;
         try {
             old = dynamo.deleteItem(r -> r.tableName(table)
-                    .key(Map.of(TableLayout.PK, s(TableLayout.STATE_PREFIX + state.substring(0, dot)),
+                    .key(Map.of(TableLayout.PK, s(TableLayout.STATE_PREFIX + flowId),
                             TableLayout.SK, s(TableLayout.STATE_SORT)))
                     .conditionExpression("#secret = :secret")
                     .expressionAttributeNames(Map.of("#secret", SECRET_HASH))
@@ -136,7 +149,9 @@ public class OAuthStates {
                 Optional.ofNullable(old.get("expectedAccountId")).map(AttributeValue::s),
                 old.get("bindingHash").s(),
                 Instant.ofEpochMilli(Long.parseLong(old.get("createdAt").n())),
-                Instant.ofEpochMilli(Long.parseLong(old.get("expiresAt").n())));
+                Instant.ofEpochMilli(Long.parseLong(old.get("expiresAt").n())),
+                Optional.ofNullable(old.get(CODE_VERIFIER))
+                        .map(v -> cipher.open(TokenKind.CODE_VERIFIER, verifierContext(flowId), Attributes.sealedToken(old, CODE_VERIFIER))));
         return now.isBefore(pending.expiresAt()) ? new Consumed.Valid(pending) : new Consumed.Expired(pending);
     }
 }

@@ -15,6 +15,9 @@ import dev.authkeeper.crypto.Secret;
  */
 public interface Marketplace {
 
+    /** The portal of a {@link #soleOrigin()}. */
+    String CONSENT_PAGE = "consent-page";
+
     /** The marketplace's facts (its data file), read and checked at start-up. */
     MarketplaceFacts facts();
 
@@ -91,6 +94,23 @@ public interface Marketplace {
     /** The consent page of {@code app} for a website-initiated authorization. */
     URI consentUri(String app, Origin origin, Secret state);
 
+    /**
+     * The consent page of {@code app} with the S256 challenge of {@code pkce}, which the flow
+     * creates and keeps with the state when the facts say {@code pkce}. A marketplace without PKCE
+     * is given none and need not override this.
+     */
+    default URI consentUri(String app, Origin origin, Secret state, Optional<Pkce> pkce) {
+        return consentUri(app, origin, state);
+    }
+
+    /**
+     * Where a seller of a marketplace without regions or account hosts (Etsy) approves a new
+     * connection: the host of its one consent page ({@code consentPage} in the facts); empty for others.
+     */
+    default Optional<Origin> soleOrigin() {
+        return facts().consentPage().map(page -> new Origin(URI.create("https://" + page.uri().getHost()), Optional.empty(), CONSENT_PAGE));
+    }
+
     /** Checks the marketplace's redirect to {@code app}'s callback (the state is the flow's business). */
     CallbackCheck checkCallback(String app, Parameters parameters);
 
@@ -99,6 +119,25 @@ public interface Marketplace {
      * the token endpoint may live on); a {@link TokenResult.Granted} always carries the refresh token to store.
      */
     TokenResult exchangeCode(String app, String accountId, Secret code);
+
+    /**
+     * Exchanges a code where the callback may not name the account (Etsy's names none: the tokens
+     * do, see {@link #accountOf}) and the authorization may have used PKCE, whose verifier the flow
+     * kept with the state. Marketplaces whose callback names the account and that use no PKCE need
+     * not override this.
+     */
+    default TokenResult exchangeCode(String app, Optional<String> accountId, Secret code, Optional<Pkce> pkce) {
+        return exchangeCode(app, accountId.orElseThrow(() -> new IllegalStateException(displayName() + "'s callback names the account")),
+                code);
+    }
+
+    /**
+     * The account a grant is for, where the marketplace names it only in its tokens (Etsy's numeric
+     * user id before the dot), in the form connections store it; empty where the callback names it.
+     */
+    default Optional<String> accountOf(TokenResult.Granted granted) {
+        return Optional.empty();
+    }
 
     /** A refresh grant for {@code accountId} with {@code app}'s credentials that ends by {@code deadline}. */
     TokenResult refresh(String app, String accountId, Secret refreshToken, Instant deadline);

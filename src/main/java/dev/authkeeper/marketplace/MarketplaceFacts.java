@@ -1,5 +1,6 @@
 package dev.authkeeper.marketplace;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -25,6 +26,7 @@ public record MarketplaceFacts(
         Map<String, Region> regions,
         Map<String, Portal> portals,
         Optional<AccountHost> accountHost,
+        Optional<ConsentPage> consentPage,
         Token token,
         Authorization authorization,
         Optional<ClientSecret> clientSecret,
@@ -61,6 +63,11 @@ public record MarketplaceFacts(
 
     @RegisterForReflection
     public record AccountHost(String suffix) {
+    }
+
+    /** The one page where every seller of a marketplace without regions consents (Etsy's). */
+    @RegisterForReflection
+    public record ConsentPage(URI uri, String name) {
     }
 
     public enum ClientAuthentication { BODY, BASIC, QUERY, NONE }

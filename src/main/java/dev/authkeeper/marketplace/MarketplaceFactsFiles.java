@@ -95,8 +95,11 @@ public class MarketplaceFactsFiles {
         if (!facts.wording().reasons().containsKey(ReauthorizationReason.REVOKED_OR_CHANGED.name())) {
             problems.add("/wording/reasons: " + ReauthorizationReason.REVOKED_OR_CHANGED + " is missing, the reason every marketplace can give");
         }
-        if (facts.portals().isEmpty() && facts.accountHost().isEmpty()) {
-            problems.add("/portals: empty, so /accountHost is needed: a marketplace needs somewhere for sellers to consent");
+        if (facts.portals().isEmpty() && facts.accountHost().isEmpty() && facts.consentPage().isEmpty()) {
+            problems.add("/portals: empty, so /accountHost or /consentPage is needed: a marketplace needs somewhere for sellers to consent");
+        }
+        if (facts.consentPage().isPresent() && facts.hasRegions()) {
+            problems.add("/consentPage: only for a marketplace without regions, whose sellers all consent on that one page");
         }
         if (!problems.isEmpty()) {
             throw new InvalidFacts(file, String.join("; ", problems));
