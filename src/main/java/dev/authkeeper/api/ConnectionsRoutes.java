@@ -140,6 +140,8 @@ public class ConnectionsRoutes {
             link = links.reconnect(id, merchant, connection.origin(), app.map(App::name));
         } else if (marketplace.facts().accountHost().isPresent()) {
             link = links.connectAt(marketplace, merchant, accountOrigin(marketplace, body.get("accountId")), app.map(App::name));
+        } else if (marketplace.soleOrigin().isPresent()) {
+            link = links.connectAt(marketplace, merchant, marketplace.soleOrigin().get(), app.map(App::name));
         } else {
             // A new connection's region, when the request names none, is the marketplace's first.
             String newRegion = region.or(() -> marketplace.regions().stream().findFirst()).orElseThrow(() -> ApiProblem.badRequest(
