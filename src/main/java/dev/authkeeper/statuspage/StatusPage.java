@@ -138,7 +138,7 @@ public class StatusPage {
                                 "Its name, such as acme-store, or its address, such as acme-store" + suffix + ".",
                                 "Connect a " + marketplace.displayName() + " " + words)));
             } else if (marketplace.soleOrigin().isPresent()) {
-                var link = new ConnectionsPage.Action("Connect a " + marketplace.displayName() + " account",
+                var link = new ConnectionsPage.Action("Connect your " + marketplace.displayName() + " account",
                         links.mint(merchantId, marketplace.soleOrigin().get().uri(), Optional.empty(), Optional.of(app.name())).toString());
                 connect.add(new ConnectionsPage.Connect(elementId, title, "You then sign in to " + marketplace.displayName()
                         + " with the account to connect and approve the connection.", List.of(link), null));

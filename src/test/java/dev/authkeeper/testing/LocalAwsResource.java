@@ -13,6 +13,7 @@ import dev.authkeeper.local.LocalDynamoDb;
 import dev.authkeeper.local.LocalMiniStack;
 import dev.authkeeper.local.LocalProvisioning;
 import dev.authkeeper.local.SimulatedAmazon;
+import dev.authkeeper.local.etsy.SimulatedEtsy;
 import dev.authkeeper.local.shopify.SimulatedShopify;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -36,11 +37,14 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
     public static final String DRAFT_CLIENT_ID = "amzn1.application-oa2-client.simulateddraft";
     /** A Shopify app beside Amazon's: launched at /login/shopify, redirected to /callback/shopify, webhooks to /notifications/shopify. */
     public static final String SHOPIFY_APP = "shopify";
+    /** An Etsy app: its consent links from the status page and /v1, redirected to /callback/etsy. */
+    public static final String ETSY_APP = "etsy";
 
     private LocalDynamoDb dynamo;
     private LocalMiniStack ministack;
     private SimulatedAmazon amazon;
     private SimulatedShopify shopify;
+    private SimulatedEtsy etsy;
     private ToggleProxy snsProxy;
     private ToggleProxy secretsProxy;
     private SqsClient notificationsSqs;
@@ -63,6 +67,10 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
                 List.of("read_orders", "read_products")))));
         String shopifySecret = LocalProvisioning.createClientSecret(ministack.endpoint(), "authkeeper-test-app-shopify",
                 shopify.settings().defaultApp().clientSecret());
+        etsy = SimulatedEtsy.start(new SimulatedEtsy.Settings(0, List.of(new SimulatedEtsy.App(ETSY_APP, "etsy-test-keystring",
+                "etsy-test-shared-secret", URI.create(publicBaseUrl + "/callback/" + ETSY_APP)))));
+        String etsySecret = LocalProvisioning.createClientSecret(ministack.endpoint(), "authkeeper-test-app-etsy",
+                etsy.settings().defaultApp().sharedSecret());
         String notificationsQueue = LocalProvisioning.createNotificationsQueue(ministack.endpoint(), "authkeeper-test-notifications", 5);
         notificationsSqs = LocalProvisioning.sqs(ministack.endpoint());
         amazon.notifications(body -> notificationsSqs.sendMessage(r -> r.queueUrl(notificationsQueue).messageBody(body)));
@@ -78,8 +86,11 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
         config.put("authkeeper.amazon.apps", "[{\"name\":\"" + DRAFT_APP + "\",\"applicationId\":\"" + DRAFT_APPLICATION_ID
                 + "\",\"clientId\":\"" + DRAFT_CLIENT_ID + "\",\"secretId\":\"" + secrets.draftApp() + "\",\"draft\":true}]");
         config.put("authkeeper.apps", "[{\"marketplace\":\"shopify\",\"name\":\"" + SHOPIFY_APP + "\",\"clientId\":\"shopify-test-client-id\","
-                + "\"secretId\":\"" + shopifySecret + "\",\"scopes\":[\"read_orders\",\"read_products\"]}]");
+                + "\"secretId\":\"" + shopifySecret + "\",\"scopes\":[\"read_orders\",\"read_products\"]},"
+                + "{\"marketplace\":\"etsy\",\"name\":\"" + ETSY_APP + "\",\"clientId\":\"etsy-test-keystring\",\"secretId\":\"" + etsySecret
+                + "\",\"scopes\":[\"shops_r\",\"transactions_r\"]}]");
         config.put("authkeeper.shopify.simulated-base", shopify.baseUri().toString());
+        config.put("authkeeper.etsy.simulated-base", etsy.baseUri().toString());
         config.put("authkeeper.secrets-endpoint", secretsProxy.endpoint().toString());
         config.put("authkeeper.app-credentials.notifications-queue-arn", "arn:aws:sqs:us-east-1:000000000000:authkeeper-test-notifications");
         config.put("quarkus.rest-client.sp-api.url", amazon.baseUri().toString());
@@ -134,12 +145,13 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
     public void inject(TestInjector injector) {
         injector.injectIntoFields(amazon, new TestInjector.MatchesType(SimulatedAmazon.class));
         injector.injectIntoFields(shopify, new TestInjector.MatchesType(SimulatedShopify.class));
+        injector.injectIntoFields(etsy, new TestInjector.MatchesType(SimulatedEtsy.class));
         injector.injectIntoFields(aws, new TestInjector.MatchesType(LocalAws.class));
     }
 
     @Override
     public void stop() {
-        for (AutoCloseable closeable : new AutoCloseable[] {amazon, shopify, notificationsSqs, snsProxy, secretsProxy, ministack, dynamo}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {amazon, shopify, etsy, notificationsSqs, snsProxy, secretsProxy, ministack, dynamo}) {
             try {
                 if (closeable != null) {
                     closeable.close();

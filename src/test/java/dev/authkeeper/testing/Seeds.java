@@ -13,6 +13,7 @@ import dev.authkeeper.connection.Flow;
 import dev.authkeeper.crypto.Secret;
 import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.local.SimulatedAmazon;
+import dev.authkeeper.local.etsy.SimulatedEtsy;
 import dev.authkeeper.local.shopify.SimulatedShopify;
 
 /** Stores connections the way the callback does, with refresh tokens the simulated LWA knows. */
@@ -59,6 +60,20 @@ public final class Seeds {
         var id = ConnectionId.of("shopify", shop);
         var token = new Secret(shopify.issueExpiringPair(app, shop).refreshToken());
         var authorization = new Authorization(id, merchant, app, URI.create("https://" + shop), Flow.MARKETPLACE,
+                cipher.seal(id.value(), token), authorizedAt, authorizedAt.plus(Duration.ofDays(90)));
+        connections.recordAuthorization(authorization, prior -> List.of());
+        return id;
+    }
+
+    /**
+     * An ACTIVE connection of the Etsy app {@code app} for the Etsy user {@code user}, with a refresh
+     * token the simulated Etsy issued, authorized at {@code authorizedAt} for its 90 days.
+     */
+    public static ConnectionId etsyShop(TokenCipher cipher, ConnectionRepository connections, SimulatedEtsy etsy, String app,
+            String merchant, String user, Instant authorizedAt) {
+        var id = ConnectionId.of("etsy", user);
+        var token = new Secret(etsy.issuePair(app, user).refreshToken());
+        var authorization = new Authorization(id, merchant, app, URI.create("https://www.etsy.com"), Flow.WEBSITE,
                 cipher.seal(id.value(), token), authorizedAt, authorizedAt.plus(Duration.ofDays(90)));
         connections.recordAuthorization(authorization, prior -> List.of());
         return id;
