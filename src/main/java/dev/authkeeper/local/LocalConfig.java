@@ -26,6 +26,9 @@ public interface LocalConfig {
     @WithDefault("8092")
     int shopifyPort();
 
+    @WithDefault("8093")
+    int etsyPort();
+
     @WithDefault("8000")
     int dynamodbPort();
 

@@ -35,6 +35,7 @@ import dev.authkeeper.function.NotificationFunction;
 import dev.authkeeper.function.IntegratorApiFunctions;
 import dev.authkeeper.http.ApiGatewayRequest;
 import dev.authkeeper.http.ApiGatewayResponse;
+import dev.authkeeper.local.etsy.SimulatedEtsy;
 import dev.authkeeper.local.shopify.SimulatedShopify;
 import dev.authkeeper.session.MerchantSessions;
 import dev.authkeeper.session.ReauthorizeLinks;
@@ -139,6 +140,10 @@ public class LocalRun {
             if (!shopifyApps.isEmpty()) {
                 started.add(SimulatedShopify.start(new SimulatedShopify.Settings(local.shopifyPort(), shopifyApps)));
             }
+            var etsyApps = simulatedEtsyApps(ministack.endpoint());
+            if (!etsyApps.isEmpty()) {
+                started.add(SimulatedEtsy.start(new SimulatedEtsy.Settings(local.etsyPort(), etsyApps)));
+            }
             String queue = LocalProvisioning.createNotificationsQueue(ministack.endpoint(), local.notificationsQueue(), maxReceives);
             simulated.notifications(body -> sqs.sendMessage(r -> r.queueUrl(queue).messageBody(body)));
             var consumer = new LocalNotifications(sqs, queue, notifications, json);
@@ -186,6 +191,12 @@ public class LocalRun {
         return appsOf("shopify").map(app -> new SimulatedShopify.App(app.name(), app.clientId(), localSecret(ministack, app),
                 URI.create(config.publicBaseUrl() + app.loginPath()), apps.redirectUri(app),
                 URI.create(config.publicBaseUrl() + "/notifications/" + app.name()), app.scopes())).toList();
+    }
+
+    /** Every configured Etsy app, registered with the simulated Etsy under a fresh shared secret. */
+    private List<SimulatedEtsy.App> simulatedEtsyApps(URI ministack) {
+        return appsOf("etsy").map(app -> new SimulatedEtsy.App(app.name(), app.clientId(), localSecret(ministack, app),
+                apps.redirectUri(app))).toList();
     }
 
     private Stream<App> appsOf(String marketplace) {
