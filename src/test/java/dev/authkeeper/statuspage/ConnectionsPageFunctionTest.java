@@ -138,7 +138,7 @@ class ConnectionsPageFunctionTest {
                 .containsExactly(
                         tuple(revoked.value(), Seeds.SELLER_CENTRAL.toString()),
                         tuple(expiring.value(), Seeds.SELLER_CENTRAL.toString()));
-        // A new account of each Amazon app in each of its regions; Shopify's is the form, which has no link yet.
+        // A new account of each Amazon app in each of its regions, and Etsy's one consent page; Shopify's is the form, which has no link yet.
         assertThat(opened).filteredOn(link -> link.connection() == null).extracting(ReauthorizeLinks.Link::app, ReauthorizeLinks.Link::origin)
                 .containsExactly(
                         tuple("default", amazon.baseUri().toString()),
@@ -146,10 +146,11 @@ class ConnectionsPageFunctionTest {
                         tuple("default", "https://sellercentral.amazon.co.jp"),
                         tuple(LocalAwsResource.DRAFT_APP, amazon.baseUri().toString()),
                         tuple(LocalAwsResource.DRAFT_APP, "https://sellercentral-europe.amazon.com"),
-                        tuple(LocalAwsResource.DRAFT_APP, "https://sellercentral.amazon.co.jp"));
+                        tuple(LocalAwsResource.DRAFT_APP, "https://sellercentral.amazon.co.jp"),
+                        tuple(LocalAwsResource.ETSY_APP, "https://www.etsy.com"));
         assertThat(html).contains(">Reauthorize</a>", ">Renew authorization</a>")
                 .contains("<h3 id=\"connect-default\">Amazon (default)</h3>", "<h3 id=\"connect-draft\">Amazon (draft)</h3>",
-                        "<h3 id=\"connect-shopify\">Shopify</h3>");
+                        "<h3 id=\"connect-shopify\">Shopify</h3>", "<h3 id=\"connect-etsy\">Etsy</h3>");
     }
 
     @Test
@@ -164,7 +165,7 @@ class ConnectionsPageFunctionTest {
                 .containsEntry("Cache-Control", "no-store").containsEntry("Referrer-Policy", "no-referrer")
                 .containsEntry("Content-Type", "text/html; charset=utf-8");
         assertThat(response.body()).contains("<header>Acme &lt;Sync&gt; &amp; &quot;Co&quot;</header>")
-                .doesNotContain("<Sync>").contains("background: #0b5394;").contains("No Amazon or Shopify account is connected yet.");
+                .doesNotContain("<Sync>").contains("background: #0b5394;").contains("No Amazon, Shopify or Etsy account is connected yet.");
     }
 
     @Test
@@ -178,7 +179,7 @@ class ConnectionsPageFunctionTest {
 
         String html = Lambda.get("/connections", "", BrowserCookies.session(sessions, "merchant-a")).body();
 
-        assertThat(html).contains("<h1>Your Amazon and Shopify connections</h1>");
+        assertThat(html).contains("<h1>Your Amazon, Shopify and Etsy connections</h1>");
         assertThat(card(html, amazonConnection.value())).contains("Amazon account A1ALPHAONE <span class=\"region\">· North America</span>")
                 .contains("Connected").doesNotContain("Shopify");
         assertThat(card(html, shop.value())).contains(">Shopify account " + SHOP + "</h2>").doesNotContain("class=\"region\"")
