@@ -425,7 +425,7 @@ class Bench:
             "AWS_DEFAULT_REGION": "us-east-1",
             "AWS_ACCESS_KEY_ID": "local",
             "AWS_SECRET_ACCESS_KEY": "local",
-            # The function's own configuration (README, Configuration).
+            # The function's own configuration (docs/operating/configuration.md).
             "QUARKUS_FUNQY_EXPORT": function,
             "AUTHKEEPER_PUBLIC_BASE_URL": PUBLIC_BASE_URL,
             "AUTHKEEPER_TABLE": TABLE,
@@ -736,7 +736,7 @@ def write_report(args, variants, results, coverage, facts, load_before, load_aft
         lines.append(f"- **JDK 25 with an AOT cache** (`-XX:AOTCacheOutput` training invocation, then `-XX:AOTCache`) "
                      f"takes {ratio:.2f}× the JDK 21 default{extra}; CPU time {cpu_ratio('jdk25-aot'):.2f}×; "
                      f"{lo:.0f}–{hi:.0f}% of the loaded classes come from the "
-                     f"cache. `--add-opens=java.base/java.lang=ALL-UNNAMED` is passed on JDK 25 as DESIGN.md notes "
+                     f"cache. `--add-opens=java.base/java.lang=ALL-UNNAMED` is passed on JDK 25, which needs it outside `java -jar` "
                      f"(a manual check: login also answered correctly without it).")
     rss_lines = []
     for v in variants:

@@ -258,7 +258,7 @@ def hidden_fields(page):
 
 
 def session_cookie(run, merchant):
-    """The integrator's session cookie for `merchant`, as its sign-in page sets it (README "Integrating with your site")."""
+    """The integrator's session cookie for `merchant`, as its sign-in page sets it (docs/integrating/your-site.md)."""
     payload = b64url(json.dumps({"merchant": merchant, "exp": int(time.time()) + 3600}).encode())
     return f"authkeeper_session={payload}.{hmac_b64url(run.session_secret, 'session.' + payload)}"
 
@@ -396,7 +396,7 @@ class Flow:
         check(login.location.startswith(SIGN_IN_URL + "?"), f"not sent to the sign-in page: {login.location}")
         q = query_of(login.location)
         self.return_to = q.get("return_to", "")
-        # What README "Integrating with your site" asks the sign-in page to check.
+        # What docs/integrating/your-site.md asks the sign-in page to check.
         check(hmac.compare_digest(q.get("return_sig", ""), hmac_b64url(run.session_secret, "return." + self.return_to)),
               "return_sig does not verify with the session secret")
         check(self.return_to.startswith(run.base + "/login?"), f"return_to is not the Login URI: {self.return_to}")
@@ -708,7 +708,7 @@ class Run:
         sm.put_secret_value(SecretId=self.secrets_arn, SecretString=secret_string)
         sm.put_secret_value(SecretId=self.client_secret_arn, SecretString=json.dumps({"clientSecret": self.client_secret}))
 
-        # The README's procedure after putting the secret: deploy again with a new ConfigRevision,
+        # docs/operating/deploying.md's procedure after putting the secret: deploy again with a new ConfigRevision,
         # so every function starts afresh. It also sets PublicBaseUrl, which needs the API id.
         # (That environment change is what publishes the new versions: a deploy that changes only
         # ConfigRevision fails, in MiniStack as in CloudFormation, with "A version for this Lambda
@@ -772,7 +772,7 @@ class Run:
                            "Action": "sqs:SendMessage", "Resource": queue_arn,
                            "Condition": {"ArnEquals": {"aws:SourceArn": self.merchant_topic}}}]})})
         sns.subscribe(TopicArn=self.merchant_topic, Protocol="sqs", Endpoint=queue_arn)
-        # What README "Events" tells an integrator to do: a rule on the stack's bus, its own target.
+        # What docs/integrating/events.md tells an integrator to do: a rule on the stack's bus, its own target.
         events = self.client("events")
         self.events_url = sqs.create_queue(QueueName="authkeeper-local-events-inbox")["QueueUrl"]
         events_arn = sqs.get_queue_attributes(QueueUrl=self.events_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
@@ -1347,7 +1347,7 @@ class IntegratorApi:
             "Version": "2012-10-17",
             "Statement": [{"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
                            "Action": "sts:AssumeRole"}]}))["Role"]["Arn"]
-        # The policy README "The integrator API" gives a product's role (MiniStack does not evaluate it).
+        # The policy docs/integrating/api.md gives a product's role (MiniStack does not evaluate it).
         iam.put_role_policy(RoleName=INTEGRATOR_ROLE, PolicyName="integrator-api", PolicyDocument=json.dumps({
             "Version": "2012-10-17",
             "Statement": [{"Effect": "Allow", "Action": "execute-api:Invoke",

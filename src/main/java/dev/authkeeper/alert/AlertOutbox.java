@@ -1,8 +1,8 @@
 package dev.authkeeper.alert;
 
-import static dev.authkeeper.connection.Attributes.n;
-import static dev.authkeeper.connection.Attributes.s;
-import static dev.authkeeper.connection.Attributes.string;
+import static dev.authkeeper.table.Attributes.n;
+import static dev.authkeeper.table.Attributes.s;
+import static dev.authkeeper.table.Attributes.string;
 
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -17,9 +17,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.authkeeper.config.AlertConfig;
 import dev.authkeeper.config.AuthKeeperConfig;
-import dev.authkeeper.connection.ItemUpdate;
-import dev.authkeeper.connection.TableLayout;
-import dev.authkeeper.connection.Transactions;
+import dev.authkeeper.table.ItemUpdate;
+import dev.authkeeper.table.TableLayout;
+import dev.authkeeper.table.Transactions;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;

@@ -20,10 +20,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.authkeeper.config.AuthKeeperConfig;
-import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.marketplace.Marketplace;
 import dev.authkeeper.marketplace.Marketplaces;
 import dev.authkeeper.session.ReauthorizeLinks;
+import dev.authkeeper.table.ConnectionId;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;

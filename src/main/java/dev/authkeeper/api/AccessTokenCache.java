@@ -1,9 +1,9 @@
 package dev.authkeeper.api;
 
-import static dev.authkeeper.connection.Attributes.n;
-import static dev.authkeeper.connection.Attributes.number;
-import static dev.authkeeper.connection.Attributes.s;
-import static dev.authkeeper.connection.Attributes.string;
+import static dev.authkeeper.table.Attributes.n;
+import static dev.authkeeper.table.Attributes.number;
+import static dev.authkeeper.table.Attributes.s;
+import static dev.authkeeper.table.Attributes.string;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -14,12 +14,12 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.authkeeper.config.AuthKeeperConfig;
-import dev.authkeeper.connection.Attributes;
-import dev.authkeeper.connection.ConnectionId;
-import dev.authkeeper.connection.ItemUpdate;
-import dev.authkeeper.connection.TableLayout;
-import dev.authkeeper.connection.Transactions;
 import dev.authkeeper.crypto.SealedToken;
+import dev.authkeeper.crypto.TokenAttributes;
+import dev.authkeeper.table.ConnectionId;
+import dev.authkeeper.table.ItemUpdate;
+import dev.authkeeper.table.TableLayout;
+import dev.authkeeper.table.Transactions;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
@@ -125,7 +125,7 @@ public class AccessTokenCache {
     /** Stores the new token and frees the lease, if {@code owner} still holds it. */
     public boolean store(ConnectionId id, String owner, SealedToken token, Instant expiresAt, long version) {
         var update = ItemUpdate.of(key(id))
-                .set("token", Attributes.sealedToken(token))
+                .set("token", TokenAttributes.sealedToken(token))
                 .set("expiresAt", n(expiresAt.getEpochSecond()))
                 .set("connectionVersion", n(version))
                 .set(TableLayout.TTL, n(expiresAt.plus(Duration.ofDays(1)).getEpochSecond()))
@@ -160,7 +160,7 @@ public class AccessTokenCache {
 
     private static Entry entry(Map<String, AttributeValue> item) {
         return new Entry(
-                item.containsKey("token") ? Optional.of(Attributes.sealedToken(item)) : Optional.empty(),
+                item.containsKey("token") ? Optional.of(TokenAttributes.sealedToken(item)) : Optional.empty(),
                 number(item, "expiresAt").map(Instant::ofEpochSecond),
                 number(item, "connectionVersion"),
                 number(item, "leaseUntil").map(Instant::ofEpochMilli),

@@ -15,10 +15,10 @@ import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.authkeeper.alert.AlertTexts;
-import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.marketplace.Marketplace;
 import dev.authkeeper.marketplace.Marketplaces;
+import dev.authkeeper.table.ConnectionId;
 
 /** {@code GET /v1/connections/{id}/access-token}: the token, or why not and what to do. */
 @ApplicationScoped

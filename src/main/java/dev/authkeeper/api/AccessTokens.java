@@ -1,6 +1,6 @@
 package dev.authkeeper.api;
 
-import static dev.authkeeper.connection.Attributes.string;
+import static dev.authkeeper.table.Attributes.string;
 
 import java.net.URI;
 import java.time.Clock;
@@ -24,13 +24,13 @@ import dev.authkeeper.check.CheckRecorder;
 import dev.authkeeper.check.CheckedConnection;
 import dev.authkeeper.check.ConnectionProof;
 import dev.authkeeper.config.ApiConfig;
-import dev.authkeeper.connection.ConnectionId;
+import dev.authkeeper.config.Backoff;
 import dev.authkeeper.connection.ConnectionStatus;
-import dev.authkeeper.connection.TableLayout;
 import dev.authkeeper.crypto.Secret;
 import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.crypto.TokenKind;
-import dev.authkeeper.marketplace.Backoff;
+import dev.authkeeper.table.ConnectionId;
+import dev.authkeeper.table.TableLayout;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**

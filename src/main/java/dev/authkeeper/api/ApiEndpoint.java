@@ -80,8 +80,8 @@ public class ApiEndpoint {
         if (!allowed.isEmpty()) {
             throw new ApiProblem(405, "method_not_allowed", "This path takes " + allowed + " only.");
         }
-        throw new ApiProblem(404, "no_such_route", "There is no such route. The routes are listed in the README, "
-                + "\"The integrator API\".");
+        throw new ApiProblem(404, "no_such_route", "There is no such route. The routes are listed in docs/api/openapi.yaml "
+                + "and docs/integrating/api.md.");
     }
 
     private static String by(Optional<Caller> caller) {

@@ -22,11 +22,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 
-import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.http.ApiGatewayRequest;
 import dev.authkeeper.marketplace.Marketplace;
 import dev.authkeeper.marketplace.Marketplaces;
 import dev.authkeeper.session.MerchantSessions;
+import dev.authkeeper.table.ConnectionId;
 
 /**
  * Reads the parts of an API request strictly: path parameters, and JSON bodies of a few string

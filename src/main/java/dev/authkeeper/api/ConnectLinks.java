@@ -10,10 +10,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.authkeeper.config.ApiConfig;
-import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.marketplace.Marketplace;
 import dev.authkeeper.marketplace.Origin;
 import dev.authkeeper.session.ReauthorizeLinks;
+import dev.authkeeper.table.ConnectionId;
 
 /**
  * Signed links to {@code /authorize} for the integrator's "Connect" and "Reauthorize"

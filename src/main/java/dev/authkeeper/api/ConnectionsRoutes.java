@@ -11,12 +11,11 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import dev.authkeeper.app.App;
+import dev.authkeeper.app.Apps;
 import dev.authkeeper.authorization.SellerConflicts;
 import dev.authkeeper.config.ApiConfig;
 import dev.authkeeper.connection.Connection;
-import dev.authkeeper.app.App;
-import dev.authkeeper.app.Apps;
-import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.http.QueryString;
 import dev.authkeeper.marketplace.Marketplace;
@@ -24,6 +23,7 @@ import dev.authkeeper.marketplace.Marketplaces;
 import dev.authkeeper.marketplace.Origin;
 import dev.authkeeper.status.ConnectionStatuses;
 import dev.authkeeper.status.ConnectionView;
+import dev.authkeeper.table.ConnectionId;
 
 /**
  * Every route but the token's: status of a connection or of a merchant's connections, connect links,

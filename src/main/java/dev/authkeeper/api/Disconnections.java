@@ -1,7 +1,7 @@
 package dev.authkeeper.api;
 
-import static dev.authkeeper.connection.Attributes.n;
-import static dev.authkeeper.connection.Attributes.s;
+import static dev.authkeeper.table.Attributes.n;
+import static dev.authkeeper.table.Attributes.s;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -18,12 +18,12 @@ import dev.authkeeper.alert.AlertDelivery;
 import dev.authkeeper.alert.AlertKind;
 import dev.authkeeper.alert.AlertOutbox;
 import dev.authkeeper.config.AuthKeeperConfig;
-import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.ConnectionStatus;
-import dev.authkeeper.connection.ItemUpdate;
-import dev.authkeeper.connection.TableLayout;
-import dev.authkeeper.connection.Transactions;
+import dev.authkeeper.table.ConnectionId;
+import dev.authkeeper.table.ItemUpdate;
+import dev.authkeeper.table.TableLayout;
+import dev.authkeeper.table.Transactions;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 

@@ -6,8 +6,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -23,12 +23,12 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.crypto.Secret;
 import dev.authkeeper.http.HttpEndpoint;
 import dev.authkeeper.importing.ImportItem;
 import dev.authkeeper.importing.ImportOutcome;
 import dev.authkeeper.importing.Imports;
+import dev.authkeeper.table.ConnectionId;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**

@@ -1,9 +1,9 @@
 package dev.authkeeper.app;
 
-import static dev.authkeeper.connection.Attributes.n;
-import static dev.authkeeper.connection.Attributes.number;
-import static dev.authkeeper.connection.Attributes.s;
-import static dev.authkeeper.connection.Attributes.string;
+import static dev.authkeeper.table.Attributes.n;
+import static dev.authkeeper.table.Attributes.number;
+import static dev.authkeeper.table.Attributes.s;
+import static dev.authkeeper.table.Attributes.string;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -15,9 +15,9 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.authkeeper.config.AuthKeeperConfig;
-import dev.authkeeper.connection.ItemUpdate;
-import dev.authkeeper.connection.TableLayout;
-import dev.authkeeper.connection.Transactions;
+import dev.authkeeper.table.ItemUpdate;
+import dev.authkeeper.table.TableLayout;
+import dev.authkeeper.table.Transactions;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;

@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiFunction;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -126,7 +126,7 @@ public class ClientSecrets {
             credentials = of(app);
         } catch (Unavailable e) {
             if (FailedCall.of(e).isPresent()) {
-                throw e; // Secrets Manager failed, not the marketplace: a sweep makes it one incident (dev.authkeeper.aws.DependencyFailures)
+                throw e; // Secrets Manager failed, not the marketplace: a sweep makes it one incident (dev.authkeeper.alert.DependencyFailures)
             }
             LOG.warnf("No client secret for app %s: %s", app.name(), e.getMessage());
             return new TokenResult.Transient("the client secret of app " + app.name() + " could not be read", Optional.empty());
@@ -314,7 +314,7 @@ public class ClientSecrets {
         }
         if (value == null || value.isBlank() || value.contains(PLACEHOLDER)) {
             throw new Unavailable("the Secrets Manager secret of app " + app.name() + " has no client secret yet: put it there "
-                    + "(README, \"Several SP-API apps\")");
+                    + "(docs/integrating/several-apps.md)");
         }
         return new Secret(value);
     }

@@ -13,10 +13,10 @@ import dev.authkeeper.alert.AlertDelivery;
 import dev.authkeeper.alert.AlertKind;
 import dev.authkeeper.alert.AlertOutbox;
 import dev.authkeeper.connection.Authorization;
-import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.ConnectionStatus;
-import dev.authkeeper.connection.TableLayout;
+import dev.authkeeper.table.ConnectionId;
+import dev.authkeeper.table.TableLayout;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**

@@ -12,7 +12,6 @@ import org.jboss.logging.Logger;
 import dev.authkeeper.app.App;
 import dev.authkeeper.app.Apps;
 import dev.authkeeper.config.AuthKeeperConfig;
-import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.Flow;
 import dev.authkeeper.http.ApiGatewayRequest;
@@ -26,6 +25,7 @@ import dev.authkeeper.marketplace.Marketplaces;
 import dev.authkeeper.marketplace.Origin;
 import dev.authkeeper.session.MerchantSessions;
 import dev.authkeeper.session.ReauthorizeLinks;
+import dev.authkeeper.table.ConnectionId;
 
 /**
  * Website-initiated (re)authorization: a signed link from an alert or from the integrator's site

@@ -18,7 +18,6 @@ import dev.authkeeper.app.App;
 import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.connection.Authorization;
 import dev.authkeeper.connection.Connection;
-import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.ConnectionStatus;
 import dev.authkeeper.connection.Flow;
@@ -38,6 +37,7 @@ import dev.authkeeper.marketplace.Pkce;
 import dev.authkeeper.marketplace.TokenResult;
 import dev.authkeeper.marketplace.Uris;
 import dev.authkeeper.session.MerchantSessions;
+import dev.authkeeper.table.ConnectionId;
 
 /**
  * The redirect URI: consumes the state, exchanges the code for a refresh token, and stores the

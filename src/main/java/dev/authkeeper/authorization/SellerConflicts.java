@@ -1,6 +1,6 @@
 package dev.authkeeper.authorization;
 
-import static dev.authkeeper.connection.Attributes.s;
+import static dev.authkeeper.table.Attributes.s;
 
 import java.net.URI;
 import java.time.Clock;
@@ -16,19 +16,20 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.authkeeper.alert.AlertDelivery;
-import dev.authkeeper.app.App;
 import dev.authkeeper.alert.AlertKind;
 import dev.authkeeper.alert.AlertOutbox;
+import dev.authkeeper.app.App;
 import dev.authkeeper.config.AlertConfig;
 import dev.authkeeper.config.AuthKeeperConfig;
-import dev.authkeeper.connection.Attributes;
 import dev.authkeeper.connection.Authorization;
 import dev.authkeeper.connection.Connection;
-import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.Flow;
-import dev.authkeeper.connection.TableLayout;
-import dev.authkeeper.connection.Transactions;
+import dev.authkeeper.crypto.TokenAttributes;
+import dev.authkeeper.table.Attributes;
+import dev.authkeeper.table.ConnectionId;
+import dev.authkeeper.table.TableLayout;
+import dev.authkeeper.table.Transactions;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -100,7 +101,7 @@ public class SellerConflicts {
         item.put("flow", s(claim.flow().name()));
         item.put("app", s(claim.app()));
         item.put("origin", s(claim.origin().toString()));
-        item.put("token", Attributes.sealedToken(claim.token()));
+        item.put("token", TokenAttributes.sealedToken(claim.token()));
         item.put("authorizedAt", s(claim.authorizedAt().toString()));
         item.put("authorizationExpiresAt", s(claim.authorizationExpiresAt().toString()));
         item.put(TableLayout.TTL, Attributes.n(now.plus(alerts.retention()).getEpochSecond()));
@@ -123,7 +124,7 @@ public class SellerConflicts {
                 .items().stream()
                 .map(item -> new Claim(item.get(TableLayout.SK).s(), new Authorization(id, item.get("merchantId").s(),
                         Attributes.string(item, "app").orElse(App.DEFAULT),
-                        URI.create(item.get("origin").s()), Flow.valueOf(item.get("flow").s()), Attributes.sealedToken(item),
+                        URI.create(item.get("origin").s()), Flow.valueOf(item.get("flow").s()), TokenAttributes.sealedToken(item),
                         Instant.parse(item.get("authorizedAt").s()), Instant.parse(item.get("authorizationExpiresAt").s()))))
                 .toList();
     }

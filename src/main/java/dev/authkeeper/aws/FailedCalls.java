@@ -11,7 +11,7 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.http.SdkHttpRequest;
 
 /**
- * On every AWS client ({@code quarkus.<service>.interceptors}, {@code dev.authkeeper.config.AwsClients}):
+ * On every AWS client ({@code quarkus.<service>.interceptors}, {@code dev.authkeeper.aws.AwsClients}):
  * names the service, operation, error and endpoint host of a failed call on its exception, which
  * otherwise says little more than its type when no answer came.
  */

@@ -3,8 +3,8 @@ package dev.authkeeper.check;
 import java.time.Duration;
 import java.util.Optional;
 
-import dev.authkeeper.marketplace.ReauthorizationReason;
 import dev.authkeeper.crypto.Secret;
+import dev.authkeeper.marketplace.ReauthorizationReason;
 
 /** What proving one authorization found. */
 public sealed interface CheckOutcome {

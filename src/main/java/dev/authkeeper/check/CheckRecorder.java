@@ -16,12 +16,12 @@ import org.jboss.logging.Logger;
 import dev.authkeeper.alert.Alert;
 import dev.authkeeper.alert.AlertKind;
 import dev.authkeeper.alert.AlertOutbox;
-import dev.authkeeper.marketplace.ReauthorizationReason;
+import dev.authkeeper.config.Backoff;
 import dev.authkeeper.config.GuardConfig;
 import dev.authkeeper.config.SweepConfig;
 import dev.authkeeper.crypto.SealedToken;
 import dev.authkeeper.crypto.TokenCipher;
-import dev.authkeeper.marketplace.Backoff;
+import dev.authkeeper.marketplace.ReauthorizationReason;
 
 /**
  * Records what a check found, the same way wherever the check ran (the sweep, "check now", an

@@ -1,7 +1,7 @@
 package dev.authkeeper.check;
 
-import static dev.authkeeper.connection.Attributes.n;
-import static dev.authkeeper.connection.Attributes.s;
+import static dev.authkeeper.table.Attributes.n;
+import static dev.authkeeper.table.Attributes.s;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,15 +13,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.authkeeper.alert.Alert;
 import dev.authkeeper.alert.AlertOutbox;
-import dev.authkeeper.marketplace.ReauthorizationReason;
 import dev.authkeeper.config.AuthKeeperConfig;
-import dev.authkeeper.connection.Attributes;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.ConnectionStatus;
-import dev.authkeeper.connection.ItemUpdate;
-import dev.authkeeper.connection.TableLayout;
-import dev.authkeeper.connection.Transactions;
 import dev.authkeeper.crypto.SealedToken;
+import dev.authkeeper.crypto.TokenAttributes;
+import dev.authkeeper.marketplace.ReauthorizationReason;
+import dev.authkeeper.table.ItemUpdate;
+import dev.authkeeper.table.TableLayout;
+import dev.authkeeper.table.Transactions;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -62,9 +62,9 @@ public class CheckStore {
      */
     boolean keepHealthy(CheckedConnection c, Optional<SealedToken> token, boolean rotated, Optional<Instant> rotatedUntil) {
         var update = expect(c, ConnectionStatus.ACTIVE);
-        token.ifPresent(t -> update.set("token", Attributes.sealedToken(t)).increment("version"));
+        token.ifPresent(t -> update.set("token", TokenAttributes.sealedToken(t)).increment("version"));
         if (rotated) {
-            update.set("previousToken", Attributes.sealedToken(c.token()));
+            update.set("previousToken", TokenAttributes.sealedToken(c.token()));
         }
         rotatedUntil.ifPresent(until -> update.set("authorizationExpiresAt", s(until.toString())));
         inRound(c, update);
@@ -135,7 +135,7 @@ public class CheckStore {
                         "lastCheckError", "lastFailureAt", TableLayout.DUE_SHARD, TableLayout.NEXT_CHECK_AT);
         update.set(TableLayout.CHECK_PARTITION, s(TableLayout.checkPartition(c.id())))
                 .set(TableLayout.CHECK_ORDER, s(TableLayout.checkOrder(c.id())));
-        token.ifPresent(t -> update.set("token", Attributes.sealedToken(t)));
+        token.ifPresent(t -> update.set("token", TokenAttributes.sealedToken(t)));
         var writes = new ArrayList<TransactWriteItem>();
         writes.add(update.transactItem(table));
         writes.add(history(c, now, Map.of(

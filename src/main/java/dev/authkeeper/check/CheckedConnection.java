@@ -1,7 +1,7 @@
 package dev.authkeeper.check;
 
-import static dev.authkeeper.connection.Attributes.number;
-import static dev.authkeeper.connection.Attributes.string;
+import static dev.authkeeper.table.Attributes.number;
+import static dev.authkeeper.table.Attributes.string;
 
 import java.net.URI;
 import java.time.Instant;
@@ -9,11 +9,11 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.authkeeper.app.App;
-import dev.authkeeper.connection.Attributes;
-import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionStatus;
-import dev.authkeeper.connection.TableLayout;
 import dev.authkeeper.crypto.SealedToken;
+import dev.authkeeper.crypto.TokenAttributes;
+import dev.authkeeper.table.ConnectionId;
+import dev.authkeeper.table.TableLayout;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -52,7 +52,7 @@ public record CheckedConnection(
                 string(item, "app").orElse(App.DEFAULT),
                 URI.create(item.get("origin").s()),
                 ConnectionStatus.valueOf(item.get("status").s()),
-                Attributes.sealedToken(item),
+                TokenAttributes.sealedToken(item),
                 Instant.parse(item.get("authorizedAt").s()),
                 Instant.parse(item.get("authorizationExpiresAt").s()),
                 Long.parseLong(item.get("version").n()),

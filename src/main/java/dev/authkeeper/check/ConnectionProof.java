@@ -8,15 +8,15 @@ import java.util.function.BooleanSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.authkeeper.marketplace.ReauthorizationReason;
+import dev.authkeeper.config.Backoff;
 import dev.authkeeper.config.SweepConfig;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.crypto.Secret;
 import dev.authkeeper.crypto.TokenCipher;
-import dev.authkeeper.marketplace.Backoff;
 import dev.authkeeper.marketplace.Marketplace;
 import dev.authkeeper.marketplace.MarketplaceFacts;
 import dev.authkeeper.marketplace.Marketplaces;
+import dev.authkeeper.marketplace.ReauthorizationReason;
 import dev.authkeeper.marketplace.TokenResult;
 
 /**

@@ -1,8 +1,8 @@
 package dev.authkeeper.check;
 
-import static dev.authkeeper.connection.Attributes.n;
-import static dev.authkeeper.connection.Attributes.number;
-import static dev.authkeeper.connection.Attributes.s;
+import static dev.authkeeper.table.Attributes.n;
+import static dev.authkeeper.table.Attributes.number;
+import static dev.authkeeper.table.Attributes.s;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -21,8 +21,8 @@ import dev.authkeeper.alert.AlertOutbox;
 import dev.authkeeper.alert.Incidents;
 import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.config.GuardConfig;
-import dev.authkeeper.connection.BatchReads;
-import dev.authkeeper.connection.TableLayout;
+import dev.authkeeper.table.BatchReads;
+import dev.authkeeper.table.TableLayout;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 

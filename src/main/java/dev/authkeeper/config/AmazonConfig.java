@@ -44,7 +44,7 @@ public interface AmazonConfig {
     /**
      * The integrator's other SP-API apps, a JSON array: {@code [{"name":"draft","applicationId":"…",
      * "clientId":"…","secretId":"<Secrets Manager secret>","draft":true,"regions":["NA"],"redirectUri":"…"}]}
-     * (README, "Several SP-API apps").
+     * (docs/integrating/several-apps.md).
      */
     Optional<String> apps();
 

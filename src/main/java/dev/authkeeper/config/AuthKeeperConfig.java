@@ -7,7 +7,7 @@ import java.util.Optional;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Everything an integrator sets; the README lists each key with its environment variable. */
+/** Everything an integrator sets; docs/operating/configuration.md lists each key with its environment variable. */
 @ConfigMapping(prefix = "authkeeper")
 public interface AuthKeeperConfig {
 

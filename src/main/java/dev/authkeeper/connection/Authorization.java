@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Instant;
 
 import dev.authkeeper.crypto.SealedToken;
+import dev.authkeeper.table.ConnectionId;
 
 /**
  * A fresh authorization to store: its token is already sealed for this connection and was issued

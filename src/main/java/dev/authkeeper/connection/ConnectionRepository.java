@@ -1,7 +1,7 @@
 package dev.authkeeper.connection;
 
-import static dev.authkeeper.connection.Attributes.n;
-import static dev.authkeeper.connection.Attributes.s;
+import static dev.authkeeper.table.Attributes.n;
+import static dev.authkeeper.table.Attributes.s;
 
 import java.net.URI;
 import java.security.SecureRandom;
@@ -20,6 +20,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.authkeeper.config.AlertConfig;
 import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.crypto.SealedToken;
+import dev.authkeeper.crypto.TokenAttributes;
+import dev.authkeeper.table.Attributes;
+import dev.authkeeper.table.ConnectionId;
+import dev.authkeeper.table.ItemUpdate;
+import dev.authkeeper.table.TableLayout;
+import dev.authkeeper.table.Transactions;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -137,7 +143,7 @@ public class ConnectionRepository {
                 .set("accountId", s(id.accountId()))
                 .set("origin", s(authorization.origin().toString()))
                 .set("status", s(ConnectionStatus.ACTIVE.name()))
-                .set("token", Attributes.sealedToken(authorization.token()))
+                .set("token", TokenAttributes.sealedToken(authorization.token()))
                 .set("authorizedAt", s(authorization.authorizedAt().toString()))
                 .set("authorizationExpiresAt", s(authorization.authorizationExpiresAt().toString()))
                 .set("lastFlow", s(authorization.flow().name()))
@@ -185,7 +191,7 @@ public class ConnectionRepository {
                 || Attributes.number(item, "version").filter(v -> v == version).isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(Attributes.sealedToken(item, "previousToken"));
+        return Optional.of(TokenAttributes.sealedToken(item, "previousToken"));
     }
 
     /**

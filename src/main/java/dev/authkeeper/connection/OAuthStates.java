@@ -1,7 +1,7 @@
 package dev.authkeeper.connection;
 
-import static dev.authkeeper.connection.Attributes.n;
-import static dev.authkeeper.connection.Attributes.s;
+import static dev.authkeeper.table.Attributes.n;
+import static dev.authkeeper.table.Attributes.s;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -20,9 +20,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.authkeeper.app.App;
 import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.crypto.Secret;
+import dev.authkeeper.crypto.TokenAttributes;
 import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.crypto.TokenKind;
 
+import dev.authkeeper.table.TableLayout;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -108,7 +110,7 @@ public class OAuthStates {
         pending.expectedAccountId().ifPresent(account -> item.put("expectedAccountId", s(account)));
         // Sealed, and bound to this state's item: the table alone never yields a verifier.
         pending.codeVerifier().ifPresent(verifier -> item.put(CODE_VERIFIER,
-                Attributes.sealedToken(cipher.seal(TokenKind.CODE_VERIFIER, verifierContext(flowId), verifier))));
+                TokenAttributes.sealedToken(cipher.seal(TokenKind.CODE_VERIFIER, verifierContext(flowId), verifier))));
         item.put("createdAt", n(pending.createdAt().toEpochMilli()));
         item.put("expiresAt", n(pending.expiresAt().toEpochMilli()));
         item.put(TableLayout.TTL, n(pending.expiresAt().getEpochSecond()));
@@ -151,7 +153,7 @@ public class OAuthStates {
                 Instant.ofEpochMilli(Long.parseLong(old.get("createdAt").n())),
                 Instant.ofEpochMilli(Long.parseLong(old.get("expiresAt").n())),
                 Optional.ofNullable(old.get(CODE_VERIFIER))
-                        .map(v -> cipher.open(TokenKind.CODE_VERIFIER, verifierContext(flowId), Attributes.sealedToken(old, CODE_VERIFIER))));
+                        .map(v -> cipher.open(TokenKind.CODE_VERIFIER, verifierContext(flowId), TokenAttributes.sealedToken(old, CODE_VERIFIER))));
         return now.isBefore(pending.expiresAt()) ? new Consumed.Valid(pending) : new Consumed.Expired(pending);
     }
 }

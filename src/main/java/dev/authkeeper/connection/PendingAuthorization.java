@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 import dev.authkeeper.crypto.Secret;
+import dev.authkeeper.table.ConnectionId;
 
 /**
  * What an OAuth {@code state} stands for while the seller is at the marketplace: who asked, in

@@ -1,6 +1,6 @@
 package dev.authkeeper.crypto;
 
-import static dev.authkeeper.connection.Attributes.s;
+import static dev.authkeeper.table.Attributes.s;
 
 import java.time.Instant;
 import java.util.List;
@@ -13,8 +13,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.authkeeper.config.AuthKeeperConfig;
-import dev.authkeeper.connection.TableLayout;
-import dev.authkeeper.connection.Transactions;
+import dev.authkeeper.table.TableLayout;
+import dev.authkeeper.table.Transactions;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;

@@ -17,7 +17,7 @@ public sealed interface SealedToken {
 
     /**
      * Format 2, under a branch key: {@code 0x02 | branch key id (16) | salt (32) | nonce (12) |
-     * ciphertext and tag}; README "Keys: a hierarchy instead of a KMS call per token".
+     * ciphertext and tag}; docs/key-hierarchy.md.
      */
     record Hierarchical(byte[] bytes) implements SealedToken {
         @Override

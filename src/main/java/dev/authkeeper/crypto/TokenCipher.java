@@ -16,8 +16,7 @@ import software.amazon.awssdk.services.kms.model.InvalidCiphertextException;
  * Seals tokens under the key hierarchy (format 2: a branch key from {@link BranchKeys}, a key of
  * its own per token derived with HKDF, AES-256-GCM binding kind and connection) and opens both
  * formats, including format 1 (a KMS data key per token) for tokens sealed before. A warm
- * instance seals and opens without calling KMS; see README, "Keys: a hierarchy instead of a KMS
- * call per token".
+ * instance seals and opens without calling KMS; see docs/key-hierarchy.md.
  */
 @ApplicationScoped
 public class TokenCipher {

@@ -1,12 +1,12 @@
 package dev.authkeeper.function;
 
-import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.sweep.PlanSummary;
 import dev.authkeeper.sweep.SweepPlanner;
 import dev.authkeeper.sweep.SweepRequest;
 import dev.authkeeper.sweep.SweepSummary;
 import dev.authkeeper.sweep.SweepUnit;
 import dev.authkeeper.sweep.SweepWorker;
+import dev.authkeeper.table.ConnectionId;
 import io.quarkus.funqy.Funq;
 
 /**

@@ -3,7 +3,7 @@ package dev.authkeeper.importing;
 import java.time.Duration;
 import java.util.Optional;
 
-import dev.authkeeper.connection.ConnectionId;
+import dev.authkeeper.table.ConnectionId;
 
 /** What became of one imported authorization. Only {@link Imported} stored anything. */
 public sealed interface ImportOutcome {

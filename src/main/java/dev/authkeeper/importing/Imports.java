@@ -14,7 +14,6 @@ import dev.authkeeper.app.Apps;
 import dev.authkeeper.authorization.AuthorizationRecorder;
 import dev.authkeeper.connection.Authorization;
 import dev.authkeeper.connection.Connection;
-import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.ConnectionStatus;
 import dev.authkeeper.connection.Flow;
@@ -25,6 +24,7 @@ import dev.authkeeper.marketplace.Marketplaces;
 import dev.authkeeper.marketplace.Origin;
 import dev.authkeeper.marketplace.TokenResult;
 import dev.authkeeper.session.MerchantSessions;
+import dev.authkeeper.table.ConnectionId;
 
 /**
  * Imports authorizations an integrator already holds. Each is proven with one grant (a refresh,

@@ -15,13 +15,13 @@ import java.util.stream.Collectors;
 import com.sun.net.httpserver.HttpExchange;
 
 import dev.authkeeper.connection.Connection;
-import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.http.ApiGatewayResponse;
 import dev.authkeeper.local.simulator.Http;
 import dev.authkeeper.session.MerchantSessions;
 import dev.authkeeper.session.ReauthorizeLinks;
 import dev.authkeeper.sweep.SweepWorker;
+import dev.authkeeper.table.ConnectionId;
 
 /**
  * A stand-in for the integrator's own website in the local run: a sign-in page that sets the

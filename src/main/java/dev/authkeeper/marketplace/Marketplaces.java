@@ -8,7 +8,7 @@ import java.util.TreeMap;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 
-import dev.authkeeper.connection.ConnectionId;
+import dev.authkeeper.table.ConnectionId;
 import io.quarkus.runtime.Startup;
 
 /**

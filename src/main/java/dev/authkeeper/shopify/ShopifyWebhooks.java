@@ -18,7 +18,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.authkeeper.api.Disconnections;
 import dev.authkeeper.app.App;
 import dev.authkeeper.app.ClientSecrets;
-import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.crypto.Secret;
 import dev.authkeeper.http.ApiGatewayRequest;
@@ -26,6 +25,7 @@ import dev.authkeeper.http.ApiGatewayResponse;
 import dev.authkeeper.metrics.EmbeddedMetrics;
 import dev.authkeeper.notification.Deliveries;
 import dev.authkeeper.notification.NotificationReceiver;
+import dev.authkeeper.table.ConnectionId;
 
 /**
  * Shopify's webhooks for an app: {@code app/uninstalled} (the shop's tokens are dead at once) and

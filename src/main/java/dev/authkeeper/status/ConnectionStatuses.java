@@ -1,7 +1,7 @@
 package dev.authkeeper.status;
 
-import static dev.authkeeper.connection.Attributes.s;
-import static dev.authkeeper.connection.Attributes.string;
+import static dev.authkeeper.table.Attributes.s;
+import static dev.authkeeper.table.Attributes.string;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -19,13 +19,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.authkeeper.alert.AlertTexts;
 import dev.authkeeper.config.AuthKeeperConfig;
-import dev.authkeeper.connection.BatchReads;
-import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionStatus;
-import dev.authkeeper.connection.TableLayout;
 import dev.authkeeper.marketplace.Marketplace;
 import dev.authkeeper.marketplace.Marketplaces;
 import dev.authkeeper.sweep.RoundStatus;
+import dev.authkeeper.table.BatchReads;
+import dev.authkeeper.table.ConnectionId;
+import dev.authkeeper.table.TableLayout;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 

@@ -1,8 +1,8 @@
 package dev.authkeeper.sweep;
 
-import static dev.authkeeper.connection.Attributes.n;
-import static dev.authkeeper.connection.Attributes.number;
-import static dev.authkeeper.connection.Attributes.s;
+import static dev.authkeeper.table.Attributes.n;
+import static dev.authkeeper.table.Attributes.number;
+import static dev.authkeeper.table.Attributes.s;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -14,9 +14,9 @@ import org.jboss.logging.Logger;
 
 import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.connection.ConnectionStatus;
-import dev.authkeeper.connection.ItemUpdate;
-import dev.authkeeper.connection.TableLayout;
-import dev.authkeeper.connection.Transactions;
+import dev.authkeeper.table.ItemUpdate;
+import dev.authkeeper.table.TableLayout;
+import dev.authkeeper.table.Transactions;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -74,7 +74,7 @@ class LegacyMigration {
     }
 
     private boolean migrate(String pk) {
-        var id = dev.authkeeper.connection.ConnectionId.parse(pk.substring(TableLayout.CONNECTION_PREFIX.length()));
+        var id = dev.authkeeper.table.ConnectionId.parse(pk.substring(TableLayout.CONNECTION_PREFIX.length()));
         return Transactions.updateIfConditionHolds(dynamo, ItemUpdate.of(TableLayout.connectionItemKey(id))
                     .set(TableLayout.CHECK_PARTITION, s(TableLayout.checkPartition(id)))
                     .set(TableLayout.CHECK_ORDER, s(TableLayout.checkOrder(id)))

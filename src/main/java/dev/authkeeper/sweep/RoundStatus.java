@@ -8,8 +8,8 @@ import java.util.function.Function;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.authkeeper.config.SweepConfig;
-import dev.authkeeper.connection.ConnectionId;
-import dev.authkeeper.connection.TableLayout;
+import dev.authkeeper.table.ConnectionId;
+import dev.authkeeper.table.TableLayout;
 
 /**
  * When the round last checked a healthy connection. Healthy checks write nothing to the

@@ -3,7 +3,7 @@ package dev.authkeeper.sweep;
 import java.time.Duration;
 import java.time.Instant;
 
-import dev.authkeeper.connection.TableLayout;
+import dev.authkeeper.table.TableLayout;
 
 /**
  * One unit of the daily round of checks: shard {@code shard} of slot {@code slot}, with the round

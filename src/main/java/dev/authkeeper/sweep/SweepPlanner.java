@@ -1,7 +1,7 @@
 package dev.authkeeper.sweep;
 
-import static dev.authkeeper.connection.Attributes.n;
-import static dev.authkeeper.connection.Attributes.s;
+import static dev.authkeeper.table.Attributes.n;
+import static dev.authkeeper.table.Attributes.s;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +20,7 @@ import dev.authkeeper.alert.AlertDelivery;
 import dev.authkeeper.check.MassRejectionGuard;
 import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.config.SweepConfig;
-import dev.authkeeper.connection.TableLayout;
+import dev.authkeeper.table.TableLayout;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**

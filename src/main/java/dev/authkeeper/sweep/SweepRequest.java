@@ -1,7 +1,7 @@
 package dev.authkeeper.sweep;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * The planner's event: {@code {"kind":"sweep"}} from the schedule (an EventBridge "Scheduled Event"

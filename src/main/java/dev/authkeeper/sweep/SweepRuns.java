@@ -1,8 +1,8 @@
 package dev.authkeeper.sweep;
 
-import static dev.authkeeper.connection.Attributes.n;
-import static dev.authkeeper.connection.Attributes.number;
-import static dev.authkeeper.connection.Attributes.s;
+import static dev.authkeeper.table.Attributes.n;
+import static dev.authkeeper.table.Attributes.number;
+import static dev.authkeeper.table.Attributes.s;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -18,7 +18,7 @@ import dev.authkeeper.alert.AlertDelivery;
 import dev.authkeeper.alert.Incidents;
 import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.config.SweepConfig;
-import dev.authkeeper.connection.TableLayout;
+import dev.authkeeper.table.TableLayout;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;

@@ -7,15 +7,15 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.authkeeper.alert.Alert;
-import dev.authkeeper.aws.DependencyFailures;
+import dev.authkeeper.alert.DependencyFailures;
 import dev.authkeeper.check.CheckRecorder;
 
 /** The counters of one worker's checks, shared by its concurrent checks, and what they recorded. */

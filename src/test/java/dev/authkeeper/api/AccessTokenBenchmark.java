@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.authkeeper.benchmark.BenchmarksFile;
-import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.function.IntegratorApiFunctions;
 import dev.authkeeper.http.ApiGatewayRequest;
 import dev.authkeeper.http.ApiGatewayResponse;
+import dev.authkeeper.table.ConnectionId;
 import dev.authkeeper.testing.BenchmarkMode;
 import dev.authkeeper.testing.Lambda;
 import dev.authkeeper.testing.LocalAwsResource;

@@ -19,16 +19,16 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.authkeeper.alert.Incidents;
-import dev.authkeeper.connection.Attributes;
-import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionStatus;
-import dev.authkeeper.connection.TableLayout;
 import dev.authkeeper.crypto.Secret;
+import dev.authkeeper.crypto.TokenAttributes;
 import dev.authkeeper.crypto.TokenKind;
 import dev.authkeeper.function.IntegratorApiFunctions;
 import dev.authkeeper.http.ApiGatewayRequest;
 import dev.authkeeper.http.ApiGatewayResponse;
 import dev.authkeeper.session.ReauthorizeLinks;
+import dev.authkeeper.table.ConnectionId;
+import dev.authkeeper.table.TableLayout;
 import dev.authkeeper.testing.CapturedLogs;
 import dev.authkeeper.testing.LocalAwsResource;
 import dev.authkeeper.testing.Seeds;
@@ -76,7 +76,7 @@ class AccessTokenFunctionTest extends ApiTestBase {
         assertThat(expiresAt).isBetween(now().plus(Duration.ofMinutes(59)), now().plus(Duration.ofMinutes(61)));
         assertThat(amazon.tokenCalls("refresh_token")).isEqualTo(1);
         var cached = table.items().stream().filter(i -> i.get("sk").s().equals("ACCESS_TOKEN")).findFirst().orElseThrow();
-        var sealed = Attributes.sealedToken(cached);
+        var sealed = TokenAttributes.sealedToken(cached);
         assertThat(new String(cached.get("token").b().asByteArray(), StandardCharsets.ISO_8859_1))
                 .doesNotContain(body.path("accessToken").asText());
         assertThat(cipher.open(TokenKind.ACCESS, id.value(), sealed).value()).as("sealed as an access token of this connection")

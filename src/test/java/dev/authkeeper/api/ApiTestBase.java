@@ -12,10 +12,10 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 
 import dev.authkeeper.alert.AlertDelivery;
 import dev.authkeeper.alert.Incidents;
-import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.local.SimulatedAmazon;
+import dev.authkeeper.table.ConnectionId;
 import dev.authkeeper.testing.AwsCalls;
 import dev.authkeeper.testing.Events;
 import dev.authkeeper.testing.Inbox;

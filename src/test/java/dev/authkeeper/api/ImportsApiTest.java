@@ -15,9 +15,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.http.ApiGatewayResponse;
 import dev.authkeeper.local.shopify.SimulatedShopify;
+import dev.authkeeper.table.ConnectionId;
 import dev.authkeeper.testing.CapturedLogs;
 import dev.authkeeper.testing.LocalAwsResource;
 import io.quarkus.test.common.WithTestResource;

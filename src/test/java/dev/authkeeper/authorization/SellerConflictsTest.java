@@ -11,13 +11,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.OAuthStates;
 import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.local.SimulatedAmazon;
 import dev.authkeeper.session.MerchantSessions;
 import dev.authkeeper.sweep.SweepWorker;
+import dev.authkeeper.table.ConnectionId;
 import dev.authkeeper.testing.CallbackBrowser;
 import dev.authkeeper.testing.Inbox;
 import dev.authkeeper.testing.LocalAws;

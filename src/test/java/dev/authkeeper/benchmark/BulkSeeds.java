@@ -1,6 +1,6 @@
 package dev.authkeeper.benchmark;
 
-import static dev.authkeeper.connection.Attributes.s;
+import static dev.authkeeper.table.Attributes.s;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,12 +9,12 @@ import java.util.List;
 import java.util.Map;
 
 import dev.authkeeper.app.App;
-import dev.authkeeper.connection.Attributes;
-import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionRepository;
-import dev.authkeeper.connection.TableLayout;
 import dev.authkeeper.crypto.Secret;
+import dev.authkeeper.crypto.TokenAttributes;
 import dev.authkeeper.crypto.TokenCipher;
+import dev.authkeeper.table.ConnectionId;
+import dev.authkeeper.table.TableLayout;
 import dev.authkeeper.testing.Seeds;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -71,7 +71,7 @@ final class BulkSeeds {
         item.put("accountId", s(id.accountId()));
         item.put("merchantId", s(merchant));
         item.put(TableLayout.MERCHANT_KEY, s(merchant));
-        item.put("token", Attributes.sealedToken(cipher.seal(id.value(), token)));
+        item.put("token", TokenAttributes.sealedToken(cipher.seal(id.value(), token)));
         item.put(TableLayout.CHECK_PARTITION, s(TableLayout.checkPartition(id)));
         item.put(TableLayout.CHECK_ORDER, s(TableLayout.checkOrder(id)));
         return item;

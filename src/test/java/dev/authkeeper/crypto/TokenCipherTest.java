@@ -20,7 +20,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.authkeeper.config.KeysConfig;
-import dev.authkeeper.connection.Attributes;
 import dev.authkeeper.testing.AwsCalls;
 import dev.authkeeper.testing.LocalAwsResource;
 import dev.authkeeper.testing.Profiles;
@@ -175,19 +174,19 @@ class TokenCipherTest {
         var access = cipher.seal(TokenKind.ACCESS, CONNECTION, new Secret("Atza|access"));
         var key = Map.of("pk", AttributeValue.fromS("CONNECTION#" + CONNECTION), "sk", AttributeValue.fromS("CONNECTION"));
         var item = new HashMap<>(key);
-        item.put("token", Attributes.sealedToken(legacy));
-        item.put("accessToken", Attributes.sealedToken(access));
+        item.put("token", TokenAttributes.sealedToken(legacy));
+        item.put("accessToken", TokenAttributes.sealedToken(access));
         dynamo.putItem(r -> r.tableName(LocalAwsResource.TABLE).item(item));
         try {
             var stored = dynamo.getItem(r -> r.tableName(LocalAwsResource.TABLE).key(key)).item();
 
             assertThat(stored.get("token").hasM()).isTrue();
             assertThat(stored.get("accessToken").b()).isNotNull();
-            assertThat(Attributes.sealedToken(stored)).isInstanceOf(SealedToken.Legacy.class);
-            assertThat(open(Attributes.sealedToken(stored))).isEqualTo(REFRESH_TOKEN);
-            assertThat(cipher.open(TokenKind.ACCESS, CONNECTION, Attributes.sealedToken(stored, "accessToken")).value())
+            assertThat(TokenAttributes.sealedToken(stored)).isInstanceOf(SealedToken.Legacy.class);
+            assertThat(open(TokenAttributes.sealedToken(stored))).isEqualTo(REFRESH_TOKEN);
+            assertThat(cipher.open(TokenKind.ACCESS, CONNECTION, TokenAttributes.sealedToken(stored, "accessToken")).value())
                     .isEqualTo("Atza|access");
-            assertThatThrownBy(() -> Attributes.sealedToken(stored, "missing")).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> TokenAttributes.sealedToken(stored, "missing")).isInstanceOf(IllegalArgumentException.class);
         } finally {
             dynamo.deleteItem(r -> r.tableName(LocalAwsResource.TABLE).key(key));
         }

@@ -9,8 +9,8 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import dev.authkeeper.testing.BenchmarkMode;
 import dev.authkeeper.testing.AwsCalls;
+import dev.authkeeper.testing.BenchmarkMode;
 import dev.authkeeper.testing.LocalAwsResource;
 import dev.authkeeper.testing.Profiles;
 import io.quarkus.test.common.WithTestResource;

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -19,7 +20,10 @@ import org.junit.jupiter.api.Test;
 
 import dev.authkeeper.testing.Docs;
 
-/** The table of rooms in docs/architecture.md says what the imports say: every package, and the packages it calls. */
+/**
+ * The table of rooms in docs/architecture.md says what the imports say: every package, and the
+ * packages it calls; and it lists them in layers, each room calling only rooms above it.
+ */
 class ArchitectureRoomsTest {
 
     private static final Path SOURCES = Path.of("src", "main", "java", "dev", "authkeeper");
@@ -30,18 +34,7 @@ class ArchitectureRoomsTest {
 
     @Test
     void theTableOfRoomsListsEveryPackageAndWhatItImports() throws IOException {
-        Map<String, Set<String>> documented = new TreeMap<>();
-        String section = "";
-        for (String line : Docs.prose(Path.of("docs", "architecture.md"))) {
-            if (line.startsWith("## ")) {
-                section = line;
-            }
-            var row = ROOM_ROW.matcher(line);
-            if (section.equals(ROOMS) && row.find()) {
-                documented.put(row.group(1), ROOM.matcher(row.group(2)).results().map(m -> m.group(1))
-                        .collect(Collectors.toCollection(TreeSet::new)));
-            }
-        }
+        Map<String, Set<String>> documented = documented();
         Map<String, Set<String>> imported = new TreeMap<>();
         try (Stream<Path> rooms = Files.list(SOURCES)) {
             rooms.filter(Files::isDirectory).forEach(room -> imported.put(room.getFileName().toString(), imports(room)));
@@ -56,6 +49,37 @@ class ArchitectureRoomsTest {
             }
         }
         assertThat(differences).as("docs/architecture.md, " + ROOMS).isEmpty();
+    }
+
+    @Test
+    void eachRoomCallsOnlyRoomsAboveItInTheTable() {
+        var above = new TreeSet<String>();
+        var upward = new TreeSet<String>();
+        documented().forEach((room, calls) -> {
+            calls.stream().filter(called -> !above.contains(called))
+                    .filter(called -> !("dev.authkeeper." + room).equals(RoomCyclesTest.LEFT_FROM)
+                            || !("dev.authkeeper." + called).equals(RoomCyclesTest.LEFT_TO))
+                    .forEach(called -> upward.add("`" + room + "` calls `" + called + "`, listed below it"));
+            above.add(room);
+        });
+        assertThat(upward).as("docs/architecture.md, " + ROOMS).isEmpty();
+    }
+
+    /** The rows of the table of rooms, in their order: each room and the rooms it says it calls. */
+    private static Map<String, Set<String>> documented() {
+        Map<String, Set<String>> documented = new LinkedHashMap<>();
+        String section = "";
+        for (String line : Docs.prose(Path.of("docs", "architecture.md"))) {
+            if (line.startsWith("## ")) {
+                section = line;
+            }
+            var row = ROOM_ROW.matcher(line);
+            if (section.equals(ROOMS) && row.find()) {
+                documented.put(row.group(1), ROOM.matcher(row.group(2)).results().map(m -> m.group(1))
+                        .collect(Collectors.toCollection(TreeSet::new)));
+            }
+        }
+        return documented;
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {

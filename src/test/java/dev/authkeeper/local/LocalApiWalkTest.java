@@ -26,8 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.authkeeper.testing.ContractCalls;
 import dev.authkeeper.testing.CapturedLogs;
+import dev.authkeeper.testing.ContractCalls;
 import dev.authkeeper.testing.Docs;
 import dev.authkeeper.testing.LocalAws;
 import dev.authkeeper.testing.LocalAwsResource;

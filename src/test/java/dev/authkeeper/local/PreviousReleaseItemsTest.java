@@ -14,12 +14,12 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.authkeeper.connection.Attributes;
-import dev.authkeeper.connection.ConnectionId;
-import dev.authkeeper.connection.TableLayout;
 import dev.authkeeper.crypto.Secret;
+import dev.authkeeper.crypto.TokenAttributes;
 import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.sweep.SweepWorker;
+import dev.authkeeper.table.ConnectionId;
+import dev.authkeeper.table.TableLayout;
 import dev.authkeeper.testing.ContractCalls;
 import dev.authkeeper.testing.LocalAws;
 import dev.authkeeper.testing.LocalAwsResource;
@@ -101,7 +101,7 @@ class PreviousReleaseItemsTest {
         item.put("accountId", s(SELLER));
         item.put("origin", s("https://sellercentral.amazon.com"));
         item.put("status", s("ACTIVE"));
-        item.put("token", Attributes.sealedToken(cipher.seal(ID.value(), new Secret(amazon.issueRefreshToken(SELLER)))));
+        item.put("token", TokenAttributes.sealedToken(cipher.seal(ID.value(), new Secret(amazon.issueRefreshToken(SELLER)))));
         item.put("authorizedAt", s(authorizedAt.toString()));
         item.put("authorizationExpiresAt", s(authorizedAt.plus(Duration.ofDays(365)).toString()));
         item.put("lastFlow", s("MARKETPLACE"));

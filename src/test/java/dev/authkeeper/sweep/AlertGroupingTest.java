@@ -9,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 import dev.authkeeper.connection.ConnectionStatus;
-import dev.authkeeper.connection.TableLayout;
+import dev.authkeeper.table.TableLayout;
 import dev.authkeeper.testing.Inbox;
 import dev.authkeeper.testing.LocalAwsResource;
 import dev.authkeeper.testing.Profiles;

@@ -8,7 +8,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 import dev.authkeeper.connection.ConnectionStatus;
-import dev.authkeeper.connection.TableLayout;
+import dev.authkeeper.table.TableLayout;
 import dev.authkeeper.testing.Inbox;
 import dev.authkeeper.testing.LocalAwsResource;
 import dev.authkeeper.testing.Profiles;
@@ -42,7 +42,7 @@ class MassRejectionTest extends SweepTestBase {
         assertThat(inbox.settled()).extracting(Inbox.Message::kind).containsExactly("MASS_REJECTION");
         assertThat(events.types()).doesNotContain("connection.needs_reauthorization");
         assertThat(table.items().stream().filter(i -> "HELD".equals(i.getOrDefault(TableLayout.PENDING_ALERT,
-                dev.authkeeper.connection.Attributes.s("")).s()))).hasSize(120);
+                dev.authkeeper.table.Attributes.s("")).s()))).hasSize(120);
 
         // Still wrong an hour later: re-tested, still held.
         clock.advance(Duration.ofHours(1).plusMinutes(1));

@@ -18,10 +18,10 @@ import dev.authkeeper.app.App;
 import dev.authkeeper.connection.Authorization;
 import dev.authkeeper.connection.ConnectionStatus;
 import dev.authkeeper.connection.Flow;
-import dev.authkeeper.connection.TableLayout;
 import dev.authkeeper.crypto.Secret;
 import dev.authkeeper.local.SimulatedAmazon;
 import dev.authkeeper.session.ReauthorizeLinks;
+import dev.authkeeper.table.TableLayout;
 import dev.authkeeper.testing.CapturedLogs;
 import dev.authkeeper.testing.Inbox;
 import dev.authkeeper.testing.LocalAwsResource;
@@ -167,7 +167,7 @@ class SweepOutcomesTest extends SweepTestBase {
     }
 
     /** A connection whose check failed is tried again within a retry interval (15 minutes, jittered). */
-    void assertTriedAgainSoon(dev.authkeeper.connection.ConnectionId id) {
+    void assertTriedAgainSoon(dev.authkeeper.table.ConnectionId id) {
         var item = table.connection(id.value()).orElseThrow();
         assertThat(Long.parseLong(item.get(TableLayout.NEXT_CHECK_AT).n())).isBetween(now().plus(Duration.ofMinutes(7)).getEpochSecond(),
                 now().plus(Duration.ofMinutes(16)).getEpochSecond());

@@ -1,7 +1,7 @@
 package dev.authkeeper.sweep;
 
-import static dev.authkeeper.connection.Attributes.n;
-import static dev.authkeeper.connection.Attributes.s;
+import static dev.authkeeper.table.Attributes.n;
+import static dev.authkeeper.table.Attributes.s;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -17,11 +17,11 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import dev.authkeeper.config.SweepConfig;
-import dev.authkeeper.connection.Attributes;
-import dev.authkeeper.crypto.LegacyTokens;
-import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionStatus;
-import dev.authkeeper.connection.TableLayout;
+import dev.authkeeper.crypto.LegacyTokens;
+import dev.authkeeper.crypto.TokenAttributes;
+import dev.authkeeper.table.ConnectionId;
+import dev.authkeeper.table.TableLayout;
 import dev.authkeeper.testing.CapturedLogs;
 import dev.authkeeper.testing.Lambda;
 import dev.authkeeper.testing.LocalAwsResource;
@@ -182,7 +182,7 @@ class SweepRoundTest extends SweepTestBase {
                 .expressionAttributeNames(Map.of("#shard", TableLayout.DUE_SHARD, "#next", TableLayout.NEXT_CHECK_AT, "#status", "status",
                         "#p", TableLayout.CHECK_PARTITION, "#o", TableLayout.CHECK_ORDER, "#token", "token"))
                 .expressionAttributeValues(Map.of(":shard", s(TableLayout.dueShard(id)), ":next", n(nextCheckAt.getEpochSecond()),
-                        ":status", s(status.name()), ":token", Attributes.sealedToken(token))));
+                        ":status", s(status.name()), ":token", TokenAttributes.sealedToken(token))));
         return id;
     }
 

@@ -8,11 +8,11 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 
 import dev.authkeeper.alert.AlertDelivery;
-import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.ConnectionStatus;
 import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.local.SimulatedAmazon;
+import dev.authkeeper.table.ConnectionId;
 import dev.authkeeper.testing.AwsCalls;
 import dev.authkeeper.testing.Events;
 import dev.authkeeper.testing.Inbox;

@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 
 import jakarta.inject.Singleton;
 
-import dev.authkeeper.connection.TableLayout;
+import dev.authkeeper.table.TableLayout;
 
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.SdkResponse;

@@ -7,7 +7,6 @@ import java.util.List;
 
 import dev.authkeeper.app.App;
 import dev.authkeeper.connection.Authorization;
-import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.Flow;
 import dev.authkeeper.crypto.Secret;
@@ -15,6 +14,7 @@ import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.local.SimulatedAmazon;
 import dev.authkeeper.local.etsy.SimulatedEtsy;
 import dev.authkeeper.local.shopify.SimulatedShopify;
+import dev.authkeeper.table.ConnectionId;
 
 /** Stores connections the way the callback does, with refresh tokens the simulated LWA knows. */
 public final class Seeds {

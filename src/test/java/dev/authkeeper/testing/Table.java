@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.authkeeper.connection.Attributes;
-import dev.authkeeper.connection.ConnectionId;
 import dev.authkeeper.crypto.SealedToken;
+import dev.authkeeper.crypto.TokenAttributes;
+import dev.authkeeper.table.ConnectionId;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -42,7 +42,7 @@ public final class Table {
 
     /** The sealed refresh token stored on a connection. */
     public SealedToken token(ConnectionId id) {
-        return Attributes.sealedToken(connection(id.value()).orElseThrow());
+        return TokenAttributes.sealedToken(connection(id.value()).orElseThrow());
     }
 
     /** A connection's history entries, oldest first. */

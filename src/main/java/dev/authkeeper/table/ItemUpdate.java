@@ -1,4 +1,4 @@
-package dev.authkeeper.connection;
+package dev.authkeeper.table;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

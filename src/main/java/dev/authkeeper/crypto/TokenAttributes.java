@@ -1,24 +1,14 @@
-package dev.authkeeper.connection;
+package dev.authkeeper.crypto;
 
 import java.util.Map;
-import java.util.Optional;
 
-import dev.authkeeper.crypto.SealedToken;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** Short hands for DynamoDB attribute values. */
-public final class Attributes {
+/** A sealed token as a DynamoDB attribute, in either of its formats. */
+public final class TokenAttributes {
 
-    private Attributes() {
-    }
-
-    public static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
-    }
-
-    public static AttributeValue n(long value) {
-        return AttributeValue.fromN(Long.toString(value));
+    private TokenAttributes() {
     }
 
     /** Format 2 as one binary attribute; format 1 as the map it has always been. */
@@ -49,13 +39,5 @@ public final class Attributes {
                     token.get("ciphertext").b().asByteArray());
         }
         throw new IllegalArgumentException("the item has no sealed token in attribute " + name);
-    }
-
-    public static Optional<String> string(Map<String, AttributeValue> item, String name) {
-        return Optional.ofNullable(item.get(name)).map(AttributeValue::s);
-    }
-
-    public static Optional<Long> number(Map<String, AttributeValue> item, String name) {
-        return Optional.ofNullable(item.get(name)).map(AttributeValue::n).map(Long::parseLong);
     }
 }

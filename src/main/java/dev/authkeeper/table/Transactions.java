@@ -1,9 +1,9 @@
-package dev.authkeeper.connection;
+package dev.authkeeper.table;
 
 import java.time.Duration;
 import java.util.List;
 
-import dev.authkeeper.marketplace.Backoff;
+import dev.authkeeper.config.Backoff;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;

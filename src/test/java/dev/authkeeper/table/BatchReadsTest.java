@@ -1,4 +1,4 @@
-package dev.authkeeper.connection;
+package dev.authkeeper.table;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

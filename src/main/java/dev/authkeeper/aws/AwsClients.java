@@ -1,4 +1,4 @@
-package dev.authkeeper.config;
+package dev.authkeeper.aws;
 
 import java.net.URI;
 import java.util.Optional;
@@ -8,6 +8,9 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 import dev.authkeeper.aws.FailedCalls;
+import dev.authkeeper.config.AlertConfig;
+import dev.authkeeper.config.AuthKeeperConfig;
+import dev.authkeeper.config.AwsConfig;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;

@@ -1,4 +1,4 @@
-package dev.authkeeper.aws;
+package dev.authkeeper.alert;
 
 import java.time.Instant;
 import java.util.List;
@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 
 import dev.authkeeper.alert.Alert;
 import dev.authkeeper.alert.Incidents;
+import dev.authkeeper.aws.FailedCall;
 
 /**
  * The AWS failures of one sweep worker's run. A failing dependency (Secrets Manager, KMS, DynamoDB

@@ -1,4 +1,4 @@
-package dev.authkeeper.connection;
+package dev.authkeeper.table;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -76,8 +76,8 @@ public final class TableLayout {
     /** A marketplace delivery (webhook) acted on, by marketplace and delivery id: duplicates and retries act once. */
     public static final String NOTIFICATION_PREFIX = "NOTIFICATION#";
     public static final String NOTIFICATION_SORT = "NOTIFICATION";
-    static final String STATE_PREFIX = "STATE#";
-    static final String STATE_SORT = "STATE";
+    public static final String STATE_PREFIX = "STATE#";
+    public static final String STATE_SORT = "STATE";
 
     private TableLayout() {
     }

@@ -1,4 +1,4 @@
-package dev.authkeeper.marketplace;
+package dev.authkeeper.config;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
