@@ -96,8 +96,8 @@ public class AuthorizeFlow {
         // Where consent happens on the account's own host (a Shopify shop), that account is the one expected back.
         Optional<String> expected = connection.map(ConnectionId::accountId)
                 .or(() -> marketplace.facts().accountHost().flatMap(host -> marketplace.canonicalAccount(origin.host())));
-        return states.start(request, merchant.get(), marketplace.id(), app.name(), Flow.WEBSITE, origin, expected,
-                state -> marketplace.consentUri(app.name(), origin, state));
+        return states.start(request, merchant.get(), marketplace, app.name(), Flow.WEBSITE, origin, expected,
+                (state, pkce) -> marketplace.consentUri(app.name(), origin, state, pkce));
     }
 
     /** The app the link names; else the app the connection it repairs was authorized with; else the default app. */

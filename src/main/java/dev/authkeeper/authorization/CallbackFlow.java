@@ -33,6 +33,7 @@ import dev.authkeeper.http.QueryString;
 import dev.authkeeper.marketplace.CallbackCheck;
 import dev.authkeeper.marketplace.Marketplace;
 import dev.authkeeper.marketplace.Marketplaces;
+import dev.authkeeper.marketplace.Pkce;
 import dev.authkeeper.marketplace.TokenResult;
 import dev.authkeeper.marketplace.Uris;
 import dev.authkeeper.session.MerchantSessions;
@@ -202,19 +203,15 @@ public class CallbackFlow {
     /** Exchanges the code; where the redirect named no account ({@code named} empty), the grant names it. */
     private ApiGatewayResponse exchange(Marketplace marketplace, PendingAuthorization pending, Optional<String> named, Secret code,
             Instant started) {
-        TokenResult result = named.isPresent() ? marketplace.exchangeCode(pending.app(), named.get(), code)
-                : marketplace.exchangeUnnamedCode(pending.app(), code);
         String accountId = named.orElse("(not named yet)");
-        return switch (result) {
+        return switch (marketplace.exchangeCode(pending.app(), named, code, pending.codeVerifier().map(Pkce::new))) {
             // A code exchange is only Granted with a refresh token (Marketplace.exchangeCode).
             case TokenResult.Granted granted -> named.or(() -> granted.accountId().flatMap(marketplace::canonicalAccount))
                     .map(account -> store(marketplace, pending, account, granted, started))
                     .orElseGet(() -> {
                         LOG.errorf("OPERATOR: %s granted a code exchange without naming a usable account; nothing was stored "
                                 + "(merchant %s).", marketplace.displayName(), pending.merchantId());
-                        return pages.render(Page.of(502, marketplace.displayName() + " gave an unexpected answer",
-                                "Your account was not connected and nothing was changed. Our team can see what happened.",
-                                "Please try again later from " + StartAgain.place(marketplace) + "."));
+                        return unexpectedAnswer(marketplace);
                     });
             case TokenResult.AuthorizationRejected rejected -> {
                 LOG.infof("Code exchange refused with %s (merchant %s, account %s)", rejected.error(), pending.merchantId(), accountId);
@@ -241,11 +238,15 @@ public class CallbackFlow {
                 LOG.errorf("OPERATOR: %s gave an unexpected answer to a code exchange (%s); nothing was stored. "
                         + "Merchant %s could not connect account %s.", marketplace.displayName(), unexpected.description(), pending.merchantId(),
                         accountId);
-                yield pages.render(Page.of(502, marketplace.displayName() + " gave an unexpected answer",
-                        "Your account was not connected and nothing was changed. Our team can see what happened.",
-                        "Please try again later from " + StartAgain.place(marketplace) + "."));
+                yield unexpectedAnswer(marketplace);
             }
         };
+    }
+
+    private ApiGatewayResponse unexpectedAnswer(Marketplace marketplace) {
+        return pages.render(Page.of(502, marketplace.displayName() + " gave an unexpected answer",
+                "Your account was not connected and nothing was changed. Our team can see what happened.",
+                "Please try again later from " + StartAgain.place(marketplace) + "."));
     }
 
     /**

@@ -71,7 +71,7 @@ public class LoginFlow {
         LOG.infof("Login URI of app %s: merchant %s authorizing account %s in %s", app.name(), merchant.get(), launch.accountId(),
                 launch.origin().region().map(marketplace::regionName).orElse(marketplace.displayName()));
         // Seller Central launched this for one account: the state expects it, and a callback naming another is refused.
-        return states.start(request, merchant.get(), marketplace.id(), app.name(), Flow.MARKETPLACE, launch.origin(), Optional.of(launch.accountId()),
-                state -> marketplace.continueLaunch(launch, state));
+        return states.start(request, merchant.get(), marketplace, app.name(), Flow.MARKETPLACE, launch.origin(), Optional.of(launch.accountId()),
+                (state, pkce) -> marketplace.continueLaunch(launch, state));
     }
 }

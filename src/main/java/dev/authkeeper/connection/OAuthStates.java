@@ -20,6 +20,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.authkeeper.app.App;
 import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.crypto.Secret;
+import dev.authkeeper.crypto.TokenAttributes;
+import dev.authkeeper.crypto.TokenCipher;
+import dev.authkeeper.crypto.TokenKind;
 
 import dev.authkeeper.table.TableLayout;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -43,13 +46,16 @@ public class OAuthStates {
     private static final Pattern STATE = Pattern.compile("[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}");
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
     private static final String SECRET_HASH = "secretHash";
+    private static final String CODE_VERIFIER = "codeVerifier";
 
     private final DynamoDbClient dynamo;
+    private final TokenCipher cipher;
     private final String table;
     private final SecureRandom random = new SecureRandom();
 
-    public OAuthStates(DynamoDbClient dynamo, AuthKeeperConfig config) {
+    public OAuthStates(DynamoDbClient dynamo, TokenCipher cipher, AuthKeeperConfig config) {
         this.dynamo = dynamo;
+        this.cipher = cipher;
         this.table = config.table();
     }
 
@@ -102,11 +108,18 @@ public class OAuthStates {
         item.put("origin", s(pending.origin().toString()));
         pending.region().ifPresent(region -> item.put("region", s(region)));
         pending.expectedAccountId().ifPresent(account -> item.put("expectedAccountId", s(account)));
+        // Sealed, and bound to this state's item: the table alone never yields a verifier.
+        pending.codeVerifier().ifPresent(verifier -> item.put(CODE_VERIFIER,
+                TokenAttributes.sealedToken(cipher.seal(TokenKind.CODE_VERIFIER, verifierContext(flowId), verifier))));
         item.put("createdAt", n(pending.createdAt().toEpochMilli()));
         item.put("expiresAt", n(pending.expiresAt().toEpochMilli()));
         item.put(TableLayout.TTL, n(pending.expiresAt().getEpochSecond()));
         dynamo.putItem(r -> r.tableName(table).item(item));
         return new Secret(flowId + "." + secret);
+    }
+
+    private static String verifierContext(String flowId) {
+        return TableLayout.STATE_PREFIX + flowId;
     }
 
     /**
@@ -118,11 +131,12 @@ public class OAuthStates {
             return new Consumed.Unknown();
         }
         int dot = state.indexOf('.');
-        var item = dynamo.getItem(r -> r.tableName(table).key(key(state.substring(0, dot))).consistentRead(true)).item();
+        String flowId = state.substring(0, dot);
+        var item = dynamo.getItem(r -> r.tableName(table).key(key(flowId)).consistentRead(true)).item();
         if (item == null || item.isEmpty() || !digest(state.substring(dot + 1)).equals(item.get(SECRET_HASH).s())) {
             return new Consumed.Unknown();
         }
-        return read(item, now);
+        return read(flowId, item, now);
     }
 
     /** Spends the state: one conditional delete, so of two concurrent callbacks with the same state exactly one gets it. */
@@ -131,10 +145,11 @@ public class OAuthStates {
             return new Consumed.Unknown();
         }
         int dot = state.indexOf('.');
+        String flowId = state.substring(0, dot);
         Map<String, AttributeValue> old;
         try {
             old = dynamo.deleteItem(r -> r.tableName(table)
-                    .key(key(state.substring(0, dot)))
+                    .key(key(flowId))
                     .conditionExpression("#secret = :secret")
                     .expressionAttributeNames(Map.of("#secret", SECRET_HASH))
                     .expressionAttributeValues(Map.of(":secret", s(digest(state.substring(dot + 1)))))
@@ -142,14 +157,14 @@ public class OAuthStates {
         } catch (ConditionalCheckFailedException e) {
             return new Consumed.Unknown();
         }
-        return read(old, now);
+        return read(flowId, old, now);
     }
 
     private static Map<String, AttributeValue> key(String flowId) {
         return Map.of(TableLayout.PK, s(TableLayout.STATE_PREFIX + flowId), TableLayout.SK, s(TableLayout.STATE_SORT));
     }
 
-    private static Consumed read(Map<String, AttributeValue> old, Instant now) {
+    private Consumed read(String flowId, Map<String, AttributeValue> old, Instant now) {
         var pending = new PendingAuthorization(
                 old.get("merchantId").s(),
                 Flow.valueOf(old.get("flow").s()),
@@ -161,7 +176,9 @@ public class OAuthStates {
                 Optional.ofNullable(old.get("expectedAccountId")).map(AttributeValue::s),
                 old.get("bindingHash").s(),
                 Instant.ofEpochMilli(Long.parseLong(old.get("createdAt").n())),
-                Instant.ofEpochMilli(Long.parseLong(old.get("expiresAt").n())));
+                Instant.ofEpochMilli(Long.parseLong(old.get("expiresAt").n())),
+                Optional.ofNullable(old.get(CODE_VERIFIER))
+                        .map(v -> cipher.open(TokenKind.CODE_VERIFIER, verifierContext(flowId), TokenAttributes.sealedToken(old, CODE_VERIFIER))));
         return now.isBefore(pending.expiresAt()) ? new Consumed.Valid(pending) : new Consumed.Expired(pending);
     }
 }

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.Optional;
 
+import dev.authkeeper.crypto.Secret;
 import dev.authkeeper.table.ConnectionId;
 
 /**
@@ -13,6 +14,7 @@ import dev.authkeeper.table.ConnectionId;
  * the canonical form its marketplace gave it.
  *
  * @param region the marketplace's region of the consent origin; empty for a marketplace without regions
+ * @param codeVerifier the PKCE verifier of a marketplace that asks for PKCE (Etsy), kept sealed with the state
  */
 public record PendingAuthorization(
         String merchantId,
@@ -24,7 +26,14 @@ public record PendingAuthorization(
         Optional<String> expectedAccountId,
         String bindingHash,
         Instant createdAt,
-        Instant expiresAt) {
+        Instant expiresAt,
+        Optional<Secret> codeVerifier) {
+
+    /** An authorization without PKCE. */
+    public PendingAuthorization(String merchantId, Flow flow, String marketplace, String app, URI origin, Optional<String> region,
+            Optional<String> expectedAccountId, String bindingHash, Instant createdAt, Instant expiresAt) {
+        this(merchantId, flow, marketplace, app, origin, region, expectedAccountId, bindingHash, createdAt, expiresAt, Optional.empty());
+    }
 
     public Optional<ConnectionId> expectedConnection() {
         return expectedAccountId.map(account -> new ConnectionId(marketplace, region, account));

@@ -6,5 +6,7 @@ package dev.authkeeper.crypto;
  */
 public enum TokenKind {
     REFRESH,
-    ACCESS
+    ACCESS,
+    /** A PKCE code verifier, sealed with the OAuth state it belongs to until the callback consumes both. */
+    CODE_VERIFIER
 }

@@ -26,8 +26,12 @@ public interface LocalConfig {
     @WithDefault("8092")
     int shopifyPort();
 
+    @WithDefault("8093")
+    int etsyPort();
+
     @WithDefault("8094")
     int ebayPort();
+
     @WithDefault("8095")
     int tiktokPort();
 

@@ -37,6 +37,7 @@ import dev.authkeeper.function.NotificationFunction;
 import dev.authkeeper.http.ApiGatewayRequest;
 import dev.authkeeper.http.ApiGatewayResponse;
 import dev.authkeeper.local.ebay.SimulatedEbay;
+import dev.authkeeper.local.etsy.SimulatedEtsy;
 import dev.authkeeper.local.shopify.SimulatedShopify;
 import dev.authkeeper.local.tiktok.SimulatedTikTokShop;
 import dev.authkeeper.session.MerchantSessions;
@@ -152,6 +153,10 @@ public class LocalRun {
             if (!tiktokApps.isEmpty()) {
                 started.add(SimulatedTikTokShop.start(new SimulatedTikTokShop.Settings(local.tiktokPort(), tiktokApps)));
             }
+            var etsyApps = simulatedEtsyApps(ministack.endpoint());
+            if (!etsyApps.isEmpty()) {
+                started.add(SimulatedEtsy.start(new SimulatedEtsy.Settings(local.etsyPort(), etsyApps)));
+            }
             String queue = LocalProvisioning.createNotificationsQueue(ministack.endpoint(), local.notificationsQueue(), maxReceives);
             simulated.notifications(body -> sqs.sendMessage(r -> r.queueUrl(queue).messageBody(body)));
             var consumer = new LocalNotifications(sqs, queue, notifications, json);
@@ -213,6 +218,12 @@ public class LocalRun {
         return appsOf("tiktok").map(app -> new SimulatedTikTokShop.App(app.name(), app.applicationId(), app.clientId(),
                 localSecret(ministack, app), apps.redirectUri(app), URI.create(config.publicBaseUrl() + "/notifications/" + app.name())))
                 .toList();
+    }
+
+    /** Every configured Etsy app, registered with the simulated Etsy under a fresh shared secret. */
+    private List<SimulatedEtsy.App> simulatedEtsyApps(URI ministack) {
+        return appsOf("etsy").map(app -> new SimulatedEtsy.App(app.name(), app.clientId(), localSecret(ministack, app),
+                apps.redirectUri(app))).toList();
     }
 
     private Stream<App> appsOf(String marketplace) {

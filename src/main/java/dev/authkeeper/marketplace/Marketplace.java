@@ -15,6 +15,9 @@ import dev.authkeeper.crypto.Secret;
  */
 public interface Marketplace {
 
+    /** The portal of a {@link #singleOrigin()}. */
+    String CONSENT_PAGE = "consent-page";
+
     /** The marketplace's facts (its data file), read and checked at start-up. */
     MarketplaceFacts facts();
 
@@ -91,6 +94,15 @@ public interface Marketplace {
     /** The consent page of {@code app} for a website-initiated authorization. */
     URI consentUri(String app, Origin origin, Secret state);
 
+    /**
+     * The consent page of {@code app} with the S256 challenge of {@code pkce}, which the flow
+     * creates and keeps with the state when the facts say {@code pkce}. A marketplace without PKCE
+     * is given none and need not override this.
+     */
+    default URI consentUri(String app, Origin origin, Secret state, Optional<Pkce> pkce) {
+        return consentUri(app, origin, state);
+    }
+
     /** Checks the marketplace's redirect to {@code app}'s callback (the state is the flow's business). */
     CallbackCheck checkCallback(String app, Parameters parameters);
 
@@ -107,6 +119,15 @@ public interface Marketplace {
      */
     default TokenResult exchangeUnnamedCode(String app, Secret code) {
         throw new UnsupportedOperationException(displayName() + " names the account in its redirect");
+    }
+
+    /**
+     * Exchanges a code as the callback received it: for the account it named, else as an unnamed
+     * one, and with the PKCE verifier the flow kept with the state where the marketplace uses PKCE
+     * (Etsy), which then overrides this.
+     */
+    default TokenResult exchangeCode(String app, Optional<String> accountId, Secret code, Optional<Pkce> pkce) {
+        return accountId.map(account -> exchangeCode(app, account, code)).orElseGet(() -> exchangeUnnamedCode(app, code));
     }
 
     /** A refresh grant for {@code accountId} with {@code app}'s credentials that ends by {@code deadline}. */
@@ -156,9 +177,9 @@ public interface Marketplace {
 
     /**
      * Where every seller approves a new connection, for a marketplace with neither regions nor
-     * per-account hosts (eBay's sign-in, its facts' {@code consentPortal}); empty for others.
+     * per-account hosts (Etsy's consent page, eBay's sign-in: the facts' {@code consentPortal}); empty for others.
      */
     default Optional<Origin> singleOrigin() {
-        return Optional.empty();
+        return facts().consentPortal().map(portal -> new Origin(URI.create("https://" + portal.host()), Optional.empty(), CONSENT_PAGE));
     }
 }

@@ -138,10 +138,10 @@ public class StatusPage {
                                 "Its name, such as acme-store, or its address, such as acme-store" + suffix + ".",
                                 "Connect a " + marketplace.displayName() + " " + words)));
             } else if (marketplace.singleOrigin().isPresent()) {
-                String link = links.mint(merchantId, marketplace.singleOrigin().get().uri(), Optional.empty(), Optional.of(app.name())).toString();
-                connect.add(new ConnectionsPage.Connect(elementId, title, "You approve the connection at " + marketplace.displayName()
-                        + ", signed in as the account to connect.",
-                        List.of(new ConnectionsPage.Action("Connect an account at " + marketplace.displayName(), link)), null));
+                var link = new ConnectionsPage.Action("Connect your " + marketplace.displayName() + " account",
+                        links.mint(merchantId, marketplace.singleOrigin().get().uri(), Optional.empty(), Optional.of(app.name())).toString());
+                connect.add(new ConnectionsPage.Connect(elementId, title, "You then sign in to " + marketplace.displayName()
+                        + " with the account to connect and approve the connection.", List.of(link), null));
             } else {
                 var regionLinks = marketplace.regions().stream().filter(app::serves)
                         .flatMap(region -> marketplace.defaultOrigin(region).stream().map(origin -> new ConnectionsPage.Action(

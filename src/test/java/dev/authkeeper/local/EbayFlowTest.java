@@ -146,7 +146,7 @@ class EbayFlowTest {
 
         var page = browser.get(gateway("/connections"));
 
-        assertThat(page.body()).contains("Connect an account at eBay").contains("eBay account " + SimulatedEbay.DEFAULT_USER_ID)
+        assertThat(page.body()).contains("Connect your eBay account").contains("eBay account " + SimulatedEbay.DEFAULT_USER_ID)
                 .contains("Connected");
     }
 

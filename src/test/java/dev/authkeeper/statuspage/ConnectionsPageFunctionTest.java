@@ -147,10 +147,11 @@ class ConnectionsPageFunctionTest {
                         tuple(LocalAwsResource.DRAFT_APP, amazon.baseUri().toString()),
                         tuple(LocalAwsResource.DRAFT_APP, "https://sellercentral-europe.amazon.com"),
                         tuple(LocalAwsResource.DRAFT_APP, "https://sellercentral.amazon.co.jp"),
+                        tuple(LocalAwsResource.ETSY_APP, "https://www.etsy.com"),
                         tuple(LocalAwsResource.EBAY_APP, "https://auth.ebay.com"));
         assertThat(html).contains(">Reauthorize</a>", ">Renew authorization</a>")
                 .contains("<h3 id=\"connect-default\">Amazon (default)</h3>", "<h3 id=\"connect-draft\">Amazon (draft)</h3>",
-                        "<h3 id=\"connect-shopify\">Shopify</h3>");
+                        "<h3 id=\"connect-shopify\">Shopify</h3>", "<h3 id=\"connect-etsy\">Etsy</h3>");
     }
 
     @Test
@@ -165,7 +166,7 @@ class ConnectionsPageFunctionTest {
                 .containsEntry("Cache-Control", "no-store").containsEntry("Referrer-Policy", "no-referrer")
                 .containsEntry("Content-Type", "text/html; charset=utf-8");
         assertThat(response.body()).contains("<header>Acme &lt;Sync&gt; &amp; &quot;Co&quot;</header>")
-                .doesNotContain("<Sync>").contains("background: #0b5394;").contains("No Amazon, Shopify or eBay account is connected yet.");
+                .doesNotContain("<Sync>").contains("background: #0b5394;").contains("No Amazon, Shopify, Etsy, eBay or TikTok Shop account is connected yet.");
     }
 
     @Test
@@ -179,7 +180,7 @@ class ConnectionsPageFunctionTest {
 
         String html = Lambda.get("/connections", "", BrowserCookies.session(sessions, "merchant-a")).body();
 
-        assertThat(html).contains("<h1>Your Amazon, Shopify and eBay connections</h1>");
+        assertThat(html).contains("<h1>Your Amazon, Shopify, Etsy, eBay and TikTok Shop connections</h1>");
         assertThat(card(html, amazonConnection.value())).contains("Amazon account A1ALPHAONE <span class=\"region\">· North America</span>")
                 .contains("Connected").doesNotContain("Shopify");
         assertThat(card(html, shop.value())).contains(">Shopify account " + SHOP + "</h2>").doesNotContain("class=\"region\"")

@@ -29,6 +29,7 @@ import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.ConnectionStatus;
 import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.local.SimulatedAmazon;
+import dev.authkeeper.local.etsy.SimulatedEtsy;
 import dev.authkeeper.local.shopify.SimulatedShopify;
 import dev.authkeeper.sweep.SweepWorker;
 import dev.authkeeper.table.ConnectionId;
@@ -63,9 +64,12 @@ class StatusPageBrowserTest {
     static final String SHOP_MERCHANT = "merchant-shop-page";
     static final String SHOP = SimulatedShopify.DEFAULT_SHOP;
     static final ConnectionId SHOP_CONNECTION = ConnectionId.of("shopify", SHOP);
+    static final String ETSY_MERCHANT = "merchant-etsy-page";
+    static final ConnectionId ETSY_CONNECTION = ConnectionId.of("etsy", SimulatedEtsy.DEFAULT_USER);
 
     SimulatedAmazon amazon;
     SimulatedShopify shopify;
+    SimulatedEtsy etsy;
     LocalAws aws;
 
     @Inject
@@ -82,6 +86,7 @@ class StatusPageBrowserTest {
         new Table(dynamo).clear();
         amazon.reset();
         shopify.reset();
+        etsy.reset();
     }
 
     String gateway(String pathAndQuery) {
@@ -101,7 +106,7 @@ class StatusPageBrowserTest {
             assertThat(path(browser)).isEqualTo("/local/sign-in");
             signIn(browser, MERCHANT);
             wait.until(ExpectedConditions.urlToBe(gateway("/connections")));
-            assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Your Amazon, Shopify and eBay connections");
+            assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Your Amazon, Shopify, Etsy, eBay and TikTok Shop connections");
 
             // A second account, connected in simulated Seller Central (signed in already: straight to Amazon's confirm page).
             browser.get(amazon.baseUri().resolve("/simulator/launch?selling_partner_id=" + REVOKED).toString());
@@ -157,7 +162,7 @@ class StatusPageBrowserTest {
             wait.until(ExpectedConditions.urlToBe(gateway("/local/connections")));
             browser.get(gateway("/connections?merchant=" + MERCHANT + "&connection=amazon%3ANA%3A" + REVOKED));
             assertThat(browser.findElement(By.tagName("main")).getText())
-                    .contains("Signed in as merchant-other").contains("No Amazon, Shopify or eBay account is connected yet.");
+                    .contains("Signed in as merchant-other").contains("No Amazon, Shopify, Etsy, eBay or TikTok Shop account is connected yet.");
             assertThat(browser.getPageSource()).doesNotContain(REVOKED).doesNotContain(HEALTHY).doesNotContain(MERCHANT);
         }
     }
@@ -206,6 +211,30 @@ class StatusPageBrowserTest {
             browser.get(gateway("/connections"));
             assertThat(badge(shopCard(browser))).isEqualTo("Connected");
             assertThat(connections.ofMerchant(SHOP_MERCHANT)).hasSize(1);
+        }
+    }
+
+    @Test
+    void aMerchantConnectsAnEtsyAccountFromThePageThroughEtsysPkceConsent() {
+        try (var chromium = new HeadlessChromium()) {
+            WebDriver browser = chromium.driver();
+            var wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+            browser.get(gateway("/connections"));
+            signIn(browser, ETSY_MERCHANT);
+            wait.until(ExpectedConditions.urlToBe(gateway("/connections")));
+
+            browser.findElement(By.linkText("Connect your Etsy account")).click();
+            wait.until(ExpectedConditions.urlContains("/oauth/connect?"));
+            assertThat(browser.getCurrentUrl()).startsWith(etsy.baseUri() + "/oauth/connect?").contains("code_challenge_method=S256");
+            approve(browser, wait, "Etsy");
+
+            var connected = connections.find(ETSY_CONNECTION).orElseThrow();
+            assertThat(connected.merchantId()).isEqualTo(ETSY_MERCHANT);
+            assertThat(connected.status()).isEqualTo(ConnectionStatus.ACTIVE);
+            browser.get(gateway("/connections"));
+            WebElement card = browser.findElement(By.cssSelector("li[data-connection='" + ETSY_CONNECTION.value() + "']"));
+            assertThat(card.findElement(By.tagName("h2")).getText()).isEqualTo("Etsy account " + SimulatedEtsy.DEFAULT_USER);
+            assertThat(badge(card)).isEqualTo("Connected");
         }
     }
 

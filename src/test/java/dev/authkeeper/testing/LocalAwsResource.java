@@ -14,6 +14,7 @@ import dev.authkeeper.local.LocalMiniStack;
 import dev.authkeeper.local.LocalProvisioning;
 import dev.authkeeper.local.SimulatedAmazon;
 import dev.authkeeper.local.ebay.SimulatedEbay;
+import dev.authkeeper.local.etsy.SimulatedEtsy;
 import dev.authkeeper.local.shopify.SimulatedShopify;
 import dev.authkeeper.local.tiktok.SimulatedTikTokShop;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -47,6 +48,8 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
     /** A TikTok Shop app: consent by its service id, redirected to /callback/tiktok, webhooks to /notifications/tiktok. */
     public static final String TIKTOK_APP = "tiktok";
     public static final String TIKTOK_APP_KEY = "tiktok-test-app-key";
+    /** An Etsy app: its consent links from the status page and /v1, redirected to /callback/etsy. */
+    public static final String ETSY_APP = "etsy";
 
     private LocalDynamoDb dynamo;
     private LocalMiniStack ministack;
@@ -54,6 +57,7 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
     private SimulatedShopify shopify;
     private SimulatedEbay ebay;
     private SimulatedTikTokShop tiktok;
+    private SimulatedEtsy etsy;
     private ToggleProxy snsProxy;
     private ToggleProxy secretsProxy;
     private SqsClient notificationsSqs;
@@ -86,6 +90,10 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
                 URI.create(publicBaseUrl + "/notifications/" + TIKTOK_APP)))));
         String tiktokSecret = LocalProvisioning.createClientSecret(ministack.endpoint(), "authkeeper-test-app-tiktok",
                 tiktok.settings().app(TIKTOK_APP).appSecret());
+        etsy = SimulatedEtsy.start(new SimulatedEtsy.Settings(0, List.of(new SimulatedEtsy.App(ETSY_APP, "etsy-test-keystring",
+                "etsy-test-shared-secret", URI.create(publicBaseUrl + "/callback/" + ETSY_APP)))));
+        String etsySecret = LocalProvisioning.createClientSecret(ministack.endpoint(), "authkeeper-test-app-etsy",
+                etsy.settings().defaultApp().sharedSecret());
         String notificationsQueue = LocalProvisioning.createNotificationsQueue(ministack.endpoint(), "authkeeper-test-notifications", 5);
         notificationsSqs = LocalProvisioning.sqs(ministack.endpoint());
         amazon.notifications(body -> notificationsSqs.sendMessage(r -> r.queueUrl(notificationsQueue).messageBody(body)));
@@ -102,12 +110,15 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
                 + "\",\"clientId\":\"" + DRAFT_CLIENT_ID + "\",\"secretId\":\"" + secrets.draftApp() + "\",\"draft\":true}]");
         config.put("authkeeper.apps", "[{\"marketplace\":\"shopify\",\"name\":\"" + SHOPIFY_APP + "\",\"clientId\":\"shopify-test-client-id\","
                 + "\"secretId\":\"" + shopifySecret + "\",\"scopes\":[\"read_orders\",\"read_products\"]},"
+                + "{\"marketplace\":\"etsy\",\"name\":\"" + ETSY_APP + "\",\"clientId\":\"etsy-test-keystring\",\"secretId\":\"" + etsySecret
+                + "\",\"scopes\":[\"shops_r\",\"transactions_r\"]},"
                 + "{\"marketplace\":\"ebay\",\"name\":\"" + EBAY_APP + "\",\"clientId\":\"ebay-test-client-id\",\"applicationId\":\""
                 + EBAY_RU_NAME + "\",\"secretId\":\"" + ebaySecret + "\",\"scopes\":[\"" + String.join("\",\"", EBAY_SCOPES) + "\"]}"
                 + ",{\"marketplace\":\"tiktok\",\"name\":\"" + TIKTOK_APP + "\",\"applicationId\":\"tiktok-test-service-id\","
                 + "\"clientId\":\"" + TIKTOK_APP_KEY + "\",\"secretId\":\"" + tiktokSecret + "\"}]");
         config.put("authkeeper.tiktok.simulated-base", tiktok.baseUri().toString());
         config.put("authkeeper.shopify.simulated-base", shopify.baseUri().toString());
+        config.put("authkeeper.etsy.simulated-base", etsy.baseUri().toString());
         config.put("authkeeper.ebay.simulated-base", ebay.baseUri().toString());
         config.put("authkeeper.ebay.verification-token", EBAY_VERIFICATION_TOKEN);
         config.put("authkeeper.secrets-endpoint", secretsProxy.endpoint().toString());
@@ -166,12 +177,13 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
         injector.injectIntoFields(shopify, new TestInjector.MatchesType(SimulatedShopify.class));
         injector.injectIntoFields(ebay, new TestInjector.MatchesType(SimulatedEbay.class));
         injector.injectIntoFields(tiktok, new TestInjector.MatchesType(SimulatedTikTokShop.class));
+        injector.injectIntoFields(etsy, new TestInjector.MatchesType(SimulatedEtsy.class));
         injector.injectIntoFields(aws, new TestInjector.MatchesType(LocalAws.class));
     }
 
     @Override
     public void stop() {
-        for (AutoCloseable closeable : new AutoCloseable[] {amazon, shopify, ebay, tiktok, notificationsSqs, snsProxy, secretsProxy, ministack, dynamo}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {amazon, shopify, etsy, ebay, tiktok, notificationsSqs, snsProxy, secretsProxy, ministack, dynamo}) {
             try {
                 if (closeable != null) {
                     closeable.close();

@@ -12,6 +12,7 @@ import dev.authkeeper.connection.Flow;
 import dev.authkeeper.crypto.Secret;
 import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.local.SimulatedAmazon;
+import dev.authkeeper.local.etsy.SimulatedEtsy;
 import dev.authkeeper.local.shopify.SimulatedShopify;
 import dev.authkeeper.local.tiktok.SimulatedTikTokShop;
 import dev.authkeeper.table.ConnectionId;
@@ -77,6 +78,20 @@ public final class Seeds {
         var token = new Secret(tiktok.issuePair(app, openId, Duration.between(Instant.now(), until)).refreshToken());
         var authorization = new Authorization(id, merchant, app, tiktok.baseUri(), Flow.WEBSITE, cipher.seal(id.value(), token),
                 authorizedAt, until);
+        connections.recordAuthorization(authorization, prior -> List.of());
+        return id;
+    }
+
+    /**
+     * An ACTIVE connection of the Etsy app {@code app} for the Etsy user {@code user}, with a refresh
+     * token the simulated Etsy issued, authorized at {@code authorizedAt} for its 90 days.
+     */
+    public static ConnectionId etsyShop(TokenCipher cipher, ConnectionRepository connections, SimulatedEtsy etsy, String app,
+            String merchant, String user, Instant authorizedAt) {
+        var id = ConnectionId.of("etsy", user);
+        var token = new Secret(etsy.issuePair(app, user).refreshToken());
+        var authorization = new Authorization(id, merchant, app, URI.create("https://www.etsy.com"), Flow.WEBSITE,
+                cipher.seal(id.value(), token), authorizedAt, authorizedAt.plus(Duration.ofDays(90)));
         connections.recordAuthorization(authorization, prior -> List.of());
         return id;
     }
