@@ -28,7 +28,7 @@ public class EmbeddedMetrics {
     public static final String NAMESPACE = "AuthKeeper";
 
     /** The metrics the template's alarms watch: published whatever the setting. */
-    public static final Set<String> ALARMED = Set.of("SweepRuns", "OperatorIncidents", "ChecksUnexpected", "CheckErrors", "NotificationsRefused");
+    public static final Set<String> ALARMED = Set.of("SweepRuns", "OperatorIncidents", "ChecksUnexpected", "CheckErrors", "NotificationsRefused", "TokensUnopenable");
 
     private final ObjectMapper json;
     private final String service;

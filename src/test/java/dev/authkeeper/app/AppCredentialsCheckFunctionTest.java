@@ -125,7 +125,7 @@ class AppCredentialsCheckFunctionTest {
         var told = inbox.settled();
         assertThat(told).hasSize(2).allSatisfy(m -> {
             assertThat(m.kind()).isEqualTo("APP_SECRET_ROTATION_FAILED");
-            assertThat(m.body()).contains("InvalidInput").contains("Registering the notifications queue");
+            assertThat(m.body()).contains("InvalidInput").contains("register the notifications queue for this");
         });
         assertThat(told).extracting(m -> m.attributes().get("app")).containsExactlyInAnyOrder("default", "draft");
     }

@@ -24,6 +24,7 @@ import dev.authkeeper.http.ApiGatewayResponse;
 import dev.authkeeper.http.QueryString;
 import dev.authkeeper.local.SimulatedAmazon;
 import dev.authkeeper.local.shopify.SimulatedShopify;
+import dev.authkeeper.local.tiktok.SimulatedTikTokShop;
 import dev.authkeeper.session.MerchantSessions;
 import dev.authkeeper.session.ReauthorizeLinks;
 import dev.authkeeper.sweep.SweepWorker;
@@ -62,6 +63,7 @@ class ConnectionsPageFunctionTest {
     static final String SHOP = SimulatedShopify.DEFAULT_SHOP;
 
     SimulatedAmazon amazon;
+    SimulatedTikTokShop tiktok;
     SimulatedShopify shopify;
     LocalAws aws;
 
@@ -148,7 +150,9 @@ class ConnectionsPageFunctionTest {
                         tuple(LocalAwsResource.DRAFT_APP, "https://sellercentral-europe.amazon.com"),
                         tuple(LocalAwsResource.DRAFT_APP, "https://sellercentral.amazon.co.jp"),
                         tuple(LocalAwsResource.ETSY_APP, "https://www.etsy.com"),
-                        tuple(LocalAwsResource.EBAY_APP, "https://auth.ebay.com"));
+                        tuple(LocalAwsResource.EBAY_APP, "https://auth.ebay.com"),
+                        tuple(LocalAwsResource.TIKTOK_APP, "https://services.us.tiktokshop.com"),
+                        tuple(LocalAwsResource.TIKTOK_APP, tiktok.baseUri().toString()));
         assertThat(html).contains(">Reauthorize</a>", ">Renew authorization</a>")
                 .contains("<h3 id=\"connect-default\">Amazon (default)</h3>", "<h3 id=\"connect-draft\">Amazon (draft)</h3>",
                         "<h3 id=\"connect-shopify\">Shopify</h3>", "<h3 id=\"connect-etsy\">Etsy</h3>");

@@ -79,6 +79,7 @@ class AlertGroupingTest extends SweepTestBase {
 
     @Test
     void overlappingDeliveriesAndALongDelaySendEachAlertExactlyOnce() throws Exception {
+        healthyNeighbours(20);
         for (int i = 0; i < 5; i++) {
             connection("merchant-" + i, "A1ONCE0000" + i);
             amazon.revoke("A1ONCE0000" + i);
@@ -120,6 +121,7 @@ class AlertGroupingTest extends SweepTestBase {
 
     @Test
     void deliveryStopsAtItsDeadlineAndTheRestWaitsForTheNextPass() {
+        healthyNeighbours(20);
         for (int i = 0; i < 3; i++) {
             connection("merchant-" + i, "A1BUDGET0000" + i);
             amazon.revoke("A1BUDGET0000" + i);
@@ -153,5 +155,15 @@ class AlertGroupingTest extends SweepTestBase {
             assertThat(Long.parseLong(item.get(TableLayout.TTL).n())).isEqualTo(from.plus(Duration.ofDays(400)).getEpochSecond());
         });
         assertThat(stored).anyMatch(i -> i.getOrDefault("sentAt", AttributeValue.fromS("")).s().length() > 0);
+    }
+
+    /**
+     * Working connections beside the revoked ones: a round in which every connection of an app is
+     * refused is what broken app credentials look like, and the mass-rejection guard holds its alerts.
+     */
+    private void healthyNeighbours(int count) {
+        for (int i = 0; i < count; i++) {
+            connection("merchant-healthy", "A1HEALTHY%04d".formatted(i));
+        }
     }
 }
