@@ -26,15 +26,15 @@ import io.quarkus.test.junit.TestProfile;
 class MassRejectionOverADayTest extends SweepTestBase {
 
     /**
-     * The sweep function with the production cut of the round. Held connections are re-tested every
-     * four hours instead of every hour (a thousand held connections re-tested hourly would be most of
-     * the test's time; re-tests are {@link MassRejectionTest}'s subject).
+     * The sweep function with the production cut of the round. Held connections are re-tested once a
+     * day instead of every hour (a thousand held connections re-tested would be most of the test's
+     * time; re-tests are {@link MassRejectionTest}'s subject).
      */
     public static class DayOf96Slots implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("quarkus.funqy.export", "sweep", "authkeeper.sweep.slots", "96", "authkeeper.sweep.shards", "4",
-                    "authkeeper.guard.retest-every", "PT4H");
+                    "authkeeper.guard.retest-every", "P1D");
         }
     }
 
