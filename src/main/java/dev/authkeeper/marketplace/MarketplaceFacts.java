@@ -1,6 +1,5 @@
 package dev.authkeeper.marketplace;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
