@@ -20,7 +20,7 @@ import org.jboss.logging.Logger;
 
 import dev.authkeeper.api.ApiRoute;
 import dev.authkeeper.app.App;
-import dev.authkeeper.app.AppNotifications;
+import dev.authkeeper.amazon.AppNotifications;
 import dev.authkeeper.app.Apps;
 import dev.authkeeper.app.CredentialsCheck;
 import dev.authkeeper.config.AlertConfig;
