@@ -278,6 +278,7 @@ public class AlertTexts {
                 .data("marketplace", marketplace.displayName())
                 .data("account", id.accountId())
                 .data("region", regionName(marketplace, id))
+                .data("portal", marketplace.facts().wording().portal())
                 .data("connection", id.value())
                 .data("since", alert.since().map(MOMENT::format).orElse(""))
                 .data("link", link(alert, id).toString())

@@ -25,6 +25,10 @@ class MarketplaceLiteralsTest {
     private static final Pattern AMAZON_LITERAL = Pattern.compile(
             "\"[^\"\\n]*(?i:amazon|\\blwa|seller central|vendor central|sellingpartner|selling partner|login with)[^\"\\n]*\"");
 
+    private static final Path TEMPLATES = Path.of("src/main/resources/templates");
+    private static final Pattern AMAZON_WORD = Pattern.compile(
+            "(?i:amazon|\\blwa\\b|seller central|vendor central|sellingpartner|selling partner|login with)");
+
     /** The public contract, which renaming would break for deployments and clients that rely on it. */
     private static final Map<String, Integer> STILL_OUTSIDE = Map.of(
             // The configuration keys authkeeper.amazon.* of a deployment from before several marketplaces: its
@@ -55,6 +59,29 @@ class MarketplaceLiteralsTest {
         }
         assertThat(found).as("Amazon literals outside amazon/ and local/ (move them behind the seam: amazon/, "
                 + "marketplaces/amazon.json or templates/alerts/amazon/; a count that fell: lower it here)").isEqualTo(STILL_OUTSIDE);
+    }
+
+    /**
+     * The Qute templates every marketplace's alerts and pages are rendered with say nothing of
+     * Amazon: Amazon's own words are its facts file's or its templates' ({@code templates/alerts/amazon/}).
+     */
+    @Test
+    void noNeutralTemplateSpeaksOfAmazon() throws IOException {
+        var speaking = new TreeMap<String, Long>();
+        try (Stream<Path> files = Files.walk(TEMPLATES)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                String relative = TEMPLATES.relativize(file).toString().replace('\\', '/');
+                if (relative.startsWith("alerts/amazon/")) {
+                    continue;
+                }
+                long count = AMAZON_WORD.matcher(Files.readString(file)).results().count();
+                if (count > 0) {
+                    speaking.put(relative, count);
+                }
+            }
+        }
+        assertThat(speaking).as("templates naming Amazon (word it with the marketplace's facts, or move it to templates/alerts/amazon/)")
+                .isEmpty();
     }
 
     /** The code without its comments: a comment may name Amazon as an example. */
