@@ -147,8 +147,8 @@ public class AlertTexts {
             case LWA_OUTAGE -> {
                 var inUse = appMarketplaces.inUse().stream().flatMap(id -> marketplaces.find(id).stream()).toList();
                 String names = words(inUse.stream().map(Marketplace::displayName).toList(), "the marketplaces");
-                String endpoints = words(inUse.stream().map(m -> URI.create(m.facts().token().endpoint()).getRawAuthority())
-                        .filter(host -> !host.contains("{")).distinct().toList(), "their token endpoints");
+                String endpoints = words(inUse.stream().flatMap(m -> fixedHost(m.facts().token().endpoint()).stream()).distinct().toList(),
+                        "their token endpoints");
                 yield message("[" + config.integratorName() + "] Checks keep failing at " + names,
                         operatorData(tokenOutage, alert).data("marketplaces", names).data("endpoints", endpoints).render(),
                         Optional.empty(), List.of(), alert.kind());
@@ -328,6 +328,13 @@ public class AlertTexts {
 
     private String marketplaceName(Alert alert) {
         return marketplaceOf(alert).map(Marketplace::displayName).orElse("the marketplace");
+    }
+
+    /** The host of a token endpoint, unless each account has its own ({@code https://{account}/…}). */
+    private static Optional<String> fixedHost(String endpoint) {
+        String rest = endpoint.substring(endpoint.indexOf("://") + 3);
+        String host = rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest;
+        return host.contains("{") ? Optional.empty() : Optional.of(host);
     }
 
     private static String capitalized(String words) {
