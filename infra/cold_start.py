@@ -329,6 +329,14 @@ def start_ministack(python: str, work: Path) -> tuple[subprocess.Popen, int]:
     raise SystemExit("MiniStack did not become ready within 60 s")
 
 
+def stop_ministack(proc: subprocess.Popen) -> None:
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
 def create_sweep_queue(port: int) -> str:
     """The queue the planner hands its units to (SQS's JSON protocol, as MiniStack speaks it)."""
     req = urllib.request.Request(
@@ -418,6 +426,12 @@ class Bench:
         self.sweep_queue_url = ""
 
     # -- environment -------------------------------------------------------------------------
+    def provision(self) -> None:
+        """The table and the sweep queue in MiniStack, and the proxy that counts DynamoDB calls."""
+        create_table(self.ministack_port)
+        self.sweep_queue_url = create_sweep_queue(self.ministack_port)
+        self.proxy = DynamoProxy(self.ministack_port)
+
     def env(self, function: str) -> dict:
         ms = f"http://127.0.0.1:{self.ministack_port}"
         return {
@@ -859,9 +873,7 @@ def main() -> int:
 
     ms_proc, bench.ministack_port = start_ministack(sys.executable, bench.work)
     try:
-        create_table(bench.ministack_port)
-        bench.sweep_queue_url = create_sweep_queue(bench.ministack_port)
-        bench.proxy = DynamoProxy(bench.ministack_port)
+        bench.provision()
         print(f"MiniStack on 127.0.0.1:{bench.ministack_port}, Runtime API on 127.0.0.1:{bench.api.port}", flush=True)
 
         for v in variants:
@@ -885,11 +897,7 @@ def main() -> int:
                         results.append(r)
             print(f"  round {round_no + 1}/{args.runs} done ({time.perf_counter() - t_start:.0f} s)", flush=True)
     finally:
-        os.killpg(ms_proc.pid, signal.SIGTERM)
-        try:
-            ms_proc.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(ms_proc.pid, signal.SIGKILL)
+        stop_ministack(ms_proc)
 
     for f in functions:
         for v in variants:
@@ -938,9 +946,7 @@ def smoke(args) -> int:
     ms_proc, bench.ministack_port = start_ministack(sys.executable, bench.work)
     failed = []
     try:
-        create_table(bench.ministack_port)
-        bench.sweep_queue_url = create_sweep_queue(bench.ministack_port)
-        bench.proxy = DynamoProxy(bench.ministack_port)
+        bench.provision()
         for function in [f for f in args.functions.split(",") if f]:
             log = f"smoke-{function}.log"
             inv, _, calls = bench.run_once(variant, function, [], log)
@@ -950,11 +956,7 @@ def smoke(args) -> int:
             else:
                 failed.append(function)
     finally:
-        os.killpg(ms_proc.pid, signal.SIGTERM)
-        try:
-            ms_proc.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(ms_proc.pid, signal.SIGKILL)
+        stop_ministack(ms_proc)
     print(f"cold-start smoke: {'FAILED ' + ', '.join(failed) if failed else 'passed'} in {time.perf_counter() - t_start:.1f} s "
           f"(logs: {bench.logs})", flush=True)
     return 1 if failed else 0
