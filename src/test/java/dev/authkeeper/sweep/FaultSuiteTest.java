@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.authkeeper.app.Apps;
 import dev.authkeeper.app.ClientSecrets;
+import dev.authkeeper.config.KeysConfig;
 import dev.authkeeper.config.SweepConfig;
 import dev.authkeeper.connection.ConnectionStatus;
 import dev.authkeeper.local.LocalProvisioning;
@@ -57,6 +59,8 @@ class FaultSuiteTest extends SweepTestBase {
     RoundPages pages;
     @Inject
     SweepConfig config;
+    @Inject
+    KeysConfig keys;
     @Inject
     ConnectionStatuses statuses;
     @Inject
@@ -240,9 +244,10 @@ class FaultSuiteTest extends SweepTestBase {
     @Test
     void aBranchKeyRotationKmsRefusesNeverLosesARotatedRefreshTokenAndHappensOnceKmsIsBack() {
         var shop = Seeds.etsyShop(cipher, connections, etsy, LocalAwsResource.ETSY_APP, "merchant-etsy", "71234567", now());
-        String keyBefore = activeBranchKey();
-        // The branch key is due for rotation; KMS refuses to make a new one (a key policy change, a throttled account).
-        clock.advance(Duration.ofDays(31));
+        String keyBefore = activeBranchKey().get("branchKeyId").s();
+        // The branch key is due for rotation (it may be older than this test); KMS refuses to make a new one (a key policy change).
+        var due = Instant.parse(activeBranchKey().get("createdAt").s()).plus(keys.rotation());
+        clock.advance(Duration.between(now(), due).plus(Duration.ofMinutes(11)).abs());
         var kms = route("Kms", aws.ministackEndpoint());
         kms.fault("GenerateDataKey", 1000, error("AccessDeniedException", "The ciphertext refers to a customer master key that is not allowed"));
 
@@ -254,7 +259,7 @@ class FaultSuiteTest extends SweepTestBase {
             assertThat(logs.errors()).anySatisfy(line -> assertThat(line).contains("OPERATOR: rotating branch key")
                     .contains("Kms GenerateDataKey failed (AccessDeniedException, HTTP 400)"));
         }
-        assertThat(activeBranchKey()).as("the old key seals on").isEqualTo(keyBefore);
+        assertThat(activeBranchKey().get("branchKeyId").s()).as("the old key seals on").isEqualTo(keyBefore);
         assertThat(etsy.liveRefreshTokens("71234567")).isEqualTo(1);
 
         // Another check: the token stored is the one Etsy considers live. KMS throttles at first, and the rotation happens.
@@ -265,15 +270,16 @@ class FaultSuiteTest extends SweepTestBase {
 
         assertThat(next.valid()).isEqualTo(1);
         assertThat(next.tokensRotated()).isEqualTo(1);
-        assertThat(activeBranchKey()).as("rotated once KMS answered").isNotEqualTo(keyBefore);
+        assertThat(activeBranchKey().get("branchKeyId").s()).as("rotated once KMS answered").isNotEqualTo(keyBefore);
         assertThat(status(shop)).isEqualTo(ConnectionStatus.ACTIVE);
         assertThat(inbox.settled()).isEmpty();
     }
 
-    private String activeBranchKey() {
+    /** The pointer to the key new tokens are sealed under (the branch-key items outlive {@code Table.clear}). */
+    private Map<String, AttributeValue> activeBranchKey() {
         return dynamo.getItem(r -> r.tableName(LocalAwsResource.TABLE).consistentRead(true)
                 .key(Map.of(TableLayout.PK, AttributeValue.fromS("BRANCH_KEY#ACTIVE"), TableLayout.SK, AttributeValue.fromS("BRANCH_KEY"))))
-                .item().get("branchKeyId").s();
+                .item();
     }
 
     // ---- LWA dropping connections and answering garbage while the client secret rotates ----------------------------
