@@ -355,32 +355,21 @@ class SweepOutcomesTest extends SweepTestBase {
     @Test
     void anAuthorizationThatWorksAgainWhileItsAlertIsBeingPublishedIsFollowedByAReconnectedNotice() {
         var id = connection("merchant-p", "A1PUBLISHING1");
-        amazon.revoke("A1PUBLISHING1");
-        sweep.run();
-        amazon.restore("A1PUBLISHING1");
-        // The publisher holds the alert's lease and is about to send it when a check finds the authorization working again.
-        calls.beforeNext(request -> request instanceof PublishRequest publish
-                && "NEEDS_REAUTHORIZATION".equals(publish.messageAttributes().get("kind").stringValue()), () -> worker.checkNow(id));
+        worksAgainWhileItsAlertIsPublished(id, () -> { });
 
         afterGroupWindow();
 
         assertThat(status(id)).isEqualTo(ConnectionStatus.ACTIVE);
         assertThat(inbox.await(2)).extracting(Inbox.Message::kind).containsExactly("NEEDS_REAUTHORIZATION", "RECONNECTED");
-        assertThat(events.await(2)).extracting(e -> e.detail().path("type").asText()).containsExactly("connection.needs_reauthorization", "connection.reconnected");
+        assertThat(events.await(2)).extracting(e -> e.detail().path("type").asText())
+                .containsExactly("connection.needs_reauthorization", "connection.reconnected");
         assertThat(pendingEntries(id)).isEmpty();
     }
 
     @Test
     void anAuthorizationThatWorksAgainWhileItsAlertFailsToPublishIsNeverTold() {
         var id = connection("merchant-f", "A1PUBFAILING1");
-        amazon.revoke("A1PUBFAILING1");
-        sweep.run();
-        amazon.restore("A1PUBFAILING1");
-        calls.beforeNext(request -> request instanceof PublishRequest publish
-                && "NEEDS_REAUTHORIZATION".equals(publish.messageAttributes().get("kind").stringValue()), () -> {
-                    worker.checkNow(id);
-                    aws.snsProxy().down();
-                });
+        worksAgainWhileItsAlertIsPublished(id, () -> aws.snsProxy().down());
 
         afterGroupWindow();
         aws.snsProxy().up();
@@ -390,6 +379,21 @@ class SweepOutcomesTest extends SweepTestBase {
         assertThat(status(id)).isEqualTo(ConnectionStatus.ACTIVE);
         assertThat(inbox.settled()).as("neither the alert nor a notice of a fix nobody heard of").isEmpty();
         assertThat(pendingEntries(id)).isEmpty();
+    }
+
+    /**
+     * The connection is refused and recorded; then, once the publisher holds its alert's lease and is
+     * about to send it, a check finds the authorization working again, and {@code then} happens.
+     */
+    private void worksAgainWhileItsAlertIsPublished(dev.authkeeper.table.ConnectionId id, Runnable then) {
+        amazon.revoke(id.accountId());
+        sweep.run();
+        amazon.restore(id.accountId());
+        calls.beforeNext(request -> request instanceof PublishRequest publish
+                && "NEEDS_REAUTHORIZATION".equals(publish.messageAttributes().get("kind").stringValue()), () -> {
+                    worker.checkNow(id);
+                    then.run();
+                });
     }
 
     private java.util.List<java.util.Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> pendingEntries(
