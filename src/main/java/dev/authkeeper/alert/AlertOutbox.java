@@ -115,7 +115,7 @@ public class AlertOutbox {
      */
     public boolean lease(List<Alert> alerts, Instant now, Instant until) {
         var leases = alerts.stream().map(alert -> ItemUpdate.of(key(alert))
-                .set("leaseUntil", n(until.toEpochMilli()))
+                .set(LEASE_UNTIL, n(until.toEpochMilli()))
                 .when(TableLayout.PENDING_ALERT, "=", s(TableLayout.PENDING))
                 .when("attribute_not_exists(#leaseUntil) OR #leaseUntil < :now")
                 .with(":now", n(now.toEpochMilli()))).toList();
@@ -132,14 +132,7 @@ public class AlertOutbox {
      * event) recorded in the same write when its connection worked again while it was published.
      */
     public List<Alert> markSent(Alert alert, String messageId, Instant now, Optional<String> via) {
-        var update = ItemUpdate.of(key(alert))
-                .set("sentAt", s(now.toString()))
-                .set("messageId", s(messageId))
-                .set(TableLayout.TTL, n(now.plus(config.retention()).getEpochSecond()))
-                .remove(TableLayout.PENDING_ALERT, LEASE_UNTIL)
-                .whenExists(TableLayout.PENDING_ALERT);
-        via.ifPresent(v -> update.set("sentVia", s(v)));
-        if (Transactions.updateIfConditionHolds(dynamo, update.whenAbsent(RECOVERED_AT).request(table))) {
+        if (Transactions.updateIfConditionHolds(dynamo, sent(alert, messageId, now, via).whenAbsent(RECOVERED_AT).request(table))) {
             return List.of();
         }
         var item = dynamo.getItem(r -> r.tableName(table).key(key(alert)).consistentRead(true)).item();
@@ -149,16 +142,20 @@ public class AlertOutbox {
         var notice = reconnected(alert.pk(), alert.kind().audience() == AlertKind.Audience.INTEGRATOR
                         ? AlertKind.EVENT_RECONNECTED : AlertKind.RECONNECTED, alert.merchantId().orElseThrow(), alert.subject(),
                 alert.app(), alert.origin().orElse(""), now);
-        var sent = ItemUpdate.of(key(alert))
+        var writes = List.of(sent(alert, messageId, now, via).whenExists(RECOVERED_AT).transactItem(table), record(notice, false));
+        return Transactions.writeIfConditionsHold(dynamo, writes) ? List.of(notice) : List.of();
+    }
+
+    /** The write that marks an entry sent, while it is still pending. */
+    private ItemUpdate sent(Alert alert, String messageId, Instant now, Optional<String> via) {
+        var update = ItemUpdate.of(key(alert))
                 .set("sentAt", s(now.toString()))
                 .set("messageId", s(messageId))
                 .set(TableLayout.TTL, n(now.plus(config.retention()).getEpochSecond()))
                 .remove(TableLayout.PENDING_ALERT, LEASE_UNTIL)
-                .whenExists(TableLayout.PENDING_ALERT)
-                .whenExists(RECOVERED_AT);
-        via.ifPresent(v -> sent.set("sentVia", s(v)));
-        return Transactions.writeIfConditionsHold(dynamo, List.of(sent.transactItem(table), record(notice, false)))
-                ? List.of(notice) : List.of();
+                .whenExists(TableLayout.PENDING_ALERT);
+        via.ifPresent(v -> update.set("sentVia", s(v)));
+        return update;
     }
 
     /**
