@@ -314,25 +314,31 @@ def facts(marketplace):
     return json.load(open(os.path.join(HERE, "..", "src", "main", "resources", "marketplaces", marketplace + ".json")))
 
 
+# The quotas (by their name in the facts files) that a check draws on: a refresh grant, a request of the app's, a shop's
+# GraphQL points; the others (eBay's authorization_code and client_credentials grants) are for connects and notifications.
+CHECK_QUOTAS = ("lwa", "refreshGrants", "apiDaily", "adminGraphql")
+PERIODS = {"PT1S": "a second", "P1D": "a day"}
+SCOPES = {"app": "per app", "account": "per account", "unknown": "scope unknown"}
+
+
 def quota_block(inputs):
-    lines = ["| marketplace | a check | AWS cost per million checks (a further million connections a month ÷ 30) | the quota that bounds checks (facts file) "
-             "| connections one app keeps checked daily inside it |", "|---|---|---:|---|---|"]
+    lines = ["| marketplace | a check | AWS cost per million checks (a further million connections a month ÷ 30) "
+             "| the quota a check draws on (facts file) | connections one app keeps checked daily inside it |", "|---|---|---:|---|---|"]
     for m in NAMES:
         if m not in inputs["marketplaces"]:
             continue
         i = inputs["marketplaces"][m]
-        per_million = marginal(m, inputs) / DAYS
-        quotas = facts(m)["quotas"]
-        words = "; ".join(f"`{name}`: {q['limit']:,.0f} per {q['per']} per {q['scope']} ({q['words']})" for name, q in quotas.items()) \
-            or "none published (unconfirmed)"
+        quotas = {name: q for name, q in facts(m)["quotas"].items() if name in CHECK_QUOTAS}
+        words = "; ".join(f"`{name}`: {q['limit']:,.0f} {PERIODS.get(q['per'], 'per ' + q['per'])}, {SCOPES[q['scope']]} ({q['words']})"
+                          for name, q in quotas.items()) or "none published (unconfirmed)"
         daily = [q["limit"] * (86400 / iso_seconds(q["per"])) / (i["token_calls"] + i["probes"])
                  for q in quotas.values() if q["scope"] == "app"]
-        bound = (f"**{min(daily):,.0f}** (one check a day, the whole quota; less what your product's own calls use)" if daily
+        bound = (f"**{min(daily):,.0f}** (one check a day using the whole quota; less what your product's own calls use)" if daily
                  else "no app-wide bound: the quota is per shop" if any(q["scope"] == "account" for q in quotas.values())
-                 else "no published bound (the sweep paces its own calls)")
+                 else "none published")
         what = f"{i['token_calls']:g} token call" + (f", {i['probes']:g} probe" if i["probes"] else "") \
             + (", 1 write" if i["connection_writes"] >= 0.5 else ", no write")
-        lines.append(f"| {NAMES[m]} | {what} | ${per_million:,.2f} | {words} | {bound} |")
+        lines.append(f"| {NAMES[m]} | {what} | ${marginal(m, inputs) / DAYS:,.2f} | {words} | {bound} |")
     return "\n".join(lines)
 
 

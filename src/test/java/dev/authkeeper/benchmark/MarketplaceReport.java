@@ -20,8 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 final class MarketplaceReport {
 
-    static final String START = "<!-- marketplace-cost:start -->";
-    static final String END = "<!-- marketplace-cost:end -->";
+    static final String SECTION = "marketplace-cost";
     private static final List<String> ORDER = List.of("amazon", "shopify", "etsy", "ebay", "tiktok");
 
     private final Path directory;
@@ -30,14 +29,8 @@ final class MarketplaceReport {
         this.directory = directory;
     }
 
-    void writeInto(Path file) throws IOException {
-        String text = Files.readString(file);
-        int start = text.indexOf(START);
-        int end = text.indexOf(END);
-        if (start < 0 || end < 0) {
-            throw new IllegalStateException(file + " lacks the markers " + START + " and " + END);
-        }
-        Files.writeString(file, text.substring(0, start) + markdown() + text.substring(end + END.length()));
+    void write() throws IOException {
+        BenchmarksFile.replaceSection(SECTION, markdown());
     }
 
     String markdown() throws IOException {
@@ -49,7 +42,7 @@ final class MarketplaceReport {
                 figures.add(json.readTree(path.toFile()));
             }
         }
-        var out = new StringBuilder(START).append('\n');
+        var out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "Written %s from `target/benchmark/sweep-cost-{marketplace}.json`; each marketplace's run "
                 + "with 64 in flight, its token endpoint answering after 100 ms.%n%n", LocalDate.now(ZoneOffset.UTC)));
         out.append("| marketplace | connections checked | token calls per check | probes per check | writes to connection items per check "
@@ -80,7 +73,7 @@ final class MarketplaceReport {
                     reads / checks, writes / checks, connectionWrites / checks, 1000 * kms / checks, sizes.get("itemMedian").asInt(),
                     sizes.get("itemMax").asInt(), sizes.get("indexMedian").asInt(), sizes.get("indexMax").asInt()));
         }
-        return out.append(END).toString();
+        return out.toString();
     }
 
     /** The run with 64 checks in flight, after the JIT's warm-up runs. */

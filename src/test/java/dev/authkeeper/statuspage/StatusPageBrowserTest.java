@@ -182,9 +182,7 @@ class StatusPageBrowserTest {
         try (var chromium = new HeadlessChromium()) {
             WebDriver browser = chromium.driver();
             var wait = new WebDriverWait(browser, Duration.ofSeconds(20));
-            browser.get(gateway("/connections"));
-            signIn(browser, SHOP_MERCHANT);
-            wait.until(ExpectedConditions.urlToBe(gateway("/connections")));
+            openSignedIn(browser, wait, SHOP_MERCHANT);
 
             // A host that is not a shop: a page saying what to type, nothing stored, and the way back.
             typeShop(browser, "acme-store.example.com");
@@ -229,9 +227,7 @@ class StatusPageBrowserTest {
         try (var chromium = new HeadlessChromium()) {
             WebDriver browser = chromium.driver();
             var wait = new WebDriverWait(browser, Duration.ofSeconds(20));
-            browser.get(gateway("/connections"));
-            signIn(browser, ETSY_MERCHANT);
-            wait.until(ExpectedConditions.urlToBe(gateway("/connections")));
+            openSignedIn(browser, wait, ETSY_MERCHANT);
 
             browser.findElement(By.linkText("Connect your Etsy account")).click();
             wait.until(ExpectedConditions.urlContains("/oauth/connect?"));
@@ -253,9 +249,7 @@ class StatusPageBrowserTest {
         try (var chromium = new HeadlessChromium()) {
             WebDriver browser = chromium.driver();
             var wait = new WebDriverWait(browser, Duration.ofSeconds(20));
-            browser.get(gateway("/connections"));
-            signIn(browser, EBAY_TIKTOK_MERCHANT);
-            wait.until(ExpectedConditions.urlToBe(gateway("/connections")));
+            openSignedIn(browser, wait, EBAY_TIKTOK_MERCHANT);
 
             // eBay: its one sign-in, with the app's RuName as redirect_uri; the account is the user id the Identity API names.
             browser.findElement(By.linkText("Connect your eBay account")).click();
@@ -283,6 +277,13 @@ class StatusPageBrowserTest {
             assertThat(badge(ebayCard)).isEqualTo("Connected");
             assertThat(connections.ofMerchant(EBAY_TIKTOK_MERCHANT)).hasSize(2);
         }
+    }
+
+    /** The status page, for {@code merchant} signed in at the integrator's site on the way. */
+    void openSignedIn(WebDriver browser, WebDriverWait wait, String merchant) {
+        browser.get(gateway("/connections"));
+        signIn(browser, merchant);
+        wait.until(ExpectedConditions.urlToBe(gateway("/connections")));
     }
 
     static void typeShop(WebDriver browser, String shop) {
