@@ -262,7 +262,7 @@ class StatusPageBrowserTest {
             browser.get(gateway("/connections"));
             assertThat(badge(connectionCard(browser, EBAY_CONNECTION))).isEqualTo("Connected");
             browser.findElement(By.cssSelector("ul[aria-labelledby='connect-" + LocalAwsResource.TIKTOK_APP + "']"))
-                    .findElement(By.partialLinkText("outside the United States")).click();
+                    .findElement(By.partialLinkText("Connect an account in the rest of the world")).click();
             wait.until(ExpectedConditions.urlContains("service_id="));
             assertThat(browser.getCurrentUrl()).startsWith(tiktok.baseUri().toString());
             approve(browser, wait, "TikTok Shop");
