@@ -344,21 +344,30 @@ public class SweepWorker {
     private SweepSummary finish(Tally tally, boolean partOfRun) {
         Instant now = clock.instant();
         var interim = tally.summary(now);
-        tally.refusedApps.forEach((app, error) -> record(tally, incidents.openForApp(Incidents.Kind.APP_CREDENTIALS, app, error, now), true));
-        var working = new HashSet<>(tally.appsWorking);
-        working.removeAll(tally.refusedApps.keySet());
-        if (!working.isEmpty()) {
-            record(tally, incidents.checksSucceeded(working, now), false);
+        // The summary line and the metrics go out even when the bookkeeping below fails (DynamoDB down, say), so that the
+        // CheckErrors alarm sees an outage; the failure is then rethrown and the unit's message delivered again.
+        RuntimeException failed = null;
+        try {
+            tally.refusedApps.forEach((app, error) -> record(tally, incidents.openForApp(Incidents.Kind.APP_CREDENTIALS, app, error, now), true));
+            var working = new HashSet<>(tally.appsWorking);
+            working.removeAll(tally.refusedApps.keySet());
+            if (!working.isEmpty()) {
+                record(tally, incidents.checksSucceeded(working, now), false);
+            }
+            record(tally, tally.dependencies.settle(incidents, interim.checked() > 0, now), true);
+            sampleWhereThin(tally, now);
+            tally.guarded.forEach((scope, counts) -> record(tally, guard.count(scope, counts, now), true));
+            if (interim.unexpected() > 0) {
+                LOG.warnf("OPERATOR: a marketplace answered %d check(s) in a way it does not document (first: %s); they are tried again later",
+                        interim.unexpected(), tally.firstUnexpected.get());
+            }
+            var delivered = delivery.deliverNow(List.copyOf(tally.recorded), tally.deadline.plus(CHECK_ALLOWANCE).plus(FINISHING));
+            tally.alertsSent.addAndGet(delivered.messages());
+        } catch (RuntimeException e) {
+            failed = e;
+            LOG.errorf("Sweep %s (%s): its incidents, guard counts or alerts were not recorded (%s); the unit's message is delivered again",
+                    tally.runId, tally.unit, FailedCall.of(e).map(FailedCall::toString).orElse(e.getClass().getSimpleName()));
         }
-        record(tally, tally.dependencies.settle(incidents, interim.checked() > 0, now), true);
-        sampleWhereThin(tally, now);
-        tally.guarded.forEach((scope, counts) -> record(tally, guard.count(scope, counts, now), true));
-        if (interim.unexpected() > 0) {
-            LOG.warnf("OPERATOR: a marketplace answered %d check(s) in a way it does not document (first: %s); they are tried again later",
-                    interim.unexpected(), tally.firstUnexpected.get());
-        }
-        var delivered = delivery.deliverNow(List.copyOf(tally.recorded), tally.deadline.plus(CHECK_ALLOWANCE).plus(FINISHING));
-        tally.alertsSent.addAndGet(delivered.messages());
         var summary = tally.summary(clock.instant());
         LOG.infof("Sweep %s (%s) finished: examined=%d checked=%d valid=%d needsReauthorization=%d held=%d released=%d recovered=%d "
                 + "reminders=%d transient=%d unexpected=%d applicationLevel=%d expiryWarnings=%d tokensRotated=%d tokensResealed=%d "
@@ -370,6 +379,9 @@ public class SweepWorker {
                 summary.alertsSent(), summary.operatorIncidents(), summary.durationMillis(),
                 summary.stoppedEarly() ? " (stopped early: " + summary.stopReason() + ")" : "");
         metrics.emitWorker(summary, now.toEpochMilli());
+        if (failed != null) {
+            throw failed;
+        }
         if (partOfRun) {
             runs.add(summary);
         }

@@ -67,6 +67,8 @@ class FaultSuiteTest extends SweepTestBase {
     Apps apps;
     @Inject
     ClientSecrets secrets;
+    @Inject
+    SweepRuns runs;
 
     FaultProxy proxy;
 
@@ -191,6 +193,36 @@ class FaultSuiteTest extends SweepTestBase {
         assertThat(ids).allSatisfy(id -> assertThat(statuses.find(id, 0).orElseThrow().lastCheckOutcome()).isEqualTo("VALID"));
         assertThat(merchantAlerts()).isEmpty();
         assertThat(events.types()).isEmpty();
+    }
+
+    // ---- DynamoDB failing as a worker finishes its unit -------------------------------------------------------------
+
+    @Test
+    void aDynamoDbFailureAsAWorkerFinishesStillLogsItsSummarySoItsMetricsReachTheAlarms() {
+        connections(3, "A1FINISHFLT");
+        runs.start("finish-fault", config.shards(), now());
+        calls.beforeNext(request -> request instanceof UpdateItemRequest update
+                && update.key().get(TableLayout.PK).s().startsWith("GUARD#"), () -> {
+                    throw new IllegalStateException("DynamoDB unreachable");
+                });
+
+        var failed = new java.util.ArrayList<RuntimeException>();
+        String logged;
+        try (var logs = CapturedLogs.capture()) {
+            for (int shard = 0; shard < config.shards(); shard++) {
+                try {
+                    worker.work(SweepUnit.round("finish-fault", new RoundUnit(config.slots(), config.shards(), 0, shard)));
+                } catch (RuntimeException e) {
+                    failed.add(e);
+                }
+            }
+            logged = logs.text();
+        }
+
+        assertThat(failed).as("the unit whose guard count failed is delivered again").hasSize(1);
+        assertThat(logged).contains("its incidents, guard counts or alerts were not recorded");
+        assertThat(logged.split("\\) finished: examined=", -1).length - 1)
+                .as("every unit's summary, and after it its metrics, went out: the failed one's too").isEqualTo(config.shards());
     }
 
     // ---- DynamoDB throttled and TransactionConflict ------------------------------------------------------------------
