@@ -5,7 +5,7 @@ the integrator API and the status page.
 Called by infra/local-deploy (which builds the artifacts first); see that script for the why.
 
   local_deploy.py run --root DIR --work DIR --zip function.zip --sim-classpath FILE --java-home DIR
-  local_deploy.py ministack        MiniStack itself, with the two fixes described in serve_ministack()
+  local_deploy.py ministack        MiniStack itself, with the three fixes described in serve_ministack()
 
 Every step prints PASS or FAIL and the time it took; the first failure stops the run, prints the
 logs that explain it, and the exit status is 1. MiniStack and the simulated Amazon are stopped in
@@ -55,7 +55,7 @@ FUNCTIONS = ("login", "authorize", "callback", "sweep", "sweep-worker", "access-
 ROUND_SECONDS = 120
 SHARDS = 4
 EVENT_SOURCE = "authkeeper"
-LOCAL_MIN_TIMEOUT = 30  # seconds; see local_template()
+LOCAL_MIN_TIMEOUT = 60  # seconds; see local_template()
 EVENT_SCHEMA = os.path.join("src", "main", "resources", "schemas", "authkeeper-event-v1.json")
 # The template names its IAM roles (the key policy refers to them by name), as sam deploy is told too.
 CAPABILITIES = ["CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
@@ -93,11 +93,11 @@ exec "$java" \\
 
 
 # --------------------------------------------------------------------------------------------
-# MiniStack, with two fixes
+# MiniStack, with three fixes
 # --------------------------------------------------------------------------------------------
 
 def serve_ministack():
-    """Runs MiniStack in this process after two fixes; nothing else in MiniStack changes.
+    """Runs MiniStack in this process after three fixes; nothing else in MiniStack changes.
 
     1. API Gateway payload format 2.0 moves the request's Cookie header into a top-level `cookies`
        array ("All cookie headers in the request are combined with commas and added to the
@@ -110,8 +110,18 @@ def serve_ministack():
        got from `!Ref SweepWorkerConcurrency` in the event source mapping, and its SQS poller then
        fails on every pass comparing it with a count ("'>=' not supported between instances of
        'int' and 'str'"), so no worker ever runs. This converts it before the poller reads it.
+    3. A provided.* runtime whose Init phase overruns 10 s is killed and started again under the
+       function's timeout, as AWS does. Here every cold start is a whole JVM start (no SnapStart
+       restore) on a shared 2-core machine, often past 10 s while the test suites run: each such
+       start would be done twice, and the wasted one slows every other. Init gets the function's
+       timeout (LOCAL_MIN_TIMEOUT at least, see local_template) at once instead.
     """
+    from ministack.core import lambda_runtime
     from ministack.services import apigateway, lambda_svc
+
+    check(isinstance(getattr(lambda_runtime, "_PROVIDED_INIT_TIMEOUT", None), float),
+          "MiniStack's lambda_runtime._PROVIDED_INIT_TIMEOUT changed: update serve_ministack()")
+    lambda_runtime._PROVIDED_INIT_TIMEOUT = float(LOCAL_MIN_TIMEOUT)
 
     original = apigateway.run_reentrant
 
