@@ -55,7 +55,7 @@ FUNCTIONS = ("login", "authorize", "callback", "sweep", "sweep-worker", "access-
 ROUND_SECONDS = 120
 SHARDS = 4
 EVENT_SOURCE = "authkeeper"
-LOCAL_MIN_TIMEOUT = 60  # seconds; see local_template()
+LOCAL_MIN_TIMEOUT = 90  # seconds; see local_template()
 EVENT_SCHEMA = os.path.join("src", "main", "resources", "schemas", "authkeeper-event-v1.json")
 # The template names its IAM roles (the key policy refers to them by name), as sam deploy is told too.
 CAPABILITIES = ["CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
@@ -239,7 +239,7 @@ class Response:
         return f"HTTP {self.status} Location={self.location!r} body={self.body[:300]!r}"
 
 
-def request(method, url, headers=None, form=None, body=None, timeout=90):
+def request(method, url, headers=None, form=None, body=None, timeout=120):
     """One HTTP request: a form (urlencoded) or a raw `body` with its own Content-Type in `headers`."""
     parts = urllib.parse.urlsplit(url)
     check(parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost"),
