@@ -1398,17 +1398,27 @@ class IntegratorApi:
         self.base = run.base
 
     def call(self, method, path, payload=None, signed=True, credentials=None):
-        """The answer, its body parsed into `.json`; `signed` False sends no signature, `credentials` signs with others."""
+        """The answer, its body parsed into `.json`; `signed` False sends no signature, `credentials` signs with others.
+
+        A 503 with Retry-After (the marketplace's token service did not answer in time, which a
+        loaded machine can cause) is asked again after it, twice at most, as docs/integrating/api.md
+        tells an integrator to.
+        """
         from botocore.auth import SigV4Auth
         from botocore.awsrequest import AWSRequest
         url = self.base + path
         body = json.dumps(payload).encode() if payload is not None else None
-        headers = {"Content-Type": "application/json"} if body is not None else {}
-        if signed:
-            unsigned = AWSRequest(method=method, url=url, data=body, headers=headers)
-            SigV4Auth(credentials or self.credentials, "execute-api", REGION).add_auth(unsigned)
-            headers = dict(unsigned.headers.items())
-        answer = request(method, url, headers=headers, body=body)
+        for attempt in range(3):
+            headers = {"Content-Type": "application/json"} if body is not None else {}
+            if signed:
+                unsigned = AWSRequest(method=method, url=url, data=body, headers=headers)
+                SigV4Auth(credentials or self.credentials, "execute-api", REGION).add_auth(unsigned)
+                headers = dict(unsigned.headers.items())
+            answer = request(method, url, headers=headers, body=body)
+            retry_after = answer.header("Retry-After")
+            if answer.status != 503 or not (retry_after or "").isdigit() or attempt == 2:
+                break
+            time.sleep(min(int(retry_after), 10))
         try:
             answer.json = json.loads(answer.body) if answer.body else None
         except ValueError:
@@ -1634,10 +1644,15 @@ def shopify_steps(run, steps):
               lambda: shopify_uninstall(run))
 
 
-def shopify_control(run, method, path):
-    answer = request(method, run.shopify_control + path)
-    check(answer.status == 200, f"simulated Shopify control {method} {path}: {answer}")
+def control(base, method, path):
+    """What a simulator's control port (SimulatedShopifyMain, SimulatedMarketplacesMain) answers, as JSON."""
+    answer = request(method, base + path)
+    check(answer.status == 200, f"simulator control {method} {path}: {answer}")
     return json.loads(answer.body)
+
+
+def shopify_control(run, method, path):
+    return control(run.shopify_control, method, path)
 
 
 def refresh_calls(run):
@@ -1910,9 +1925,7 @@ def marketplace_steps(run, steps):
 
 
 def marketplaces_control(run, method, path):
-    answer = request(method, run.marketplaces_control + path)
-    check(answer.status == 200, f"simulated marketplaces control {method} {path}: {answer}")
-    return json.loads(answer.body)
+    return control(run.marketplaces_control, method, path)
 
 
 def token_calls(run, marketplace, grant):

@@ -1,17 +1,12 @@
 package dev.authkeeper.local;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 import dev.authkeeper.local.ebay.SimulatedEbay;
 import dev.authkeeper.local.etsy.SimulatedEtsy;
@@ -62,29 +57,8 @@ public final class SimulatedMarketplacesMain {
                 environment("SIMULATED_TIKTOK_APP_SECRET"), uri(o, "tiktok-redirect-uri"), uri(o, "tiktok-webhook-url")))));
         var simulators = new Simulators(etsy, ebay, tiktok, required(o, "ebay-name"), required(o, "tiktok-name"));
 
-        var control = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port(o, "control-port")), 16);
-        var json = new ObjectMapper();
-        control.createContext("/", ex -> {
-            try (ex) {
-                Object answer = control(simulators, ex);
-                Http.send(ex, answer == null ? 404 : 200, "application/json", json.writeValueAsBytes(answer == null ? Map.of() : answer));
-            } catch (RuntimeException e) {
-                Http.send(ex, 400, "application/json", json.writeValueAsBytes(Map.of("error", String.valueOf(e.getMessage()))));
-            }
-        });
-        control.start();
-        var stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            control.stop(0);
-            etsy.close();
-            ebay.close();
-            tiktok.close();
-            stopped.countDown();
-        }, "simulated-marketplaces-stop"));
-        System.out.println("SimulatedMarketplaces listening: Etsy " + etsy.baseUri() + ", eBay " + ebay.baseUri()
-                + ", TikTok Shop " + tiktok.baseUri());
-        System.out.flush();
-        stopped.await();
+        ControlPort.serveUntilTerminated(port(o, "control-port"), ex -> control(simulators, ex), "SimulatedMarketplaces listening: Etsy "
+                + etsy.baseUri() + ", eBay " + ebay.baseUri() + ", TikTok Shop " + tiktok.baseUri(), etsy, ebay, tiktok);
     }
 
     /** The answer to one control request, null for an unknown route. */
