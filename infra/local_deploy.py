@@ -329,8 +329,10 @@ def local_template(template, code_key, environment):
     4. Endpoint overrides and a short round in the functions' environment: AWS services
        (EventBridge included) -> MiniStack, LWA and the Seller Central origin -> the simulated
        Amazon, every shop https://{shop} -> the simulated Shopify, Etsy's, eBay's and TikTok Shop's hosts -> their
-       simulators; a round of checks every ROUND_SECONDS in one slot instead of a day in 96, and
-       grouped alerts waiting 20 s for their siblings instead of an hour.
+       simulators; a round of checks every ROUND_SECONDS in one slot instead of a day in 96,
+       grouped alerts waiting 20 s for their siblings instead of an hour, and AWS calls ending
+       within 20 s instead of 4 (MiniStack is one Python process on a machine the test suites load
+       too: a function whose start-up read of the secret timed out would not start).
     5. Timeouts of at least LOCAL_MIN_TIMEOUT seconds. A function's timeout covers its start-up,
        and here every cold start is a JVM without SnapStart on a shared 2-core machine: the
        template's 10 s for login and authorize (sized for a native binary or a SnapStart restore)
@@ -611,6 +613,8 @@ class Run:
             "AUTHKEEPER_SWEEP_INTERVAL": f"PT{ROUND_SECONDS}S",
             "AUTHKEEPER_SWEEP_SLOTS": "1",
             "AUTHKEEPER_ALERTS_GROUP_WINDOW": "PT20S",
+            "AUTHKEEPER_AWS_CALL_TIMEOUT": "PT20S",
+            "AUTHKEEPER_AWS_ATTEMPT_TIMEOUT": "PT10S",
         }
         template = local_template(load_template(os.path.join(self.args.root, "template.yaml")), code_key, environment)
         body = json.dumps(template, separators=(",", ":"))
@@ -1730,6 +1734,16 @@ def shopify_access_token(run):
             f"DynamoDB: the sealed token replaced by the rotated one, the used one kept sealed as previousToken")
 
 
+def sweep_idle(run, timeout):
+    """The sweep runs once none is busy, or as they are after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        runs = run.runs()
+        if all(finished == units for units, finished, _ in runs.values()) or time.monotonic() >= deadline:
+            return runs
+        time.sleep(1)
+
+
 def access_token_alone(run, connection, refresh_grants):
     """The token route's answer, the refresh grants behind it and the connection item before it.
 
@@ -1738,7 +1752,7 @@ def access_token_alone(run, connection, refresh_grants):
     """
     cache = {"pk": {"S": "CONNECTION#" + connection}, "sk": {"S": "ACCESS_TOKEN"}}
     for _ in range(3):
-        runs = run.runs()
+        runs = sweep_idle(run, ROUND_SECONDS)
         before = connection_item(run, connection)
         calls = refresh_grants()
         answer = run.api.call("GET", token_path(connection))
