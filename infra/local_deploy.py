@@ -26,6 +26,7 @@ import re
 import secrets
 import signal
 import socket
+import string
 import subprocess
 import sys
 import time
@@ -721,8 +722,14 @@ class Run:
               f"unexpected placeholders in the new secret: {sorted(generated)}")
         link_secret = generated.get("linkSecret", "")
         check(len(link_secret) == 64, "the stack did not generate a 64-character linkSecret")
-        # MiniStack 1.5.33 ignores ExcludePunctuation; AWS generates letters and digits only.
-        punctuation = "" if link_secret.isalnum() else " (MiniStack ignored ExcludePunctuation)"
+        # MiniStack 1.5.33 ignores ExcludePunctuation; AWS generates letters and digits only. A "$"
+        # in the value would be read as a config expression when the functions start, and they would
+        # not: put in what AWS would have generated.
+        kept = "kept"
+        if not link_secret.isalnum():
+            alphabet = string.ascii_letters + string.digits
+            link_secret = "".join(secrets.choice(alphabet) for _ in range(64))
+            kept = "replaced by 64 letters and digits (MiniStack ignored ExcludePunctuation)"
         secret_string = json.dumps({"clientId": CLIENT_ID, "sessionSecret": self.session_secret, "linkSecret": link_secret})
         sm.put_secret_value(SecretId=self.secrets_arn, SecretString=secret_string)
         sm.put_secret_value(SecretId=self.client_secret_arn, SecretString=json.dumps({"clientSecret": self.client_secret}))
@@ -750,7 +757,7 @@ class Run:
         check(self.outputs().get("LoginUri") == self.base + "/login", f"LoginUri output: {self.outputs().get('LoginUri')}")
         check(sm.get_secret_value(SecretId=self.secrets_arn)["SecretString"] == secret_string,
               "the stack update changed the secret's value")
-        return (f"secrets: real clientId and sessionSecret put in, the generated linkSecret kept{punctuation}; "
+        return (f"secrets: real clientId and sessionSecret put in, the generated linkSecret {kept}; "
                 f"the client secret in its own secret\n"
                 f"update ConfigRevision=2, PublicBaseUrl={self.base}: alias live {', '.join(versions)}")
 
