@@ -12,12 +12,12 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 
 import dev.authkeeper.alert.AlertDelivery;
 import dev.authkeeper.alert.Incidents;
-import dev.authkeeper.app.App;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.local.SimulatedAmazon;
 import dev.authkeeper.table.ConnectionId;
 import dev.authkeeper.testing.AwsCalls;
+import dev.authkeeper.testing.CleanStart;
 import dev.authkeeper.testing.Events;
 import dev.authkeeper.testing.Inbox;
 import dev.authkeeper.testing.LocalAws;
@@ -70,6 +70,8 @@ abstract class ApiTestBase {
     Incidents incidents;
     @Inject
     AlertDelivery delivery;
+    @Inject
+    CleanStart cleanStart;
 
     Table table;
     Seeds seeds;
@@ -78,19 +80,11 @@ abstract class ApiTestBase {
 
     @BeforeEach
     void startClean() {
-        clock.startOfNextDay();
-        table = new Table(dynamo);
-        table.clear();
-        for (var kind : Incidents.Kind.values()) {
-            incidents.resolve(kind, now()); // forgets what this instance remembered of the last test's incidents
-        }
-        incidents.resolveForApp(Incidents.Kind.MASS_REJECTION, App.DEFAULT, now());
-        amazon.reset();
-        aws.snsProxy().up();
-        seeds = new Seeds(amazon, cipher, connections);
-        inbox = Inbox.emptied(aws);
-        events = Events.emptied(aws);
-        calls.reset();
+        var slate = cleanStart.begin(amazon, aws);
+        table = slate.table();
+        seeds = slate.seeds();
+        inbox = slate.inbox();
+        events = slate.events();
     }
 
     Instant now() {

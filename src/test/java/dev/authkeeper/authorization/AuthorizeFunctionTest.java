@@ -14,7 +14,6 @@ import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,59 +24,32 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.authkeeper.connection.OAuthStates;
 import dev.authkeeper.http.ApiGatewayResponse;
-import dev.authkeeper.session.MerchantSessions;
 import dev.authkeeper.session.ReauthorizeLinks;
 import dev.authkeeper.session.SignedPayloads;
-import dev.authkeeper.testing.AwsCalls;
 import dev.authkeeper.testing.BrowserCookies;
 import dev.authkeeper.testing.CapturedLogs;
 import dev.authkeeper.testing.Lambda;
 import dev.authkeeper.testing.LocalAwsResource;
 import dev.authkeeper.testing.Profiles;
-import dev.authkeeper.testing.Table;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 @QuarkusTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestProfile(Profiles.AuthorizeFunction.class)
 @WithTestResource(LocalAwsResource.class)
-class AuthorizeFunctionTest {
+class AuthorizeFunctionTest extends MerchantFacingTestBase {
 
     static final URI SELLER_CENTRAL_EU = URI.create("https://sellercentral-europe.amazon.com");
     static final String LINK_SECRET = "test-link-secret-0123456789abcdef01234567";
 
     @Inject
     ReauthorizeLinks links;
-    @Inject
-    MerchantSessions sessions;
-    @Inject
-    AwsCalls calls;
-    @Inject
-    DynamoDbClient dynamo;
-    @Inject
-    ObjectMapper json;
-    @Inject
-    OAuthStates states;
-
-    Table table;
-
-    @BeforeEach
-    void clean() {
-        table = new Table(dynamo);
-        table.clear();
-        calls.reset();
-    }
 
     static String linkQuery(URI link) {
         return link.getRawQuery();
-    }
-
-    String session(String merchant) {
-        return BrowserCookies.session(sessions, merchant);
     }
 
     @Test

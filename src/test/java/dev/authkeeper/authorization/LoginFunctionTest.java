@@ -13,36 +13,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.authkeeper.connection.OAuthStates;
 import dev.authkeeper.http.ApiGatewayResponse;
-import dev.authkeeper.session.MerchantSessions;
 import dev.authkeeper.session.SignedPayloads;
-import dev.authkeeper.testing.AwsCalls;
 import dev.authkeeper.testing.BrowserCookies;
 import dev.authkeeper.testing.CapturedLogs;
 import dev.authkeeper.testing.Lambda;
 import dev.authkeeper.testing.LocalAwsResource;
 import dev.authkeeper.testing.Profiles;
-import dev.authkeeper.testing.Table;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 @QuarkusTest
 @TestProfile(Profiles.LoginFunction.class)
 @WithTestResource(LocalAwsResource.class)
-class LoginFunctionTest {
+class LoginFunctionTest extends MerchantFacingTestBase {
 
     /** The application id the test resource configures (the simulated Amazon's). */
     static final String APP = "amzn1.sp.solution.simulated";
@@ -51,30 +42,6 @@ class LoginFunctionTest {
     static final String STATE_FORMAT = "[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}";
     static final String SELLER = "A2SELLER0001";
     static final String AMAZON_STATE = "amzn1.state.Zx9-Lm3";
-
-    @Inject
-    MerchantSessions sessions;
-    @Inject
-    AwsCalls calls;
-    @Inject
-    DynamoDbClient dynamo;
-    @Inject
-    ObjectMapper json;
-    @Inject
-    OAuthStates states;
-
-    Table table;
-
-    @BeforeEach
-    void clean() {
-        table = new Table(dynamo);
-        table.clear();
-        calls.reset();
-    }
-
-    String session(String merchant) {
-        return BrowserCookies.session(sessions, merchant);
-    }
 
     static String query(Map<String, String> parameters) {
         var parts = new ArrayList<String>();

@@ -21,7 +21,6 @@ import dev.authkeeper.local.ebay.SimulatedEbay;
 import dev.authkeeper.local.simulator.Simulator;
 import dev.authkeeper.sweep.SweepWorker;
 import dev.authkeeper.table.ConnectionId;
-import dev.authkeeper.testing.ContractCalls;
 import dev.authkeeper.testing.LocalAws;
 import dev.authkeeper.testing.LocalAwsResource;
 import dev.authkeeper.testing.Profiles;
@@ -49,6 +48,7 @@ class EbayFlowTest {
 
     SimulatedEbay ebay;
     LocalAws aws;
+    LocalRunVisits visits;
 
     @Inject
     ConnectionRepository connections;
@@ -61,13 +61,14 @@ class EbayFlowTest {
 
     @BeforeEach
     void clean() {
+        visits = new LocalRunVisits(aws);
         new Table(dynamo).clear();
         ebay.reset();
     }
 
     @Test
     void aConnectLinkLeadsToEbaysConsentAndTheAccountIsNamedByItsUserId() throws Exception {
-        var browser = signedIn("merchant-ebay");
+        var browser = visits.signedIn("merchant-ebay");
         var result = consent(browser, newConnectLink("merchant-ebay"), SimulatedEbay.DEFAULT_USERNAME);
 
         assertThat(result.statusCode()).isEqualTo(200);
@@ -107,7 +108,7 @@ class EbayFlowTest {
         var answer = tokens.get(CONNECTION);
         assertThat(answer).isInstanceOfSatisfying(AccessTokens.Answer.NeedsReauthorization.class,
                 a -> assertThat(a.reasonCode()).contains("REVOKED_OR_CHANGED"));
-        var page = signedIn("merchant-ebay").get(gateway("/connections"));
+        var page = visits.signedIn("merchant-ebay").get(visits.uri("/connections"));
         assertThat(page.body()).contains("eBay no longer accepts this authorization");
     }
 
@@ -126,11 +127,11 @@ class EbayFlowTest {
         connect("merchant-ebay");
         ebay.revoke(APP, SimulatedEbay.DEFAULT_USER_ID);
         sweep.checkNow(CONNECTION);
-        var api = new ContractCalls(aws.gatewayPort());
+        var api = visits.api();
         var created = api.call("POST", "/v1/merchants/merchant-ebay/connect-links", "{\"connectionId\":\"" + CONNECTION.value() + "\"}");
         assertThat(created.statusCode()).isEqualTo(201);
 
-        var result = consent(signedIn("merchant-ebay"), URI.create(JSON.readTree(created.body()).get("url").asText()),
+        var result = consent(visits.signedIn("merchant-ebay"), URI.create(JSON.readTree(created.body()).get("url").asText()),
                 SimulatedEbay.OTHER_USERNAME);
 
         assertThat(result.body()).contains("A different eBay account was connected").contains(SimulatedEbay.OTHER_USER_ID);
@@ -142,9 +143,9 @@ class EbayFlowTest {
     @Test
     void theStatusPageOffersAnEbayConnectAndShowsTheConnectionWithItsEndDate() throws Exception {
         connect("merchant-ebay");
-        var browser = signedIn("merchant-ebay");
+        var browser = visits.signedIn("merchant-ebay");
 
-        var page = browser.get(gateway("/connections"));
+        var page = browser.get(visits.uri("/connections"));
 
         assertThat(page.body()).contains("Connect your eBay account").contains("eBay account " + SimulatedEbay.DEFAULT_USER_ID)
                 .contains("Connected");
@@ -153,7 +154,7 @@ class EbayFlowTest {
     @Test
     void theApiAnswersInEbaysTermsAndADisconnectDestroysTheToken() throws Exception {
         connect("merchant-ebay");
-        var api = new ContractCalls(aws.gatewayPort());
+        var api = visits.api();
 
         var status = JSON.readTree(api.call("GET", "/v1/connections/" + CONNECTION, null).body());
         assertThat(status.get("marketplace").asText()).isEqualTo("ebay");
@@ -170,7 +171,7 @@ class EbayFlowTest {
 
     @Test
     void aDeclinedConsentChangesNothing() throws Exception {
-        var browser = signedIn("merchant-ebay");
+        var browser = visits.signedIn("merchant-ebay");
         var consent = browser.get(location(browser.get(newConnectLink("merchant-ebay"))));
         var result = browser.get(location(browser.submit(consent, Map.of("decision", "decline"))));
 
@@ -196,7 +197,7 @@ class EbayFlowTest {
         assertThat(tokens.get(CONNECTION)).isInstanceOfSatisfying(AccessTokens.Answer.NeedsReauthorization.class,
                 a -> assertThat(a.reasonCode()).contains("PASSWORD_CHANGED"));
         assertThat(ebay.tokenCalls("refresh_token")).isZero();
-        assertThat(signedIn("merchant-ebay").get(gateway("/connections")).body())
+        assertThat(visits.signedIn("merchant-ebay").get(visits.uri("/connections")).body())
                 .contains("the password of this eBay account was changed");
         int keyCalls = ebay.publicKeyCalls();
         var again = ebay.resend(APP, delivery.notificationId());
@@ -282,15 +283,12 @@ class EbayFlowTest {
     }
 
     private void connect(String merchant) throws Exception {
-        var result = consent(signedIn(merchant), newConnectLink(merchant), SimulatedEbay.DEFAULT_USERNAME);
+        var result = consent(visits.signedIn(merchant), newConnectLink(merchant), SimulatedEbay.DEFAULT_USERNAME);
         assertThat(result.body()).contains("Your eBay account is connected");
     }
 
-    private URI newConnectLink(String merchant) throws Exception {
-        var created = new ContractCalls(aws.gatewayPort()).call("POST", "/v1/merchants/" + merchant + "/connect-links",
-                "{\"app\":\"" + APP + "\"}");
-        assertThat(created.statusCode()).isEqualTo(201);
-        var link = JSON.readTree(created.body());
+    private URI newConnectLink(String merchant) {
+        var link = visits.connectLink(merchant, "{\"app\":\"" + APP + "\"}");
         assertThat(link.get("marketplace").asText()).isEqualTo("ebay");
         return URI.create(link.get("url").asText());
     }
@@ -306,13 +304,4 @@ class EbayFlowTest {
         return browser.get(callback);
     }
 
-    private Browser signedIn(String merchant) {
-        var browser = new Browser();
-        browser.submit(browser.get(gateway("/local/sign-in")), Map.of("merchant", merchant));
-        return browser;
-    }
-
-    private URI gateway(String path) {
-        return URI.create("http://127.0.0.1:" + aws.gatewayPort() + path);
-    }
 }

@@ -4,7 +4,6 @@ import static dev.authkeeper.local.Browser.location;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.Map;
 
@@ -21,7 +20,6 @@ import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.ConnectionStatus;
 import dev.authkeeper.local.etsy.SimulatedEtsy;
 import dev.authkeeper.sweep.SweepWorker;
-import dev.authkeeper.testing.ContractCalls;
 import dev.authkeeper.testing.LocalAws;
 import dev.authkeeper.testing.LocalAwsResource;
 import dev.authkeeper.testing.Profiles;
@@ -50,6 +48,7 @@ class EtsyFlowTest {
 
     SimulatedEtsy etsy;
     LocalAws aws;
+    LocalRunVisits visits;
 
     @Inject
     ConnectionRepository connections;
@@ -62,13 +61,14 @@ class EtsyFlowTest {
 
     @BeforeEach
     void clean() {
+        visits = new LocalRunVisits(aws);
         new Table(dynamo).clear();
         etsy.reset();
     }
 
     @Test
     void aConnectLinkLeadsThroughEtsysPkceConsentAndTheTokensNameTheAccount() throws Exception {
-        var browser = signedIn("merchant-etsy");
+        var browser = visits.signedIn("merchant-etsy");
         var consent = browser.get(location(browser.get(connectLink("merchant-etsy", "{\"app\":\"" + APP + "\"}"))));
 
         assertThat(consent.statusCode()).isEqualTo(200);
@@ -92,7 +92,7 @@ class EtsyFlowTest {
         assertThat(etsy.tokenCalls("authorization_code")).isEqualTo(1);
         assertThat(new Table(dynamo).withPrefix("STATE#")).isEmpty();
 
-        var api = new ContractCalls(aws.gatewayPort());
+        var api = visits.api();
         var status = JSON.readTree(api.call("GET", "/v1/connections/" + CONNECTION, null).body());
         assertThat(status.get("marketplace").asText()).isEqualTo("etsy");
         assertThat(status.get("accountId").asText()).isEqualTo(USER);
@@ -103,7 +103,7 @@ class EtsyFlowTest {
     @Test
     void eachAccessTokenRotatesTheSingleUseRefreshTokenAndTheCheckKeepsTheShopAlive() throws Exception {
         connect("merchant-etsy", USER);
-        var api = new ContractCalls(aws.gatewayPort());
+        var api = visits.api();
 
         var token = api.call("GET", "/v1/connections/" + CONNECTION + "/access-token", null);
 
@@ -140,7 +140,7 @@ class EtsyFlowTest {
         sweep.checkNow(CONNECTION);
         var sealedBefore = new Table(dynamo).connection(CONNECTION.value()).orElseThrow().get("token");
 
-        var browser = signedIn("merchant-etsy");
+        var browser = visits.signedIn("merchant-etsy");
         var consent = browser.get(location(browser.get(connectLink("merchant-etsy",
                 "{\"app\":\"" + APP + "\",\"connectionId\":\"" + CONNECTION + "\"}"))));
         var result = browser.get(location(browser.submit(consent, Map.of("decision", "approve", "user_id", "99887766"))));
@@ -153,7 +153,7 @@ class EtsyFlowTest {
 
     @Test
     void aDeclineConnectsNothingAndAReloadedCallbackNeverSpendsTheCodeAgain() throws Exception {
-        var browser = signedIn("merchant-etsy");
+        var browser = visits.signedIn("merchant-etsy");
         var consent = browser.get(location(browser.get(connectLink("merchant-etsy", "{\"app\":\"" + APP + "\"}"))));
         var declined = browser.get(location(browser.submit(consent, Map.of("decision", "decline"))));
         assertThat(declined.body()).contains("Etsy was not connected");
@@ -172,41 +172,26 @@ class EtsyFlowTest {
     @Test
     void theStatusPageOffersEtsyAndADisconnectDestroysTheTokens() throws Exception {
         connect("merchant-etsy", USER);
-        var browser = signedIn("merchant-etsy");
+        var browser = visits.signedIn("merchant-etsy");
 
-        var page = browser.get(gateway("/connections")).body();
+        var page = browser.get(visits.uri("/connections")).body();
 
         assertThat(page).contains("etsy:" + USER).contains("Connect your Etsy account");
-        var api = new ContractCalls(aws.gatewayPort());
+        var api = visits.api();
         assertThat(api.call("DELETE", "/v1/connections/" + CONNECTION, null).statusCode()).isBetween(200, 204);
         assertThat(connections.find(CONNECTION).orElseThrow().status()).isEqualTo(ConnectionStatus.DISCONNECTED);
         assertThat(new Table(dynamo).connection(CONNECTION.value()).orElseThrow()).doesNotContainKeys("token", "previousToken");
     }
 
     private void connect(String merchant, String user) {
-        var browser = signedIn(merchant);
+        var browser = visits.signedIn(merchant);
         var consent = browser.get(location(browser.get(connectLink(merchant, "{\"app\":\"" + APP + "\"}"))));
         var result = browser.get(location(browser.submit(consent, Map.of("decision", "approve", "user_id", user))));
         assertThat(result.body()).contains("Your Etsy account is connected");
     }
 
-    private Browser signedIn(String merchant) {
-        var browser = new Browser();
-        browser.submit(browser.get(gateway("/local/sign-in")), Map.of("merchant", merchant));
-        return browser;
-    }
-
     private URI connectLink(String merchant, String body) {
-        try {
-            HttpResponse<String> created = new ContractCalls(aws.gatewayPort()).call("POST", "/v1/merchants/" + merchant + "/connect-links", body);
-            assertThat(created.statusCode()).isEqualTo(201);
-            return URI.create(JSON.readTree(created.body()).get("url").asText());
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return URI.create(visits.connectLink(merchant, body).get("url").asText());
     }
 
-    private URI gateway(String path) {
-        return URI.create("http://127.0.0.1:" + aws.gatewayPort() + path);
-    }
 }

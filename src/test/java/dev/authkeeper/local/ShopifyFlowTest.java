@@ -28,7 +28,6 @@ import dev.authkeeper.local.simulator.Simulator;
 import dev.authkeeper.sweep.SweepWorker;
 import dev.authkeeper.table.ConnectionId;
 import dev.authkeeper.testing.AwsCalls;
-import dev.authkeeper.testing.ContractCalls;
 import dev.authkeeper.testing.LocalAws;
 import dev.authkeeper.testing.LocalAwsResource;
 import dev.authkeeper.testing.Profiles;
@@ -59,6 +58,7 @@ class ShopifyFlowTest {
 
     SimulatedShopify shopify;
     LocalAws aws;
+    LocalRunVisits visits;
 
     @Inject
     ConnectionRepository connections;
@@ -75,6 +75,7 @@ class ShopifyFlowTest {
 
     @BeforeEach
     void clean() {
+        visits = new LocalRunVisits(aws);
         new Table(dynamo).clear();
         shopify.reset();
     }
@@ -100,7 +101,7 @@ class ShopifyFlowTest {
         var browser = new Browser();
         URI signed = shopify.launchUri(APP, SHOP);
         var tampered = browser.get(URI.create(signed.toString().replace("acme-store", "other-store")));
-        var foreign = browser.get(gateway("/login/" + APP + "?shop=evil.example.com&timestamp=1&hmac=00"));
+        var foreign = browser.get(visits.uri("/login/" + APP + "?shop=evil.example.com&timestamp=1&hmac=00"));
 
         assertThat(tampered.statusCode()).isEqualTo(400);
         assertThat(tampered.body()).contains("not signed by Shopify");
@@ -287,7 +288,7 @@ class ShopifyFlowTest {
 
     @Test
     void theIntegratorsConnectLinkForAShopOpensThatShopsConsentAndTheApiAnswersInShopifysTerms() throws Exception {
-        var api = new ContractCalls(aws.gatewayPort());
+        var api = visits.api();
         assertThat(api.call("POST", "/v1/merchants/merchant-web/connect-links", "{\"app\":\"" + APP + "\"}").statusCode()).isEqualTo(400);
         var created = api.call("POST", "/v1/merchants/merchant-web/connect-links",
                 "{\"app\":\"" + APP + "\",\"accountId\":\"Acme-Store.myshopify.com\"}");
@@ -342,7 +343,4 @@ class ShopifyFlowTest {
         return new Table(dynamo).connection(CONNECTION.value()).orElseThrow();
     }
 
-    private URI gateway(String path) {
-        return URI.create("http://127.0.0.1:" + aws.gatewayPort() + path);
-    }
 }

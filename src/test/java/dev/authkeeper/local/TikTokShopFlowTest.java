@@ -29,7 +29,6 @@ import dev.authkeeper.local.simulator.Simulator;
 import dev.authkeeper.local.tiktok.SimulatedTikTokShop;
 import dev.authkeeper.sweep.SweepWorker;
 import dev.authkeeper.testing.CapturedLogs;
-import dev.authkeeper.testing.ContractCalls;
 import dev.authkeeper.testing.LocalAws;
 import dev.authkeeper.testing.LocalAwsResource;
 import dev.authkeeper.testing.Profiles;
@@ -59,6 +58,7 @@ class TikTokShopFlowTest {
 
     SimulatedTikTokShop tiktok;
     LocalAws aws;
+    LocalRunVisits visits;
 
     @Inject
     ConnectionRepository connections;
@@ -73,6 +73,7 @@ class TikTokShopFlowTest {
 
     @BeforeEach
     void clean() {
+        visits = new LocalRunVisits(aws);
         new Table(dynamo).clear();
         tiktok.reset();
     }
@@ -94,7 +95,7 @@ class TikTokShopFlowTest {
                 .isCloseTo(tiktok.authorizedUntil(APP, SELLER).orElseThrow(), within(2, ChronoUnit.SECONDS))
                 .isBefore(Instant.now().plus(Duration.ofDays(181)));
 
-        var page = browser.get(gateway("/connections"));
+        var page = browser.get(visits.uri("/connections"));
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("TikTok Shop").contains(SELLER);
     }
@@ -115,7 +116,7 @@ class TikTokShopFlowTest {
         connect(new Browser(), "merchant-tt", "365");
         var before = new Table(dynamo).connection(CONNECTION.value()).orElseThrow();
 
-        var api = new ContractCalls(aws.gatewayPort());
+        var api = visits.api();
         var token = api.call("GET", "/v1/connections/" + CONNECTION + "/access-token", null);
 
         assertThat(token.statusCode()).isEqualTo(200);
@@ -146,7 +147,7 @@ class TikTokShopFlowTest {
         var connection = connections.find(CONNECTION).orElseThrow();
         assertThat(connection.status()).isEqualTo(ConnectionStatus.NEEDS_REAUTHORIZATION);
         assertThat(new Table(dynamo).history(CONNECTION)).anyMatch(h -> h.get("kind").s().equals("STATUS_CHANGED"));
-        var status = JSON.readTree(new ContractCalls(aws.gatewayPort()).call("GET", "/v1/connections/" + CONNECTION, null).body());
+        var status = JSON.readTree(visits.api().call("GET", "/v1/connections/" + CONNECTION, null).body());
         assertThat(status.get("reasonCode").asText()).isEqualTo("REVOKED_OR_CHANGED");
         assertThat(status.get("reason").asText()).contains("removed in Seller Center");
     }
@@ -161,7 +162,7 @@ class TikTokShopFlowTest {
         } finally {
             tiktok.clock(java.time.Clock.systemUTC());
         }
-        var status = JSON.readTree(new ContractCalls(aws.gatewayPort()).call("GET", "/v1/connections/" + CONNECTION, null).body());
+        var status = JSON.readTree(visits.api().call("GET", "/v1/connections/" + CONNECTION, null).body());
         assertThat(status.get("reasonCode").asText()).isEqualTo("YEARLY_RENEWAL");
         assertThat(status.get("reason").asText()).contains("Only the seller can renew it in Seller Center");
     }
@@ -202,7 +203,7 @@ class TikTokShopFlowTest {
     @Test
     void theIntegratorDisconnectsAndTheTokensAreDestroyed() throws Exception {
         connect(new Browser(), "merchant-tt", "365");
-        var api = new ContractCalls(aws.gatewayPort());
+        var api = visits.api();
 
         assertThat(api.call("DELETE", "/v1/connections/" + CONNECTION, null).statusCode()).isEqualTo(204);
 
@@ -220,7 +221,7 @@ class TikTokShopFlowTest {
         var connection = connections.find(CONNECTION).orElseThrow();
         assertThat(connection.status()).isEqualTo(ConnectionStatus.NEEDS_REAUTHORIZATION);
         assertThat(new Table(dynamo).history(CONNECTION)).anyMatch(h -> h.get("kind").s().equals("STATUS_CHANGED"));
-        var status = JSON.readTree(new ContractCalls(aws.gatewayPort()).call("GET", "/v1/connections/" + CONNECTION, null).body());
+        var status = JSON.readTree(visits.api().call("GET", "/v1/connections/" + CONNECTION, null).body());
         assertThat(status.get("reasonCode").asText()).isEqualTo("APP_UNINSTALLED");
         assertThat(status.get("reason").asText()).contains("deauthorized the app in Seller Center");
         // The access token cached before is not handed out any more: the seller must authorize again.
@@ -258,10 +259,7 @@ class TikTokShopFlowTest {
     /** Connect link (outside the United States) → sign-in → the simulated TikTok authorize page. */
     private HttpResponse<String> authorizePage(Browser browser, String merchant) {
         try {
-            var api = new ContractCalls(aws.gatewayPort());
-            var created = api.call("POST", "/v1/merchants/" + merchant + "/connect-links", "{\"app\":\"" + APP + "\",\"region\":\"WW\"}");
-            assertThat(created.statusCode()).isEqualTo(201);
-            var link = JSON.readTree(created.body());
+            var link = visits.connectLink(merchant, "{\"app\":\"" + APP + "\",\"region\":\"WW\"}");
             assertThat(link.get("marketplace").asText()).isEqualTo("tiktok");
             var signInPage = browser.get(location(browser.get(URI.create(link.get("url").asText()))));
             var signedIn = browser.submit(signInPage, Map.of("merchant", merchant));
@@ -281,7 +279,4 @@ class TikTokShopFlowTest {
         return browser.get(location(callback));
     }
 
-    private URI gateway(String path) {
-        return URI.create("http://127.0.0.1:" + aws.gatewayPort() + path);
-    }
 }

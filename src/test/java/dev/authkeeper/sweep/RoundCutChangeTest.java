@@ -54,19 +54,19 @@ class RoundCutChangeTest extends SweepTestBase {
     @Test
     void changingTheCutAtNoonNeitherFiresTheMorningsChecksAgainNorForgetsThem() {
         var ids = IntStream.range(0, 40).mapToObj(i -> connection("merchant-" + i, "A1CUT" + String.format("%06d", i))).toList();
-        var morning = driver(cut(96, 4));
+        var morning = driver(cut(96, 2));
         // The deployment's first run checks every connection once (yesterday's slots too); then a slot every 15 minutes.
         for (int slot = 0; slot < 48; slot++) {
             morning.run();
             clock.advance(SLOT);
         }
 
-        var afternoonCut = cut(48, 2);
+        var afternoonCut = cut(48, 1);
         var afternoon = driver(afternoonCut);
         var first = afternoon.run();
 
         assertThat(first.plan().roundUnits()).as("only the current slot's units: those whose slots ended this morning wait for tomorrow")
-                .isEqualTo(2);
+                .isEqualTo(1);
         var lastChecked = new RoundStatus(progress, afternoonCut).reader();
         assertThat(ids).as("what the morning checked is still known under the new cut").allMatch(id -> lastChecked.apply(id).isPresent());
 

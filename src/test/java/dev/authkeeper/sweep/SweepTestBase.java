@@ -9,13 +9,13 @@ import org.junit.jupiter.api.BeforeEach;
 
 import dev.authkeeper.alert.AlertDelivery;
 import dev.authkeeper.alert.Incidents;
-import dev.authkeeper.app.App;
 import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.ConnectionStatus;
 import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.local.SimulatedAmazon;
 import dev.authkeeper.table.ConnectionId;
 import dev.authkeeper.testing.AwsCalls;
+import dev.authkeeper.testing.CleanStart;
 import dev.authkeeper.testing.Events;
 import dev.authkeeper.testing.Inbox;
 import dev.authkeeper.testing.LocalAws;
@@ -26,8 +26,8 @@ import dev.authkeeper.testing.TestClock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * What every sweep test starts from: an empty table, a fresh simulated Amazon, empty inboxes, the
- * clock back at now, the sweep queue drained, and the calls counted from here.
+ * What every sweep test starts from: the sweep queue drained, then {@link CleanStart}'s empty table,
+ * fresh simulated Amazon, empty inboxes and clock at the start of the next day.
  */
 abstract class SweepTestBase {
 
@@ -52,6 +52,8 @@ abstract class SweepTestBase {
     AlertDelivery delivery;
     @Inject
     Incidents incidents;
+    @Inject
+    CleanStart cleanStart;
 
     Table table;
     Seeds seeds;
@@ -61,18 +63,13 @@ abstract class SweepTestBase {
 
     @BeforeEach
     void startClean() {
-        clock.startOfNextDay();
-        table = new Table(dynamo);
         sweep = new SweepDriver(planner, worker, aws);
         sweep.drain();
-        table.clear();
-        incidents.resolveForApp(Incidents.Kind.MASS_REJECTION, App.DEFAULT, now()); // forgets what this instance remembered of it
-        amazon.reset();
-        aws.snsProxy().up();
-        seeds = new Seeds(amazon, cipher, connections);
-        inbox = Inbox.emptied(aws);
-        events = Events.emptied(aws);
-        calls.reset();
+        var slate = cleanStart.begin(amazon, aws);
+        table = slate.table();
+        seeds = slate.seeds();
+        inbox = slate.inbox();
+        events = slate.events();
     }
 
     Instant now() {
