@@ -1939,10 +1939,13 @@ def await_simulators(run):
 def marketplace_steps(run, steps):
     steps.run("Etsy: connect link -> /authorize -> consent with PKCE S256 -> /callback/etsy -> connected; a token, rotated",
               lambda: etsy_connect(run))
-    steps.run("eBay: endpoint validation; connect (RuName, Identity API); forged revocation 412; signed -> NEEDS_REAUTHORIZATION, event",
+    run.revocation_reasons = {}
+    steps.run("eBay: endpoint validation; connect (RuName, Identity API); forged revocation 412; signed 204 -> NEEDS_REAUTHORIZATION",
               lambda: ebay_steps(run))
-    steps.run("TikTok Shop: connect by service id; forged deauthorization 401; signed -> NEEDS_REAUTHORIZATION, event; no ERROR logs",
+    steps.run("TikTok Shop: connect by service id; forged deauthorization 401; signed 200 -> NEEDS_REAUTHORIZATION",
               lambda: tiktok_steps(run))
+    steps.run("The two revocations' events on the bus (next planner pass); no ERROR logs, no app secret logged",
+              lambda: revocation_events(run))
 
 
 def marketplaces_control(run, method, path):
@@ -2010,18 +2013,36 @@ def notification(run, path, retry_path):
     return delivery
 
 
-def await_needs_reauthorization(run, connection):
+def needs_reauthorization_at_once(run, connection):
+    """The connection as the delivery left it: NEEDS_REAUTHORIZATION, the token route 409; its reason code."""
     item = connection_item(run, connection)
     check(item.get("status", {}).get("S") == "NEEDS_REAUTHORIZATION", f"{connection} after the notification: {item.get('status')}")
-    run.read_events(60, lambda _: run.events_of("Connection Needs Reauthorization", connection))
-    event = run.events_of("Connection Needs Reauthorization", connection)[0]
-    detail = event["detail"]
-    check(detail.get("status") == "NEEDS_REAUTHORIZATION" and detail.get("merchantId") == MARKETPLACES_MERCHANT
-          and detail.get("reason", {}).get("code"), f"the event: {detail}")
-    run.check_schema(event)
     refused = run.api.call("GET", token_path(connection))
     check(refused.status == 409 and (refused.json or {}).get("error") == "needs_reauthorization", f"token route: {refused}")
-    return detail["reason"].get("code")
+    return (refused.json or {}).get("reasonCode")
+
+
+def revocation_events(run):
+    """The events of the two revocations. What says a connection needs reauthorization goes out with
+    the next planner pass, after the mass-rejection guard has weighed it: one wait for both."""
+    connections = (EBAY_CONNECTION, TIKTOK_CONNECTION)
+    run.read_events(90, lambda _: all(run.events_of("Connection Needs Reauthorization", c) for c in connections))
+    reasons = []
+    for connection in connections:
+        event = run.events_of("Connection Needs Reauthorization", connection)[0]
+        detail = event["detail"]
+        check(detail.get("status") == "NEEDS_REAUTHORIZATION" and detail.get("merchantId") == MARKETPLACES_MERCHANT
+              and detail.get("reason", {}).get("code") == run.revocation_reasons[connection], f"the event of {connection}: {detail}")
+        run.check_schema(event)
+        reasons.append(f"{connection} ({detail['reason']['code']})")
+    for name in ("notifications", "authorize", "callback", "access-token", "connections-api"):
+        output = run.function_output(name)
+        errors = [line[:300] for line in output.splitlines() if '"level":"ERROR"' in line]
+        check(not errors, f"{name} logged errors:\n" + "\n".join(errors[:5]))
+        check(run.app_secrets[TIKTOK_APP] not in output and run.app_secrets[EBAY_APP] not in output,
+              f"{name} logged an app secret")
+    return (f"Connection Needs Reauthorization for {' and '.join(reasons)}, each with the token route's reason, valid against "
+            f"{EVENT_SCHEMA}\nno ERROR log line and no app secret in notifications, authorize, callback, access-token, connections-api")
 
 
 def unchanged_after_forgery(run, connection):
@@ -2048,12 +2069,12 @@ def ebay_steps(run):
     revoked = notification(run, f"/ebay/revoke?user={EBAY_USER_ID}&reason=REVOKED_BY_USER",
                            lambda d: f"/ebay/resend?id={d['notificationId']}")
     check(revoked.get("status") == 204, f"the signed AUTHORIZATION_REVOCATION: answered {revoked.get('status')}")
-    reason = await_needs_reauthorization(run, EBAY_CONNECTION)
+    reason = run.revocation_reasons[EBAY_CONNECTION] = needs_reauthorization_at_once(run, EBAY_CONNECTION)
     return (f"GET {webhook}?challenge_code=… answered with the challenge hash\n"
             f"connect link {{\"app\":\"{EBAY_APP}\"}} -> /authorize -> eBay's consent (redirect_uri = RuName {EBAY_RUNAME}) -> "
             f"Agree as {EBAY_USERNAME} -> {callback} -> connected; {EBAY_CONNECTION} ACTIVE (userId from the Identity API)\n"
             f"forged AUTHORIZATION_REVOCATION -> 412, connection unchanged; signed (X-EBAY-SIGNATURE, ECDSA) -> 204; "
-            f"{EBAY_CONNECTION} NEEDS_REAUTHORIZATION ({reason}), its event on the bus, token route 409")
+            f"{EBAY_CONNECTION} NEEDS_REAUTHORIZATION ({reason}) at once, token route 409")
 
 
 def tiktok_steps(run):
@@ -2069,19 +2090,12 @@ def tiktok_steps(run):
     unchanged_after_forgery(run, TIKTOK_CONNECTION)
     deauthorized = notification(run, f"/tiktok/deauthorize?seller={TIKTOK_SELLER}", lambda d: f"/tiktok/resend?id={d['notificationId']}")
     check(deauthorized.get("status") == 200, f"the signed SELLER_DEAUTHORIZATION: answered {deauthorized.get('status')}")
-    reason = await_needs_reauthorization(run, TIKTOK_CONNECTION)
-    for name in ("notifications", "authorize", "callback", "access-token", "connections-api"):
-        output = run.function_output(name)
-        errors = [line[:300] for line in output.splitlines() if '"level":"ERROR"' in line]
-        check(not errors, f"{name} logged errors:\n" + "\n".join(errors[:5]))
-        check(run.app_secrets[TIKTOK_APP] not in output and run.app_secrets[EBAY_APP] not in output,
-              f"{name} logged an app secret")
+    reason = run.revocation_reasons[TIKTOK_CONNECTION] = needs_reauthorization_at_once(run, TIKTOK_CONNECTION)
     return (f"connect link {{\"app\":\"{TIKTOK_APP}\",\"region\":\"WW\"}} -> /authorize -> TikTok's authorize page "
             f"(service_id {TIKTOK_SERVICE_ID}) -> Authorize as {TIKTOK_SELLER} -> {callback} -> connected; "
             f"{TIKTOK_CONNECTION} ACTIVE (GET token call, 200 with code 0)\n"
             f"forged SELLER_DEAUTHORIZATION -> 401, connection unchanged; signed (HMAC-SHA256 of app key + body) -> 200; "
-            f"{TIKTOK_CONNECTION} NEEDS_REAUTHORIZATION ({reason}), its event on the bus, token route 409\n"
-            f"no ERROR log line and no app secret in notifications, authorize, callback, access-token, connections-api")
+            f"{TIKTOK_CONNECTION} NEEDS_REAUTHORIZATION ({reason}) at once, token route 409")
 
 
 if __name__ == "__main__":
