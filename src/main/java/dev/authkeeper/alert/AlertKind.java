@@ -36,6 +36,8 @@ public enum AlertKind {
     EVENT_RECONNECTED(Audience.INTEGRATOR, Severity.INFO, "Connection Reconnected"),
     EVENT_AUTHORIZATION_EXPIRING(Audience.INTEGRATOR, Severity.MEDIUM, "Connection Authorization Expiring"),
     EVENT_DISCONNECTED(Audience.INTEGRATOR, Severity.INFO, "Connection Disconnected"),
+    /** Support moved the connection to another merchant (a seller conflict settled): {@code detail} names the merchant it left. */
+    EVENT_TRANSFERRED(Audience.INTEGRATOR, Severity.INFO, "Connection Transferred"),
     EVENT_APP_CREDENTIALS_REJECTED(Audience.INTEGRATOR, Severity.CRITICAL, "App Credentials Rejected"),
     EVENT_APP_CREDENTIALS_RESTORED(Audience.INTEGRATOR, Severity.INFO, "App Credentials Restored"),
     EVENT_APP_SECRET_EXPIRING(Audience.INTEGRATOR, Severity.HIGH, "App Client Secret Expiring");

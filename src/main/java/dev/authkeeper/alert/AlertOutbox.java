@@ -1,10 +1,12 @@
 package dev.authkeeper.alert;
 
 import static dev.authkeeper.table.Attributes.n;
+import static dev.authkeeper.table.Attributes.number;
 import static dev.authkeeper.table.Attributes.s;
 import static dev.authkeeper.table.Attributes.string;
 
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -31,6 +33,10 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
  * {@code PENDING} (or {@code HELD} while a mass rejection is investigated) and the time it may go
  * out. A publisher leases entries just before it publishes them, for far longer than a publish can
  * take, so two publishers never send the same entry; a failed publish is found by the next pass.
+ * The lease and a cancellation exclude each other: an entry being published is never cancelled
+ * (a connection that works again meanwhile marks it instead, and its publisher records the
+ * "reconnected" notice once it is sent, or removes it if the publish fails), and a cancelled entry
+ * is never leased.
  */
 @ApplicationScoped
 public class AlertOutbox {
@@ -38,18 +44,24 @@ public class AlertOutbox {
     /** DynamoDB's limit on the items of one transaction. */
     public static final int MAX_GROUP = 100;
 
-    /** Where an entry stands. */
-    public enum State { PENDING, HELD, SENT, ABSENT }
+    /** Where an entry stands; {@code PUBLISHING}: pending and leased by a publisher now. */
+    public enum State { PENDING, PUBLISHING, HELD, SENT, ABSENT }
+
+    /** Set on an entry being published when its connection works again meanwhile: the publisher follows it with a "reconnected" notice. */
+    private static final String RECOVERED_AT = "recoveredAt";
+    private static final String LEASE_UNTIL = "leaseUntil";
 
     private final DynamoDbClient dynamo;
     private final String table;
     private final AlertConfig config;
+    private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    public AlertOutbox(DynamoDbClient dynamo, AuthKeeperConfig authKeeper, AlertConfig config) {
+    public AlertOutbox(DynamoDbClient dynamo, AuthKeeperConfig authKeeper, AlertConfig config, Clock clock) {
         this.dynamo = dynamo;
         this.table = authKeeper.table();
         this.config = config;
+        this.clock = clock;
     }
 
     /** A new entry; grouped merchant alerts wait {@code authkeeper.alerts.group-window} for their siblings. */
@@ -103,7 +115,7 @@ public class AlertOutbox {
      */
     public boolean lease(List<Alert> alerts, Instant now, Instant until) {
         var leases = alerts.stream().map(alert -> ItemUpdate.of(key(alert))
-                .set("leaseUntil", n(until.toEpochMilli()))
+                .set(LEASE_UNTIL, n(until.toEpochMilli()))
                 .when(TableLayout.PENDING_ALERT, "=", s(TableLayout.PENDING))
                 .when("attribute_not_exists(#leaseUntil) OR #leaseUntil < :now")
                 .with(":now", n(now.toEpochMilli()))).toList();
@@ -114,22 +126,58 @@ public class AlertOutbox {
         return Transactions.updateIfConditionHolds(dynamo, leases.get(0).request(table));
     }
 
-    /** Marks an entry sent: it leaves the pending index and is kept for its retention; {@code via} names the digest that carried it. */
-    public void markSent(Alert alert, String messageId, Instant now, Optional<String> via) {
-        var values = new LinkedHashMap<String, AttributeValue>();
-        values.put(":at", s(now.toString()));
-        values.put(":message", s(messageId));
-        values.put(":ttl", n(now.plus(config.retention()).getEpochSecond()));
-        via.ifPresent(v -> values.put(":via", s(v)));
-        try {
-            dynamo.updateItem(r -> r.tableName(table).key(key(alert))
-                    .updateExpression("SET sentAt = :at, messageId = :message, #ttl = :ttl" + (via.isPresent() ? ", sentVia = :via" : "")
-                            + " REMOVE #p, leaseUntil")
-                    .conditionExpression("attribute_exists(#p)")
-                    .expressionAttributeNames(Map.of("#p", TableLayout.PENDING_ALERT, "#ttl", TableLayout.TTL))
-                    .expressionAttributeValues(values));
-        } catch (ConditionalCheckFailedException e) {
-            // Already marked by whoever sent it: nothing left to do.
+    /**
+     * Marks an entry sent: it leaves the pending index and is kept for its retention; {@code via}
+     * names the digest that carried it. Returns what must follow it: the "reconnected" notice (or
+     * event) recorded in the same write when its connection worked again while it was published.
+     */
+    public List<Alert> markSent(Alert alert, String messageId, Instant now, Optional<String> via) {
+        if (Transactions.updateIfConditionHolds(dynamo, sent(alert, messageId, now, via).whenAbsent(RECOVERED_AT).request(table))) {
+            return List.of();
+        }
+        var item = dynamo.getItem(r -> r.tableName(table).key(key(alert)).consistentRead(true)).item();
+        if (item == null || !item.containsKey(TableLayout.PENDING_ALERT) || !item.containsKey(RECOVERED_AT)) {
+            return List.of(); // already marked by whoever sent it: nothing left to do
+        }
+        var notice = reconnected(alert.pk(), alert.kind().audience() == AlertKind.Audience.INTEGRATOR
+                        ? AlertKind.EVENT_RECONNECTED : AlertKind.RECONNECTED, alert.merchantId().orElseThrow(), alert.subject(),
+                alert.app(), alert.origin().orElse(""), now);
+        var writes = List.of(sent(alert, messageId, now, via).whenExists(RECOVERED_AT).transactItem(table), record(notice, false));
+        return Transactions.writeIfConditionsHold(dynamo, writes) ? List.of(notice) : List.of();
+    }
+
+    /** The write that marks an entry sent, while it is still pending. */
+    private ItemUpdate sent(Alert alert, String messageId, Instant now, Optional<String> via) {
+        var update = ItemUpdate.of(key(alert))
+                .set("sentAt", s(now.toString()))
+                .set("messageId", s(messageId))
+                .set(TableLayout.TTL, n(now.plus(config.retention()).getEpochSecond()))
+                .remove(TableLayout.PENDING_ALERT, LEASE_UNTIL)
+                .whenExists(TableLayout.PENDING_ALERT);
+        via.ifPresent(v -> update.set("sentVia", s(v)));
+        return update;
+    }
+
+    /**
+     * Gives back entries whose publish failed, leased until {@code leasedUntil}: each is pending again
+     * for the next pass, except one whose connection worked again meanwhile, which is removed (nobody
+     * was told, so nobody hears of the fix either).
+     */
+    public void publishFailed(List<Alert> alerts, Instant leasedUntil) {
+        for (Alert alert : alerts) {
+            var released = ItemUpdate.of(key(alert)).remove(LEASE_UNTIL)
+                    .when(LEASE_UNTIL, "=", n(leasedUntil.toEpochMilli()))
+                    .whenAbsent(RECOVERED_AT);
+            if (!Transactions.updateIfConditionHolds(dynamo, released.request(table))) {
+                try {
+                    dynamo.deleteItem(r -> r.tableName(table).key(key(alert))
+                            .conditionExpression("#lease = :lease AND attribute_exists(#recovered)")
+                            .expressionAttributeNames(Map.of("#lease", LEASE_UNTIL, "#recovered", RECOVERED_AT))
+                            .expressionAttributeValues(Map.of(":lease", n(leasedUntil.toEpochMilli()))));
+                } catch (ConditionalCheckFailedException e) {
+                    // Its lease ran out and another publisher has it now: that one decides.
+                }
+            }
         }
     }
 
@@ -140,17 +188,28 @@ public class AlertOutbox {
         if (item == null || item.isEmpty()) {
             return State.ABSENT;
         }
-        return string(item, TableLayout.PENDING_ALERT)
-                .map(p -> p.equals(TableLayout.HELD) ? State.HELD : State.PENDING)
-                .orElse(State.SENT);
+        if (string(item, TableLayout.PENDING_ALERT).isEmpty()) {
+            return State.SENT;
+        }
+        if (item.get(TableLayout.PENDING_ALERT).s().equals(TableLayout.HELD)) {
+            return State.HELD;
+        }
+        boolean leased = number(item, LEASE_UNTIL).filter(until -> until >= clock.millis()).isPresent();
+        return leased ? State.PUBLISHING : State.PENDING;
     }
 
     /**
-     * What to record and cancel when a connection that needed reauthorization works again: a merchant
-     * (or the integrator's app) that was told hears that it is fixed; one that was not hears nothing,
-     * and what was waiting to go out is removed.
+     * What to record, cancel and follow when a connection that needed reauthorization works again: a
+     * merchant (or the integrator's app) that was told hears that it is fixed; one that was not hears
+     * nothing, and what was waiting to go out is removed; one being told right now ({@code followed})
+     * hears of the fix from the publisher, once what it is being told was sent.
      */
-    public record Recovery(List<Alert> recorded, List<String> cancelled, boolean wasHeld) {
+    public record Recovery(List<Alert> recorded, List<String> cancelled, List<String> followed, boolean appTold, boolean wasHeld) {
+
+        /** Whether anyone was told, or is being told, that the connection needed reauthorization. */
+        public boolean anyoneTold() {
+            return !recorded.isEmpty() || !followed.isEmpty();
+        }
     }
 
     public Recovery recovery(String pk, String merchantId, String connectionId, String app, String origin,
@@ -159,19 +218,66 @@ public class AlertOutbox {
         State eventState = incidentEvent.map(sk -> state(pk, sk)).orElse(State.SENT);
         var recorded = new ArrayList<Alert>();
         var cancelled = new ArrayList<String>();
-        if (announced(alertState)) {
-            recorded.add(create(pk, AlertKind.RECONNECTED, Optional.of(merchantId), connectionId, Optional.of(origin), "", Optional.of(now), now)
-                    .withApp(app));
-        } else {
-            incidentAlert.ifPresent(cancelled::add);
+        var followed = new ArrayList<String>();
+        decide(alertState, incidentAlert, () -> recorded.add(reconnected(pk, AlertKind.RECONNECTED, merchantId, connectionId, Optional.of(app),
+                origin, now)), cancelled, followed);
+        decide(eventState, incidentEvent, () -> recorded.add(reconnected(pk, AlertKind.EVENT_RECONNECTED, merchantId, connectionId,
+                Optional.of(app), origin, now)), cancelled, followed);
+        boolean appTold = announced(eventState) || eventState == State.PUBLISHING;
+        return new Recovery(List.copyOf(recorded), List.copyOf(cancelled), List.copyOf(followed), appTold, alertState == State.HELD);
+    }
+
+    private static void decide(State state, Optional<String> sk, Runnable tell, List<String> cancelled, List<String> followed) {
+        switch (state) {
+            case SENT, ABSENT -> tell.run();
+            case PUBLISHING -> sk.ifPresent(followed::add);
+            case PENDING, HELD -> sk.ifPresent(cancelled::add);
         }
-        if (announced(eventState)) {
-            recorded.add(create(pk, AlertKind.EVENT_RECONNECTED, Optional.of(merchantId), connectionId, Optional.of(origin), "",
-                    Optional.of(now), now).withApp(app));
-        } else {
-            incidentEvent.ifPresent(cancelled::add);
-        }
-        return new Recovery(List.copyOf(recorded), List.copyOf(cancelled), alertState == State.HELD);
+    }
+
+    /** The writes of a recovery: its notices recorded, what waited cancelled, what is being published marked to be followed. */
+    public List<TransactWriteItem> writes(String pk, Recovery recovery) {
+        var writes = new ArrayList<TransactWriteItem>();
+        recovery.recorded().forEach(alert -> writes.add(record(alert, false)));
+        recovery.cancelled().forEach(sk -> writes.add(cancel(pk, sk)));
+        recovery.followed().forEach(sk -> writes.add(follow(pk, sk)));
+        return writes;
+    }
+
+    private Alert reconnected(String pk, AlertKind kind, String merchantId, String connectionId, Optional<String> app, String origin,
+            Instant now) {
+        var notice = create(pk, kind, Optional.of(merchantId), connectionId, Optional.of(origin), "", Optional.of(now), now);
+        return app.map(notice::withApp).orElse(notice);
+    }
+
+    /** Marks an entry being published, while it still is: its publisher follows it with the "reconnected" notice. */
+    private TransactWriteItem follow(String pk, String sk) {
+        return TransactWriteItem.builder().update(u -> u.tableName(table).key(Map.of(TableLayout.PK, s(pk), TableLayout.SK, s(sk)))
+                .updateExpression("SET #recovered = :now")
+                .conditionExpression("#p = :pending AND #lease >= :now")
+                .expressionAttributeNames(Map.of("#p", TableLayout.PENDING_ALERT, "#lease", LEASE_UNTIL, "#recovered", RECOVERED_AT))
+                .expressionAttributeValues(Map.of(":pending", s(TableLayout.PENDING), ":now", n(clock.millis())))).build();
+    }
+
+    /**
+     * The sort keys of the connection's entries that have not gone out and are not going out now
+     * (pending or held, not leased): all of them (a disconnection), or only the alerts and events
+     * addressed to {@code merchantId} (a transfer away from that merchant). At most {@code limit}.
+     */
+    public List<String> cancellable(String pk, Optional<String> merchantId, int limit) {
+        long now = clock.millis();
+        return dynamo.queryPaginator(r -> r.tableName(table).consistentRead(true)
+                        .keyConditionExpression("#pk = :pk AND begins_with(#sk, :alert)")
+                        .filterExpression("attribute_exists(#p)")
+                        .expressionAttributeNames(Map.of("#pk", TableLayout.PK, "#sk", TableLayout.SK, "#p", TableLayout.PENDING_ALERT))
+                        .expressionAttributeValues(Map.of(":pk", s(pk), ":alert", s(TableLayout.ALERT_PREFIX))))
+                .items().stream()
+                .filter(item -> number(item, LEASE_UNTIL).filter(until -> until >= now).isEmpty())
+                .filter(item -> merchantId.isEmpty() || merchantId.equals(string(item, "merchantId"))
+                        && AlertKind.valueOf(item.get("kind").s()).audience() != AlertKind.Audience.OPERATOR)
+                .map(item -> item.get(TableLayout.SK).s())
+                .limit(limit)
+                .toList();
     }
 
     /** Sent, or gone (sent and expired, or written before alerts were tracked): the merchant was told. */
@@ -189,11 +295,15 @@ public class AlertOutbox {
         return move(pk, sk, TableLayout.HELD, TableLayout.PENDING, Optional.of(deliverAt));
     }
 
-    /** Removes an entry that must never go out (the connection recovered first); only while it is still unsent. */
+    /**
+     * Removes an entry that must never go out (the connection recovered first); only while it is
+     * still unsent and no publisher holds it.
+     */
     public TransactWriteItem cancel(String pk, String sk) {
         return TransactWriteItem.builder().delete(d -> d.tableName(table).key(Map.of(TableLayout.PK, s(pk), TableLayout.SK, s(sk)))
-                .conditionExpression("attribute_exists(#p)")
-                .expressionAttributeNames(Map.of("#p", TableLayout.PENDING_ALERT))).build();
+                .conditionExpression("attribute_exists(#p) AND (attribute_not_exists(#lease) OR #lease < :now)")
+                .expressionAttributeNames(Map.of("#p", TableLayout.PENDING_ALERT, "#lease", LEASE_UNTIL))
+                .expressionAttributeValues(Map.of(":now", n(clock.millis())))).build();
     }
 
     private TransactWriteItem move(String pk, String sk, String from, String to, Optional<Instant> deliverAt) {

@@ -166,7 +166,7 @@ public class AlertTexts {
                         + " claimed by two merchants", body, alert.merchantId(), List.of(id), alert.kind());
             }
             case EVENT_AUTHORIZED, EVENT_REAUTHORIZED, EVENT_NEEDS_REAUTHORIZATION, EVENT_RECONNECTED, EVENT_AUTHORIZATION_EXPIRING,
-                    EVENT_DISCONNECTED, EVENT_APP_CREDENTIALS_REJECTED, EVENT_APP_CREDENTIALS_RESTORED, EVENT_APP_SECRET_EXPIRING ->
+                    EVENT_DISCONNECTED, EVENT_TRANSFERRED, EVENT_APP_CREDENTIALS_REJECTED, EVENT_APP_CREDENTIALS_RESTORED, EVENT_APP_SECRET_EXPIRING ->
                 throw new IllegalArgumentException("events are rendered with eventDetail");
         };
     }
@@ -237,6 +237,9 @@ public class AlertTexts {
                 if (alert.kind() == AlertKind.EVENT_NEEDS_REAUTHORIZATION) {
                     detail.putObject("reason").put("code", alert.detail()).put("text", reasonText(marketplace, alert.detail()));
                 }
+                if (alert.kind() == AlertKind.EVENT_TRANSFERRED) {
+                    detail.put("fromMerchantId", alert.detail());
+                }
                 if (alert.kind() == AlertKind.EVENT_AUTHORIZATION_EXPIRING) {
                     detail.put("daysLeft", Integer.parseInt(alert.detail()));
                     alert.since().ifPresent(expires -> detail.put("authorizationExpiresAt", expires.toString()));
@@ -258,6 +261,7 @@ public class AlertTexts {
             case EVENT_RECONNECTED -> "connection.reconnected";
             case EVENT_AUTHORIZATION_EXPIRING -> "connection.authorization_expiring";
             case EVENT_DISCONNECTED -> "connection.disconnected";
+            case EVENT_TRANSFERRED -> "connection.transferred";
             case EVENT_APP_CREDENTIALS_REJECTED -> "app.credentials_rejected";
             case EVENT_APP_CREDENTIALS_RESTORED -> "app.credentials_restored";
             case EVENT_APP_SECRET_EXPIRING -> "app.client_secret_expiring";

@@ -167,7 +167,7 @@ public class AccessTokens {
                 Optional<String> held = string(item, "incidentAlert").filter(sk -> switch (outbox.state(TableLayout.connectionKey(id), sk)) {
                     case HELD -> true;
                     case PENDING -> guard.holding(app);
-                    case SENT, ABSENT -> false;
+                    case PUBLISHING, SENT, ABSENT -> false;
                 });
                 yield held.isPresent() ? new Answer.HeldByMassRejection(id)
                         : new Answer.NeedsReauthorization(id, item.get("merchantId").s(), URI.create(item.get("origin").s()),

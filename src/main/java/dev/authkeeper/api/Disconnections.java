@@ -30,7 +30,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 /**
  * The merchant uninstalled: the connection becomes DISCONNECTED in one transaction that destroys its
  * tokens (the sealed refresh token removed, the cached access token deleted), takes it out of the
- * round, the due index and the merchant index, cancels its alerts and events not sent yet, and
+ * round, the due index and the merchant index, cancels its alerts and events not sent yet (one
+ * being published goes out: it was true when it was recorded), and
  * records a history entry and the {@code connection.disconnected} event. History stays for its
  * retention. A later authorization of the same seller creates the connection afresh.
  */
@@ -112,7 +113,7 @@ public class Disconnections {
                     "reason", s(reason),
                     "requestedBy", s(requestedBy))))).build());
             told.forEach(entry -> writes.add(outbox.record(entry, false)));
-            unsent(pk).forEach(sk -> writes.add(outbox.cancel(pk, sk)));
+            outbox.cancellable(pk, Optional.empty(), MAX_CANCELLED).forEach(sk -> writes.add(outbox.cancel(pk, sk)));
             if (Transactions.writeIfConditionsHold(dynamo, writes)) {
                 LOG.infof("Connection %s of merchant %s disconnected by %s: tokens destroyed, %d unsent alert(s) and event(s) cancelled",
                         id, connection.merchantId(), requestedBy, writes.size() - 3 - told.size());
@@ -121,18 +122,5 @@ public class Disconnections {
             }
         }
         return Result.BUSY;
-    }
-
-    /** The sort keys of the connection's alerts and events not sent yet, pending or held. */
-    private List<String> unsent(String pk) {
-        return dynamo.queryPaginator(r -> r.tableName(table).consistentRead(true)
-                        .keyConditionExpression("#pk = :pk AND begins_with(#sk, :alert)")
-                        .filterExpression("attribute_exists(#pending)")
-                        .expressionAttributeNames(Map.of("#pk", TableLayout.PK, "#sk", TableLayout.SK, "#pending", TableLayout.PENDING_ALERT))
-                        .expressionAttributeValues(Map.of(":pk", s(pk), ":alert", s(TableLayout.ALERT_PREFIX))))
-                .items().stream()
-                .map(item -> item.get(TableLayout.SK).s())
-                .limit(MAX_CANCELLED)
-                .toList();
     }
 }

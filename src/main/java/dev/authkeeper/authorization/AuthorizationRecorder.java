@@ -17,7 +17,6 @@ import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.ConnectionStatus;
 import dev.authkeeper.table.ConnectionId;
 import dev.authkeeper.table.TableLayout;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
  * Records a proven authorization (a callback's, an import's) with what it tells, in one
@@ -45,10 +44,7 @@ public class AuthorizationRecorder {
         var recorded = connections.recordAuthorization(authorization, prior -> {
             var told = entriesFor(prior, authorization);
             entries.set(told.recorded());
-            var writes = new ArrayList<TransactWriteItem>();
-            told.recorded().forEach(alert -> writes.add(outbox.record(alert, false)));
-            told.cancelled().forEach(sk -> writes.add(outbox.cancel(TableLayout.connectionKey(id), sk)));
-            return writes;
+            return outbox.writes(TableLayout.connectionKey(id), told);
         });
         if (recorded instanceof ConnectionRepository.Recorded.Saved) {
             delivery.deliverNow(entries.get(), publishBy);
@@ -67,16 +63,15 @@ public class AuthorizationRecorder {
         if (prior.status().filter(s -> s == ConnectionStatus.NEEDS_REAUTHORIZATION).isPresent()) {
             var recovery = outbox.recovery(pk, merchant, id.value(), authorization.app(), origin, prior.incidentAlert(),
                     prior.incidentEvent(), now);
-            boolean appTold = recovery.recorded().stream().anyMatch(a -> a.kind() == AlertKind.EVENT_RECONNECTED);
             var recorded = new ArrayList<>(recovery.recorded());
-            if (!appTold) {
+            if (!recovery.appTold()) {
                 recorded.add(reauthorized);
             }
-            return new AlertOutbox.Recovery(recorded, recovery.cancelled(), recovery.wasHeld());
+            return new AlertOutbox.Recovery(recorded, recovery.cancelled(), recovery.followed(), recovery.appTold(), recovery.wasHeld());
         }
         boolean fresh = prior.status().filter(s -> s != ConnectionStatus.DISCONNECTED).isEmpty();
         var event = fresh ? outbox.create(pk, AlertKind.EVENT_AUTHORIZED, Optional.of(merchant), id.value(),
                 Optional.of(origin), "", Optional.of(now), now).withApp(authorization.app()) : reauthorized;
-        return new AlertOutbox.Recovery(List.of(event), List.of(), false);
+        return new AlertOutbox.Recovery(List.of(event), List.of(), List.of(), true, false);
     }
 }

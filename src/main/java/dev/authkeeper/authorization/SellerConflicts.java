@@ -5,6 +5,7 @@ import static dev.authkeeper.table.Attributes.s;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,6 +49,9 @@ public class SellerConflicts {
     private static final Logger LOG = Logger.getLogger(SellerConflicts.class);
     static final String CONFLICT_PREFIX = "CONFLICT#";
     static final String CLAIM_PREFIX = "CLAIM#";
+    private static final int ATTEMPTS = 3;
+    /** Besides the connection, its history entry, the claim and the event, a transaction holds this many cancellations. */
+    private static final int MAX_CANCELLED = AlertOutbox.MAX_GROUP - 4;
 
     private final DynamoDbClient dynamo;
     private final ConnectionRepository connections;
@@ -133,7 +137,10 @@ public class SellerConflicts {
      * Moves the connection to {@code toMerchant} with the token of that merchant's newest claim,
      * conditional on the connection still belonging to whom it belongs now and on that claim
      * still being there; a history entry records the move and who asked for it ({@code requestedBy},
-     * an IAM principal), and the claims are removed.
+     * an IAM principal), and the claims are removed. What waited to go out to the merchant it
+     * leaves (an alert, an event) no longer applies and is cancelled in the same transaction, which
+     * records the {@code connection.transferred} event; an entry being published meanwhile makes it
+     * read again.
      */
     public Resolution resolve(ConnectionId id, String toMerchant, String requestedBy) {
         List<Claim> claims = claims(id);
@@ -143,20 +150,30 @@ public class SellerConflicts {
         if (newest.isEmpty()) {
             return new Resolution.NoClaim();
         }
-        Optional<Connection> current = connections.find(id);
-        if (current.isEmpty() || current.get().merchantId().equals(toMerchant)) {
-            return new Resolution.Changed();
-        }
-        Instant now = clock.instant();
-        String from = current.get().merchantId();
         var claimStillThere = TransactWriteItem.builder().delete(d -> d.tableName(table).key(claimKey(id, newest.get()))
                 .conditionExpression("attribute_exists(pk)")).build();
-        if (!connections.transfer(newest.get().authorization(), from, requestedBy, now, List.of(claimStillThere))) {
-            return new Resolution.Changed();
+        String pk = TableLayout.connectionKey(id);
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Optional<Connection> current = connections.find(id);
+            if (current.isEmpty() || current.get().merchantId().equals(toMerchant)) {
+                return new Resolution.Changed();
+            }
+            Instant now = clock.instant();
+            String from = current.get().merchantId();
+            var authorization = newest.get().authorization();
+            var moved = outbox.create(pk, AlertKind.EVENT_TRANSFERRED, Optional.of(toMerchant), id.value(),
+                    Optional.of(authorization.origin().toString()), from, Optional.of(now), now).withApp(authorization.app());
+            var alongside = new ArrayList<>(List.of(claimStillThere, outbox.record(moved, false)));
+            outbox.cancellable(pk, Optional.of(from), MAX_CANCELLED).forEach(sk -> alongside.add(outbox.cancel(pk, sk)));
+            if (connections.transfer(authorization, from, requestedBy, now, alongside)) {
+                removeClaims(id, claims.stream().filter(c -> c != newest.get()).toList());
+                LOG.infof("Seller conflict on %s resolved: moved from merchant %s to merchant %s, %d unsent alert(s) and event(s) of %s "
+                        + "cancelled", id, from, toMerchant, alongside.size() - 2, from);
+                delivery.deliverNow(List.of(moved));
+                return new Resolution.Moved(from);
+            }
         }
-        removeClaims(id, claims.stream().filter(c -> c != newest.get()).toList());
-        LOG.infof("Seller conflict on %s resolved: moved from merchant %s to merchant %s", id, from, toMerchant);
-        return new Resolution.Moved(from);
+        return new Resolution.Changed();
     }
 
     /** Leaves the connection with the merchant who holds it and removes every claim on it; returns how many. */

@@ -215,15 +215,15 @@ public class CheckRecorder {
                 c.incidentEvent(), now);
         Optional<SealedToken> token = valid.rotated() || cipher.needsResealing(c.token())
                 ? Optional.of(cipher.seal(c.id().value(), valid.refreshToken())) : Optional.empty();
-        if (!store.recordRecovered(c, token, recovery.recorded(), recovery.cancelled(), now)) {
-            // An alert to cancel may have gone out meanwhile: read again and decide once more.
+        if (!store.recordRecovered(c, token, recovery, now)) {
+            // An alert to cancel may have been leased, or one being published sent or given back, meanwhile: read again and decide once more.
             var again = store.read(c.pk()).filter(fresh -> fresh.version() == c.version());
-            if (again.isEmpty() || recovery.cancelled().isEmpty()) {
+            if (again.isEmpty() || recovery.cancelled().isEmpty() && recovery.followed().isEmpty()) {
                 return Recorded.of(Result.SUPERSEDED);
             }
             var told = outbox.recovery(c.pk(), c.merchantId(), c.id().value(), c.app(), c.origin().toString(), c.incidentAlert(),
                     c.incidentEvent(), now);
-            if (!store.recordRecovered(again.get(), token, told.recorded(), told.cancelled(), now)) {
+            if (!store.recordRecovered(again.get(), token, told, now)) {
                 return Recorded.of(Result.SUPERSEDED);
             }
             recovery = told;
@@ -232,7 +232,7 @@ public class CheckRecorder {
             guard.heldConnectionWorks(c.app(), now);
         }
         LOG.infof("Connection %s of merchant %s works again%s", c.id(), c.merchantId(),
-                recovery.recorded().isEmpty() ? " before any alert went out: nobody is told" : "; a reconnected notice is sent");
+                recovery.anyoneTold() ? "; a reconnected notice is sent" : " before any alert went out: nobody is told");
         return new Recorded(Result.RECOVERED, recovery.recorded(), Set.of());
     }
 
@@ -248,7 +248,7 @@ public class CheckRecorder {
                 yield store.release(c, now, now.plus(config.reminders().get(0))) ? Recorded.of(Result.RELEASED)
                         : Recorded.of(Result.SUPERSEDED);
             }
-            case PENDING -> store.retestAt(c, now.plus(config.reminders().get(0))) ? Recorded.of(Result.STILL_REFUSED)
+            case PENDING, PUBLISHING -> store.retestAt(c, now.plus(config.reminders().get(0))) ? Recorded.of(Result.STILL_REFUSED)
                     : Recorded.of(Result.SUPERSEDED);
             case SENT, ABSENT -> remind(c, now);
         };

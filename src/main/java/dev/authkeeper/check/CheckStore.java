@@ -133,11 +133,11 @@ public class CheckStore {
 
     /**
      * A connection that needed reauthorization works again: ACTIVE and back in the round, with a
-     * history entry; {@code recorded} (a "reconnected" notice and event) written and {@code cancelled}
-     * (its alert and event not sent yet) removed in the same transaction. False when a condition
-     * failed: the connection changed, or an entry to cancel was sent meanwhile.
+     * history entry and the recovery's writes (a "reconnected" notice and event recorded, its alert
+     * and event not sent yet removed, those being published marked) in the same transaction. False
+     * when a condition failed: the connection changed, or an entry's publishing began or ended meanwhile.
      */
-    boolean recordRecovered(CheckedConnection c, Optional<SealedToken> token, List<Alert> recorded, List<String> cancelled, Instant now) {
+    boolean recordRecovered(CheckedConnection c, Optional<SealedToken> token, AlertOutbox.Recovery recovery, Instant now) {
         var update = expect(c, ConnectionStatus.NEEDS_REAUTHORIZATION)
                 .set("status", s(ConnectionStatus.ACTIVE.name()))
                 .set("updatedAt", s(now.toString()))
@@ -156,9 +156,8 @@ public class CheckStore {
                 "kind", s("STATUS_CHANGED"),
                 "from", s(ConnectionStatus.NEEDS_REAUTHORIZATION.name()),
                 "to", s(ConnectionStatus.ACTIVE.name()),
-                "reason", s(recorded.isEmpty() ? "WORKS_AGAIN_BEFORE_ANY_ALERT" : "WORKS_AGAIN"))));
-        recorded.forEach(alert -> writes.add(outbox.record(alert, false)));
-        cancelled.forEach(sk -> writes.add(outbox.cancel(c.pk(), sk)));
+                "reason", s(recovery.anyoneTold() ? "WORKS_AGAIN" : "WORKS_AGAIN_BEFORE_ANY_ALERT"))));
+        writes.addAll(outbox.writes(c.pk(), recovery));
         return Transactions.writeIfConditionsHold(dynamo, writes);
     }
 

@@ -1,12 +1,16 @@
 package dev.authkeeper.crypto;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
+import dev.authkeeper.aws.FailedCall;
 import dev.authkeeper.config.KeysConfig;
 
 /**
@@ -14,12 +18,23 @@ import dev.authkeeper.config.KeysConfig;
  * rotated when older than {@code authkeeper.keys.rotation}) and any older one a token names.
  * Unwrapped keys and the active pointer are cached for {@code authkeeper.keys.cache-ttl}, so a
  * warm instance calls neither KMS nor DynamoDB. Each key loads once at a time ({@link SingleFlight}):
- * a cold sweep with many checks in flight still unwraps each branch key once.
+ * a cold sweep with many checks in flight still unwraps each branch key once. A rotation that
+ * fails (KMS or DynamoDB throttled, denied, unreachable) is tried again later while the current
+ * key goes on sealing: a token just received, a rotated refresh token above all, is never lost
+ * for want of a newer key.
  */
 @ApplicationScoped
 class BranchKeys {
 
-    private record Pointer(BranchKeyStore.Active active, Instant readAt) {
+    private static final Logger LOG = Logger.getLogger(BranchKeys.class);
+    /** How long the current key keeps sealing after a failed rotation before the next attempt. */
+    static final Duration ROTATION_RETRY = Duration.ofMinutes(1);
+
+    /** The active key as read at {@code readAt}; {@code rotateFrom}: when to try again a rotation that failed. */
+    private record Pointer(BranchKeyStore.Active active, Instant readAt, Instant rotateFrom) {
+        Pointer(BranchKeyStore.Active active, Instant readAt) {
+            this(active, readAt, Instant.MIN);
+        }
     }
 
     /** Rounds of "create, lose, find no pointer" before giving up: only a broken table gets there. */
@@ -92,9 +107,9 @@ class BranchKeys {
         return cache.materialForTests(id);
     }
 
-    /** Read within the cache TTL and naming a key not yet due for rotation. */
+    /** Read within the cache TTL and naming a key not yet due for rotation, or whose failed rotation waits for its next attempt. */
     private boolean usable(Pointer current, Instant now) {
-        return current != null && cache.fresh(current.readAt(), now) && !due(current.active(), now);
+        return current != null && cache.fresh(current.readAt(), now) && (!due(current.active(), now) || now.isBefore(current.rotateFrom()));
     }
 
     /** Past the rotation age, or a pointer from before pointers carried a tag: nothing vouches for its key. */
@@ -129,7 +144,12 @@ class BranchKeys {
             if (attempt > CREATE_ATTEMPTS) {
                 throw new IllegalStateException("no active branch key after " + CREATE_ATTEMPTS + " attempts to create one");
             }
-            Optional<BranchKeyStore.Created> created = store.create(active, now);
+            Optional<BranchKeyStore.Created> created;
+            try {
+                created = store.create(active, now);
+            } catch (RuntimeException e) {
+                return postponed(active, now, e);
+            }
             if (created.isPresent()) {
                 cache.put(created.get().key().id(), created.get().key().material(), now);
                 active = Optional.of(created.get().active());
@@ -143,6 +163,22 @@ class BranchKeys {
             }
         }
         Pointer current = new Pointer(active.orElseThrow(), now);
+        pointer = current;
+        return current;
+    }
+
+    /**
+     * A new key could not be made: a key that is merely old (its pointer verified) seals on until
+     * the next attempt; without one (the first key, or a pointer from before tags) nothing can seal.
+     */
+    private Pointer postponed(Optional<BranchKeyStore.Active> active, Instant now, RuntimeException e) {
+        if (active.isEmpty() || active.get().legacy()) {
+            throw e;
+        }
+        String call = FailedCall.of(e).map(FailedCall::toString).orElse(e.getClass().getSimpleName());
+        LOG.errorf("OPERATOR: rotating branch key %s failed (%s); it keeps sealing, and the rotation is tried again in %s",
+                active.get().branchKeyId(), call, ROTATION_RETRY);
+        Pointer current = new Pointer(active.get(), now, now.plus(ROTATION_RETRY));
         pointer = current;
         return current;
     }

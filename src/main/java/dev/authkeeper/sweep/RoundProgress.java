@@ -22,9 +22,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * How far each unit of the round has got: one item per unit, under one partition. A worker leases
  * a unit, then claims it a page at a time by moving its cursor with a write conditional on the
- * version it read; so two workers never check the same connection in one round, and a crash loses
- * at most the page in hand (those connections are checked in the next round). A healthy connection
- * itself is never written: when it was last checked follows from here.
+ * version it read; so two workers never check the same connection in one round. The same writes
+ * carry how far the worker's checks have finished ({@code checked}): a worker killed with a page
+ * in hand leaves that page unchecked here, and the next worker to take the unit starts from there.
+ * A healthy connection itself is never written: when it was last checked follows from here.
  */
 @ApplicationScoped
 class RoundProgress {
@@ -33,7 +34,7 @@ class RoundProgress {
 
     /** A unit's progress as read. */
     record Progress(long round, Optional<String> cursor, boolean done, Instant leaseUntil, String owner, long version,
-            Optional<Instant> lapStartedAt, Optional<Instant> cursorAt, Optional<Instant> lapFinishedAt,
+            Optional<Instant> lapStartedAt, Optional<String> checked, Optional<Instant> checkedAt, Optional<Instant> lapFinishedAt,
             Optional<Instant> previousLapFinishedAt) {
 
         boolean leasedBy(String other, Instant now) {
@@ -122,7 +123,7 @@ class RoundProgress {
                 .set("leaseUntil", n(leaseUntil.toEpochMilli()))
                 .set("lapStartedAt", s(now.toString()))
                 .increment("version")
-                .remove("cursor", "cursorAt", "lapFinishedAt");
+                .remove("cursor", "checked", "checkedAt", "lapFinishedAt");
         previous.flatMap(Progress::lapFinishedAt).ifPresent(at -> update.set("previousLapFinishedAt", s(at.toString())));
         return write(expect(update, previous));
     }
@@ -135,16 +136,19 @@ class RoundProgress {
                 .increment("version"), Optional.of(progress)));
     }
 
-    /** Claims the page that ends at {@code lastOrder}: the cursor moves past it. */
-    boolean claimPage(RoundUnit unit, Progress progress, String lastOrder, Instant leaseUntil, Instant now) {
-        return write(expect(ItemUpdate.of(key(unit))
+    /**
+     * Claims the page that ends at {@code lastOrder}: the cursor moves past it. {@code checkedThrough}
+     * is where the worker's finished checks have got to, written with the claim (no write of its own).
+     */
+    boolean claimPage(RoundUnit unit, Progress progress, String lastOrder, Optional<String> checkedThrough, Instant leaseUntil,
+            Instant now) {
+        return write(checked(expect(ItemUpdate.of(key(unit))
                 .set("cursor", s(lastOrder))
-                .set("cursorAt", s(now.toString()))
                 .set("leaseUntil", n(leaseUntil.toEpochMilli()))
-                .increment("version"), Optional.of(progress)));
+                .increment("version"), Optional.of(progress)), checkedThrough, now));
     }
 
-    /** The lap is over: every connection of the unit was claimed. */
+    /** The lap is over: every connection of the unit was checked. */
     boolean finishLap(RoundUnit unit, Progress progress, Instant now) {
         return write(expect(ItemUpdate.of(key(unit))
                 .set("done", AttributeValue.fromBool(true))
@@ -153,9 +157,18 @@ class RoundProgress {
                 .increment("version"), Optional.of(progress)));
     }
 
-    /** Gives the unit back unfinished (the worker's time is up), so the next planner run hands it out again. */
-    void release(RoundUnit unit, Progress progress) {
-        write(expect(ItemUpdate.of(key(unit)).set("leaseUntil", n(0)).increment("version"), Optional.of(progress)));
+    /**
+     * Gives the unit back unfinished (the worker's time is up), checked through {@code checkedThrough},
+     * so the next planner run hands it out again.
+     */
+    void release(RoundUnit unit, Progress progress, Optional<String> checkedThrough, Instant now) {
+        write(checked(expect(ItemUpdate.of(key(unit)).set("leaseUntil", n(0)).increment("version"), Optional.of(progress)),
+                checkedThrough, now));
+    }
+
+    private static ItemUpdate checked(ItemUpdate update, Optional<String> checkedThrough, Instant now) {
+        checkedThrough.ifPresent(order -> update.set("checked", s(order)).set("checkedAt", s(now.toString())));
+        return update;
     }
 
     private static ItemUpdate expect(ItemUpdate update, Optional<Progress> progress) {
@@ -179,7 +192,8 @@ class RoundProgress {
                 string(item, "owner").orElse(""),
                 number(item, "version").orElse(0L),
                 string(item, "lapStartedAt").map(Instant::parse),
-                string(item, "cursorAt").map(Instant::parse),
+                string(item, "checked"),
+                string(item, "checkedAt").map(Instant::parse),
                 string(item, "lapFinishedAt").map(Instant::parse),
                 string(item, "previousLapFinishedAt").map(Instant::parse));
     }

@@ -13,8 +13,9 @@ import dev.authkeeper.table.TableLayout;
 
 /**
  * When the round last checked a healthy connection. Healthy checks write nothing to the
- * connection, so this follows from its unit's progress: the time the page holding it was claimed,
- * to within the time one page takes (when the unit moved on since, the latest claim is a bound).
+ * connection, so this follows from its unit's progress: when the worker's finished checks were
+ * recorded past it, to within the time a page takes (a claimed page that was never checked, its
+ * worker killed, does not count).
  */
 @ApplicationScoped
 public class RoundStatus {
@@ -48,11 +49,11 @@ public class RoundStatus {
     private static Optional<Instant> lastChecked(ConnectionId id, Optional<RoundProgress.Progress> unitProgress) {
         String order = TableLayout.checkOrder(id);
         return unitProgress.flatMap(p -> {
-            boolean passed = p.done() || p.cursor().filter(cursor -> cursor.compareTo(order) >= 0).isPresent();
-            if (!passed) {
+            boolean checked = p.done() || p.checked().filter(through -> through.compareTo(order) >= 0).isPresent();
+            if (!checked) {
                 return p.previousLapFinishedAt();
             }
-            return p.done() ? p.lapFinishedAt() : p.cursorAt();
+            return p.done() ? p.lapFinishedAt() : p.checkedAt();
         });
     }
 }

@@ -10,6 +10,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -44,7 +47,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * A sweep worker: proves the connections of one unit of work within its own time budget. A unit
  * of the round is claimed a page at a time (one conditional write per page, none per healthy
- * connection); a shard of the due index, connection by connection. Whatever the unit, the worker
+ * connection, each also recording how far the checks have finished); a shard of the due index,
+ * connection by connection. Whatever the unit, the worker
  * stops taking work when its budget is used, finishes the checks in flight, opens or closes
  * incidents, delivers what must go out now, adds its figures to its run, and logs its summary.
  */
@@ -154,32 +158,70 @@ public class SweepWorker {
             return;
         } else {
             version = seen.get().version() + 1;
-            cursor = seen.get().cursor();
+            // Where the last worker's checks had got to: a page it claimed but never checked (it was killed) is checked now.
+            cursor = seen.get().checked();
         }
+        var inHand = new PagesInHand(cursor);
         while (true) {
             var current = new RoundProgress.Progress(round, cursor, false, lease, tally.owner, version, Optional.empty(),
-                    Optional.empty(), Optional.empty(), Optional.empty());
+                    Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
             if (tally.shouldStop(clock.instant())) {
-                progress.release(unit, current);
+                checks.close();
+                progress.release(unit, current, cursor, clock.instant());
                 return;
             }
             var page = pages.next(unit, cursor, config.pageSize());
             if (page.isEmpty()) {
+                checks.close();
                 progress.finishLap(unit, current, clock.instant());
                 return;
             }
             String last = page.get(page.size() - 1).get(TableLayout.CHECK_ORDER).s();
-            if (!progress.claimPage(unit, current, last, lease, clock.instant())) {
+            if (!progress.claimPage(unit, current, last, inHand.checkedThrough(), lease, clock.instant())) {
                 tally.takenByOthers.addAndGet(page.size());
                 return;
             }
             version++;
             cursor = Optional.of(last);
+            var claimed = inHand.claimed(last, page.size());
             for (var item : page) {
                 tally.examined.incrementAndGet();
                 String name = TableLayout.idOfCheckOrder(item.get(TableLayout.CHECK_ORDER).s()).value();
-                checks.submit(() -> check(tally, name, () -> CheckedConnection.of(item)));
+                checks.submit(() -> {
+                    try {
+                        check(tally, name, () -> CheckedConnection.of(item));
+                    } finally {
+                        claimed.countDown();
+                    }
+                });
             }
+        }
+    }
+
+    /** The pages a worker claimed whose checks are in flight, in order: how far the unit is checked through. */
+    private static final class PagesInHand {
+        private record Page(String last, CountDownLatch unchecked) {
+        }
+
+        private final Queue<Page> pages = new ConcurrentLinkedQueue<>();
+        private Optional<String> checkedThrough;
+
+        PagesInHand(Optional<String> checkedThrough) {
+            this.checkedThrough = checkedThrough;
+        }
+
+        CountDownLatch claimed(String last, int size) {
+            var page = new Page(last, new CountDownLatch(size));
+            pages.add(page);
+            return page.unchecked();
+        }
+
+        /** The end of the last page whose checks, and all before it, have finished; what the unit had when none has. */
+        Optional<String> checkedThrough() {
+            while (!pages.isEmpty() && pages.peek().unchecked().getCount() == 0) {
+                checkedThrough = Optional.of(pages.remove().last());
+            }
+            return checkedThrough;
         }
     }
 

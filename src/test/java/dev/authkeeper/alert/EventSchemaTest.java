@@ -54,6 +54,25 @@ class EventSchemaTest {
                 .isInstanceOf(AssertionError.class);
     }
 
+    ObjectNode transferred() {
+        var detail = needsReauthorization();
+        detail.remove("reason");
+        return detail.put("type", "connection.transferred")
+                .put("merchantId", "merchant-2")
+                .put("fromMerchantId", "merchant-1")
+                .put("status", "ACTIVE");
+    }
+
+    @Test
+    void aTransferNamesTheMerchantItLeftAndOnlyATransferDoes() {
+        assertThatCode(() -> EventSchema.requireValid(transferred())).doesNotThrowAnyException();
+        assertThatThrownBy(() -> EventSchema.requireValid(transferred().without("fromMerchantId"))).isInstanceOf(AssertionError.class);
+        assertThatThrownBy(() -> EventSchema.requireValid(transferred().put("status", "NEEDS_REAUTHORIZATION")))
+                .isInstanceOf(AssertionError.class);
+        assertThatThrownBy(() -> EventSchema.requireValid(needsReauthorization().put("fromMerchantId", "merchant-1")))
+                .isInstanceOf(AssertionError.class);
+    }
+
     ObjectNode shopifyUninstalled() {
         var detail = JSON.createObjectNode()
                 .put("schemaVersion", "1")

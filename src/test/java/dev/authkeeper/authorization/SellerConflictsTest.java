@@ -2,6 +2,7 @@ package dev.authkeeper.authorization;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,6 +20,7 @@ import dev.authkeeper.session.MerchantSessions;
 import dev.authkeeper.sweep.SweepWorker;
 import dev.authkeeper.table.ConnectionId;
 import dev.authkeeper.testing.CallbackBrowser;
+import dev.authkeeper.testing.Events;
 import dev.authkeeper.testing.Inbox;
 import dev.authkeeper.testing.LocalAws;
 import dev.authkeeper.testing.LocalAwsResource;
@@ -60,6 +62,7 @@ class SellerConflictsTest {
 
     Table table;
     Inbox inbox;
+    Events events;
 
     @BeforeEach
     void clean() {
@@ -68,6 +71,7 @@ class SellerConflictsTest {
         amazon.reset();
         new Inbox(aws).settled(); // what earlier tests published
         inbox = new Inbox(aws);
+        events = Events.emptied(aws);
     }
 
     @AfterEach
@@ -154,6 +158,35 @@ class SellerConflictsTest {
         assertThat(sweep.checkNow(CONNECTION).valid()).isEqualTo(1);
 
         assertThat(conflicts.resolve(CONNECTION, "merchant-3", SUPPORT)).isEqualTo(new SellerConflicts.Resolution.NoClaim());
+    }
+
+    @Test
+    void aTransferCancelsWhatWaitedForTheOldHolderAndTellsTheAppOfTheMove() {
+        connect("merchant-1");
+        amazon.revoke(SELLER);
+        assertThat(sweep.checkNow(CONNECTION).needsReauthorization()).isEqualTo(1);
+        assertThat(unsentFor("merchant-1")).as("the alert waits for its group window, the event for the planner").hasSize(2);
+        amazon.restore(SELLER);
+        connect("merchant-2");
+
+        assertThat(conflicts.resolve(CONNECTION, "merchant-2", SUPPORT)).isEqualTo(new SellerConflicts.Resolution.Moved("merchant-1"));
+
+        assertThat(unsentFor("merchant-1")).as("nothing goes out to the old holder about a connection no longer theirs").isEmpty();
+        var moved = events.await(e -> e.detail().path("type").asText().equals("connection.transferred")).orElseThrow();
+        assertThat(moved.detailType()).isEqualTo("Connection Transferred");
+        assertThat(moved.detail().path("connectionId").asText()).isEqualTo(CONNECTION.value());
+        assertThat(moved.detail().path("merchantId").asText()).isEqualTo("merchant-2");
+        assertThat(moved.detail().path("fromMerchantId").asText()).isEqualTo("merchant-1");
+        assertThat(moved.detail().path("status").asText()).isEqualTo("ACTIVE");
+        assertThat(events.settled()).extracting(e -> e.detail().path("type").asText()).doesNotContain("connection.needs_reauthorization");
+    }
+
+    /** The connection's alerts and events for {@code merchant} that have not gone out, pending or held. */
+    private List<Map<String, AttributeValue>> unsentFor(String merchant) {
+        return table.withPrefix("CONNECTION#" + CONNECTION.value()).stream()
+                .filter(i -> i.get("sk").s().startsWith("ALERT#") && i.containsKey("pendingAlert")
+                        && i.containsKey("merchantId") && i.get("merchantId").s().equals(merchant))
+                .toList();
     }
 
     @Test

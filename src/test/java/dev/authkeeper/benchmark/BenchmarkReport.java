@@ -41,12 +41,12 @@ final class BenchmarkReport {
                 LocalDate.now(ZoneOffset.UTC), Runtime.getRuntime().availableProcessors(), Runtime.version(),
                 Runtime.getRuntime().maxMemory() >> 20, latency.toMillis());
         line("");
-        line("| run | connections | workers × in flight | checked | seconds | checks/s | sweep CPU per check (ms) | of which JIT compiler threads (ms) | GC pauses per check (ms) | allocated per check (kB) | cores used: sweep JVM | DynamoDB Local | simulated LWA | MiniStack | heap peak / live after GC (MB) | load average before → after |");
+        line("| run | connections | workers × in flight | checked | seconds | checks/s | sweep CPU per check (ms) | of which JIT compiler threads (ms) | GC pauses per check (ms) | allocated per check (kB) | cores used: sweep JVM | DynamoDB Local | simulated marketplaces | MiniStack | heap peak / live after GC (MB) | load average before → after |");
         line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (var run : runs) {
             line("| %s | %,d | %d × %d | %,d | %.1f | %.0f | %.3f | %.3f | %.3f | %.0f | %.2f | %.2f | %.2f | %.2f | %d / %s | %.1f → %.1f |", run.name(),
                     run.connections(), run.workers(), run.inFlight(), run.checked(), run.seconds(), run.checksPerSecond(),
-                    run.cpuMsPerCheck(), run.perCheck(run.jitMs()), run.perCheck(run.gcMs()), run.allocatedKbPerCheck(), run.sweepCores(), run.cores("dynamodb-local"), run.cores("simulated-amazon"),
+                    run.cpuMsPerCheck(), run.perCheck(run.jitMs()), run.perCheck(run.gcMs()), run.allocatedKbPerCheck(), run.sweepCores(), run.cores("dynamodb-local"), run.cores("simulated-marketplaces"),
                     run.cores("ministack"), run.peakHeapMb(),
                     run.peakLiveHeapMb() == 0 ? "no GC" : Long.toString(run.peakLiveHeapMb()), run.loadBefore(), run.loadAfter());
         }
@@ -59,7 +59,7 @@ final class BenchmarkReport {
     private void calls(SweepCostBenchmark.Run run) {
         line("");
         line("Calls and capacity of the run with 64 in flight (%,d checks, %,d healthy; writes to connection items: **%d**; LWA token calls per check: %.3f):",
-                run.checked(), run.valid(), run.connectionWrites(), run.perCheck(run.lwaCalls()));
+                run.checked(), run.valid(), run.connectionWrites(), run.perCheck(run.tokenCalls()));
         line("");
         line("| AWS call | calls | per 1,000 checks |");
         line("|---|---:|---:|");

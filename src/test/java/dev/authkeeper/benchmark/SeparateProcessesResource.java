@@ -18,21 +18,22 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The components of {@link LocalAwsResource}, each in a process of its own: DynamoDB Local and the
- * simulated Amazon in child JVMs, MiniStack as always; so that the JVM under test holds the sweep
- * and nothing it talks to. Benchmarks receive {@link LocalAws} and {@link Emulators} through fields.
+ * five simulated marketplaces in child JVMs, MiniStack as always; so that the JVM under test holds
+ * the sweep and nothing it talks to. The apps are those of the tests, one per marketplace. Benchmarks
+ * receive {@link LocalAws} and {@link Emulators} through fields.
  */
 public class SeparateProcessesResource implements QuarkusTestResourceLifecycleManager {
 
     /** The processes beside the sweep, to read their CPU time, and the simulator's controls. */
-    record Emulators(ChildProcess dynamo, SimulatedLwa amazon, ChildProcess ministack) {
+    record Emulators(ChildProcess dynamo, SimulatedMarketplaces marketplaces, ChildProcess ministack) {
         List<ChildProcess> all() {
-            return List.of(dynamo, amazon.process(), ministack);
+            return List.of(dynamo, marketplaces.process(), ministack);
         }
     }
 
     private ChildProcess dynamo;
     private LocalMiniStack ministack;
-    private SimulatedLwa amazon;
+    private SimulatedMarketplaces marketplaces;
     private LocalAws aws;
     private Emulators emulators;
 
@@ -43,14 +44,20 @@ public class SeparateProcessesResource implements QuarkusTestResourceLifecycleMa
         URI dynamoEndpoint = URI.create("http://127.0.0.1:" + dynamoPort);
         awaitDynamo(dynamoEndpoint);
         ministack = LocalMiniStack.start(Path.of(".venv", "bin", "ministack"), LocalAwsResource.freePort());
-        amazon = SimulatedLwa.start(LocalAwsResource.freePort(), LocalAwsResource.freePort());
+        marketplaces = SimulatedMarketplaces.start(LocalAwsResource.freePort(), LocalAwsResource.freePort(), LocalAwsResource.freePort(),
+                LocalAwsResource.freePort(), LocalAwsResource.freePort(), LocalAwsResource.freePort());
         aws = LocalAwsResource.provision(dynamoEndpoint, ministack.endpoint(), null);
         var ministackProcess = ProcessHandle.current().children()
                 .filter(child -> child.info().commandLine().orElse("").contains("ministack"))
                 .findFirst().orElseThrow(() -> new IllegalStateException("MiniStack's process is not a child of this JVM"));
-        emulators = new Emulators(dynamo, amazon, ChildProcess.adopt("ministack", ministackProcess));
-        var config = LocalAwsResource.config(aws, SimulatedLwa.settings(), amazon.baseUri(), ministack.endpoint());
-        config.put("authkeeper.amazon.client-secret", SimulatedLwa.settings().clientSecret());
+        emulators = new Emulators(dynamo, marketplaces, ChildProcess.adopt("ministack", ministackProcess));
+        var at = marketplaces.addresses();
+        var config = LocalAwsResource.config(aws, SimulatedMarketplaces.amazonSettings(), at.amazon(), ministack.endpoint());
+        config.put("authkeeper.amazon.client-secret", SimulatedMarketplaces.amazonSettings().clientSecret());
+        URI site = URI.create("http://127.0.0.1");
+        var secrets = LocalAwsResource.createMarketplaceSecrets(ministack.endpoint(), LocalAwsResource.shopifySettings(site),
+                LocalAwsResource.etsySettings(site), LocalAwsResource.ebaySettings(site), LocalAwsResource.tiktokSettings(site));
+        config.putAll(LocalAwsResource.marketplaceConfig(secrets, at.shopify(), at.etsy(), at.ebay(), at.tiktok()));
         // The default app's secret is configured as a value here, but the application holds a Secrets Manager client all the
         // same: on MiniStack, not on AWS, where without a region it fails every check that needs the app's credentials.
         config.put("authkeeper.secrets-endpoint", ministack.endpoint().toString());
@@ -65,7 +72,7 @@ public class SeparateProcessesResource implements QuarkusTestResourceLifecycleMa
 
     @Override
     public void stop() {
-        for (AutoCloseable closeable : new AutoCloseable[] {amazon, ministack, dynamo}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {marketplaces, ministack, dynamo}) {
             try {
                 if (closeable != null) {
                     closeable.close();

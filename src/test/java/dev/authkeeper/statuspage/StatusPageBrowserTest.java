@@ -29,8 +29,10 @@ import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.ConnectionStatus;
 import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.local.SimulatedAmazon;
+import dev.authkeeper.local.ebay.SimulatedEbay;
 import dev.authkeeper.local.etsy.SimulatedEtsy;
 import dev.authkeeper.local.shopify.SimulatedShopify;
+import dev.authkeeper.local.tiktok.SimulatedTikTokShop;
 import dev.authkeeper.sweep.SweepWorker;
 import dev.authkeeper.table.ConnectionId;
 import dev.authkeeper.testing.LocalAws;
@@ -48,8 +50,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * functions: a merchant signs in at the stand-in site, connects an account in simulated Seller
  * Central, sees it turn "Needs reauthorization" after it was revoked, and reauthorizes it from the
  * page; a second merchant sees none of it. Another merchant connects a Shopify shop by typing it
- * on the page, consents at the simulated Shopify, and later reconnects it from its row. Writes
- * {@code target/screenshots/connections.png}.
+ * on the page, consents at the simulated Shopify, and later reconnects it from its row; others
+ * connect an Etsy account, and an eBay account and a TikTok Shop seller, each from its link on the
+ * page through that marketplace's consent. Writes {@code target/screenshots/connections.png}.
  */
 @QuarkusTest
 @TestProfile(Profiles.LocalRun.class)
@@ -66,10 +69,15 @@ class StatusPageBrowserTest {
     static final ConnectionId SHOP_CONNECTION = ConnectionId.of("shopify", SHOP);
     static final String ETSY_MERCHANT = "merchant-etsy-page";
     static final ConnectionId ETSY_CONNECTION = ConnectionId.of("etsy", SimulatedEtsy.DEFAULT_USER);
+    static final String EBAY_TIKTOK_MERCHANT = "merchant-ebay-tiktok-page";
+    static final ConnectionId EBAY_CONNECTION = ConnectionId.of("ebay", SimulatedEbay.DEFAULT_USER_ID);
+    static final ConnectionId TIKTOK_CONNECTION = new ConnectionId("tiktok", "WW", SimulatedTikTokShop.DEFAULT_SELLER);
 
     SimulatedAmazon amazon;
     SimulatedShopify shopify;
     SimulatedEtsy etsy;
+    SimulatedEbay ebay;
+    SimulatedTikTokShop tiktok;
     LocalAws aws;
 
     @Inject
@@ -87,6 +95,8 @@ class StatusPageBrowserTest {
         amazon.reset();
         shopify.reset();
         etsy.reset();
+        ebay.reset();
+        tiktok.reset();
     }
 
     String gateway(String pathAndQuery) {
@@ -172,9 +182,7 @@ class StatusPageBrowserTest {
         try (var chromium = new HeadlessChromium()) {
             WebDriver browser = chromium.driver();
             var wait = new WebDriverWait(browser, Duration.ofSeconds(20));
-            browser.get(gateway("/connections"));
-            signIn(browser, SHOP_MERCHANT);
-            wait.until(ExpectedConditions.urlToBe(gateway("/connections")));
+            openSignedIn(browser, wait, SHOP_MERCHANT);
 
             // A host that is not a shop: a page saying what to type, nothing stored, and the way back.
             typeShop(browser, "acme-store.example.com");
@@ -219,9 +227,7 @@ class StatusPageBrowserTest {
         try (var chromium = new HeadlessChromium()) {
             WebDriver browser = chromium.driver();
             var wait = new WebDriverWait(browser, Duration.ofSeconds(20));
-            browser.get(gateway("/connections"));
-            signIn(browser, ETSY_MERCHANT);
-            wait.until(ExpectedConditions.urlToBe(gateway("/connections")));
+            openSignedIn(browser, wait, ETSY_MERCHANT);
 
             browser.findElement(By.linkText("Connect your Etsy account")).click();
             wait.until(ExpectedConditions.urlContains("/oauth/connect?"));
@@ -232,10 +238,52 @@ class StatusPageBrowserTest {
             assertThat(connected.merchantId()).isEqualTo(ETSY_MERCHANT);
             assertThat(connected.status()).isEqualTo(ConnectionStatus.ACTIVE);
             browser.get(gateway("/connections"));
-            WebElement card = browser.findElement(By.cssSelector("li[data-connection='" + ETSY_CONNECTION.value() + "']"));
+            WebElement card = connectionCard(browser, ETSY_CONNECTION);
             assertThat(card.findElement(By.tagName("h2")).getText()).isEqualTo("Etsy account " + SimulatedEtsy.DEFAULT_USER);
             assertThat(badge(card)).isEqualTo("Connected");
         }
+    }
+
+    @Test
+    void aMerchantConnectsAnEbayAccountAndATikTokShopSellerFromThePage() {
+        try (var chromium = new HeadlessChromium()) {
+            WebDriver browser = chromium.driver();
+            var wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+            openSignedIn(browser, wait, EBAY_TIKTOK_MERCHANT);
+
+            // eBay: its one sign-in, with the app's RuName as redirect_uri; the account is the user id the Identity API names.
+            browser.findElement(By.linkText("Connect your eBay account")).click();
+            wait.until(ExpectedConditions.urlContains("/oauth2/authorize?"));
+            assertThat(browser.getCurrentUrl()).startsWith(ebay.baseUri().toString()).contains("redirect_uri=" + LocalAwsResource.EBAY_RU_NAME);
+            approve(browser, wait, "eBay");
+            assertThat(connections.find(EBAY_CONNECTION).orElseThrow().merchantId()).isEqualTo(EBAY_TIKTOK_MERCHANT);
+
+            // TikTok Shop: the link of the region the simulator stands in for, consent by service id, back to a connected seller.
+            browser.get(gateway("/connections"));
+            assertThat(badge(connectionCard(browser, EBAY_CONNECTION))).isEqualTo("Connected");
+            browser.findElement(By.cssSelector("ul[aria-labelledby='connect-" + LocalAwsResource.TIKTOK_APP + "']"))
+                    .findElement(By.partialLinkText("Connect an account in the rest of the world")).click();
+            wait.until(ExpectedConditions.urlContains("service_id="));
+            assertThat(browser.getCurrentUrl()).startsWith(tiktok.baseUri().toString());
+            approve(browser, wait, "TikTok Shop");
+            assertThat(connections.find(TIKTOK_CONNECTION).orElseThrow().status()).isEqualTo(ConnectionStatus.ACTIVE);
+
+            browser.get(gateway("/connections"));
+            WebElement seller = connectionCard(browser, TIKTOK_CONNECTION);
+            assertThat(seller.findElement(By.tagName("h2")).getText()).startsWith("TikTok Shop account " + SimulatedTikTokShop.DEFAULT_SELLER);
+            assertThat(badge(seller)).isEqualTo("Connected");
+            WebElement ebayCard = connectionCard(browser, EBAY_CONNECTION);
+            assertThat(ebayCard.findElement(By.tagName("h2")).getText()).isEqualTo("eBay account " + SimulatedEbay.DEFAULT_USER_ID);
+            assertThat(badge(ebayCard)).isEqualTo("Connected");
+            assertThat(connections.ofMerchant(EBAY_TIKTOK_MERCHANT)).hasSize(2);
+        }
+    }
+
+    /** The status page, for {@code merchant} signed in at the integrator's site on the way. */
+    void openSignedIn(WebDriver browser, WebDriverWait wait, String merchant) {
+        browser.get(gateway("/connections"));
+        signIn(browser, merchant);
+        wait.until(ExpectedConditions.urlToBe(gateway("/connections")));
     }
 
     static void typeShop(WebDriver browser, String shop) {
@@ -246,7 +294,7 @@ class StatusPageBrowserTest {
     }
 
     static WebElement shopCard(WebDriver browser) {
-        return browser.findElement(By.cssSelector("li[data-connection='" + SHOP_CONNECTION.value() + "']"));
+        return connectionCard(browser, SHOP_CONNECTION);
     }
 
     static String path(WebDriver browser) {
@@ -264,6 +312,10 @@ class StatusPageBrowserTest {
     static void approve(WebDriver browser, WebDriverWait wait, String marketplace) {
         browser.findElement(By.cssSelector("button[name=decision][value=approve]")).click();
         wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Your " + marketplace + " account is connected"));
+    }
+
+    static WebElement connectionCard(WebDriver browser, ConnectionId connection) {
+        return browser.findElement(By.cssSelector("li[data-connection='" + connection.value() + "']"));
     }
 
     static WebElement card(WebDriver browser, String account) {

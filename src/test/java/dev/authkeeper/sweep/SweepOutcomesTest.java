@@ -30,6 +30,7 @@ import dev.authkeeper.testing.Seeds;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import software.amazon.awssdk.services.sns.model.PublishRequest;
 
 /** What a check finds, and what is recorded, told and sent for it. */
 @QuarkusTest
@@ -349,6 +350,56 @@ class SweepOutcomesTest extends SweepTestBase {
         assertThat(inbox.settled()).isEmpty();
         assertThat(events.settled()).isEmpty();
         assertThat(table.withPrefix(TableLayout.connectionKey(id)).stream().filter(i -> i.get("sk").s().startsWith("ALERT#"))).isEmpty();
+    }
+
+    @Test
+    void anAuthorizationThatWorksAgainWhileItsAlertIsBeingPublishedIsFollowedByAReconnectedNotice() {
+        var id = connection("merchant-p", "A1PUBLISHING1");
+        worksAgainWhileItsAlertIsPublished(id, () -> { });
+
+        afterGroupWindow();
+
+        assertThat(status(id)).isEqualTo(ConnectionStatus.ACTIVE);
+        assertThat(inbox.await(2)).extracting(Inbox.Message::kind).containsExactly("NEEDS_REAUTHORIZATION", "RECONNECTED");
+        assertThat(events.await(2)).extracting(e -> e.detail().path("type").asText())
+                .containsExactly("connection.needs_reauthorization", "connection.reconnected");
+        assertThat(pendingEntries(id)).isEmpty();
+    }
+
+    @Test
+    void anAuthorizationThatWorksAgainWhileItsAlertFailsToPublishIsNeverTold() {
+        var id = connection("merchant-f", "A1PUBFAILING1");
+        worksAgainWhileItsAlertIsPublished(id, () -> aws.snsProxy().down());
+
+        afterGroupWindow();
+        aws.snsProxy().up();
+        clock.advance(Duration.ofMinutes(15));
+        sweep.run();
+
+        assertThat(status(id)).isEqualTo(ConnectionStatus.ACTIVE);
+        assertThat(inbox.settled()).as("neither the alert nor a notice of a fix nobody heard of").isEmpty();
+        assertThat(pendingEntries(id)).isEmpty();
+    }
+
+    /**
+     * The connection is refused and recorded; then, once the publisher holds its alert's lease and is
+     * about to send it, a check finds the authorization working again, and {@code then} happens.
+     */
+    private void worksAgainWhileItsAlertIsPublished(dev.authkeeper.table.ConnectionId id, Runnable then) {
+        amazon.revoke(id.accountId());
+        sweep.run();
+        amazon.restore(id.accountId());
+        calls.beforeNext(request -> request instanceof PublishRequest publish
+                && "NEEDS_REAUTHORIZATION".equals(publish.messageAttributes().get("kind").stringValue()), () -> {
+                    worker.checkNow(id);
+                    then.run();
+                });
+    }
+
+    private java.util.List<java.util.Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> pendingEntries(
+            dev.authkeeper.table.ConnectionId id) {
+        return table.withPrefix(TableLayout.connectionKey(id)).stream()
+                .filter(i -> i.get("sk").s().startsWith(TableLayout.ALERT_PREFIX) && i.containsKey(TableLayout.PENDING_ALERT)).toList();
     }
 
     @Test

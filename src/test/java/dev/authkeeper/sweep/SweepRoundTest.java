@@ -3,6 +3,7 @@ package dev.authkeeper.sweep;
 import static dev.authkeeper.table.Attributes.n;
 import static dev.authkeeper.table.Attributes.s;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import dev.authkeeper.config.SweepConfig;
 import dev.authkeeper.connection.ConnectionStatus;
 import dev.authkeeper.crypto.LegacyTokens;
 import dev.authkeeper.crypto.TokenAttributes;
+import dev.authkeeper.status.ConnectionStatuses;
 import dev.authkeeper.table.ConnectionId;
 import dev.authkeeper.table.TableLayout;
 import dev.authkeeper.testing.CapturedLogs;
@@ -31,6 +33,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.kms.KmsClient;
 
 /** The round of checks: fanned out over workers, no write for a healthy check, each connection once a round. */
@@ -47,6 +50,8 @@ class SweepRoundTest extends SweepTestBase {
     SweepConfig config;
     @Inject
     KmsClient kms;
+    @Inject
+    ConnectionStatuses statuses;
 
     List<ConnectionId> connections(int count, String prefix) {
         return IntStream.range(0, count).mapToObj(i -> connection("merchant-" + (i % 7), prefix + String.format("%05d", i))).toList();
@@ -106,40 +111,46 @@ class SweepRoundTest extends SweepTestBase {
     }
 
     @Test
-    void aWorkerThatDiesMidUnitLeavesOnlyItsClaimedPageForTheNextRound() {
-        connections(160, "A1CRASH");
+    void aWorkerKilledAfterItsClaimLeavesItsPageUncheckedAndTheNextWorkerChecksItInThisRound() {
+        connections(40, "A1KILLED");
         var unit = new RoundUnit(config.slots(), config.shards(), 0, 0);
-        long round = unit.dueRound(now(), config.interval());
-        // A worker leases the unit and claims its first page, then dies before checking it.
-        assertThat(progress.startLap(unit, Optional.empty(), round, "dead-worker", now().plus(Duration.ofMinutes(5)), now())).isTrue();
-        var page = pages.next(unit, Optional.empty(), config.pageSize());
-        var leased = progress.get(unit).orElseThrow();
-        assertThat(progress.claimPage(unit, leased, page.get(page.size() - 1).get(TableLayout.CHECK_ORDER).s(),
-                now().plus(Duration.ofMinutes(5)), now())).isTrue();
-        int inUnit = countInUnit(unit);
+        var inUnit = idsInUnit(unit);
+        assertThat(inUnit).isNotEmpty();
+        // The worker dies just after its page claim is written, before it checks anything.
+        calls.afterNext(request -> request instanceof UpdateItemRequest update && RoundProgress.PK.equals(update.key().get(TableLayout.PK).s())
+                && update.expressionAttributeValues().containsKey(":cursor"), () -> {
+                    throw new IllegalStateException("worker killed");
+                });
 
-        var whileLeased = sweep.run();
+        assertThatThrownBy(() -> worker.work(SweepUnit.round("killed", unit))).isInstanceOf(RuntimeException.class);
+
+        assertThat(amazon.tokenCalls("refresh_token")).isZero();
+        assertThat(progress.get(unit).orElseThrow().cursor()).as("the page was claimed").isPresent();
+        for (var id : inUnit) {
+            var view = statuses.find(id, 0).orElseThrow();
+            assertThat(view.lastCheckOutcome()).as("claimed is not checked: %s", id).isEqualTo("NOT_CHECKED_YET");
+            assertThat(view.lastCheckedAt()).isNull();
+        }
+
+        // Once its lease has run out, the next planner run hands the unit out again, and the killed page is checked in this round.
         clock.advance(Duration.ofMinutes(6));
-        var afterLease = sweep.run();
+        var next = sweep.run();
 
-        assertThat(whileLeased.total(SweepSummary::checked)).isEqualTo(160 - inUnit);
-        assertThat(afterLease.total(SweepSummary::checked)).isEqualTo(inUnit - page.size());
+        assertThat(next.total(SweepSummary::checked)).isEqualTo(40);
+        assertThat(amazon.tokenCalls("refresh_token")).isEqualTo(40);
         assertThat(progress.get(unit).orElseThrow().done()).isTrue();
+        for (var id : inUnit) {
+            var view = statuses.find(id, 0).orElseThrow();
+            assertThat(view.lastCheckOutcome()).isEqualTo("VALID");
+            assertThat(view.lastCheckedAt()).isAfterOrEqualTo(now().minus(Duration.ofMinutes(1)));
+        }
         clock.advance(Duration.ofDays(1));
-        assertThat(sweep.run().total(SweepSummary::checked)).isEqualTo(160);
+        assertThat(sweep.run().total(SweepSummary::checked)).isEqualTo(40);
     }
 
-    private int countInUnit(RoundUnit unit) {
-        int count = 0;
-        Optional<String> cursor = Optional.empty();
-        while (true) {
-            var page = pages.next(unit, cursor, 1000);
-            if (page.isEmpty()) {
-                return count;
-            }
-            count += page.size();
-            cursor = Optional.of(page.get(page.size() - 1).get(TableLayout.CHECK_ORDER).s());
-        }
+    private List<ConnectionId> idsInUnit(RoundUnit unit) {
+        return pages.next(unit, Optional.empty(), 1000).stream()
+                .map(item -> TableLayout.idOfCheckOrder(item.get(TableLayout.CHECK_ORDER).s())).toList();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.authkeeper.testing;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -16,6 +17,7 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -27,7 +29,10 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * the application's clients through {@code quarkus.*.interceptors}, with the partitions every
  * DynamoDB write touches (to show what a path writes, and that a healthy check writes nothing).
  * A test can also land a concurrent change at an exact point of a path ({@link #beforeNext}, {@link #afterNext}): the
- * race it reproduces is then the same every run.
+ * race it reproduces is then the same every run. And it can send one service's calls through a
+ * {@link FaultProxy} ({@link #routeThrough}), which answers chosen ones as the service does when it
+ * throttles, denies or cancels: the client's own retries, timeouts and error handling then run as
+ * against AWS.
  */
 @Singleton
 public class AwsCalls implements ExecutionInterceptor {
@@ -41,6 +46,8 @@ public class AwsCalls implements ExecutionInterceptor {
     private final List<Interleaving> interleavings = new CopyOnWriteArrayList<>();
 
     private final List<Interleaving> afterwards = new CopyOnWriteArrayList<>();
+    /** Services ("DynamoDb", "Kms") whose calls go to another endpoint until {@link #reset}. */
+    private final Map<String, URI> routes = new ConcurrentHashMap<>();
 
     private record Interleaving(Predicate<SdkRequest> request, Runnable change) {
     }
@@ -56,6 +63,21 @@ public class AwsCalls implements ExecutionInterceptor {
     /** Runs {@code change} once, on the calling thread, just after the next request {@code after} matches was answered. */
     public void afterNext(Predicate<SdkRequest> after, Runnable change) {
         afterwards.add(new Interleaving(after, change));
+    }
+
+    /** Sends every call of {@code service} ("DynamoDb", "Kms") to {@code endpoint} (a {@link FaultProxy}) until {@link #reset}. */
+    public void routeThrough(String service, URI endpoint) {
+        routes.put(service, endpoint);
+    }
+
+    /** Once per call, before signing and before any attempt: every retry of the call goes the same way. */
+    @Override
+    public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+        URI endpoint = routes.get(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME));
+        if (endpoint == null) {
+            return context.httpRequest();
+        }
+        return context.httpRequest().toBuilder().protocol(endpoint.getScheme()).host(endpoint.getHost()).port(endpoint.getPort()).build();
     }
 
     @Override
@@ -118,6 +140,7 @@ public class AwsCalls implements ExecutionInterceptor {
     }
 
     public void reset() {
+        routes.clear();
         interleavings.clear();
         afterwards.clear();
         order.clear();

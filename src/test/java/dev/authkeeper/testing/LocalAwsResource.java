@@ -74,26 +74,12 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
         amazon = SimulatedAmazon.start(SimulatedAmazon.Settings.of(URI.create(publicBaseUrl + "/login"), URI.create(publicBaseUrl + "/callback"))
                 .withApp(new SimulatedAmazon.App(DRAFT_APP, DRAFT_APPLICATION_ID, DRAFT_CLIENT_ID, "simulated-draft-client-secret",
                         URI.create(publicBaseUrl + "/login/" + DRAFT_APP), URI.create(publicBaseUrl + "/callback/" + DRAFT_APP), true)));
-        shopify = SimulatedShopify.start(new SimulatedShopify.Settings(0, List.of(new SimulatedShopify.App(SHOPIFY_APP,
-                "shopify-test-client-id", "shopify-test-client-secret", URI.create(publicBaseUrl + "/login/" + SHOPIFY_APP),
-                URI.create(publicBaseUrl + "/callback/" + SHOPIFY_APP), URI.create(publicBaseUrl + "/notifications/" + SHOPIFY_APP),
-                List.of("read_orders", "read_products")))));
-        String shopifySecret = LocalProvisioning.createClientSecret(ministack.endpoint(), "authkeeper-test-app-shopify",
-                shopify.settings().defaultApp().clientSecret());
-        ebay = SimulatedEbay.start(new SimulatedEbay.Settings(0, List.of(new SimulatedEbay.App(EBAY_APP, "ebay-test-client-id",
-                "ebay-test-client-secret", EBAY_RU_NAME, URI.create(publicBaseUrl + "/callback/" + EBAY_APP), EBAY_SCOPES,
-                URI.create(publicBaseUrl + "/notifications/" + EBAY_APP), EBAY_VERIFICATION_TOKEN))));
-        String ebaySecret = LocalProvisioning.createClientSecret(ministack.endpoint(), "authkeeper-test-app-ebay",
-                ebay.settings().defaultApp().clientSecret());
-        tiktok = SimulatedTikTokShop.start(new SimulatedTikTokShop.Settings(0, List.of(new SimulatedTikTokShop.App(TIKTOK_APP,
-                "tiktok-test-service-id", TIKTOK_APP_KEY, "tiktok-test-app-secret", URI.create(publicBaseUrl + "/callback/" + TIKTOK_APP),
-                URI.create(publicBaseUrl + "/notifications/" + TIKTOK_APP)))));
-        String tiktokSecret = LocalProvisioning.createClientSecret(ministack.endpoint(), "authkeeper-test-app-tiktok",
-                tiktok.settings().app(TIKTOK_APP).appSecret());
-        etsy = SimulatedEtsy.start(new SimulatedEtsy.Settings(0, List.of(new SimulatedEtsy.App(ETSY_APP, "etsy-test-keystring",
-                "etsy-test-shared-secret", URI.create(publicBaseUrl + "/callback/" + ETSY_APP)))));
-        String etsySecret = LocalProvisioning.createClientSecret(ministack.endpoint(), "authkeeper-test-app-etsy",
-                etsy.settings().defaultApp().sharedSecret());
+        shopify = SimulatedShopify.start(shopifySettings(publicBaseUrl));
+        ebay = SimulatedEbay.start(ebaySettings(publicBaseUrl));
+        tiktok = SimulatedTikTokShop.start(tiktokSettings(publicBaseUrl));
+        etsy = SimulatedEtsy.start(etsySettings(publicBaseUrl));
+        var marketplaceSecrets = createMarketplaceSecrets(ministack.endpoint(), shopify.settings(), etsy.settings(), ebay.settings(),
+                tiktok.settings());
         String notificationsQueue = LocalProvisioning.createNotificationsQueue(ministack.endpoint(), "authkeeper-test-notifications", 5);
         notificationsSqs = LocalProvisioning.sqs(ministack.endpoint());
         amazon.notifications(body -> notificationsSqs.sendMessage(r -> r.queueUrl(notificationsQueue).messageBody(body)));
@@ -108,22 +94,69 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
         config.put("authkeeper.amazon.client-secret-id", secrets.defaultApp());
         config.put("authkeeper.amazon.apps", "[{\"name\":\"" + DRAFT_APP + "\",\"applicationId\":\"" + DRAFT_APPLICATION_ID
                 + "\",\"clientId\":\"" + DRAFT_CLIENT_ID + "\",\"secretId\":\"" + secrets.draftApp() + "\",\"draft\":true}]");
-        config.put("authkeeper.apps", "[{\"marketplace\":\"shopify\",\"name\":\"" + SHOPIFY_APP + "\",\"clientId\":\"shopify-test-client-id\","
-                + "\"secretId\":\"" + shopifySecret + "\",\"scopes\":[\"read_orders\",\"read_products\"]},"
-                + "{\"marketplace\":\"etsy\",\"name\":\"" + ETSY_APP + "\",\"clientId\":\"etsy-test-keystring\",\"secretId\":\"" + etsySecret
-                + "\",\"scopes\":[\"shops_r\",\"transactions_r\"]},"
-                + "{\"marketplace\":\"ebay\",\"name\":\"" + EBAY_APP + "\",\"clientId\":\"ebay-test-client-id\",\"applicationId\":\""
-                + EBAY_RU_NAME + "\",\"secretId\":\"" + ebaySecret + "\",\"scopes\":[\"" + String.join("\",\"", EBAY_SCOPES) + "\"]}"
-                + ",{\"marketplace\":\"tiktok\",\"name\":\"" + TIKTOK_APP + "\",\"applicationId\":\"tiktok-test-service-id\","
-                + "\"clientId\":\"" + TIKTOK_APP_KEY + "\",\"secretId\":\"" + tiktokSecret + "\"}]");
-        config.put("authkeeper.tiktok.simulated-base", tiktok.baseUri().toString());
-        config.put("authkeeper.shopify.simulated-base", shopify.baseUri().toString());
-        config.put("authkeeper.etsy.simulated-base", etsy.baseUri().toString());
-        config.put("authkeeper.ebay.simulated-base", ebay.baseUri().toString());
-        config.put("authkeeper.ebay.verification-token", EBAY_VERIFICATION_TOKEN);
+        config.putAll(marketplaceConfig(marketplaceSecrets, shopify.baseUri(), etsy.baseUri(), ebay.baseUri(), tiktok.baseUri()));
         config.put("authkeeper.secrets-endpoint", secretsProxy.endpoint().toString());
         config.put("authkeeper.app-credentials.notifications-queue-arn", "arn:aws:sqs:us-east-1:000000000000:authkeeper-test-notifications");
         config.put("quarkus.rest-client.sp-api.url", amazon.baseUri().toString());
+        return config;
+    }
+
+    /** The Shopify app of the tests, launched at and sending shops back to {@code publicBaseUrl}. */
+    public static SimulatedShopify.Settings shopifySettings(URI publicBaseUrl) {
+        return new SimulatedShopify.Settings(0, List.of(new SimulatedShopify.App(SHOPIFY_APP, "shopify-test-client-id",
+                "shopify-test-client-secret", URI.create(publicBaseUrl + "/login/" + SHOPIFY_APP), URI.create(publicBaseUrl + "/callback/" + SHOPIFY_APP),
+                URI.create(publicBaseUrl + "/notifications/" + SHOPIFY_APP), List.of("read_orders", "read_products"))));
+    }
+
+    /** The eBay app of the tests, its RuName accepted at {@code publicBaseUrl}. */
+    public static SimulatedEbay.Settings ebaySettings(URI publicBaseUrl) {
+        return new SimulatedEbay.Settings(0, List.of(new SimulatedEbay.App(EBAY_APP, "ebay-test-client-id", "ebay-test-client-secret",
+                EBAY_RU_NAME, URI.create(publicBaseUrl + "/callback/" + EBAY_APP), EBAY_SCOPES,
+                URI.create(publicBaseUrl + "/notifications/" + EBAY_APP), EBAY_VERIFICATION_TOKEN)));
+    }
+
+    /** The TikTok Shop app of the tests, redirecting to {@code publicBaseUrl}. */
+    public static SimulatedTikTokShop.Settings tiktokSettings(URI publicBaseUrl) {
+        return new SimulatedTikTokShop.Settings(0, List.of(new SimulatedTikTokShop.App(TIKTOK_APP, "tiktok-test-service-id", TIKTOK_APP_KEY,
+                "tiktok-test-app-secret", URI.create(publicBaseUrl + "/callback/" + TIKTOK_APP), URI.create(publicBaseUrl + "/notifications/" + TIKTOK_APP))));
+    }
+
+    /** The Etsy app of the tests, redirecting to {@code publicBaseUrl}. */
+    public static SimulatedEtsy.Settings etsySettings(URI publicBaseUrl) {
+        return new SimulatedEtsy.Settings(0, List.of(new SimulatedEtsy.App(ETSY_APP, "etsy-test-keystring", "etsy-test-shared-secret",
+                URI.create(publicBaseUrl + "/callback/" + ETSY_APP))));
+    }
+
+    /** The ARNs of the client secrets of the Shopify, Etsy, eBay and TikTok Shop apps in Secrets Manager. */
+    public record MarketplaceSecrets(String shopify, String etsy, String ebay, String tiktok) {
+    }
+
+    /** Stores the client secrets of those apps, as their simulators know them, in MiniStack's Secrets Manager. */
+    public static MarketplaceSecrets createMarketplaceSecrets(URI ministackEndpoint, SimulatedShopify.Settings shopify,
+            SimulatedEtsy.Settings etsy, SimulatedEbay.Settings ebay, SimulatedTikTokShop.Settings tiktok) {
+        return new MarketplaceSecrets(
+                LocalProvisioning.createClientSecret(ministackEndpoint, "authkeeper-test-app-shopify", shopify.defaultApp().clientSecret()),
+                LocalProvisioning.createClientSecret(ministackEndpoint, "authkeeper-test-app-etsy", etsy.defaultApp().sharedSecret()),
+                LocalProvisioning.createClientSecret(ministackEndpoint, "authkeeper-test-app-ebay", ebay.defaultApp().clientSecret()),
+                LocalProvisioning.createClientSecret(ministackEndpoint, "authkeeper-test-app-tiktok", tiktok.app(TIKTOK_APP).appSecret()));
+    }
+
+    /** The application's configuration of those apps and of their simulators' addresses. */
+    public static Map<String, String> marketplaceConfig(MarketplaceSecrets secrets, URI shopify, URI etsy, URI ebay, URI tiktok) {
+        var config = new HashMap<String, String>();
+        config.put("authkeeper.apps", "[{\"marketplace\":\"shopify\",\"name\":\"" + SHOPIFY_APP + "\",\"clientId\":\"shopify-test-client-id\","
+                + "\"secretId\":\"" + secrets.shopify() + "\",\"scopes\":[\"read_orders\",\"read_products\"]},"
+                + "{\"marketplace\":\"etsy\",\"name\":\"" + ETSY_APP + "\",\"clientId\":\"etsy-test-keystring\",\"secretId\":\"" + secrets.etsy()
+                + "\",\"scopes\":[\"shops_r\",\"transactions_r\"]},"
+                + "{\"marketplace\":\"ebay\",\"name\":\"" + EBAY_APP + "\",\"clientId\":\"ebay-test-client-id\",\"applicationId\":\""
+                + EBAY_RU_NAME + "\",\"secretId\":\"" + secrets.ebay() + "\",\"scopes\":[\"" + String.join("\",\"", EBAY_SCOPES) + "\"]}"
+                + ",{\"marketplace\":\"tiktok\",\"name\":\"" + TIKTOK_APP + "\",\"applicationId\":\"tiktok-test-service-id\","
+                + "\"clientId\":\"" + TIKTOK_APP_KEY + "\",\"secretId\":\"" + secrets.tiktok() + "\"}]");
+        config.put("authkeeper.tiktok.simulated-base", tiktok.toString());
+        config.put("authkeeper.shopify.simulated-base", shopify.toString());
+        config.put("authkeeper.etsy.simulated-base", etsy.toString());
+        config.put("authkeeper.ebay.simulated-base", ebay.toString());
+        config.put("authkeeper.ebay.verification-token", EBAY_VERIFICATION_TOKEN);
         return config;
     }
 

@@ -17,7 +17,7 @@ import dev.authkeeper.local.shopify.SimulatedShopify;
 import dev.authkeeper.local.tiktok.SimulatedTikTokShop;
 import dev.authkeeper.table.ConnectionId;
 
-/** Stores connections the way the callback does, with refresh tokens the simulated LWA knows. */
+/** Stores connections the way the callback does, with refresh tokens the simulated marketplaces know. */
 public final class Seeds {
 
     public static final URI SELLER_CENTRAL = URI.create("https://sellercentral.amazon.com");
@@ -45,10 +45,15 @@ public final class Seeds {
     /** The same with a refresh token issued elsewhere (a simulator in another process). */
     public static ConnectionId connection(TokenCipher cipher, ConnectionRepository connections, String app, String merchant,
             String account, Secret token, Instant authorizedAt) {
-        var id = new ConnectionId("amazon", "NA", account);
-        var authorization = new Authorization(id, merchant, app, SELLER_CENTRAL, Flow.MARKETPLACE, cipher.seal(id.value(), token),
+        return stored(cipher, connections, new ConnectionId("amazon", "NA", account), app, merchant, SELLER_CENTRAL, Flow.MARKETPLACE, token,
                 authorizedAt, authorizedAt.plus(Duration.ofDays(365)));
-        connections.recordAuthorization(authorization, prior -> List.of());
+    }
+
+    /** An ACTIVE connection {@code id} of any marketplace, its refresh token sealed as the callback seals it, in the round of checks. */
+    public static ConnectionId stored(TokenCipher cipher, ConnectionRepository connections, ConnectionId id, String app, String merchant,
+            URI origin, Flow flow, Secret token, Instant authorizedAt, Instant expiresAt) {
+        connections.recordAuthorization(new Authorization(id, merchant, app, origin, flow, cipher.seal(id.value(), token), authorizedAt, expiresAt),
+                prior -> List.of());
         return id;
     }
 
@@ -58,12 +63,9 @@ public final class Seeds {
      */
     public static ConnectionId shop(TokenCipher cipher, ConnectionRepository connections, SimulatedShopify shopify, String app,
             String merchant, String shop, Instant authorizedAt) {
-        var id = ConnectionId.of("shopify", shop);
         var token = new Secret(shopify.issueExpiringPair(app, shop).refreshToken());
-        var authorization = new Authorization(id, merchant, app, URI.create("https://" + shop), Flow.MARKETPLACE,
-                cipher.seal(id.value(), token), authorizedAt, authorizedAt.plus(Duration.ofDays(90)));
-        connections.recordAuthorization(authorization, prior -> List.of());
-        return id;
+        return stored(cipher, connections, ConnectionId.of("shopify", shop), app, merchant, URI.create("https://" + shop), Flow.MARKETPLACE, token,
+                authorizedAt, authorizedAt.plus(Duration.ofDays(90)));
     }
 
     /**
@@ -73,13 +75,10 @@ public final class Seeds {
      */
     public static ConnectionId tiktokSeller(TokenCipher cipher, ConnectionRepository connections, SimulatedTikTokShop tiktok, String app,
             String merchant, String openId, Instant authorizedAt, Duration period) {
-        var id = new ConnectionId("tiktok", "WW", openId);
         Instant until = authorizedAt.plus(period);
         var token = new Secret(tiktok.issuePair(app, openId, Duration.between(Instant.now(), until)).refreshToken());
-        var authorization = new Authorization(id, merchant, app, tiktok.baseUri(), Flow.WEBSITE, cipher.seal(id.value(), token),
+        return stored(cipher, connections, new ConnectionId("tiktok", "WW", openId), app, merchant, tiktok.baseUri(), Flow.WEBSITE, token,
                 authorizedAt, until);
-        connections.recordAuthorization(authorization, prior -> List.of());
-        return id;
     }
 
     /**
@@ -88,11 +87,8 @@ public final class Seeds {
      */
     public static ConnectionId etsyShop(TokenCipher cipher, ConnectionRepository connections, SimulatedEtsy etsy, String app,
             String merchant, String user, Instant authorizedAt) {
-        var id = ConnectionId.of("etsy", user);
         var token = new Secret(etsy.issuePair(app, user).refreshToken());
-        var authorization = new Authorization(id, merchant, app, URI.create("https://www.etsy.com"), Flow.WEBSITE,
-                cipher.seal(id.value(), token), authorizedAt, authorizedAt.plus(Duration.ofDays(90)));
-        connections.recordAuthorization(authorization, prior -> List.of());
-        return id;
+        return stored(cipher, connections, ConnectionId.of("etsy", user), app, merchant, URI.create("https://www.etsy.com"), Flow.WEBSITE, token,
+                authorizedAt, authorizedAt.plus(Duration.ofDays(90)));
     }
 }
