@@ -1656,7 +1656,7 @@ def shopify_steps(run, steps):
 
 
 def control(base, method, path):
-    """What a simulator's control port (SimulatedShopifyMain, SimulatedMarketplacesMain) answers, as JSON."""
+    """What a simulator's control port (SimulatedShopifyMain, SimulatedEtsyEbayTikTokMain) answers, as JSON."""
     answer = request(method, base + path)
     check(answer.status == 200, f"simulator control {method} {path}: {answer}")
     return json.loads(answer.body)
@@ -1819,7 +1819,7 @@ def shopify_uninstall(run):
 # The apps beside the default one, in one stack update: the second SP-API app, and Shopify, Etsy,
 # eBay and TikTok Shop apps (one update, not five: each update publishes every function anew, and
 # every function then starts cold). The simulated Shopify (SimulatedShopifyMain) and the simulated
-# Etsy, eBay and TikTok Shop (SimulatedMarketplacesMain, one JVM for the three) start meanwhile.
+# Etsy, eBay and TikTok Shop (SimulatedEtsyEbayTikTokMain, one JVM for the three) start meanwhile.
 # --------------------------------------------------------------------------------------------
 
 ETSY_APP, EBAY_APP, TIKTOK_APP = "etsy", "ebay", "tiktok"
@@ -1907,7 +1907,7 @@ def start_simulators(run, urls, verification_token):
     run.marketplaces_control = f"http://127.0.0.1:{free_port()}"
     port = lambda base: base.rsplit(":", 1)[1]  # noqa: E731
     run.spawn("simulated-marketplaces", [
-        java, "-Xmx256m", "-cp", classpath, "dev.authkeeper.local.SimulatedMarketplacesMain",
+        java, "-Xmx256m", "-cp", classpath, "dev.authkeeper.local.SimulatedEtsyEbayTikTokMain",
         "--control-port", port(run.marketplaces_control),
         "--etsy-port", port(run.etsy_base), "--etsy-name", ETSY_APP, "--etsy-keystring", ETSY_KEYSTRING,
         "--etsy-redirect-uri", urls["EtsyCallback"],
@@ -1922,11 +1922,11 @@ def start_simulators(run, urls, verification_token):
 
 def await_simulators(run):
     def ready():
-        for name, line in (("simulated-shopify", "SimulatedShopify listening on"), ("simulated-marketplaces", "SimulatedMarketplaces listening")):
+        for name, line in (("simulated-shopify", "SimulatedShopify listening on"), ("simulated-marketplaces", "SimulatedEtsyEbayTikTok listening")):
             if run.processes[name].poll() is not None:
                 raise AssertionError(f"the {name} exited:\n" + run.log_tail(name))
         return all(line in run.log_tail(name, 5) for name, line in
-                   (("simulated-shopify", "SimulatedShopify listening on"), ("simulated-marketplaces", "SimulatedMarketplaces listening")))
+                   (("simulated-shopify", "SimulatedShopify listening on"), ("simulated-marketplaces", "SimulatedEtsyEbayTikTok listening")))
     wait_until("the simulators", 60, ready, 0.2)
 
 
@@ -1956,8 +1956,9 @@ def token_calls(run, marketplace, grant):
     return marketplaces_control(run, "GET", f"/token-calls?marketplace={marketplace}&grant={grant}")["calls"]
 
 
-def connect_by_link(run, link_body, consent_url, decision, connected):
-    """A connect link for MARKETPLACES_MERCHANT, opened signed in: /authorize -> consent -> decision -> callback -> `connected`."""
+def connect_by_link(run, link_body, consent_url, decision, connected, connection, token_pattern, code_grant):
+    """A connect link for MARKETPLACES_MERCHANT, opened signed in: /authorize -> consent -> decision -> callback -> `connected`;
+    then `connection` ACTIVE with its token sealed (nothing matches `token_pattern`), after one code exchange."""
     link = run.api.call("POST", f"/v1/merchants/{MARKETPLACES_MERCHANT}/connect-links", link_body)
     check(link.status == 201 and (link.json or {}).get("url", "").startswith(run.base + "/authorize?link="), f"connect link: {link}")
     cookie = session_cookie(run, MARKETPLACES_MERCHANT)
@@ -1971,6 +1972,9 @@ def connect_by_link(run, link_body, consent_url, decision, connected):
     check(answer.status == 302 and (answer.location or "").startswith(f"{run.base}/callback/"), f"the consent's answer: {answer}")
     result = request("GET", answer.location, headers={"Cookie": f"{cookie}; {BINDING_COOKIE}={binding}"})
     check(result.status == 200 and connected in result.body, f"{answer.location.split('?')[0]}: {result}")
+    marketplace = link_body["app"]
+    connected_item(run, connection, marketplace, token_pattern)
+    check(token_calls(run, marketplace, code_grant) == 1, f"not exactly one code exchange at the simulated {marketplace}")
     return query_of(authorize.location), answer.location.split("?")[0]
 
 
@@ -1984,14 +1988,13 @@ def connected_item(run, connection, app, token_pattern):
 
 
 def etsy_connect(run):
+    etsy_token = ETSY_USER + r"\.[A-Za-z0-9_-]{20,}"
     consent, callback = connect_by_link(run, {"app": ETSY_APP}, f"{run.etsy_base}/oauth/connect",
-                                        {"user_id": ETSY_USER, "decision": "approve"}, "Your Etsy account is connected")
+                                        {"user_id": ETSY_USER, "decision": "approve"}, "Your Etsy account is connected",
+                                        ETSY_CONNECTION, etsy_token, "authorization_code")
     check(consent.get("code_challenge_method") == "S256" and consent.get("code_challenge") and consent.get("client_id") == ETSY_KEYSTRING
           and consent.get("redirect_uri") == callback and "code_verifier" not in consent,
           f"Etsy's consent URL: {sorted(consent)}, method {consent.get('code_challenge_method')}")
-    etsy_token = ETSY_USER + r"\.[A-Za-z0-9_-]{20,}"
-    connected_item(run, ETSY_CONNECTION, ETSY_APP, etsy_token)
-    check(token_calls(run, "etsy", "authorization_code") == 1, "not exactly one code exchange at the simulated Etsy")
     answer, grants, before = access_token_alone(run, ETSY_CONNECTION, lambda: token_calls(run, "etsy", "refresh_token"))
     token = answer.json or {}
     check(answer.status == 200 and token.get("accessToken", "").startswith(ETSY_USER + ".") and token.get("marketplace") == "etsy"
@@ -2005,12 +2008,20 @@ def etsy_connect(run):
             f"GET {token_path(ETSY_CONNECTION)} -> 200 {ETSY_USER}.…; 1 refresh grant, the sealed refresh token replaced")
 
 
-def notification(run, path, retry_path):
-    """A delivery by the simulator, delivered again (the marketplace's retry) if it got no answer in the simulator's time."""
-    delivery = marketplaces_control(run, "POST", path)
+def refused_then_acted_on(run, connection, forged, signed, resend):
+    """A forged delivery (control path, expected answer) refused with the connection unchanged, then a
+    signed one (control path, expected answer; sent again through `resend`, the marketplace's retry,
+    if it got no answer in the simulator's time) turning the connection NEEDS_REAUTHORIZATION at once.
+    Its reason code."""
+    refused = marketplaces_control(run, "POST", forged[0])
+    check(refused.get("status") == forged[1], f"a forged delivery ({forged[0]}): answered {refused.get('status')}, not {forged[1]}")
+    unchanged_after_forgery(run, connection)
+    delivery = marketplaces_control(run, "POST", signed[0])
     if delivery.get("status") == 0:
-        delivery = marketplaces_control(run, "POST", retry_path(delivery))
-    return delivery
+        delivery = marketplaces_control(run, "POST", f"{resend}?id={delivery['notificationId']}")
+    check(delivery.get("status") == signed[1], f"the signed delivery ({signed[0]}): answered {delivery.get('status')}, not {signed[1]}")
+    run.revocation_reasons[connection] = needs_reauthorization_at_once(run, connection)
+    return run.revocation_reasons[connection]
 
 
 def needs_reauthorization_at_once(run, connection):
@@ -2057,19 +2068,13 @@ def ebay_steps(run):
     validated = marketplaces_control(run, "POST", "/ebay/validate")
     check(validated.get("valid") is True, f"eBay's endpoint validation of {webhook}: {validated}")
     consent, callback = connect_by_link(run, {"app": EBAY_APP}, f"{run.ebay_base}/auth.ebay.com/oauth2/authorize",
-                                        {"user": EBAY_USERNAME, "decision": "approve"}, "Your eBay account is connected")
+                                        {"user": EBAY_USERNAME, "decision": "approve"}, "Your eBay account is connected",
+                                        EBAY_CONNECTION, r"v\^1\.1#|#t\^", "authorization_code")
     check(consent.get("redirect_uri") == EBAY_RUNAME and consent.get("client_id") == EBAY_CLIENT_ID
           and "commerce.identity.readonly" in consent.get("scope", ""), f"eBay's consent URL: {consent}")
-    connected_item(run, EBAY_CONNECTION, EBAY_APP, r"v\^1\.1#|#t\^")
-    check(token_calls(run, "ebay", "authorization_code") == 1, "not exactly one code exchange at the simulated eBay")
 
-    forged = marketplaces_control(run, "POST", f"/ebay/forged-revocation?user={EBAY_USER_ID}")
-    check(forged.get("status") == 412, f"a forged AUTHORIZATION_REVOCATION (another key under eBay's kid): {forged.get('status')}")
-    unchanged_after_forgery(run, EBAY_CONNECTION)
-    revoked = notification(run, f"/ebay/revoke?user={EBAY_USER_ID}&reason=REVOKED_BY_USER",
-                           lambda d: f"/ebay/resend?id={d['notificationId']}")
-    check(revoked.get("status") == 204, f"the signed AUTHORIZATION_REVOCATION: answered {revoked.get('status')}")
-    reason = run.revocation_reasons[EBAY_CONNECTION] = needs_reauthorization_at_once(run, EBAY_CONNECTION)
+    reason = refused_then_acted_on(run, EBAY_CONNECTION, (f"/ebay/forged-revocation?user={EBAY_USER_ID}", 412),
+                                   (f"/ebay/revoke?user={EBAY_USER_ID}&reason=REVOKED_BY_USER", 204), "/ebay/resend")
     return (f"GET {webhook}?challenge_code=… answered with the challenge hash\n"
             f"connect link {{\"app\":\"{EBAY_APP}\"}} -> /authorize -> eBay's consent (redirect_uri = RuName {EBAY_RUNAME}) -> "
             f"Agree as {EBAY_USERNAME} -> {callback} -> connected; {EBAY_CONNECTION} ACTIVE (userId from the Identity API)\n"
@@ -2080,17 +2085,11 @@ def ebay_steps(run):
 def tiktok_steps(run):
     consent, callback = connect_by_link(run, {"app": TIKTOK_APP, "region": "WW"}, f"{run.tiktok_base}/open/authorize",
                                         {"seller": TIKTOK_SELLER, "days": "365", "decision": "approve"},
-                                        "Your TikTok Shop account is connected")
+                                        "Your TikTok Shop account is connected", TIKTOK_CONNECTION, r"TTP_", "authorized_code")
     check(consent.get("service_id") == TIKTOK_SERVICE_ID and consent.get("state"), f"TikTok's authorize URL: {consent}")
-    connected_item(run, TIKTOK_CONNECTION, TIKTOK_APP, r"TTP_")
-    check(token_calls(run, "tiktok", "authorized_code") == 1, "not exactly one code exchange at the simulated TikTok Shop")
 
-    forged = marketplaces_control(run, "POST", f"/tiktok/forged-deauthorization?seller={TIKTOK_SELLER}")
-    check(forged.get("status") == 401, f"a forged SELLER_DEAUTHORIZATION (wrong secret): {forged.get('status')}")
-    unchanged_after_forgery(run, TIKTOK_CONNECTION)
-    deauthorized = notification(run, f"/tiktok/deauthorize?seller={TIKTOK_SELLER}", lambda d: f"/tiktok/resend?id={d['notificationId']}")
-    check(deauthorized.get("status") == 200, f"the signed SELLER_DEAUTHORIZATION: answered {deauthorized.get('status')}")
-    reason = run.revocation_reasons[TIKTOK_CONNECTION] = needs_reauthorization_at_once(run, TIKTOK_CONNECTION)
+    reason = refused_then_acted_on(run, TIKTOK_CONNECTION, (f"/tiktok/forged-deauthorization?seller={TIKTOK_SELLER}", 401),
+                                   (f"/tiktok/deauthorize?seller={TIKTOK_SELLER}", 200), "/tiktok/resend")
     return (f"connect link {{\"app\":\"{TIKTOK_APP}\",\"region\":\"WW\"}} -> /authorize -> TikTok's authorize page "
             f"(service_id {TIKTOK_SERVICE_ID}) -> Authorize as {TIKTOK_SELLER} -> {callback} -> connected; "
             f"{TIKTOK_CONNECTION} ACTIVE (GET token call, 200 with code 0)\n"

@@ -34,11 +34,11 @@ import dev.authkeeper.local.tiktok.SimulatedTikTokShop;
  * {@code POST /ebay/forged-revocation?user=U}, {@code POST /ebay/resend?id=N} (eBay's retry),
  * {@code POST /tiktok/deauthorize?seller=S},
  * {@code POST /tiktok/forged-deauthorization?seller=S}, {@code POST /tiktok/resend?id=N} (TikTok's retry).
- * One line, {@code SimulatedMarketplaces listening}, tells the caller all three are ready.
+ * One line, {@code SimulatedEtsyEbayTikTok listening}, tells the caller all three are ready.
  */
-public final class SimulatedMarketplacesMain {
+public final class SimulatedEtsyEbayTikTokMain {
 
-    private SimulatedMarketplacesMain() {
+    private SimulatedEtsyEbayTikTokMain() {
     }
 
     private record Simulators(SimulatedEtsy etsy, SimulatedEbay ebay, SimulatedTikTokShop tiktok, String ebayApp, String tiktokApp) {}
@@ -57,7 +57,7 @@ public final class SimulatedMarketplacesMain {
                 environment("SIMULATED_TIKTOK_APP_SECRET"), uri(o, "tiktok-redirect-uri"), uri(o, "tiktok-webhook-url")))));
         var simulators = new Simulators(etsy, ebay, tiktok, required(o, "ebay-name"), required(o, "tiktok-name"));
 
-        ControlPort.serveUntilTerminated(port(o, "control-port"), ex -> control(simulators, ex), "SimulatedMarketplaces listening: Etsy "
+        ControlPort.serveUntilTerminated(port(o, "control-port"), ex -> control(simulators, ex), "SimulatedEtsyEbayTikTok listening: Etsy "
                 + etsy.baseUri() + ", eBay " + ebay.baseUri() + ", TikTok Shop " + tiktok.baseUri(), etsy, ebay, tiktok);
     }
 
