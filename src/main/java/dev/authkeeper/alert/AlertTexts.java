@@ -53,12 +53,12 @@ public class AlertTexts {
     private final Template reconnected;
     private final Template disconnected;
     private final Template digest;
-    private final Template appCredentialsRejected;
-    private final Template lwaOutage;
+    private final Template tokenOutage;
     private final Template awsDependency;
     private final Template massRejection;
     private final Template sellerConflict;
     private final AppTemplates appTemplates;
+    private final AppMarketplaces appMarketplaces;
     private final Marketplaces marketplaces;
     private final ReauthorizeLinks links;
     private final AuthKeeperConfig config;
@@ -70,23 +70,22 @@ public class AlertTexts {
             @Location("alerts/reconnected.txt") Template reconnected,
             @Location("alerts/disconnected.txt") Template disconnected,
             @Location("alerts/digest.txt") Template digest,
-            @Location("alerts/app-credentials-rejected.txt") Template appCredentialsRejected,
-            @Location("alerts/lwa-outage.txt") Template lwaOutage,
+            @Location("alerts/token-outage.txt") Template tokenOutage,
             @Location("alerts/mass-rejection.txt") Template massRejection,
             @Location("alerts/aws-dependency.txt") Template awsDependency,
             @Location("alerts/seller-conflict.txt") Template sellerConflict, AppTemplates appTemplates,
-            Marketplaces marketplaces, ReauthorizeLinks links, AuthKeeperConfig config, ObjectMapper json, Clock clock) {
+            AppMarketplaces appMarketplaces, Marketplaces marketplaces, ReauthorizeLinks links, AuthKeeperConfig config, ObjectMapper json, Clock clock) {
         this.needsReauthorization = needsReauthorization;
         this.expiryWarning = expiryWarning;
         this.reconnected = reconnected;
         this.disconnected = disconnected;
         this.digest = digest;
-        this.appCredentialsRejected = appCredentialsRejected;
-        this.lwaOutage = lwaOutage;
+        this.tokenOutage = tokenOutage;
         this.massRejection = massRejection;
         this.awsDependency = awsDependency;
         this.sellerConflict = sellerConflict;
         this.appTemplates = appTemplates;
+        this.appMarketplaces = appMarketplaces;
         this.marketplaces = marketplaces;
         this.links = links;
         this.config = config;
@@ -134,18 +133,26 @@ public class AlertTexts {
                 yield message(marketplace.displayName() + " account " + id.accountId() + " was disconnected from "
                         + config.integratorName(), body, alert.merchantId(), List.of(id), alert.kind());
             }
-            case APP_CREDENTIALS_REJECTED -> operatorMessage("LWA refused the client credentials of app " + app(alert),
-                    appCredentialsRejected, alert);
-            case APP_SECRET_EXPIRING -> operatorMessage("The client secret of app " + app(alert) + " expires on "
-                    + alert.since().map(DAY::format).orElse("a date Amazon did not give"), appTemplates.expiring(), alert);
-            case APP_SECRET_AGING -> operatorMessage("The client secret of app " + app(alert) + " is " + alert.detail() + " old",
-                    appTemplates.aging(), alert);
-            case APP_SECRET_ROTATED -> operatorMessage("New client secret stored for app " + app(alert), appTemplates.rotated(), alert);
-            case APP_SECRET_ROTATION_FAILED -> operatorMessage("Amazon refused a new client secret for app " + app(alert),
-                    appTemplates.rotationFailed(), alert);
-            case APP_NOTIFICATION_REFUSED -> operatorMessage("A notification from Amazon could not be used", appTemplates.refused(), alert);
-            case LWA_OUTAGE -> message("[" + config.integratorName() + "] Login with Amazon keeps failing",
-                    operatorTemplate(lwaOutage, alert), Optional.empty(), List.of(), alert.kind());
+            case APP_CREDENTIALS_REJECTED -> appMessage(capitalized(marketplaceName(alert)) + " refused the client credentials of app "
+                    + app(alert), AppTemplates.CREDENTIALS_REJECTED, alert);
+            case APP_SECRET_EXPIRING -> appMessage("The client secret of app " + app(alert) + " expires on "
+                    + alert.since().map(DAY::format).orElse("a date " + marketplaceName(alert) + " did not give"), AppTemplates.EXPIRING, alert);
+            case APP_SECRET_AGING -> appMessage("The client secret of app " + app(alert) + " is " + alert.detail() + " old",
+                    AppTemplates.AGING, alert);
+            case APP_SECRET_ROTATED -> appMessage("New client secret stored for app " + app(alert), AppTemplates.ROTATED, alert);
+            case APP_SECRET_ROTATION_FAILED -> appMessage(capitalized(marketplaceName(alert)) + " refused a new client secret for app "
+                    + app(alert), AppTemplates.ROTATION_FAILED, alert);
+            case APP_NOTIFICATION_REFUSED -> appMessage("A notification from " + marketplaceName(alert) + " could not be used",
+                    AppTemplates.NOTIFICATION_REFUSED, alert);
+            case LWA_OUTAGE -> {
+                var inUse = appMarketplaces.inUse().stream().flatMap(id -> marketplaces.find(id).stream()).toList();
+                String names = words(inUse.stream().map(Marketplace::displayName).toList(), "the marketplaces");
+                String endpoints = words(inUse.stream().flatMap(m -> fixedHost(m.facts().token().endpoint()).stream()).distinct().toList(),
+                        "their token endpoints");
+                yield message("[" + config.integratorName() + "] Checks keep failing at " + names,
+                        operatorData(tokenOutage, alert).data("marketplaces", names).data("endpoints", endpoints).render(),
+                        Optional.empty(), List.of(), alert.kind());
+            }
             case MASS_REJECTION -> operatorMessage("Many authorizations of app " + app(alert) + " rejected at once: its merchant alerts held",
                     massRejection, alert);
             case AWS_DEPENDENCY_FAILING -> message("[" + config.integratorName() + "] Checks are failing on AWS",
@@ -275,6 +282,7 @@ public class AlertTexts {
                 .data("marketplace", marketplace.displayName())
                 .data("account", id.accountId())
                 .data("region", regionName(marketplace, id))
+                .data("portal", marketplace.facts().wording().portal())
                 .data("connection", id.value())
                 .data("since", alert.since().map(MOMENT::format).orElse(""))
                 .data("link", link(alert, id).toString())
@@ -282,20 +290,70 @@ public class AlertTexts {
     }
 
     private String operatorTemplate(Template template, Alert alert) {
+        return operatorData(template, alert).render();
+    }
+
+    private TemplateInstance operatorData(Template template, Alert alert) {
         return template.data("integrator", config.integratorName())
                 .data("detail", alert.detail())
                 .data("app", app(alert))
                 .data("expiresOn", alert.since().map(DAY::format).orElse(""))
                 .data("maxReceives", appTemplates.maxReceives())
-                .data("since", alert.since().map(MOMENT::format).orElse(MOMENT.format(alert.createdAt())))
-                .render();
+                .data("since", alert.since().map(MOMENT::format).orElse(MOMENT.format(alert.createdAt())));
     }
 
     private Message operatorMessage(String subject, Template template, Alert alert) {
-        var message = message("[" + config.integratorName() + "] " + subject, operatorTemplate(template, alert), Optional.empty(),
-                List.of(), alert.kind());
+        return operatorMessage(subject, operatorTemplate(template, alert), alert);
+    }
+
+    private Message operatorMessage(String subject, String body, Alert alert) {
+        var message = message("[" + config.integratorName() + "] " + subject, body, Optional.empty(), List.of(), alert.kind());
         alert.app().ifPresent(app -> message.attributes().put("app", app));
         return message;
+    }
+
+    /** An operator alert about an app's own credentials, in its marketplace's words where it has its own. */
+    private Message appMessage(String subject, String template, Alert alert) {
+        var marketplace = marketplaceOf(alert);
+        String body = operatorData(appTemplates.of(template, marketplace.map(Marketplace::id)), alert)
+                .data("marketplace", marketplace.map(Marketplace::displayName).orElse("the marketplace"))
+                .render();
+        return operatorMessage(subject, body, alert);
+    }
+
+    /**
+     * The marketplace an operator alert about an app is about: the one a refused notification came
+     * from (its subject), else the app's.
+     */
+    private Optional<Marketplace> marketplaceOf(Alert alert) {
+        Optional<Marketplace> sender = alert.kind() == AlertKind.APP_NOTIFICATION_REFUSED ? marketplaces.find(alert.subject()) : Optional.empty();
+        return sender.or(() -> appMarketplaces.marketplaceOf(app(alert)).flatMap(marketplaces::find));
+    }
+
+    private String marketplaceName(Alert alert) {
+        return marketplaceOf(alert).map(Marketplace::displayName).orElse("the marketplace");
+    }
+
+    /** The host of a token endpoint, unless each account has its own ({@code https://{account}/…}). */
+    private static Optional<String> fixedHost(String endpoint) {
+        String rest = endpoint.substring(endpoint.indexOf("://") + 3);
+        String host = rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest;
+        return host.contains("{") ? Optional.empty() : Optional.of(host);
+    }
+
+    private static String capitalized(String words) {
+        return words.isEmpty() ? words : Character.toUpperCase(words.charAt(0)) + words.substring(1);
+    }
+
+    /** "A", "A and B", "A, B and C"; {@code none} for an empty list. */
+    private static String words(List<String> items, String none) {
+        if (items.isEmpty()) {
+            return none;
+        }
+        if (items.size() == 1) {
+            return items.get(0);
+        }
+        return String.join(", ", items.subList(0, items.size() - 1)) + " and " + items.get(items.size() - 1);
     }
 
     /** The app an alert is about; alerts recorded before several apps were the default app's. */

@@ -37,10 +37,13 @@ class AppAlerts {
                 clock.instant()).withApp(app.name());
     }
 
-    /** An operator alert about a notification, of an app or of none (one this deployment does not serve). */
-    Alert aboutNotification(Optional<App> app, String key, String detail) {
+    /**
+     * An operator alert about a notification of {@code marketplace} (its id is the alert's subject,
+     * so its text names the marketplace), of an app or of none (one this deployment does not serve).
+     */
+    Alert aboutNotification(String marketplace, Optional<App> app, String key, String detail) {
         Instant now = clock.instant();
-        Alert alert = outbox.create(AppStates.NOTICE_PREFIX + key, AlertKind.APP_NOTIFICATION_REFUSED, Optional.empty(), "notification",
+        Alert alert = outbox.create(AppStates.NOTICE_PREFIX + key, AlertKind.APP_NOTIFICATION_REFUSED, Optional.empty(), marketplace,
                 Optional.empty(), detail, Optional.of(now), now);
         return app.map(a -> alert.withApp(a.name())).orElse(alert);
     }

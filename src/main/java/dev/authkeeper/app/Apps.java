@@ -5,6 +5,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.authkeeper.alert.AppMarketplaces;
 import dev.authkeeper.config.AmazonConfig;
 import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.crypto.Secret;
@@ -32,10 +34,13 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * are unique across marketplaces: a route names an app, and the app its marketplace.
  */
 @ApplicationScoped
-public class Apps {
+public class Apps implements AppMarketplaces {
 
-    /** The marketplace of the apps under {@code authkeeper.amazon}. */
-    private static final String AMAZON_KEYS = "amazon";
+    /** The configuration keys of a deployment from before several marketplaces, a published contract: their apps are Amazon's. */
+    private static final String AMAZON_KEYS = "authkeeper.amazon";
+    private static final String AMAZON_APPS = AMAZON_KEYS + ".apps";
+    /** The marketplace of the apps under {@link #AMAZON_KEYS}. */
+    private static final String AMAZON = "amazon";
 
     /** One entry of {@code authkeeper.amazon.apps} or {@code authkeeper.apps}. */
     @RegisterForReflection
@@ -50,12 +55,12 @@ public class Apps {
     public Apps(AmazonConfig amazon, AuthKeeperConfig config, MarketplaceFactsFiles marketplaces, ObjectMapper json) {
         this.publicBaseUrl = config.publicBaseUrl();
         var apps = new ArrayList<App>();
-        var amazonFacts = marketplaces.load(AMAZON_KEYS);
-        apps.add(new App(AMAZON_KEYS, App.DEFAULT, amazon.applicationId(), amazon.clientId(), amazon.draft(),
+        var amazonFacts = marketplaces.load(AMAZON);
+        apps.add(new App(AMAZON, App.DEFAULT, amazon.applicationId(), amazon.clientId(), amazon.draft(),
                 regions(amazonFacts, amazon.regions()), amazon.redirectUri(), amazon.clientSecretId().or(config::secretsArn),
                 amazon.clientSecret().map(Secret::new), List.of()));
-        amazon.apps().filter(text -> !text.isBlank()).ifPresent(text -> parse(text, "authkeeper.amazon.apps", json).stream()
-                .map(e -> app(e, AMAZON_KEYS, amazonFacts, "authkeeper.amazon.apps")).forEach(apps::add));
+        amazon.apps().filter(text -> !text.isBlank()).ifPresent(text -> parse(text, AMAZON_APPS, json).stream()
+                .map(e -> app(e, AMAZON, amazonFacts, AMAZON_APPS)).forEach(apps::add));
         config.apps().filter(text -> !text.isBlank()).ifPresent(text -> parse(text, "authkeeper.apps", json).forEach(e -> {
             if (e.marketplace() == null) {
                 throw new IllegalStateException("each app in authkeeper.apps names its marketplace, such as \"shopify\"");
@@ -82,6 +87,16 @@ public class Apps {
     public App of(Optional<String> stored) {
         return stored.map(name -> find(name).orElseThrow(() -> new IllegalStateException(
                 "the app " + name + " is stored with a connection but no longer configured"))).orElse(defaultApp());
+    }
+
+    @Override
+    public Optional<String> marketplaceOf(String app) {
+        return find(app).map(App::marketplace);
+    }
+
+    @Override
+    public Set<String> inUse() {
+        return byName.values().stream().map(App::marketplace).collect(Collectors.toCollection(LinkedHashSet::new));
     }
 
     public Optional<App> byApplicationId(String applicationId) {
@@ -114,7 +129,7 @@ public class Apps {
         }
         if (App.DEFAULT.equals(e.name()) || !App.NAME.matcher(e.name()).matches()) {
             throw new IllegalStateException("an app in " + key + " is named \"" + e.name()
-                    + "\": use 1 to 32 of a-z, 0-9 and -, and not \"default\" (the app of authkeeper.amazon itself)");
+                    + "\": use 1 to 32 of a-z, 0-9 and -, and not \"default\" (the app of " + AMAZON_KEYS + " itself)");
         }
         List<String> scopes = Optional.ofNullable(e.scopes()).orElse(List.of());
         if (!facts.hasRegions() && scopes.isEmpty()) {

@@ -87,7 +87,7 @@ public class SecretsConfigSourceFactory implements ConfigSourceFactory {
         });
         if (!missing.isEmpty()) {
             throw new IllegalStateException("The AuthKeeper secret has no real value for " + missing
-                    + ": put the LWA client id and the signing keys in it (docs/operating/deploying.md)");
+                    + ": put the default app's client id and the signing keys in it (docs/operating/deploying.md)");
         }
         return settings;
     }

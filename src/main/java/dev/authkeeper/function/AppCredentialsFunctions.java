@@ -1,7 +1,7 @@
 package dev.authkeeper.function;
 
-import dev.authkeeper.app.AppNotification;
-import dev.authkeeper.app.AppNotifications;
+import dev.authkeeper.amazon.AppNotification;
+import dev.authkeeper.amazon.AppNotifications;
 import dev.authkeeper.app.CredentialsCheck;
 import io.quarkus.funqy.Funq;
 

@@ -9,8 +9,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.authkeeper.amazon.AppNotifications;
 import dev.authkeeper.app.App;
-import dev.authkeeper.app.AppNotifications;
 import dev.authkeeper.app.Apps;
 import dev.authkeeper.config.AppCredentialsConfig;
 import dev.authkeeper.config.AuthKeeperConfig;

@@ -6,8 +6,8 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.authkeeper.app.AppNotification;
-import dev.authkeeper.app.AppNotifications;
+import dev.authkeeper.amazon.AppNotification;
+import dev.authkeeper.amazon.AppNotifications;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.authkeeper.amazon.AppNotification;
+import dev.authkeeper.amazon.AppNotifications;
 import dev.authkeeper.local.SimulatedAmazon;
 import dev.authkeeper.testing.AppSecretsFixture;
 import dev.authkeeper.testing.Inbox;

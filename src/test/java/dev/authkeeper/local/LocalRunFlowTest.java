@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.authkeeper.app.AppNotifications;
+import dev.authkeeper.amazon.AppNotifications;
 import dev.authkeeper.app.Apps;
 import dev.authkeeper.app.ClientSecrets;
 import dev.authkeeper.connection.ConnectionRepository;

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.authkeeper.app.AppNotification;
-import dev.authkeeper.app.AppNotifications;
+import dev.authkeeper.amazon.AppNotification;
+import dev.authkeeper.amazon.AppNotifications;
 import dev.authkeeper.app.Apps;
 import dev.authkeeper.app.ClientSecrets;
 import dev.authkeeper.connection.ConnectionStatus;

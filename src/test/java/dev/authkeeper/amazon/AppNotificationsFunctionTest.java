@@ -1,4 +1,4 @@
-package dev.authkeeper.app;
+package dev.authkeeper.amazon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,6 +18,9 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.authkeeper.app.Apps;
+import dev.authkeeper.app.ClientSecrets;
+import dev.authkeeper.app.CredentialsCheck;
 import dev.authkeeper.local.SimulatedAmazon;
 import dev.authkeeper.testing.AppSecretsFixture;
 import dev.authkeeper.testing.AwsCalls;

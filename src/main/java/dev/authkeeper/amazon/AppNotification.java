@@ -1,4 +1,4 @@
-package dev.authkeeper.app;
+package dev.authkeeper.amazon;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,13 +1,10 @@
-package dev.authkeeper.app;
+package dev.authkeeper.amazon;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,19 +13,18 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.authkeeper.alert.AlertKind;
-import dev.authkeeper.amazon.NewSecretProof;
+import dev.authkeeper.app.App;
+import dev.authkeeper.app.Apps;
+import dev.authkeeper.app.SecretRotations;
 import dev.authkeeper.config.AppCredentialsConfig;
 import dev.authkeeper.crypto.Secret;
-import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * What AuthKeeper does with Amazon's notifications about the apps' client secrets. A new secret
- * is stored as a new version of the app's Secrets Manager secret (the version id derived from the
- * notification id, so a notification delivered twice makes one version) and the rotation recorded
- * in the app's state, once one grant at LWA has proved it (a secret that does not work was not
- * issued by Amazon, whoever put the message in the queue); an expiry notice becomes an operator
- * alert and an event. A notification that
+ * is handed to {@link SecretRotations} (stored as a new version of the app's Secrets Manager
+ * secret, the rotation recorded in the app's state) once one grant at LWA has proved it (a secret
+ * that does not work was not issued by Amazon, whoever put the message in the queue); an expiry
+ * notice becomes an operator alert and an event. A notification that
  * cannot be used is never dropped: it is refused (thrown), so SQS delivers it again and finally
  * moves it to the dead-letter queue, and operators get one alert saying what to do. No message
  * here ever holds a secret.
@@ -43,7 +39,6 @@ public class AppNotifications {
     private static final Pattern APPLICATION_ID = Pattern.compile("amzn1\\.[A-Za-z0-9.-]{1,120}");
     private static final Pattern CLIENT_ID = Pattern.compile("amzn1\\.application-oa2-client\\.[A-Za-z0-9]{1,64}");
     private static final Pattern NOTIFICATION_ID = Pattern.compile("[A-Za-z0-9-]{1,128}");
-    private static final Duration OLD_SECRET_GRACE = Duration.ofDays(7);
 
     /** Thrown for a notification that is not used now; the message names no value but the app and the notification id. */
     public static final class Refused extends RuntimeException {
@@ -56,20 +51,19 @@ public class AppNotifications {
     }
 
     private final Apps apps;
-    private final ClientSecrets secrets;
-    private final AppStates states;
-    private final AppAlerts alerts;
+    private final SecretRotations rotations;
     private final AppCredentialsConfig config;
     private final NewSecretProof proof;
+    /** How long the old secret works after a new one is issued, when a notification does not say. */
+    private final Duration oldSecretGrace;
 
-    public AppNotifications(Apps apps, ClientSecrets secrets, AppStates states, AppAlerts alerts, AppCredentialsConfig config,
-            NewSecretProof proof) {
+    AppNotifications(Apps apps, SecretRotations rotations, AppCredentialsConfig config, NewSecretProof proof, AmazonCentrals centrals) {
         this.apps = apps;
-        this.secrets = secrets;
-        this.states = states;
-        this.alerts = alerts;
+        this.rotations = rotations;
         this.config = config;
         this.proof = proof;
+        this.oldSecretGrace = centrals.facts().clientSecret().flatMap(rules -> rules.oldSecretGrace())
+                .orElseThrow(() -> new IllegalStateException("amazon.json names no clientSecret.oldSecretGrace"));
     }
 
     public void handle(AppNotification notification) {
@@ -106,39 +100,23 @@ public class AppNotifications {
         Instant newExpires = instant(notification, payload.path("newClientSecretExpiryTime").asText(null), "newClientSecretExpiryTime");
         Instant oldValidUntil = Optional.ofNullable(payload.path("oldClientSecretExpiryTime").asText(null))
                 .map(text -> instant(notification, text, "oldClientSecretExpiryTime"))
-                .orElse(issuedAt.plus(OLD_SECRET_GRACE));
-        var recorded = states.read(app.name()).rotation();
-        if (recorded.filter(r -> r.notificationId().equals(id) || !r.issuedAt().isBefore(issuedAt)).isPresent()) {
+                .orElse(issuedAt.plus(oldSecretGrace));
+        var announced = new SecretRotations.NewSecret(id, issuedAt, newExpires, oldValidUntil);
+        if (rotations.known(app, announced)) {
             LOG.infof("Notification %s (new client secret of app %s) is handled already, or older than the rotation recorded: "
                     + "nothing to do", id, app.name());
             return;
         }
         prove(app, id, new Secret(secret));
-        String versionId = versionId(id);
         try {
-            secrets.store(app, new Secret(secret), versionId);
-        } catch (SdkException | ClientSecrets.Unavailable e) {
-            String reason = e instanceof ClientSecrets.Unavailable ? e.getMessage() : "Secrets Manager refused or did not answer ("
-                    + e.getClass().getSimpleName() + ")";
-            throw refuse("stored#" + id + "#" + e.getClass().getSimpleName(), Optional.of(app),
+            rotations.store(app, announced, new Secret(secret));
+        } catch (SecretRotations.NotStored e) {
+            throw refuse("stored#" + id + "#" + e.failure(), Optional.of(app),
                     "Amazon issued app " + app.describe() + " a new client secret (notification " + id + "), and it could not be "
-                            + "stored: " + reason + ". Check that Secrets Manager is reachable and that the notifications function "
-                            + "may write the app's secret. The old secret keeps working until " + oldValidUntil + ".",
+                            + "stored: " + e.getMessage() + ". Check that Secrets Manager is reachable and that the notifications "
+                            + "function may write the app's secret. The old secret keeps working until " + oldValidUntil + ".",
                     "the new client secret of app " + app.name() + " could not be stored (notification " + id + ")");
         }
-        boolean newest = states.recordRotation(app.name(),
-                new AppStates.Rotation(id, issuedAt, newExpires, oldValidUntil, versionId, Optional.empty()));
-        // A rotation handled at the same time may have stored its secret before this one: the newest
-        // rotation recorded names the version that must be current, whichever was stored last.
-        states.read(app.name()).rotation().ifPresent(latest -> secrets.makeCurrent(app, latest.versionId()));
-        secrets.forget(app);
-        if (!newest) {
-            LOG.infof("Notification %s: a newer rotation of app %s was recorded meanwhile; its secret stays current", id, app.name());
-            return;
-        }
-        LOG.infof("Notification %s: new client secret of app %s stored; the old one works until %s", id, app.name(), oldValidUntil);
-        alerts.once("rotated#" + id, List.of(alerts.about(app, AlertKind.APP_SECRET_ROTATED,
-                "the old secret works until " + oldValidUntil + ", the new one expires " + newExpires, Optional.of(issuedAt))));
     }
 
     /** Refuses (the message stays queued) a secret LWA does not accept, or cannot be asked about now. */
@@ -167,10 +145,7 @@ public class AppNotifications {
         Instant expires = instant(notification, payload.path("clientSecretExpiryTime").asText(null), "clientSecretExpiryTime");
         String reason = Optional.ofNullable(payload.path("clientSecretExpiryReason").asText(null)).filter(r -> TYPE.matcher(r).matches())
                 .orElse("no reason given");
-        states.recordExpiry(app.name(), expires);
-        LOG.warnf("OPERATOR: Amazon says the client secret of app %s expires at %s (%s)", app.name(), expires, reason);
-        alerts.once("expiry#" + id, List.of(alerts.about(app, AlertKind.APP_SECRET_EXPIRING, reason, Optional.of(expires)),
-                alerts.about(app, AlertKind.EVENT_APP_SECRET_EXPIRING, reason, Optional.of(expires))));
+        rotations.expiring(app, id, expires, reason);
     }
 
     /** The payload's object {@code field}; a notification without it is malformed. */
@@ -219,7 +194,7 @@ public class AppNotifications {
 
     /** Records (once per key) an operator alert saying what is wrong and what to do, sends it, and the exception to throw. */
     private Refused refuse(String key, Optional<App> app, String detail, String summary) {
-        alerts.once(key, List.of(alerts.aboutNotification(app, key, detail)));
+        rotations.refused(key, AmazonCentrals.ID, app, detail);
         LOG.errorf("OPERATOR: %s; it stays in the queue and is delivered again", summary);
         return new Refused(summary);
     }
@@ -237,8 +212,4 @@ public class AppNotifications {
                 .filter(i -> NOTIFICATION_ID.matcher(i).matches()).orElse("");
     }
 
-    /** The Secrets Manager version of a notification's secret: the same for every delivery of it, 36 characters. */
-    static String versionId(String notificationId) {
-        return UUID.nameUUIDFromBytes(("authkeeper-client-secret|" + notificationId).getBytes(StandardCharsets.UTF_8)).toString();
-    }
 }
