@@ -5,7 +5,7 @@ the integrator API and the status page.
 Called by infra/local-deploy (which builds the artifacts first); see that script for the why.
 
   local_deploy.py run --root DIR --work DIR --zip function.zip --sim-classpath FILE --java-home DIR
-  local_deploy.py ministack        MiniStack itself, with the two fixes described in serve_ministack()
+  local_deploy.py ministack        MiniStack itself, with the three fixes described in serve_ministack()
 
 Every step prints PASS or FAIL and the time it took; the first failure stops the run, prints the
 logs that explain it, and the exit status is 1. MiniStack and the simulated Amazon are stopped in
@@ -26,6 +26,7 @@ import re
 import secrets
 import signal
 import socket
+import string
 import subprocess
 import sys
 import time
@@ -55,7 +56,7 @@ FUNCTIONS = ("login", "authorize", "callback", "sweep", "sweep-worker", "access-
 ROUND_SECONDS = 120
 SHARDS = 4
 EVENT_SOURCE = "authkeeper"
-LOCAL_MIN_TIMEOUT = 30  # seconds; see local_template()
+LOCAL_MIN_TIMEOUT = 90  # seconds; see local_template()
 EVENT_SCHEMA = os.path.join("src", "main", "resources", "schemas", "authkeeper-event-v1.json")
 # The template names its IAM roles (the key policy refers to them by name), as sam deploy is told too.
 CAPABILITIES = ["CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
@@ -93,11 +94,11 @@ exec "$java" \\
 
 
 # --------------------------------------------------------------------------------------------
-# MiniStack, with two fixes
+# MiniStack, with three fixes
 # --------------------------------------------------------------------------------------------
 
 def serve_ministack():
-    """Runs MiniStack in this process after two fixes; nothing else in MiniStack changes.
+    """Runs MiniStack in this process after three fixes; nothing else in MiniStack changes.
 
     1. API Gateway payload format 2.0 moves the request's Cookie header into a top-level `cookies`
        array ("All cookie headers in the request are combined with commas and added to the
@@ -110,8 +111,18 @@ def serve_ministack():
        got from `!Ref SweepWorkerConcurrency` in the event source mapping, and its SQS poller then
        fails on every pass comparing it with a count ("'>=' not supported between instances of
        'int' and 'str'"), so no worker ever runs. This converts it before the poller reads it.
+    3. A provided.* runtime whose Init phase overruns 10 s is killed and started again under the
+       function's timeout, as AWS does. Here every cold start is a whole JVM start (no SnapStart
+       restore) on a shared 2-core machine, often past 10 s while the test suites run: each such
+       start would be done twice, and the wasted one slows every other. Init gets the function's
+       timeout (LOCAL_MIN_TIMEOUT at least, see local_template) at once instead.
     """
+    from ministack.core import lambda_runtime
     from ministack.services import apigateway, lambda_svc
+
+    check(isinstance(getattr(lambda_runtime, "_PROVIDED_INIT_TIMEOUT", None), float),
+          "MiniStack's lambda_runtime._PROVIDED_INIT_TIMEOUT changed: update serve_ministack()")
+    lambda_runtime._PROVIDED_INIT_TIMEOUT = float(LOCAL_MIN_TIMEOUT)
 
     original = apigateway.run_reentrant
 
@@ -229,7 +240,7 @@ class Response:
         return f"HTTP {self.status} Location={self.location!r} body={self.body[:300]!r}"
 
 
-def request(method, url, headers=None, form=None, body=None, timeout=90):
+def request(method, url, headers=None, form=None, body=None, timeout=120):
     """One HTTP request: a form (urlencoded) or a raw `body` with its own Content-Type in `headers`."""
     parts = urllib.parse.urlsplit(url)
     check(parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost"),
@@ -318,8 +329,11 @@ def local_template(template, code_key, environment):
     3. CodeUri -> the zip in MiniStack's S3 (what `sam deploy` does with target/function.zip).
     4. Endpoint overrides and a short round in the functions' environment: AWS services
        (EventBridge included) -> MiniStack, LWA and the Seller Central origin -> the simulated
-       Amazon, every shop https://{shop} -> the simulated Shopify; a round of checks every ROUND_SECONDS in one slot instead of a day in 96, and
-       grouped alerts waiting 20 s for their siblings instead of an hour.
+       Amazon, every shop https://{shop} -> the simulated Shopify, Etsy's, eBay's and TikTok Shop's hosts -> their
+       simulators; a round of checks every ROUND_SECONDS in one slot instead of a day in 96,
+       grouped alerts waiting 20 s for their siblings instead of an hour, and AWS calls ending
+       within 20 s instead of 4 (MiniStack is one Python process on a machine the test suites load
+       too: a function whose start-up read of the secret timed out would not start).
     5. Timeouts of at least LOCAL_MIN_TIMEOUT seconds. A function's timeout covers its start-up,
        and here every cold start is a JVM without SnapStart on a shared 2-core machine: the
        template's 10 s for login and authorize (sized for a native binary or a SnapStart restore)
@@ -457,6 +471,7 @@ class Run:
         # Known before the deploy: the functions' environment names it (shopify_steps starts it).
         self.shopify_port = free_port()
         self.shopify_base = f"http://127.0.0.1:{self.shopify_port}"
+        self.etsy_base, self.ebay_base, self.tiktok_base = (f"http://127.0.0.1:{free_port()}" for _ in range(3))
         self.processes = {}
         self.session_secret = b64url(secrets.token_bytes(36))
         self.client_secret = "local-deploy-" + b64url(secrets.token_bytes(24))
@@ -593,9 +608,14 @@ class Run:
             "QUARKUS_REST_CLIENT_LWA_URL": self.sim_base,
             "AUTHKEEPER_AMAZON_SIMULATED_CENTRAL": self.sim_base,
             "AUTHKEEPER_SHOPIFY_SIMULATED_BASE": self.shopify_base,
+            "AUTHKEEPER_ETSY_SIMULATED_BASE": self.etsy_base,
+            "AUTHKEEPER_EBAY_SIMULATED_BASE": self.ebay_base,
+            "AUTHKEEPER_TIKTOK_SIMULATED_BASE": self.tiktok_base,
             "AUTHKEEPER_SWEEP_INTERVAL": f"PT{ROUND_SECONDS}S",
             "AUTHKEEPER_SWEEP_SLOTS": "1",
             "AUTHKEEPER_ALERTS_GROUP_WINDOW": "PT20S",
+            "AUTHKEEPER_AWS_CALL_TIMEOUT": "PT20S",
+            "AUTHKEEPER_AWS_ATTEMPT_TIMEOUT": "PT10S",
         }
         template = local_template(load_template(os.path.join(self.args.root, "template.yaml")), code_key, environment)
         body = json.dumps(template, separators=(",", ":"))
@@ -702,8 +722,14 @@ class Run:
               f"unexpected placeholders in the new secret: {sorted(generated)}")
         link_secret = generated.get("linkSecret", "")
         check(len(link_secret) == 64, "the stack did not generate a 64-character linkSecret")
-        # MiniStack 1.5.33 ignores ExcludePunctuation; AWS generates letters and digits only.
-        punctuation = "" if link_secret.isalnum() else " (MiniStack ignored ExcludePunctuation)"
+        # MiniStack 1.5.33 ignores ExcludePunctuation; AWS generates letters and digits only. A "$"
+        # in the value would be read as a config expression when the functions start, and they would
+        # not: put in what AWS would have generated.
+        kept = "kept"
+        if not link_secret.isalnum():
+            alphabet = string.ascii_letters + string.digits
+            link_secret = "".join(secrets.choice(alphabet) for _ in range(64))
+            kept = "replaced by 64 letters and digits (MiniStack ignored ExcludePunctuation)"
         secret_string = json.dumps({"clientId": CLIENT_ID, "sessionSecret": self.session_secret, "linkSecret": link_secret})
         sm.put_secret_value(SecretId=self.secrets_arn, SecretString=secret_string)
         sm.put_secret_value(SecretId=self.client_secret_arn, SecretString=json.dumps({"clientSecret": self.client_secret}))
@@ -731,7 +757,7 @@ class Run:
         check(self.outputs().get("LoginUri") == self.base + "/login", f"LoginUri output: {self.outputs().get('LoginUri')}")
         check(sm.get_secret_value(SecretId=self.secrets_arn)["SecretString"] == secret_string,
               "the stack update changed the secret's value")
-        return (f"secrets: real clientId and sessionSecret put in, the generated linkSecret kept{punctuation}; "
+        return (f"secrets: real clientId and sessionSecret put in, the generated linkSecret {kept}; "
                 f"the client secret in its own secret\n"
                 f"update ConfigRevision=2, PublicBaseUrl={self.base}: alias live {', '.join(versions)}")
 
@@ -893,37 +919,54 @@ class Run:
     def refresh_grants(self):
         return json.loads(request("GET", self.sim_base + "/simulator/refresh-grants").body)
 
-    def fanned_out_run(self):
+    def revoke(self):
+        """Revokes SELLER at a quiet moment before the next round, so that the next scheduled run is the one that finds it."""
         sellers = (SELLER,) + FANOUT_SELLERS
 
         def quiet():
-            """The current round is done everywhere and no worker is busy: nothing is checked until the next round."""
+            """The current round is done everywhere, no worker is busy, and the next round is at least 10 s away."""
             runs = self.runs()
-            current = int(time.time()) // ROUND_SECONDS
-            if not self.round_done(current) or any(finished < units for units, finished, _ in runs.values()):
+            now = time.time()
+            current = int(now) // ROUND_SECONDS
+            if ((current + 1) * ROUND_SECONDS - now < 10 or not self.round_done(current)
+                    or any(finished < units for units, finished, _ in runs.values())):
                 return None
-            before = self.refresh_grants()
-            # A run that started meanwhile may have checked some already: start again.
-            if self.runs().keys() != runs.keys() or int(time.time()) // ROUND_SECONDS != current:
-                return None
-            return runs, before
-        runs_before, before = wait_until("a quiet moment between two rounds", 3 * ROUND_SECONDS, quiet, 1)
-        waited_from = time.monotonic()
+            return runs
+        self.runs_before = wait_until("a quiet moment between two rounds", 3 * ROUND_SECONDS, quiet, 1)
+        revoked = request("POST", f"{self.sim_base}/simulator/revoke", form={"selling_partner_id": SELLER})
+        check(revoked.status == 303, f"revoke: {revoked}")
+        home = request("GET", self.sim_base + "/")
+        check(re.search(SELLER + r"</td><td>[^<]*</td><td>revoked", home.body), "the simulator does not list it as revoked")
+        self.grants_before = self.refresh_grants()
+        check(self.runs().keys() == self.runs_before.keys(), "a sweep run started while the authorization was revoked")
+        self.revoked_at = time.monotonic()
+        return (f"{SELLER} revoked in the simulated Seller Central (its refresh token now gets invalid_grant), "
+                f"{(int(time.time()) // ROUND_SECONDS + 1) * ROUND_SECONDS - time.time():.0f} s before the next round; "
+                f"refresh grants of the {len(sellers)} sellers noted")
+
+    def scheduled_round(self):
+        """One scheduled planner run: every connection checked once through the workers, the revoked one found."""
+        sellers = (SELLER,) + FANOUT_SELLERS
 
         def next_run():
-            new = {run: figures for run, figures in self.runs().items() if run not in runs_before}
+            new = {run: figures for run, figures in self.runs().items() if run not in self.runs_before}
             finished = [run for run, (units, done, _) in new.items() if done == units]
             return (new, self.refresh_grants()) if finished else None
-        new_runs, after = wait_until("the next sweep run to finish", 2 * ROUND_SECONDS, next_run, 1)
-        check(len(new_runs) == 1 and self.runs().keys() == runs_before.keys() | new_runs.keys(),
+        new_runs, after = wait_until("the next sweep run to finish", 2 * ROUND_SECONDS + 60, next_run, 1)
+        check(len(new_runs) == 1 and self.runs().keys() == self.runs_before.keys() | new_runs.keys(),
               f"expected one new sweep run, found {new_runs}")
         run_id, (units, finished, checked) = next(iter(new_runs.items()))
-        checked_per_seller = {s: after.get(s, 0) - before.get(s, 0) for s in sellers}
+        checked_per_seller = {s: after.get(s, 0) - self.grants_before.get(s, 0) for s in sellers}
         check(all(n == 1 for n in checked_per_seller.values()),
               f"refresh grants per seller in run {run_id} (each must be 1): {checked_per_seller}")
-        check(units == SHARDS and finished == SHARDS and checked == len(sellers),
-              f"run {run_id}: {units} units, {finished} workers finished, {checked} checked; "
-              f"expected {SHARDS}, {SHARDS}, {len(sellers)}")
+        figures = self.run_figures(run_id)
+        check(units == SHARDS and finished == SHARDS and checked == len(sellers)
+              and figures.get("valid") == len(sellers) - 1 and figures.get("needsReauthorization") == 1,
+              f"run {run_id}: {units} units, {finished} workers finished, {checked} checked, {figures.get('valid')} valid, "
+              f"{figures.get('needsReauthorization')} needing reauthorization; expected {SHARDS}, {SHARDS}, {len(sellers)}, "
+              f"{len(sellers) - 1}, 1")
+        item = connection_item(self, CONNECTION)
+        check(item.get("status", {}).get("S") == "NEEDS_REAUTHORIZATION", f"{CONNECTION} after the round: {item.get('status')}")
 
         workers = self.worker_invocations(run_id)
         check(len(workers) == SHARDS, f"run {run_id}: {len(workers)} worker invocation(s) logged, expected {SHARDS}")
@@ -932,8 +975,14 @@ class Run:
         spread = ", ".join(f"{unit}: {examined}" for _, _, (unit, examined) in sorted(workers))
         return (f"run {run_id}: 1 scheduled planner run, {units} units on the sweep queue, {finished} worker "
                 f"invocations, at most {overlap} at once; {checked} connections checked, "
-                f"{len(sellers)} sellers with exactly one refresh grant each "
-                f"({time.monotonic() - waited_from:.0f} s after a quiet moment)\nconnections per unit: {spread}")
+                f"{len(sellers)} sellers with exactly one refresh grant each; {len(sellers) - 1} valid, "
+                f"{CONNECTION} NEEDS_REAUTHORIZATION ({time.monotonic() - self.revoked_at:.0f} s after the revoke)\n"
+                f"connections per unit: {spread}")
+
+    def run_figures(self, run_id):
+        item = self.client("dynamodb").get_item(TableName=self.table, Key={"pk": {"S": "RUN#" + run_id}, "sk": {"S": "RUN"}},
+                                                 ConsistentRead=True).get("Item", {})
+        return {k: int(v["N"]) for k, v in item.items() if "N" in v}
 
     def worker_invocations(self, run_id):
         """(started, finished, (unit, examined)) of each worker of the run, from the workers' own log lines."""
@@ -960,15 +1009,7 @@ class Run:
         with open(path, encoding="utf-8", errors="replace") as f:
             return f.read()
 
-    # -- steps 16-17: revoke, sweep, alert ---------------------------------------------------
-
-    def revoke(self):
-        revoked = request("POST", f"{self.sim_base}/simulator/revoke", form={"selling_partner_id": SELLER})
-        check(revoked.status == 303, f"revoke: {revoked}")
-        home = request("GET", self.sim_base + "/")
-        check(re.search(SELLER + r"</td><td>[^<]*</td><td>revoked", home.body), "the simulator does not list it as revoked")
-        self.revoked_at = time.monotonic()
-        return f"{SELLER} revoked in the simulated Seller Central (its refresh token now gets invalid_grant)"
+    # -- the alert of the revoked authorization ------------------------------------------------
 
     def next_alert(self, kind, timeout):
         sqs = self.client("sqs")
@@ -987,10 +1028,10 @@ class Run:
         raise AssertionError(f"no {kind} alert within {timeout:.0f} s (seen: {seen or 'nothing'})")
 
     def await_alert(self):
-        # The next round starts within ROUND_SECONDS and a planner run within a minute of it; its
-        # worker finds invalid_grant. The event goes out with the next planner run, the alert
-        # (grouped) with the first planner run 20 s or more after the check.
-        envelope, attributes = self.next_alert("NEEDS_REAUTHORIZATION", 2 * ROUND_SECONDS + 120)
+        # The round's worker found invalid_grant; the alert (grouped) goes out with the first planner
+        # run 20 s or more after the check, at most a minute and a half later. The steps in between
+        # (the apps' stack update among them) use that time.
+        envelope, attributes = self.next_alert("NEEDS_REAUTHORIZATION", 150)
         check(envelope.get("Type") == "Notification" and envelope.get("TopicArn") == self.merchant_topic,
               f"not a notification of the merchant topic: {envelope.get('Type')} {envelope.get('TopicArn')}")
         check(attributes.get("merchant") == MERCHANT, f"merchant attribute: {attributes.get('merchant')}")
@@ -1002,12 +1043,14 @@ class Run:
         since_revoke = time.monotonic() - self.revoked_at
         event = self.await_event("Connection Needs Reauthorization", 30)
         detail = event["detail"]
-        check(detail.get("status") == "NEEDS_REAUTHORIZATION" and detail.get("reason", {}).get("code"),
-              f"status {detail.get('status')}, reason {detail.get('reason')}")
+        check(detail.get("status") == "NEEDS_REAUTHORIZATION" and detail.get("type") == "connection.needs_reauthorization"
+              and detail.get("reason", {}).get("code"), f"status {detail.get('status')}, reason {detail.get('reason')}")
+        check(detail["reason"]["code"] == self.reason_code,
+              f"the event ({detail['reason']['code']}) and the token route's 409 ({self.reason_code}) disagree")
         return (f"kind NEEDS_REAUTHORIZATION, merchant {MERCHANT}, connection {CONNECTION}, "
                 f"severity {attributes.get('severity')}; {since_revoke:.0f} s after the revoke\n"
                 f"subject: {envelope.get('Subject')}\nlink: {self.base}/authorize?link=…\n"
-                f"event {event['detail-type']}: reason {detail['reason'].get('code')}")
+                f"event {event['detail-type']}: reason {detail['reason'].get('code')}, as the token route's 409 said")
 
     # -- step 20: the reauthorize link -----------------------------------------------------------
 
@@ -1117,9 +1160,10 @@ class Run:
         print(self.log_tail("ministack", 40), flush=True)
         print("---- simulated Amazon log (last lines) ----", flush=True)
         print(self.log_tail("simulated-amazon", 15), flush=True)
-        if "simulated-shopify" in self.processes:
-            print("---- simulated Shopify log (last lines) ----", flush=True)
-            print(self.log_tail("simulated-shopify", 15), flush=True)
+        for name in ("simulated-shopify", "simulated-marketplaces"):
+            if name in self.processes:
+                print(f"---- {name} log (last lines) ----", flush=True)
+                print(self.log_tail(name, 15), flush=True)
         for name in FUNCTIONS + ("notifications",):
             path = os.path.join(self.work, "functions", f"{STACK}-{name}.log")
             if os.path.exists(path):
@@ -1142,17 +1186,23 @@ class Run:
             steps.run("Approve -> redirect URI -> connected; token stored sealed", self.approve)
             steps.run("Connection Authorized event: bus -> rule -> SQS", self.authorized_event)
             steps.run(f"{len(FANOUT_SELLERS)} more sellers connected through the same flow", self.connect_more)
-            steps.run("One scheduled planner run fanned out to workers; each connection checked once", self.fanned_out_run)
             api_steps(self, steps)
-            steps.run("Revoke the authorization in the simulated LWA", self.revoke)
-            steps.run("Scheduled sweep -> NEEDS_REAUTHORIZATION alert via SNS -> SQS, and its event", self.await_alert)
+            steps.run("Revoke one authorization in the simulated LWA, at a quiet moment before the next round", self.revoke)
+            steps.run("One scheduled round: the planner fans out to workers, each connection checked once, the revoked one found",
+                      self.scheduled_round)
+            # While the grouped alert waits for the next planner run: the apps' stack update.
+            steps.run("Apps: one stack update with a second SP-API app and Shopify, Etsy, eBay, TikTok Shop apps; secrets; simulators",
+                      lambda: apps_update(self))
             needs_reauthorization_steps(self, steps)
+            steps.run("NEEDS_REAUTHORIZATION alert via SNS -> SQS, and its event", self.await_alert)
             steps.run("Reauthorize link -> consent -> callback -> RECONNECTED notice and event", self.reauthorize)
             steps.run("Each event once, each detail as the event schema says", self.events_once)
             steps.run("Every invocation via alias live, handled once, no ERROR logs, empty DLQs", self.no_errors)
             app_steps(self, steps)
             disconnect_steps(self, steps)
             shopify_steps(self, steps)
+            marketplace_steps(self, steps)
+            steps.run("After the rotation: a later sweep run met no refused app credentials", lambda: rotation_swept(self))
         except StepFailed:
             failed = True
             self.diagnose()
@@ -1162,7 +1212,8 @@ class Run:
         finally:
             if self.args.keep and not failed:
                 print(f"Everything is still running (MiniStack {self.endpoint}, simulated Amazon {self.sim_base}, "
-                      f"simulated Shopify {self.shopify_base} once started); "
+                      f"simulated Shopify {self.shopify_base}, Etsy {self.etsy_base}, eBay {self.ebay_base}, "
+                      f"TikTok Shop {self.tiktok_base} once started); "
                       "Ctrl-C stops it.", flush=True)
                 try:
                     while True:
@@ -1212,31 +1263,20 @@ DRAFT_SELLER = "A1LOCALDEPLOYDRAFT"
 
 
 def app_steps(run, steps):
-    steps.run("Second app: stack update, its secret, its Login URI /login/draft -> confirm -> /callback/draft",
+    steps.run("Second app (from the apps' stack update): registered, its Login URI /login/draft -> confirm -> /callback/draft",
               lambda: second_app(run))
     steps.run("Rotation: Seller Central rotates -> notification -> queue -> function -> Secrets Manager",
               lambda: rotation_stored(run))
-    steps.run("After the rotation: the old secret refused, the sweep and a callback use the new one, nothing fails",
+    steps.run("After the rotation: the old secret refused, a callback uses the new one (the sweep: see the last step)",
               lambda: rotation_used(run))
 
 
 def second_app(run):
-    """The stack updated with a second app (SecondApp* parameters), its client secret put into its
-    own secret, the app registered with the simulated Amazon, and one authorization through it."""
-    draft_secret = "local-deploy-draft-" + b64url(secrets.token_bytes(24))
-    run.parameters.update({"ConfigRevision": "3", "SecondAppName": DRAFT_APP, "SecondAppApplicationId": DRAFT_APPLICATION_ID,
-                           "SecondAppClientId": DRAFT_CLIENT_ID, "SecondAppDraft": "true"})
-    run.client("cloudformation").update_stack(StackName=STACK, **run.template, Parameters=run.stack_parameters(),
-                                              Capabilities=CAPABILITIES)
-    run.await_stack("UPDATE_COMPLETE")
+    """The second app of the apps' stack update (SecondApp* parameters, its client secret put in)
+    registered with the simulated Amazon, and one authorization through it."""
     outputs = run.outputs()
-    check(outputs.get("SecondAppLoginUri") == f"{run.base}/login/{DRAFT_APP}", f"SecondAppLoginUri: {outputs.get('SecondAppLoginUri')}")
-    check(outputs.get("SecondAppRedirectUri") == f"{run.base}/callback/{DRAFT_APP}",
-          f"SecondAppRedirectUri: {outputs.get('SecondAppRedirectUri')}")
-    run.client("secretsmanager").put_secret_value(SecretId=outputs["SecondAppSecretArn"],
-                                                  SecretString=json.dumps({"clientSecret": draft_secret}))
     registered = request("POST", run.sim_base + "/simulator/apps", form={
-        "name": DRAFT_APP, "application_id": DRAFT_APPLICATION_ID, "client_id": DRAFT_CLIENT_ID, "client_secret": draft_secret,
+        "name": DRAFT_APP, "application_id": DRAFT_APPLICATION_ID, "client_id": DRAFT_CLIENT_ID, "client_secret": run.app_secrets[DRAFT_APP],
         "login_uri": outputs["SecondAppLoginUri"], "redirect_uri": outputs["SecondAppRedirectUri"], "draft": "true"})
     check(registered.status == 303, f"registering the draft app with the simulated Amazon: {registered}")
     # Amazon's notifications for both apps go to the stack's queue (Notification Preferences).
@@ -1258,7 +1298,7 @@ def second_app(run):
     check(result.status == 200 and "Your Amazon account is connected" in result.body, f"draft redirect URI: {result}")
     item = connection_item(run, "amazon:NA:" + DRAFT_SELLER)
     check(item.get("app", {}).get("S") == DRAFT_APP, f"the draft connection's app attribute: {item.get('app')}")
-    return (f"update ConfigRevision=3, SecondAppName={DRAFT_APP}: outputs SecondAppLoginUri, SecondAppRedirectUri\n"
+    return (f"{DRAFT_APP} registered with the simulated Amazon, its notifications queue enrolled\n"
             f"{outputs['SecondAppLoginUri']} -> confirm (version=beta) -> {outputs['SecondAppRedirectUri']} -> connected, app={DRAFT_APP}")
 
 
@@ -1288,25 +1328,12 @@ def rotation_stored(run):
 
 
 def rotation_used(run):
-    """The old secret stops working at once (as it does seven days later): the next scheduled sweep
-    still finds every connection valid, and a new authorization of the default app connects."""
+    """The old secret stops working at once (as it does seven days later): a new authorization of the
+    default app connects; that the sweep still finds every connection valid is checked at the end
+    (rotation_swept), when a round has surely run, instead of waiting for one here."""
     expired = request("POST", run.sim_base + "/simulator/expire-previous", form={"app": "default"})
     check(expired.status == 303, f"expire the previous secret: {expired}")
-    logs = run.client("logs")
-    started = int(time.time() * 1000)
-
-    # The workers' summary lines, in the sweep's log groups (planner and workers).
-    groups = [g["logGroupName"] for g in logs.describe_log_groups(logGroupNamePrefix=f"/aws/lambda/{STACK}-sweep")["logGroups"]]
-
-    def next_run():
-        finished = []
-        for group in groups:
-            events = logs.filter_log_events(logGroupName=group, startTime=started).get("events", [])
-            finished += [e["message"] for e in events if "finished" in e["message"] and "applicationLevel=" in e["message"]]
-        return finished or None
-    finished = wait_until("a sweep run after the rotation", 200, next_run, 5)
-    check(all("applicationLevel=0 " in line for line in finished),
-          f"the sweep met refused app credentials after the rotation: {finished}")
+    run.rotation_expired_at = int(time.time() * 1000)
 
     launch = request("GET", f"{run.sim_base}/simulator/launch?selling_partner_id={SELLER}")
     login = request("GET", launch.location, headers=run.main.cookie)
@@ -1320,7 +1347,29 @@ def rotation_used(run):
         item = connection_item(run, connection)
         check(item.get("status", {}).get("S") == "ACTIVE" and "lastCheckError" not in item,
               f"{connection} after the rotation: status {item.get('status')}, lastCheckError {item.get('lastCheckError')}")
-    return f"old secret refused from now on; sweep: {finished[-1][:160]}\ncallback of the default app: connected with the new secret"
+    return "old secret refused from now on; callback of the default app: connected with the new secret"
+
+
+def rotation_swept(run):
+    """Every sweep worker that finished after the old secret stopped working met no refused app credentials."""
+    logs = run.client("logs")
+    groups = [g["logGroupName"] for g in logs.describe_log_groups(logGroupNamePrefix=f"/aws/lambda/{STACK}-sweep")["logGroups"]]
+
+    def finished_lines():
+        finished = []
+        for group in groups:
+            events = logs.filter_log_events(logGroupName=group, startTime=run.rotation_expired_at).get("events", [])
+            finished += [e["message"] for e in events if "finished" in e["message"] and "applicationLevel=" in e["message"]]
+        return finished or None
+    finished = wait_until("a sweep run after the rotation", 200, finished_lines, 5)
+    check(all("applicationLevel=0 " in line for line in finished),
+          f"the sweep met refused app credentials after the rotation: {finished}")
+    for connection in ("amazon:NA:" + SELLER, "amazon:NA:" + DRAFT_SELLER):
+        item = connection_item(run, connection)
+        check(item.get("status", {}).get("S") == "ACTIVE" and "lastCheckError" not in item,
+              f"{connection} after the rotation: status {item.get('status')}, lastCheckError {item.get('lastCheckError')}")
+    return (f"{len(finished)} sweep worker run(s) since the old secret stopped working, applicationLevel=0 in each; "
+            f"the last: {finished[-1][:160]}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -1360,17 +1409,27 @@ class IntegratorApi:
         self.base = run.base
 
     def call(self, method, path, payload=None, signed=True, credentials=None):
-        """The answer, its body parsed into `.json`; `signed` False sends no signature, `credentials` signs with others."""
+        """The answer, its body parsed into `.json`; `signed` False sends no signature, `credentials` signs with others.
+
+        A 503 with Retry-After (the marketplace's token service did not answer in time, which a
+        loaded machine can cause) is asked again after it, twice at most, as docs/integrating/api.md
+        tells an integrator to.
+        """
         from botocore.auth import SigV4Auth
         from botocore.awsrequest import AWSRequest
         url = self.base + path
         body = json.dumps(payload).encode() if payload is not None else None
-        headers = {"Content-Type": "application/json"} if body is not None else {}
-        if signed:
-            unsigned = AWSRequest(method=method, url=url, data=body, headers=headers)
-            SigV4Auth(credentials or self.credentials, "execute-api", REGION).add_auth(unsigned)
-            headers = dict(unsigned.headers.items())
-        answer = request(method, url, headers=headers, body=body)
+        for attempt in range(3):
+            headers = {"Content-Type": "application/json"} if body is not None else {}
+            if signed:
+                unsigned = AWSRequest(method=method, url=url, data=body, headers=headers)
+                SigV4Auth(credentials or self.credentials, "execute-api", REGION).add_auth(unsigned)
+                headers = dict(unsigned.headers.items())
+            answer = request(method, url, headers=headers, body=body)
+            retry_after = answer.header("Retry-After")
+            if answer.status != 503 or not (retry_after or "").isdigit() or attempt == 2:
+                break
+            time.sleep(min(int(retry_after), 10))
         try:
             answer.json = json.loads(answer.body) if answer.body else None
         except ValueError:
@@ -1482,12 +1541,9 @@ def api_needs_reauthorization(run):
     link = body.get("connectLink") or {}
     check(link.get("url", "").startswith(run.base + "/authorize?link=") and link.get("expiresAt"), f"connectLink: {link}")
     check(answer.header("Cache-Control") == "no-store", f"Cache-Control: {answer.header('Cache-Control')}")
-    event = run.events_of("Connection Needs Reauthorization")[0]["detail"]
-    check(event.get("type") == "connection.needs_reauthorization" and event.get("reason", {}).get("code") == body["reasonCode"],
-          f"the event ({event.get('type')}, {event.get('reason')}) and the answer ({body['reasonCode']}) disagree")
+    run.reason_code = body["reasonCode"]
     return (f"GET {token_path(CONNECTION)} -> 409 needs_reauthorization, reasonCode {body['reasonCode']}: {body['reason']}\n"
-            f"connectLink {run.base}/authorize?link=…; the {event['type']} event of step "
-            f"\"Scheduled sweep\" has the same reason")
+            f"connectLink {run.base}/authorize?link=…")
 
 
 def status_page(run):
@@ -1591,8 +1647,6 @@ SHOPIFY_TOKEN_PREFIXES = ("shpat_", "shprt_")
 
 
 def shopify_steps(run, steps):
-    steps.run("Shopify app: stack update, its client secret, the simulated Shopify on its App, redirect and webhooks URLs",
-              lambda: shopify_app(run))
     steps.run("Shop admin -> App URL /login/shopify -> sign-in -> Shopify consent -> /callback/shopify -> connected, token sealed",
               lambda: shopify_install(run))
     steps.run("Shopify access token (SigV4): 200 with shopDomain, one refresh grant, the refresh token rotated",
@@ -1601,54 +1655,15 @@ def shopify_steps(run, steps):
               lambda: shopify_uninstall(run))
 
 
-def shopify_app(run):
-    shopify_secret = "local-deploy-shopify-" + b64url(secrets.token_bytes(24))
-    run.parameters.update({"ConfigRevision": "4", "ShopifyAppName": SHOPIFY_APP, "ShopifyClientId": SHOPIFY_CLIENT_ID,
-                           "ShopifyScopes": SHOPIFY_SCOPES})
-    run.client("cloudformation").update_stack(StackName=STACK, **run.template, Parameters=run.stack_parameters(),
-                                              Capabilities=CAPABILITIES)
-    run.await_stack("UPDATE_COMPLETE")
-    outputs = run.outputs()
-    urls = {name: outputs.get(f"Shopify{name}Url") for name in ("App", "Redirect", "Webhooks")}
-    check(urls == {"App": f"{run.base}/login/{SHOPIFY_APP}", "Redirect": f"{run.base}/callback/{SHOPIFY_APP}",
-                   "Webhooks": f"{run.base}/notifications/{SHOPIFY_APP}"}, f"Shopify outputs: {urls}")
-    run.shopify_urls = urls
-    env = run.client("lambda").get_function_configuration(FunctionName=f"{STACK}-notifications", Qualifier="live")[
-        "Environment"]["Variables"]
-    apps = json.loads(env.get("AUTHKEEPER_APPS", "[]"))
-    check([(a.get("marketplace"), a.get("name"), a.get("clientId"), a.get("scopes")) for a in apps]
-          == [("shopify", SHOPIFY_APP, SHOPIFY_CLIENT_ID, SHOPIFY_SCOPES.split(","))], f"AUTHKEEPER_APPS: {apps}")
-    check(env.get("AUTHKEEPER_SHOPIFY_SIMULATED_BASE") == run.shopify_base,
-          f"notifications@live has AUTHKEEPER_SHOPIFY_SIMULATED_BASE={env.get('AUTHKEEPER_SHOPIFY_SIMULATED_BASE')}")
-    run.client("secretsmanager").put_secret_value(SecretId=outputs["ShopifySecretArn"],
-                                                  SecretString=json.dumps({"clientSecret": shopify_secret}))
-
-    with open(run.args.sim_classpath, encoding="utf-8") as f:
-        classpath = f.read().strip()
-    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "LC_ALL")}
-    env["SIMULATED_SHOPIFY_CLIENT_SECRET"] = shopify_secret
-    run.shopify_control = f"http://127.0.0.1:{free_port()}"
-    run.spawn("simulated-shopify", [
-        os.path.join(run.args.java_home, "bin", "java"), "-Xmx256m", "-cp", classpath, "dev.authkeeper.local.SimulatedShopifyMain",
-        "--port", str(run.shopify_port), "--control-port", run.shopify_control.rsplit(":", 1)[1], "--name", SHOPIFY_APP,
-        "--client-id", SHOPIFY_CLIENT_ID, "--scopes", SHOPIFY_SCOPES, "--app-url", urls["App"],
-        "--redirect-uri", urls["Redirect"], "--webhook-url", urls["Webhooks"]], env)
-
-    def ready():
-        if run.processes["simulated-shopify"].poll() is not None:
-            raise AssertionError("the simulated Shopify exited:\n" + run.log_tail("simulated-shopify"))
-        return "SimulatedShopify listening on" in run.log_tail("simulated-shopify", 5)
-    wait_until("the simulated Shopify", 30, ready, 0.2)
-    return (f"update ConfigRevision=4, ShopifyAppName={SHOPIFY_APP}, ShopifyClientId={SHOPIFY_CLIENT_ID}, "
-            f"ShopifyScopes={SHOPIFY_SCOPES}; client secret put into ShopifySecretArn\n"
-            f"simulated Shopify {run.shopify_base} (every shop under it, as AUTHKEEPER_SHOPIFY_SIMULATED_BASE tells the functions): "
-            f"App URL {urls['App']}, redirect {urls['Redirect']}, webhooks {urls['Webhooks']}")
+def control(base, method, path):
+    """What a simulator's control port (SimulatedShopifyMain, SimulatedEtsyEbayTikTokMain) answers, as JSON."""
+    answer = request(method, base + path)
+    check(answer.status == 200, f"simulator control {method} {path}: {answer}")
+    return json.loads(answer.body)
 
 
 def shopify_control(run, method, path):
-    answer = request(method, run.shopify_control + path)
-    check(answer.status == 200, f"simulated Shopify control {method} {path}: {answer}")
-    return json.loads(answer.body)
+    return control(run.shopify_control, method, path)
 
 
 def refresh_calls(run):
@@ -1708,22 +1723,7 @@ def shopify_install(run):
 
 
 def shopify_access_token(run):
-    api = run.api
-    dynamodb = run.client("dynamodb")
-    cache = {"pk": {"S": "CONNECTION#" + SHOPIFY_CONNECTION}, "sk": {"S": "ACCESS_TOKEN"}}
-    # A sweep check of the shop rotates its refresh token too: when a sweep run was busy meanwhile,
-    # forget the cached access token and ask again.
-    for _ in range(3):
-        runs = run.runs()
-        before = connection_item(run, SHOPIFY_CONNECTION)
-        calls = refresh_calls(run)
-        answer = api.call("GET", token_path(SHOPIFY_CONNECTION))
-        grants = refresh_calls(run) - calls
-        if run.runs() == runs and all(finished == units for units, finished, _ in runs.values()):
-            break
-        dynamodb.delete_item(TableName=run.table, Key=cache)
-    else:
-        raise AssertionError("a sweep run was busy during each of three tries")
+    answer, grants, before = access_token_alone(run, SHOPIFY_CONNECTION, lambda: refresh_calls(run))
     token = answer.json or {}
     check(answer.status == 200 and answer.header("Cache-Control") == "no-store", f"access token: {answer}")
     check(token.get("accessToken", "").startswith("shpat_") and token.get("shopDomain") == SHOP
@@ -1739,6 +1739,35 @@ def shopify_access_token(run):
     return (f"GET {token_path(SHOPIFY_CONNECTION)} -> 200 shpat_…, shopDomain {SHOP}, Cache-Control: no-store; "
             f"1 refresh grant at the simulated Shopify\n"
             f"DynamoDB: the sealed token replaced by the rotated one, the used one kept sealed as previousToken")
+
+
+def sweep_idle(run, timeout):
+    """The sweep runs once none is busy, or as they are after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        runs = run.runs()
+        if all(finished == units for units, finished, _ in runs.values()) or time.monotonic() >= deadline:
+            return runs
+        time.sleep(1)
+
+
+def access_token_alone(run, connection, refresh_grants):
+    """The token route's answer, the refresh grants behind it and the connection item before it.
+
+    A sweep check of a marketplace that rotates refresh tokens rotates them too: when a sweep run
+    was busy meanwhile, the cached access token is forgotten and the route asked again.
+    """
+    cache = {"pk": {"S": "CONNECTION#" + connection}, "sk": {"S": "ACCESS_TOKEN"}}
+    for _ in range(3):
+        runs = sweep_idle(run, ROUND_SECONDS)
+        before = connection_item(run, connection)
+        calls = refresh_grants()
+        answer = run.api.call("GET", token_path(connection))
+        grants = refresh_grants() - calls
+        if run.runs() == runs and all(finished == units for units, finished, _ in runs.values()):
+            return answer, grants, before
+        run.client("dynamodb").delete_item(TableName=run.table, Key=cache)
+    raise AssertionError("a sweep run was busy during each of three tries")
 
 
 def shopify_uninstall(run):
@@ -1785,6 +1814,288 @@ def shopify_uninstall(run):
             f"{SHOPIFY_CONNECTION} DISCONNECTED, token and previousToken gone\n"
             f"{event['detail-type']} ({detail['type']}) on the bus, valid against {EVENT_SCHEMA}; token route -> 410; "
             f"no ERROR log line in notifications, login, callback, access-token")
+
+# --------------------------------------------------------------------------------------------
+# The apps beside the default one, in one stack update: the second SP-API app, and Shopify, Etsy,
+# eBay and TikTok Shop apps (one update, not five: each update publishes every function anew, and
+# every function then starts cold). The simulated Shopify (SimulatedShopifyMain) and the simulated
+# Etsy, eBay and TikTok Shop (SimulatedEtsyEbayTikTokMain, one JVM for the three) start meanwhile.
+# --------------------------------------------------------------------------------------------
+
+ETSY_APP, EBAY_APP, TIKTOK_APP = "etsy", "ebay", "tiktok"
+ETSY_KEYSTRING = "localdeployetsykeystring"
+ETSY_SCOPES = "shops_r,transactions_r"  # EtsyScopes' default
+ETSY_USER = "81234567"  # SimulatedEtsy.DEFAULT_USER
+ETSY_CONNECTION = "etsy:" + ETSY_USER
+EBAY_CLIENT_ID = "AuthKeep-LocalDep-PRD-0a1b2c3d4-5e6f7a8b"
+EBAY_RUNAME = "AuthKeeper_Local-AuthKeep-LocalD-runame"
+EBAY_SCOPES = ("https://api.ebay.com/oauth/api_scope/sell.inventory,"  # EbayScopes' default
+               "https://api.ebay.com/oauth/api_scope/commerce.identity.readonly")
+EBAY_USERNAME, EBAY_USER_ID = "acme_seller", "eXk7Qm2vRz"  # SimulatedEbay.DEFAULT_USERNAME, DEFAULT_USER_ID
+EBAY_CONNECTION = "ebay:" + EBAY_USER_ID
+TIKTOK_SERVICE_ID = "7300000000000000001"
+TIKTOK_APP_KEY = "6localdeploykey"
+TIKTOK_SELLER = "acme-seller-7f3a"  # SimulatedTikTokShop.DEFAULT_SELLER
+TIKTOK_CONNECTION = "tiktok:WW:" + TIKTOK_SELLER
+MARKETPLACES_MERCHANT = "merchant-marketplaces"
+
+
+def apps_update(run):
+    urls = {"ShopifyApp": f"{run.base}/login/{SHOPIFY_APP}", "ShopifyRedirect": f"{run.base}/callback/{SHOPIFY_APP}",
+            "ShopifyWebhooks": f"{run.base}/notifications/{SHOPIFY_APP}",
+            "SecondAppLoginUri": f"{run.base}/login/{DRAFT_APP}", "SecondAppRedirectUri": f"{run.base}/callback/{DRAFT_APP}",
+            "EtsyCallback": f"{run.base}/callback/{ETSY_APP}",
+            "EbayAccepted": f"{run.base}/callback/{EBAY_APP}", "EbayNotifications": f"{run.base}/notifications/{EBAY_APP}",
+            "TikTokRedirect": f"{run.base}/callback/{TIKTOK_APP}", "TikTokWebhook": f"{run.base}/notifications/{TIKTOK_APP}"}
+    run.app_secrets = {name: f"local-deploy-{name}-" + b64url(secrets.token_bytes(24))
+                       for name in (DRAFT_APP, SHOPIFY_APP, ETSY_APP, EBAY_APP, TIKTOK_APP)}
+    verification_token = b64url(secrets.token_bytes(36))
+    start_simulators(run, urls, verification_token)
+
+    run.parameters.update({
+        "ConfigRevision": "3",
+        "SecondAppName": DRAFT_APP, "SecondAppApplicationId": DRAFT_APPLICATION_ID, "SecondAppClientId": DRAFT_CLIENT_ID,
+        "SecondAppDraft": "true",
+        "ShopifyAppName": SHOPIFY_APP, "ShopifyClientId": SHOPIFY_CLIENT_ID, "ShopifyScopes": SHOPIFY_SCOPES,
+        "EtsyAppName": ETSY_APP, "EtsyKeystring": ETSY_KEYSTRING,
+        "EbayAppName": EBAY_APP, "EbayClientId": EBAY_CLIENT_ID, "EbayRuName": EBAY_RUNAME, "EbayVerificationToken": verification_token,
+        "TikTokAppName": TIKTOK_APP, "TikTokServiceId": TIKTOK_SERVICE_ID, "TikTokAppKey": TIKTOK_APP_KEY})
+    run.client("cloudformation").update_stack(StackName=STACK, **run.template, Parameters=run.stack_parameters(),
+                                              Capabilities=CAPABILITIES)
+    run.await_stack("UPDATE_COMPLETE")
+    outputs = run.outputs()
+    given = {name: outputs.get(name if name.startswith("SecondApp") else name + "Url") for name in urls}
+    check(given == urls, "outputs: " + ", ".join(f"{k} {v}" for k, v in given.items() if v != urls[k]))
+    run.shopify_urls = {name: urls["Shopify" + name] for name in ("App", "Redirect", "Webhooks")}
+    sm = run.client("secretsmanager")
+    for name, output in ((DRAFT_APP, "SecondAppSecretArn"), (SHOPIFY_APP, "ShopifySecretArn"), (ETSY_APP, "EtsySecretArn"),
+                         (EBAY_APP, "EbaySecretArn"), (TIKTOK_APP, "TikTokSecretArn")):
+        sm.put_secret_value(SecretId=outputs[output], SecretString=json.dumps({"clientSecret": run.app_secrets[name]}))
+
+    lam = run.client("lambda")
+    env = lam.get_function_configuration(FunctionName=f"{STACK}-notifications", Qualifier="live")["Environment"]["Variables"]
+    apps = [(a.get("marketplace"), a.get("name"), a.get("clientId"), a.get("applicationId"), ",".join(a.get("scopes", [])))
+            for a in json.loads(env.get("AUTHKEEPER_APPS", "[]"))]
+    check(apps == [("shopify", SHOPIFY_APP, SHOPIFY_CLIENT_ID, None, SHOPIFY_SCOPES), ("etsy", ETSY_APP, ETSY_KEYSTRING, None, ETSY_SCOPES),
+                   ("ebay", EBAY_APP, EBAY_CLIENT_ID, EBAY_RUNAME, EBAY_SCOPES), ("tiktok", TIKTOK_APP, TIKTOK_APP_KEY, TIKTOK_SERVICE_ID, "")],
+          f"AUTHKEEPER_APPS: {apps}")
+    check(env.get("AUTHKEEPER_EBAY_VERIFICATION_TOKEN") == verification_token, "notifications@live lacks the eBay verification token")
+    callback = lam.get_function_configuration(FunctionName=f"{STACK}-callback", Qualifier="live")["Environment"]["Variables"]
+    check("AUTHKEEPER_EBAY_VERIFICATION_TOKEN" not in callback, "the eBay verification token reached the callback function")
+    check(json.loads(callback.get("AUTHKEEPER_AMAZON_APPS", "[]"))[0].get("name") == DRAFT_APP, "AUTHKEEPER_AMAZON_APPS lacks the second app")
+    await_simulators(run)
+    return (f"update ConfigRevision=3: SecondAppName={DRAFT_APP}, ShopifyAppName={SHOPIFY_APP}, EtsyAppName={ETSY_APP}, "
+            f"EbayAppName={EBAY_APP} (RuName {EBAY_RUNAME}), TikTokAppName={TIKTOK_APP} (service id {TIKTOK_SERVICE_ID})\n"
+            f"AUTHKEEPER_APPS: shopify, etsy, ebay, tiktok; the eBay verification token on the notifications function only\n"
+            f"client secrets put into SecondAppSecretArn, ShopifySecretArn, EtsySecretArn, EbaySecretArn, TikTokSecretArn\n"
+            f"simulated Shopify {run.shopify_base}; simulated Etsy {run.etsy_base}, eBay {run.ebay_base}, "
+            f"TikTok Shop {run.tiktok_base} (the functions' AUTHKEEPER_*_SIMULATED_BASE)")
+
+
+def start_simulators(run, urls, verification_token):
+    with open(run.args.sim_classpath, encoding="utf-8") as f:
+        classpath = f.read().strip()
+    java = os.path.join(run.args.java_home, "bin", "java")
+    base_env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "LC_ALL")}
+    run.shopify_control = f"http://127.0.0.1:{free_port()}"
+    run.spawn("simulated-shopify", [
+        java, "-Xmx256m", "-cp", classpath, "dev.authkeeper.local.SimulatedShopifyMain",
+        "--port", str(run.shopify_port), "--control-port", run.shopify_control.rsplit(":", 1)[1], "--name", SHOPIFY_APP,
+        "--client-id", SHOPIFY_CLIENT_ID, "--scopes", SHOPIFY_SCOPES, "--app-url", urls["ShopifyApp"],
+        "--redirect-uri", urls["ShopifyRedirect"], "--webhook-url", urls["ShopifyWebhooks"]],
+        {**base_env, "SIMULATED_SHOPIFY_CLIENT_SECRET": run.app_secrets[SHOPIFY_APP]})
+    run.marketplaces_control = f"http://127.0.0.1:{free_port()}"
+    port = lambda base: base.rsplit(":", 1)[1]  # noqa: E731
+    run.spawn("simulated-marketplaces", [
+        java, "-Xmx256m", "-cp", classpath, "dev.authkeeper.local.SimulatedEtsyEbayTikTokMain",
+        "--control-port", port(run.marketplaces_control),
+        "--etsy-port", port(run.etsy_base), "--etsy-name", ETSY_APP, "--etsy-keystring", ETSY_KEYSTRING,
+        "--etsy-redirect-uri", urls["EtsyCallback"],
+        "--ebay-port", port(run.ebay_base), "--ebay-name", EBAY_APP, "--ebay-client-id", EBAY_CLIENT_ID, "--ebay-runame", EBAY_RUNAME,
+        "--ebay-accepted-url", urls["EbayAccepted"], "--ebay-scopes", EBAY_SCOPES, "--ebay-notification-url", urls["EbayNotifications"],
+        "--tiktok-port", port(run.tiktok_base), "--tiktok-name", TIKTOK_APP, "--tiktok-service-id", TIKTOK_SERVICE_ID,
+        "--tiktok-app-key", TIKTOK_APP_KEY, "--tiktok-redirect-uri", urls["TikTokRedirect"], "--tiktok-webhook-url", urls["TikTokWebhook"]],
+        {**base_env, "SIMULATED_ETSY_SHARED_SECRET": run.app_secrets[ETSY_APP],
+         "SIMULATED_EBAY_CLIENT_SECRET": run.app_secrets[EBAY_APP], "SIMULATED_EBAY_VERIFICATION_TOKEN": verification_token,
+         "SIMULATED_TIKTOK_APP_SECRET": run.app_secrets[TIKTOK_APP]})
+
+
+def await_simulators(run):
+    def ready():
+        for name, line in (("simulated-shopify", "SimulatedShopify listening on"), ("simulated-marketplaces", "SimulatedEtsyEbayTikTok listening")):
+            if run.processes[name].poll() is not None:
+                raise AssertionError(f"the {name} exited:\n" + run.log_tail(name))
+        return all(line in run.log_tail(name, 5) for name, line in
+                   (("simulated-shopify", "SimulatedShopify listening on"), ("simulated-marketplaces", "SimulatedEtsyEbayTikTok listening")))
+    wait_until("the simulators", 60, ready, 0.2)
+
+
+# --------------------------------------------------------------------------------------------
+# Etsy, eBay and TikTok Shop through the deployed HTTP API: a connect link from the integrator API
+# opened by the signed-in merchant (authorize -> the marketplace's consent -> callback), and for
+# eBay and TikTok Shop a forged notification refused and a signed one acted on at once.
+# --------------------------------------------------------------------------------------------
+
+def marketplace_steps(run, steps):
+    steps.run("Etsy: connect link -> /authorize -> consent with PKCE S256 -> /callback/etsy -> connected; a token, rotated",
+              lambda: etsy_connect(run))
+    run.revocation_reasons = {}
+    steps.run("eBay: endpoint validation; connect (RuName, Identity API); forged revocation 412; signed 204 -> NEEDS_REAUTHORIZATION",
+              lambda: ebay_steps(run))
+    steps.run("TikTok Shop: connect by service id; forged deauthorization 401; signed 200 -> NEEDS_REAUTHORIZATION",
+              lambda: tiktok_steps(run))
+    steps.run("The two revocations' events on the bus (next planner pass); no ERROR logs, no app secret logged",
+              lambda: revocation_events(run))
+
+
+def marketplaces_control(run, method, path):
+    return control(run.marketplaces_control, method, path)
+
+
+def token_calls(run, marketplace, grant):
+    return marketplaces_control(run, "GET", f"/token-calls?marketplace={marketplace}&grant={grant}")["calls"]
+
+
+def connect_by_link(run, link_body, consent_url, decision, connected, connection, token_pattern, code_grant):
+    """A connect link for MARKETPLACES_MERCHANT, opened signed in: /authorize -> consent -> decision -> callback -> `connected`;
+    then `connection` ACTIVE with its token sealed (nothing matches `token_pattern`), after one code exchange."""
+    link = run.api.call("POST", f"/v1/merchants/{MARKETPLACES_MERCHANT}/connect-links", link_body)
+    check(link.status == 201 and (link.json or {}).get("url", "").startswith(run.base + "/authorize?link="), f"connect link: {link}")
+    cookie = session_cookie(run, MARKETPLACES_MERCHANT)
+    authorize = request("GET", link.json["url"], headers={"Cookie": cookie})
+    binding = authorize.cookie(BINDING_COOKIE)
+    check(authorize.status == 302 and (authorize.location or "").startswith(consent_url + "?") and binding,
+          f"the connect link, signed in: {authorize}")
+    page = request("GET", authorize.location)
+    check(page.status == 200, f"the consent page: {page}")
+    answer = request("POST", consent_url, form={**hidden_fields(page.body), **decision})
+    check(answer.status == 302 and (answer.location or "").startswith(f"{run.base}/callback/"), f"the consent's answer: {answer}")
+    result = request("GET", answer.location, headers={"Cookie": f"{cookie}; {BINDING_COOKIE}={binding}"})
+    check(result.status == 200 and connected in result.body, f"{answer.location.split('?')[0]}: {result}")
+    marketplace = link_body["app"]
+    connected_item(run, connection, marketplace, token_pattern)
+    check(token_calls(run, marketplace, code_grant) == 1, f"not exactly one code exchange at the simulated {marketplace}")
+    return query_of(authorize.location), answer.location.split("?")[0]
+
+
+def connected_item(run, connection, app, token_pattern):
+    item = connection_item(run, connection)
+    check(item.get("status", {}).get("S") == "ACTIVE" and item.get("merchantId", {}).get("S") == MARKETPLACES_MERCHANT
+          and item.get("app", {}).get("S") == app and "token" in item,
+          f"{connection}: status {item.get('status')}, merchant {item.get('merchantId')}, app {item.get('app')}, token stored: {'token' in item}")
+    check(not re.search(token_pattern, repr(item)), f"{connection}'s item holds a token in plain text")
+    return item
+
+
+def etsy_connect(run):
+    etsy_token = ETSY_USER + r"\.[A-Za-z0-9_-]{20,}"
+    consent, callback = connect_by_link(run, {"app": ETSY_APP}, f"{run.etsy_base}/oauth/connect",
+                                        {"user_id": ETSY_USER, "decision": "approve"}, "Your Etsy account is connected",
+                                        ETSY_CONNECTION, etsy_token, "authorization_code")
+    check(consent.get("code_challenge_method") == "S256" and consent.get("code_challenge") and consent.get("client_id") == ETSY_KEYSTRING
+          and consent.get("redirect_uri") == callback and "code_verifier" not in consent,
+          f"Etsy's consent URL: {sorted(consent)}, method {consent.get('code_challenge_method')}")
+    answer, grants, before = access_token_alone(run, ETSY_CONNECTION, lambda: token_calls(run, "etsy", "refresh_token"))
+    token = answer.json or {}
+    check(answer.status == 200 and token.get("accessToken", "").startswith(ETSY_USER + ".") and token.get("marketplace") == "etsy"
+          and token.get("accountId") == ETSY_USER, f"Etsy access token: {answer.status}, fields {sorted(token)}")
+    check(grants == 1, f"{grants} refresh grants behind the Etsy token, expected 1")
+    after = connected_item(run, ETSY_CONNECTION, ETSY_APP, etsy_token)
+    check(after.get("token") != before.get("token"), "the stored Etsy refresh token did not change: Etsy rotates it on every refresh")
+    return (f"connect link {{\"app\":\"{ETSY_APP}\"}} -> /authorize -> {run.etsy_base}/oauth/connect (code_challenge_method=S256, "
+            f"no verifier in the URL) -> Allow access as user {ETSY_USER} -> {callback} -> \"Your Etsy account is connected\"\n"
+            f"DynamoDB: {ETSY_CONNECTION} ACTIVE, app {ETSY_APP}, token sealed; 1 code exchange\n"
+            f"GET {token_path(ETSY_CONNECTION)} -> 200 {ETSY_USER}.…; 1 refresh grant, the sealed refresh token replaced")
+
+
+def refused_then_acted_on(run, connection, forged, signed, resend):
+    """A forged delivery (control path, expected answer) refused with the connection unchanged, then a
+    signed one (control path, expected answer; sent again through `resend`, the marketplace's retry,
+    if it got no answer in the simulator's time) turning the connection NEEDS_REAUTHORIZATION at once.
+    Its reason code."""
+    refused = marketplaces_control(run, "POST", forged[0])
+    check(refused.get("status") == forged[1], f"a forged delivery ({forged[0]}): answered {refused.get('status')}, not {forged[1]}")
+    unchanged_after_forgery(run, connection)
+    delivery = marketplaces_control(run, "POST", signed[0])
+    if delivery.get("status") == 0:
+        delivery = marketplaces_control(run, "POST", f"{resend}?id={delivery['notificationId']}")
+    check(delivery.get("status") == signed[1], f"the signed delivery ({signed[0]}): answered {delivery.get('status')}, not {signed[1]}")
+    run.revocation_reasons[connection] = needs_reauthorization_at_once(run, connection)
+    return run.revocation_reasons[connection]
+
+
+def needs_reauthorization_at_once(run, connection):
+    """The connection as the delivery left it: NEEDS_REAUTHORIZATION, the token route 409; its reason code."""
+    item = connection_item(run, connection)
+    check(item.get("status", {}).get("S") == "NEEDS_REAUTHORIZATION", f"{connection} after the notification: {item.get('status')}")
+    refused = run.api.call("GET", token_path(connection))
+    check(refused.status == 409 and (refused.json or {}).get("error") == "needs_reauthorization", f"token route: {refused}")
+    return (refused.json or {}).get("reasonCode")
+
+
+def revocation_events(run):
+    """The events of the two revocations. What says a connection needs reauthorization goes out with
+    the next planner pass, after the mass-rejection guard has weighed it: one wait for both."""
+    connections = (EBAY_CONNECTION, TIKTOK_CONNECTION)
+    run.read_events(90, lambda _: all(run.events_of("Connection Needs Reauthorization", c) for c in connections))
+    reasons = []
+    for connection in connections:
+        event = run.events_of("Connection Needs Reauthorization", connection)[0]
+        detail = event["detail"]
+        check(detail.get("status") == "NEEDS_REAUTHORIZATION" and detail.get("merchantId") == MARKETPLACES_MERCHANT
+              and detail.get("reason", {}).get("code") == run.revocation_reasons[connection], f"the event of {connection}: {detail}")
+        run.check_schema(event)
+        reasons.append(f"{connection} ({detail['reason']['code']})")
+    for name in ("notifications", "authorize", "callback", "access-token", "connections-api"):
+        output = run.function_output(name)
+        errors = [line[:300] for line in output.splitlines() if '"level":"ERROR"' in line]
+        check(not errors, f"{name} logged errors:\n" + "\n".join(errors[:5]))
+        check(run.app_secrets[TIKTOK_APP] not in output and run.app_secrets[EBAY_APP] not in output,
+              f"{name} logged an app secret")
+    return (f"Connection Needs Reauthorization for {' and '.join(reasons)}, each with the token route's reason, valid against "
+            f"{EVENT_SCHEMA}\nno ERROR log line and no app secret in notifications, authorize, callback, access-token, connections-api")
+
+
+def unchanged_after_forgery(run, connection):
+    # A sweep check may rotate the token meanwhile; what a forged notification would change is the status.
+    after = connection_item(run, connection)
+    check(after.get("status", {}).get("S") == "ACTIVE" and "token" in after,
+          f"{connection} after a forged notification: status {after.get('status')}, token kept: {'token' in after}")
+
+
+def ebay_steps(run):
+    webhook = f"{run.base}/notifications/{EBAY_APP}"
+    validated = marketplaces_control(run, "POST", "/ebay/validate")
+    check(validated.get("valid") is True, f"eBay's endpoint validation of {webhook}: {validated}")
+    consent, callback = connect_by_link(run, {"app": EBAY_APP}, f"{run.ebay_base}/auth.ebay.com/oauth2/authorize",
+                                        {"user": EBAY_USERNAME, "decision": "approve"}, "Your eBay account is connected",
+                                        EBAY_CONNECTION, r"v\^1\.1#|#t\^", "authorization_code")
+    check(consent.get("redirect_uri") == EBAY_RUNAME and consent.get("client_id") == EBAY_CLIENT_ID
+          and "commerce.identity.readonly" in consent.get("scope", ""), f"eBay's consent URL: {consent}")
+
+    reason = refused_then_acted_on(run, EBAY_CONNECTION, (f"/ebay/forged-revocation?user={EBAY_USER_ID}", 412),
+                                   (f"/ebay/revoke?user={EBAY_USER_ID}&reason=REVOKED_BY_USER", 204), "/ebay/resend")
+    return (f"GET {webhook}?challenge_code=… answered with the challenge hash\n"
+            f"connect link {{\"app\":\"{EBAY_APP}\"}} -> /authorize -> eBay's consent (redirect_uri = RuName {EBAY_RUNAME}) -> "
+            f"Agree as {EBAY_USERNAME} -> {callback} -> connected; {EBAY_CONNECTION} ACTIVE (userId from the Identity API)\n"
+            f"forged AUTHORIZATION_REVOCATION -> 412, connection unchanged; signed (X-EBAY-SIGNATURE, ECDSA) -> 204; "
+            f"{EBAY_CONNECTION} NEEDS_REAUTHORIZATION ({reason}) at once, token route 409")
+
+
+def tiktok_steps(run):
+    consent, callback = connect_by_link(run, {"app": TIKTOK_APP, "region": "WW"}, f"{run.tiktok_base}/open/authorize",
+                                        {"seller": TIKTOK_SELLER, "days": "365", "decision": "approve"},
+                                        "Your TikTok Shop account is connected", TIKTOK_CONNECTION, r"TTP_", "authorized_code")
+    check(consent.get("service_id") == TIKTOK_SERVICE_ID and consent.get("state"), f"TikTok's authorize URL: {consent}")
+
+    reason = refused_then_acted_on(run, TIKTOK_CONNECTION, (f"/tiktok/forged-deauthorization?seller={TIKTOK_SELLER}", 401),
+                                   (f"/tiktok/deauthorize?seller={TIKTOK_SELLER}", 200), "/tiktok/resend")
+    return (f"connect link {{\"app\":\"{TIKTOK_APP}\",\"region\":\"WW\"}} -> /authorize -> TikTok's authorize page "
+            f"(service_id {TIKTOK_SERVICE_ID}) -> Authorize as {TIKTOK_SELLER} -> {callback} -> connected; "
+            f"{TIKTOK_CONNECTION} ACTIVE (GET token call, 200 with code 0)\n"
+            f"forged SELLER_DEAUTHORIZATION -> 401, connection unchanged; signed (HMAC-SHA256 of app key + body) -> 200; "
+            f"{TIKTOK_CONNECTION} NEEDS_REAUTHORIZATION ({reason}) at once, token route 409")
+
 
 if __name__ == "__main__":
     sys.exit(main())

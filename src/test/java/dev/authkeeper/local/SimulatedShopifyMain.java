@@ -1,17 +1,12 @@
 package dev.authkeeper.local;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 import dev.authkeeper.local.shopify.SimulatedShopify;
 import dev.authkeeper.local.simulator.Http;
@@ -49,27 +44,8 @@ public final class SimulatedShopifyMain {
                 uri(options, "app-url"), uri(options, "redirect-uri"), uri(options, "webhook-url"),
                 Arrays.asList(SimulatedAmazonMain.required(options, "scopes").split(",")));
         var shopify = SimulatedShopify.start(new SimulatedShopify.Settings(Integer.parseInt(options.getOrDefault("port", "0")), List.of(app)));
-        var control = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(),
-                Integer.parseInt(SimulatedAmazonMain.required(options, "control-port"))), 16);
-        var json = new ObjectMapper();
-        control.createContext("/", ex -> {
-            try (ex) {
-                Object answer = control(shopify, name, ex);
-                Http.send(ex, answer == null ? 404 : 200, "application/json", json.writeValueAsBytes(answer == null ? Map.of() : answer));
-            } catch (RuntimeException e) {
-                Http.send(ex, 400, "application/json", json.writeValueAsBytes(Map.of("error", String.valueOf(e.getMessage()))));
-            }
-        });
-        control.start();
-        var stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            control.stop(0);
-            shopify.close();
-            stopped.countDown();
-        }, "simulated-shopify-stop"));
-        System.out.println("SimulatedShopify listening on " + shopify.baseUri());
-        System.out.flush();
-        stopped.await();
+        ControlPort.serveUntilTerminated(Integer.parseInt(SimulatedAmazonMain.required(options, "control-port")),
+                ex -> control(shopify, name, ex), "SimulatedShopify listening on " + shopify.baseUri(), shopify);
     }
 
     /** The answer to one control request, null for an unknown route. Deliveries carry no signature. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -65,5 +66,39 @@ class SecretAccessTemplateTest {
         var expected = new TreeSet<>(Set.of("callback", "worker", "api-token", "app-credentials-check", "app-notifications"));
         assertThat(readers).containsKeys("login", "authorize", "connections-page", "sweep", "api");
         readers.forEach((role, reads) -> assertThat(reads).as(role).isEqualTo(expected.contains(role)));
+    }
+
+    @Test
+    void eBaysAndTikTokShopsSecretsReachOnlyTheFunctionsThatCallThemAndEtsysReachesNone() {
+        var expected = Set.of("callback", "worker", "api-token", "notifications");
+        assertThat(readersOf("EbaySecret")).isEqualTo(expected);
+        assertThat(readersOf("TikTokSecret")).isEqualTo(expected);
+        // Etsy's token endpoint takes no client secret: its shared secret is kept for the integrator's product only.
+        assertThat(readersOf("EtsySecret")).isEmpty();
+        assertThat(resources.has("EtsySecretReadPolicy")).isFalse();
+        for (String secret : List.of("EtsySecret", "EbaySecret", "TikTokSecret")) {
+            assertThat(resources.at("/" + secret + "/Properties/SecretString").asText()).as(secret).isEqualTo("{\"clientSecret\":\"REPLACE_ME\"}");
+        }
+    }
+
+    /** The roles (by the name after the region) that a statement or the secret's read policy lets read {@code secret}. */
+    private static Set<String> readersOf(String secret) {
+        String policy = secret + "ReadPolicy";
+        var readers = new TreeSet<String>();
+        resources.properties().forEach(e -> {
+            JsonNode role = e.getValue();
+            if (!role.path("Type").asText().equals("AWS::IAM::Role") || !role.at("/Properties/RoleName").isTextual()) {
+                return;
+            }
+            boolean reads = role.at("/Properties/ManagedPolicyArns").toString().contains("\"" + policy + "\"");
+            for (JsonNode inline : role.at("/Properties/Policies")) {
+                reads |= inline.at("/PolicyDocument").toString().contains("\"" + secret + "\"");
+            }
+            if (reads) {
+                String name = role.at("/Properties/RoleName").asText();
+                readers.add(name.substring(name.indexOf("${AWS::Region}-") + "${AWS::Region}-".length()));
+            }
+        });
+        return readers;
     }
 }
