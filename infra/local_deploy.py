@@ -2014,6 +2014,13 @@ def refused_then_acted_on(run, connection, forged, signed, resend):
     if it got no answer in the simulator's time) turning the connection NEEDS_REAUTHORIZATION at once.
     Its reason code."""
     refused = marketplaces_control(run, "POST", forged[0])
+    for _ in range(4):
+        # 503 (or no answer in the simulator's time): the function could not reach the marketplace's key
+        # service yet, a cold start on a loaded machine; the sender delivers again, as the marketplace does.
+        if refused.get("status") not in (0, 503):
+            break
+        time.sleep(2)
+        refused = marketplaces_control(run, "POST", forged[0])
     check(refused.get("status") == forged[1], f"a forged delivery ({forged[0]}): answered {refused.get('status')}, not {forged[1]}")
     unchanged_after_forgery(run, connection)
     delivery = marketplaces_control(run, "POST", signed[0])
