@@ -47,6 +47,7 @@ class LocalRunFlowTest {
 
     SimulatedAmazon amazon;
     LocalAws aws;
+    LocalRunVisits visits;
 
     @Inject
     ConnectionRepository connections;
@@ -70,6 +71,7 @@ class LocalRunFlowTest {
 
     @BeforeEach
     void clean() {
+        visits = new LocalRunVisits(aws);
         new Table(dynamo).clear();
         amazon.reset();
         fixture = new AppSecretsFixture(amazon, aws, apps, secrets);
@@ -80,10 +82,6 @@ class LocalRunFlowTest {
     void noRotationLeftOver() {
         amazon.reset();
         fixture.reset();
-    }
-
-    URI gateway(String path) {
-        return URI.create("http://127.0.0.1:" + aws.gatewayPort() + path);
     }
 
     @Test
@@ -115,20 +113,19 @@ class LocalRunFlowTest {
         var connection = connections.find(new ConnectionId("amazon", "NA", "A1FLOWSELLER")).orElseThrow();
         assertThat(connection.merchantId()).isEqualTo("merchant-flow");
         assertThat(connection.status()).isEqualTo(ConnectionStatus.ACTIVE);
-        assertThat(browser.get(gateway("/local/connections")).body()).contains("amazon:NA:A1FLOWSELLER").contains("ACTIVE");
+        assertThat(browser.get(visits.uri("/local/connections")).body()).contains("amazon:NA:A1FLOWSELLER").contains("ACTIVE");
     }
 
     @Test
     void aSignedInSellerGoesStraightToAmazonAndCanReconnectFromALink() {
-        var browser = new Browser();
-        browser.submit(browser.get(gateway("/local/sign-in")), Map.of("merchant", "merchant-flow"));
+        var browser = visits.signedIn("merchant-flow");
 
         var login = browser.get(location(browser.get(amazon.baseUri().resolve("/simulator/launch?selling_partner_id=A1FLOWSELLER"))));
         var confirm = browser.get(location(login));
         assertThat(confirm.uri().getPath()).startsWith("/apps/authorize/confirm/");
         assertThat(browser.get(location(browser.submit(confirm, Map.of("decision", "approve")))).statusCode()).isEqualTo(200);
 
-        var page = browser.get(gateway("/local/connections")).body();
+        var page = browser.get(visits.uri("/local/connections")).body();
         var reconnect = URI.create(page.replaceAll("(?s).*href=\"(http[^\"]*/authorize\\?link=[^\"]*)\">Reconnect.*", "$1").replace("&amp;", "&"));
         var consent = browser.get(location(browser.get(reconnect)));
         assertThat(consent.uri().getPath()).isEqualTo("/apps/authorize/consent");
@@ -150,15 +147,14 @@ class LocalRunFlowTest {
         assertThat(location(signIn).getQuery()).contains("login_hint=merchant-x");
 
         // Signed in there as another merchant: refused, no state.
-        stranger.submit(stranger.get(gateway("/local/sign-in")), Map.of("merchant", "merchant-y"));
+        stranger.submit(stranger.get(visits.uri("/local/sign-in")), Map.of("merchant", "merchant-y"));
         var refused = stranger.get(link);
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(refused.body()).contains("This link belongs to another account");
         assertThat(new Table(dynamo).withPrefix("STATE#")).isEmpty();
 
         // The consent merchant-x's own browser reached, approved in the stranger's browser: refused.
-        var owner = new Browser();
-        owner.submit(owner.get(gateway("/local/sign-in")), Map.of("merchant", "merchant-x"));
+        var owner = visits.signedIn("merchant-x");
         var consent = owner.get(location(owner.get(link)));
         var callback = location(stranger.submit(consent, Map.of("decision", "approve", "selling_partner_id", "A1STRANGER")));
         var result = stranger.get(callback);
@@ -170,8 +166,7 @@ class LocalRunFlowTest {
 
     @Test
     void twoAppsSideBySideAndARotationOfOneThatNothingNotices() {
-        var browser = new Browser();
-        browser.submit(browser.get(gateway("/local/sign-in")), Map.of("merchant", "merchant-apps"));
+        var browser = visits.signedIn("merchant-apps");
         var id = new ConnectionId("amazon", "NA", "A1DRAFTSELLER");
 
         // The draft app: its own Login URI, confirm page (version=beta) and callback.
@@ -183,7 +178,7 @@ class LocalRunFlowTest {
         var callback = location(browser.submit(confirm, Map.of("decision", "approve")));
         assertThat(callback.getPath()).isEqualTo("/callback/draft");
         assertThat(browser.get(callback).body()).contains("Your Amazon account is connected");
-        assertThat(browser.get(gateway("/local/connections")).body()).contains("<td>amazon:NA:A1DRAFTSELLER</td><td>draft</td>");
+        assertThat(browser.get(visits.uri("/local/connections")).body()).contains("<td>amazon:NA:A1DRAFTSELLER</td><td>draft</td>");
 
         // Rotate in simulated Seller Central: the notification is stored, checks and callbacks use the new secret.
         String before = amazon.clientSecret("draft");
@@ -203,7 +198,7 @@ class LocalRunFlowTest {
     @Test
     void aSignInPageNeverFollowsAnUnsignedReturnAddress() {
         var browser = new Browser();
-        var response = browser.post(gateway("/local/sign-in"),
+        var response = browser.post(visits.uri("/local/sign-in"),
                 Map.of("merchant", "m-1", "return_to", "https://evil.example/", "return_sig", "forged"));
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.headers().firstValue("Location")).isEmpty();
