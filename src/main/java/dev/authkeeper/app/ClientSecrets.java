@@ -93,7 +93,8 @@ public class ClientSecrets {
         }
     }
 
-    private record Loaded(Credentials credentials, Instant readAt) {
+    /** @param afterRefusal read because the marketplace refused a secret: the next refusal reads again only after {@code reread-after-rejection} */
+    private record Loaded(Credentials credentials, Instant readAt, boolean afterRefusal) {
     }
 
     private final SecretsManagerClient secretsManager;
@@ -176,15 +177,19 @@ public class ClientSecrets {
 
     /** The app's credentials, read at most {@code cache-ttl} ago. */
     public Credentials of(App app) {
-        return load(app, config.cacheTtl());
+        return load(app, config.cacheTtl(), false);
     }
 
     /**
-     * LWA refused {@code refused}: the app's other secrets to try, from a fresh read (a rotation may
-     * have stored a new one since this instance last looked), unless it read them moments ago.
+     * The marketplace refused {@code refused}: the app's other secrets to try, from a fresh read (a
+     * rotation may have stored a new one since this instance last looked, however recently), unless
+     * a refusal made it read them moments ago: a secret that stays refused costs one read per
+     * {@code reread-after-rejection}, not one per check.
      */
     public List<Secret> others(App app, Secret refused) {
-        return load(app, config.rereadAfterRejection()).inOrder().stream().filter(s -> !s.equals(refused)).toList();
+        Loaded loaded = cache.get(app.name());
+        Duration maxAge = loaded != null && loaded.afterRefusal() ? config.rereadAfterRejection() : Duration.ZERO;
+        return load(app, maxAge, true).inOrder().stream().filter(s -> !s.equals(refused)).toList();
     }
 
     /**
@@ -203,14 +208,14 @@ public class ClientSecrets {
             var settled = new AtomicBoolean();
             cache.computeIfPresent(app.name(), (name, l) -> {
                 settled.set(l.credentials().previous().isPresent());
-                return settled.get() ? new Loaded(l.credentials().settled(), l.readAt()) : l;
+                return settled.get() ? new Loaded(l.credentials().settled(), l.readAt(), l.afterRefusal()) : l;
             });
             if (settled.get()) {
                 states.confirm(app.name(), credentials.currentVersion(), clock.instant());
                 LOG.infof("The new client secret of app %s works: the previous one is no longer used", app.name());
             }
         } else if (credentials.previous().filter(secret::equals).isPresent() && !credentials.preferPrevious()) {
-            cache.computeIfPresent(app.name(), (name, l) -> new Loaded(l.credentials().preferringPrevious(), l.readAt()));
+            cache.computeIfPresent(app.name(), (name, l) -> new Loaded(l.credentials().preferringPrevious(), l.readAt(), l.afterRefusal()));
         }
     }
 
@@ -257,17 +262,17 @@ public class ClientSecrets {
         cache.remove(app.name());
     }
 
-    private Credentials load(App app, Duration maxAge) {
+    private Credentials load(App app, Duration maxAge, boolean afterRefusal) {
         Loaded loaded = cache.get(app.name());
         if (fresh(loaded, maxAge, clock.instant())) {
             return loaded.credentials();
         }
         // Callers arriving while one reads share its answer or its failure: a hanging Secrets Manager
         // costs them one wait together, not one call's deadline each in turn.
-        return reads.load(app.name(), () -> reload(app, maxAge));
+        return reads.load(app.name(), () -> reload(app, maxAge, afterRefusal));
     }
 
-    private Credentials reload(App app, Duration maxAge) {
+    private Credentials reload(App app, Duration maxAge, boolean afterRefusal) {
         Instant now = clock.instant();
         Loaded loaded = cache.get(app.name());
         if (fresh(loaded, maxAge, now)) {
@@ -275,7 +280,7 @@ public class ClientSecrets {
         }
         try {
             Credentials credentials = read(app, now);
-            cache.put(app.name(), new Loaded(credentials, clock.instant()));
+            cache.put(app.name(), new Loaded(credentials, clock.instant(), afterRefusal));
             return credentials;
         } catch (SdkException e) {
             if (loaded == null) {
@@ -285,7 +290,8 @@ public class ClientSecrets {
             // Keep using what was read before, and try again shortly.
             LOG.warnf("Reading the client secret of app %s failed (%s): the one read at %s stays in use", app.name(),
                     FailedCall.of(e).orElseThrow(), loaded.readAt());
-            cache.put(app.name(), new Loaded(loaded.credentials(), now.minus(config.cacheTtl()).plus(config.rereadAfterRejection())));
+            cache.put(app.name(), new Loaded(loaded.credentials(), now.minus(config.cacheTtl()).plus(config.rereadAfterRejection()),
+                    afterRefusal));
             return loaded.credentials();
         }
     }
