@@ -60,15 +60,27 @@ INPUTS = os.path.join(HERE, "cost-inputs.json")
 TEMPLATE = open(os.path.join(HERE, "..", "template.yaml")).read()
 # every alarm but the one that exists only while nobody receives operator alerts
 ALARMS = TEMPLATE.count("Type: AWS::CloudWatch::Alarm") - 1
-# alarms that watch one marketplace's metric (its notifications refused): they exist for that marketplace only
+# alarms that watch one marketplace's metric: they would exist for that marketplace only (none today)
 MARKETPLACE_ALARMS = {m: len(re.findall(r"Type: AWS::CloudWatch::Alarm(?:(?!\n  \S).)*?\{Name: Marketplace, Value: " + m + r"\}",
                                          TEMPLATE, re.S)) for m in NAMES}
 COMMON_ALARMS = ALARMS - sum(MARKETPLACE_ALARMS.values())
-# EmbeddedMetrics.ALARMED (the rest are log fields unless DetailedMetrics=true) + the template's metric filters
-METRICS = 4 + TEMPLATE.count("Type: AWS::Logs::MetricFilter")
+EMBEDDED_METRICS = open(os.path.join(HERE, "..", "src", "main", "java", "dev", "authkeeper", "metrics", "EmbeddedMetrics.java")).read()
+# EmbeddedMetrics.ALARMED, each published with the one dimension Service (the rest are log fields unless DetailedMetrics=true),
+# + the template's metric filters
+METRICS = len(re.findall(r'"\w+"', re.search(r"ALARMED = Set\.of\(([^)]*)\)", EMBEDDED_METRICS).group(1))) \
+    + TEMPLATE.count("Type: AWS::Logs::MetricFilter")
 LOG_KB_PER_INVOCATION = 5             # platform START/END/REPORT, summary and EMF lines
 ITEM_KB = 2.0                         # per connection: item, its checks and byMerchant index entries, a few history entries
 COLD_STARTS_SHARE = 0.5               # worker invocations that read the app secret at start
+
+
+def check_every_days(marketplace):
+    """Days between two checks of a connection: the facts file's sweep.checkEvery (P1D to P30D)."""
+    return int(re.fullmatch(r"P(\d+)D", facts(marketplace)["sweep"]["checkEvery"]).group(1))
+
+
+def checks_a_month(marketplace, connections):
+    return connections * DAYS / check_every_days(marketplace)
 
 
 def is_read(kind):
@@ -166,16 +178,18 @@ def month(mix, inputs):
     """What a month costs with {marketplace: connections}, each marketplace with one app."""
     base = inputs["base"]
     n = sum(mix.values())
-    checks = n * DAYS
+    checks = sum(checks_a_month(m, k) for m, k in mix.items())
     units = SLOTS * SHARDS * DAYS
     per_unit = n / (SLOTS * SHARDS)
     pages = units * max(1, math.ceil(per_unit / PAGE))
     per = {m: check_inputs(inputs, m) for m in mix}
     c = {}
     # DynamoDB
-    rru = sum(k * DAYS * per[m]["check_rru"] for m, k in mix.items()) + units * base["unit"]["r"] + PLANNER_RUNS * base["planner"]["r"]
+    # every connection is read from the checks index each round, checked or not; only those checked write and call
+    rru = sum(k * DAYS * base["rcu_per_check"] + checks_a_month(m, k) * max(0.0, per[m]["check_rru"] - base["rcu_per_check"])
+              for m, k in mix.items()) + units * base["unit"]["r"] + PLANNER_RUNS * base["planner"]["r"]
     wru = pages * base["claim_wru"] + units * base["unit"]["w"] + PLANNER_RUNS * base["planner"]["w"]
-    wru += sum(k * DAYS * per[m]["check_wru"] for m, k in mix.items())  # a rotated refresh token: the item and its checks index entry
+    wru += sum(checks_a_month(m, k) * per[m]["check_wru"] for m, k in mix.items())  # a rotated refresh token: the item and its index entries
     changes = n * CHANGE_SHARE
     wru += changes * 8  # a status change: item, history, alert and event in one transaction (2× for transactions), re-entering later
     c["DynamoDB reads"] = (rru * DDB_RRU, f"{rru / 1e6:,.2f} M RRU")
@@ -188,7 +202,7 @@ def month(mix, inputs):
     c["KMS key"] = (KMS_KEY, "1 key ($2–3 after its first rotations)")
     # Lambda: a worker is billed for its wall time; a check takes its marketplace calls' latency / in flight, or its CPU / the vCPU
     # share, whichever is longer
-    check_s = sum(k * DAYS * max(per[m]["calls"] * MARKETPLACE_SECONDS[m] / IN_FLIGHT, per[m]["cpu_ms"] / 1000 / VCPU_SHARE)
+    check_s = sum(checks_a_month(m, k) * max(per[m]["calls"] * MARKETPLACE_SECONDS[m] / IN_FLIGHT, per[m]["cpu_ms"] / 1000 / VCPU_SHARE)
                   for m, k in mix.items())
     gb_s = MEMORY_GB * (check_s + (units + PLANNER_RUNS) * INVOCATION_OVERHEAD_S)
     c["Lambda planner + workers"] = (gb_s * LAMBDA_GB_S_ARM + (units + PLANNER_RUNS) * LAMBDA_REQUEST,
@@ -261,16 +275,18 @@ ROTATING = ("shopify", "etsy", "tiktok")
 def mix_block(inputs):
     measured = [m for m in NAMES if m in inputs["marketplaces"]]
     lines = ["Per marketplace, from `infra/benchmark --marketplaces` (infra/cost-inputs.json): what each further million of its "
-             "connections, checked daily, adds a month, and what its app adds whatever its size.", "",
-             "| marketplace | a check | write units per check | read units per check | each further million connections | "
+             "connections adds a month, checked as often as its facts file says (`sweep.checkEvery`), and what its app adds whatever its size.", "",
+             "| marketplace | a check | checked every | write units per check | read units per check | each further million connections | "
              "fixed, its own (its app's secret, its own alarms) |",
-             "|---|---|---:|---:|---:|---:|"]
+             "|---|---|---:|---:|---:|---:|---:|"]
     for m in measured:
         i = inputs["marketplaces"][m]
         what = (f"{i['token_calls']:g} token call" + ("s" if i["token_calls"] != 1 else "")
                 + (f" + {i['probes']:g} probe" if i["probes"] else "")
                 + (", rotates the refresh token: 1 write of the item" if i["connection_writes"] >= 0.5 else ", no write"))
-        lines.append(f"| {NAMES[m]} | {what} | {i['check_wru']:.2f} | {i['check_rru']:.3f} | ${marginal(m, inputs):,.2f} | "
+        every = check_every_days(m)
+        lines.append(f"| {NAMES[m]} | {what} | {every} day{'s' if every > 1 else ''} | {i['check_wru']:.2f} | {i['check_rru']:.3f} | "
+                     f"${marginal(m, inputs):,.2f} | "
                      f"${own_fixed(m):,.2f} |")
     lines += ["", f"Fixed for every deployment: ${fixed([]):,.2f} a month ({COMMON_ALARMS} alarms, {METRICS} custom metrics, the key); "
               "each marketplace configured adds its own fixed cost above.", "",
@@ -291,7 +307,7 @@ def break_even(inputs):
     if amazon > 10:
         return (f"No mix of one million connections stays at or under $10: Amazon's alone cost ${amazon:,.2f}, of which "
                 f"${fixed(['amazon']):,.2f} is fixed; every connection of a marketplace whose refresh tokens rotate "
-                f"(Shopify, Etsy, TikTok Shop) adds a DynamoDB write a day. From "
+                f"(Shopify, Etsy, TikTok Shop) adds a DynamoDB write at each of its checks. From "
                 f"{crossing(inputs):,.0f} Amazon connections on, Amazon's fall under $10 a million.")
     lo, hi = 0.0, 1.0
     for _ in range(40):
@@ -322,8 +338,8 @@ SCOPES = {"app": "per app", "account": "per account", "unknown": "scope unknown"
 
 
 def quota_block(inputs):
-    lines = ["| marketplace | a check | AWS cost per million checks (a further million connections a month ÷ 30) "
-             "| the quota a check draws on (facts file) | connections one app keeps checked daily inside it |", "|---|---|---:|---|---|"]
+    lines = ["| marketplace | a check | checked every | AWS cost per million checks (a further million connections a month ÷ its checks) "
+             "| the quota a check draws on (facts file) | connections one app keeps checked inside it |", "|---|---|---:|---:|---|---|"]
     for m in NAMES:
         if m not in inputs["marketplaces"]:
             continue
@@ -331,14 +347,18 @@ def quota_block(inputs):
         quotas = {name: q for name, q in facts(m)["quotas"].items() if name in CHECK_QUOTAS}
         words = "; ".join(f"`{name}`: {q['limit']:,.0f} {PERIODS.get(q['per'], 'per ' + q['per'])}, {SCOPES[q['scope']]} ({q['words']})"
                           for name, q in quotas.items()) or "none published (unconfirmed)"
-        daily = [q["limit"] * (86400 / iso_seconds(q["per"])) / (i["token_calls"] + i["probes"])
+        every = check_every_days(m)
+        daily = [q["limit"] * (86400 / iso_seconds(q["per"])) / (i["token_calls"] + i["probes"]) * every
                  for q in quotas.values() if q["scope"] == "app"]
-        bound = (f"**{min(daily):,.0f}** (one check a day using the whole quota; less what your product's own calls use)" if daily
+        cadence = "a check a day" if every == 1 else f"a check every {every} days"
+        bound = (f"**{min(daily):,.0f}** ({cadence} using the whole quota; less what your "
+                 "product's own calls use)" if daily
                  else "no app-wide bound: the quota is per shop" if any(q["scope"] == "account" for q in quotas.values())
                  else "none published")
         what = f"{i['token_calls']:g} token call" + (f", {i['probes']:g} probe" if i["probes"] else "") \
             + (", 1 write" if i["connection_writes"] >= 0.5 else ", no write")
-        lines.append(f"| {NAMES[m]} | {what} | ${marginal(m, inputs) / DAYS:,.2f} | {words} | {bound} |")
+        lines.append(f"| {NAMES[m]} | {what} | {every} day{'s' if every > 1 else ''} | ${marginal(m, inputs) / (DAYS / every):,.2f} "
+                     f"| {words} | {bound} |")
     return "\n".join(lines)
 
 

@@ -31,6 +31,7 @@ public record MarketplaceFacts(
         Optional<ClientSecret> clientSecret,
         Wording wording,
         Map<String, Quota> quotas,
+        Sweep sweep,
         List<String> sources) {
 
     public enum Case { UPPER, LOWER, PRESERVE }
@@ -153,6 +154,11 @@ public record MarketplaceFacts(
 
     @RegisterForReflection
     public record Quota(double limit, Duration per, String scope, String words) {
+    }
+
+    /** How often the sweep proves each connection ({@code checkEvery}, whole days), and why. */
+    @RegisterForReflection
+    public record Sweep(Duration checkEvery, String words) {
     }
 
     /** The region's name in words; the code itself for one this marketplace does not have. */

@@ -101,6 +101,12 @@ public class MarketplaceFactsFiles {
         if (facts.consentPortal().isPresent() && (facts.hasRegions() || facts.accountHost().isPresent())) {
             problems.add("/consentPortal: only for a marketplace with neither /regions nor /accountHost");
         }
+        var refresh = facts.token().refreshToken();
+        if (refresh.lifetime() == MarketplaceFacts.RefreshLifetime.SLIDING && refresh.window().isPresent()
+                && facts.sweep().checkEvery().multipliedBy(3).compareTo(refresh.window().get()) > 0) {
+            problems.add("/sweep/checkEvery: " + facts.sweep().checkEvery().toDays() + " days is more than a third of the refresh token's sliding "
+                    + "window (" + refresh.window().get().toDays() + " days): a connection that misses two checks must still be kept alive by the third");
+        }
         if (!problems.isEmpty()) {
             throw new InvalidFacts(file, String.join("; ", problems));
         }

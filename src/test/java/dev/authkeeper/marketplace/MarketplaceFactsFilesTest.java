@@ -89,6 +89,22 @@ class MarketplaceFactsFilesTest {
     }
 
     @Test
+    void aCheckIntervalMustKeepASlidingRefreshTokenAlive() {
+        assertThat(files.load("amazon").sweep().checkEvery()).isEqualTo(Duration.ofDays(1));
+        assertThat(files.load("shopify").sweep().checkEvery()).isEqualTo(Duration.ofDays(7));
+        ObjectNode tooRare = document("shopify");
+        ((ObjectNode) tooRare.at("/token/refreshToken")).put("window", "P60D");
+        ((ObjectNode) tooRare.get("sweep")).put("checkEvery", "P21D");
+        ObjectNode notWholeDays = document("shopify");
+        ((ObjectNode) notWholeDays.get("sweep")).put("checkEvery", "PT12H");
+
+        assertThatThrownBy(() -> files.parse("marketplaces/shopify.json", "shopify", tooRare))
+                .hasMessageContaining("/sweep/checkEvery").hasMessageContaining("60 days");
+        assertThatThrownBy(() -> files.parse("marketplaces/shopify.json", "shopify", notWholeDays))
+                .hasMessageContaining("/sweep/checkEvery");
+    }
+
+    @Test
     void aMarketplaceThatIsNotThereIsNamed() {
         assertThatThrownBy(() -> files.load("walmart")).hasMessageContaining("marketplaces/walmart.json").hasMessageContaining("missing");
     }
@@ -99,7 +115,11 @@ class MarketplaceFactsFilesTest {
     }
 
     private ObjectNode amazonDocument() {
-        try (var in = getClass().getClassLoader().getResourceAsStream("marketplaces/amazon.json")) {
+        return document("amazon");
+    }
+
+    private ObjectNode document(String marketplace) {
+        try (var in = getClass().getClassLoader().getResourceAsStream("marketplaces/" + marketplace + ".json")) {
             return (ObjectNode) json.readTree(in);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);

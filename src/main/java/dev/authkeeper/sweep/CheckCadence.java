@@ -1,0 +1,48 @@
+package dev.authkeeper.sweep;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.authkeeper.config.SweepConfig;
+import dev.authkeeper.marketplace.Marketplaces;
+import dev.authkeeper.table.ConnectionId;
+import dev.authkeeper.table.TableLayout;
+
+/**
+ * Which connections a round of checks proves. A marketplace's facts say how often its connections
+ * are checked ({@code sweep.checkEvery}): one checked less often than every round is checked on one
+ * round in so many, picked by the hash of its id, so the checks spread evenly over the rounds
+ * between. A check of a marketplace whose refresh tokens rotate writes the connection, so this is
+ * what keeps a large deployment's DynamoDB writes down. A connection whose authorization ends
+ * before its next turn is checked every round, so its expiry warnings go out on time.
+ */
+@ApplicationScoped
+public class CheckCadence {
+
+    private final Marketplaces marketplaces;
+    private final SweepConfig config;
+
+    public CheckCadence(Marketplaces marketplaces, SweepConfig config) {
+        this.marketplaces = marketplaces;
+        this.config = config;
+    }
+
+    /** Whether round {@code round} (of {@code authkeeper.sweep.interval}) proves {@code id}, whose authorization ends at {@code expiresAt}. */
+    public boolean checksIn(long round, ConnectionId id, Instant expiresAt, Instant now) {
+        long every = rounds(marketplaces.of(id).facts().sweep().checkEvery(), config.interval());
+        return onItsTurn(round, TableLayout.checkHash(id), every) || expiresAt.isBefore(now.plus(config.interval().multipliedBy(every + 1)));
+    }
+
+    /** How many rounds apart two checks are: {@code checkEvery} in rounds, rounded up, at least one. */
+    static long rounds(Duration checkEvery, Duration interval) {
+        long round = interval.toMillis();
+        return Math.max(1, (checkEvery.toMillis() + round - 1) / round);
+    }
+
+    /** One round in {@code every}, the one the connection's hash picks. */
+    static boolean onItsTurn(long round, long hash, long every) {
+        return Math.floorMod(round, every) == Math.floorMod(hash, every);
+    }
+}
