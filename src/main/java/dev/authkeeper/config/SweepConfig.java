@@ -2,6 +2,7 @@ package dev.authkeeper.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -24,6 +25,14 @@ public interface SweepConfig {
      */
     @WithDefault("96")
     int slots();
+
+    /**
+     * How often a marketplace's connections are checked, by marketplace id, where a deployment wants
+     * other than its facts file's {@code sweep.checkEvery} (for example
+     * {@code authkeeper.sweep.check-every.shopify=P30D}, fewer writes; P1D, sooner news). Whole days,
+     * at most a third of a sliding refresh token's window.
+     */
+    Map<String, Duration> checkEvery();
 
     /** Shards per slot: each is one worker's unit of work. More shards, more workers in parallel. */
     @WithDefault("4")

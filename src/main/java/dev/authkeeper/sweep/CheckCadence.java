@@ -6,6 +6,7 @@ import java.time.Instant;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.authkeeper.config.SweepConfig;
+import dev.authkeeper.marketplace.MarketplaceFacts;
 import dev.authkeeper.marketplace.Marketplaces;
 import dev.authkeeper.table.ConnectionId;
 import dev.authkeeper.table.TableLayout;
@@ -27,12 +28,30 @@ public class CheckCadence {
     public CheckCadence(Marketplaces marketplaces, SweepConfig config) {
         this.marketplaces = marketplaces;
         this.config = config;
+        config.checkEvery().forEach(this::requireKeepsAlive);
     }
 
     /** Whether round {@code round} (of {@code authkeeper.sweep.interval}) proves {@code id}, whose authorization ends at {@code expiresAt}. */
     public boolean checksIn(long round, ConnectionId id, Instant expiresAt, Instant now) {
-        long every = rounds(marketplaces.of(id).facts().sweep().checkEvery(), config.interval());
+        long every = rounds(checkEvery(id.marketplace()), config.interval());
         return onItsTurn(round, TableLayout.checkHash(id), every) || expiresAt.isBefore(now.plus(config.interval().multipliedBy(every + 1)));
+    }
+
+    /** The deployment's {@code authkeeper.sweep.check-every.<marketplace>}, else the marketplace's facts. */
+    Duration checkEvery(String marketplace) {
+        return config.checkEvery().getOrDefault(marketplace, marketplaces.of(marketplace).facts().sweep().checkEvery());
+    }
+
+    private void requireKeepsAlive(String marketplace, Duration every) {
+        var refresh = marketplaces.find(marketplace)
+                .orElseThrow(() -> new IllegalStateException("authkeeper.sweep.check-every." + marketplace + ": no such marketplace"))
+                .facts().token().refreshToken();
+        boolean tooRare = refresh.lifetime() == MarketplaceFacts.RefreshLifetime.SLIDING
+                && refresh.window().filter(window -> every.multipliedBy(3).compareTo(window) > 0).isPresent();
+        if (every.toDays() < 1 || every.toDays() > 30 || !every.equals(Duration.ofDays(every.toDays())) || tooRare) {
+            throw new IllegalStateException("authkeeper.sweep.check-every." + marketplace + "=" + every.toDays()
+                    + " days: give whole days from 1 to 30, at most a third of the refresh token's sliding window");
+        }
     }
 
     /** How many rounds apart two checks are: {@code checkEvery} in rounds, rounded up, at least one. */

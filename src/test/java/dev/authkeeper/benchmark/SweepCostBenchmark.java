@@ -83,6 +83,10 @@ class SweepCostBenchmark {
                     Map.entry("authkeeper.ebay.call-timeout", "PT30S"),
                     Map.entry("authkeeper.tiktok.call-timeout", "PT30S"),
                     Map.entry("quarkus.rest-client.lwa.connection-pool-size", "256"),
+                    // One round checks every connection, whatever its marketplace's cadence: what is measured is a check.
+                    Map.entry("authkeeper.sweep.check-every.shopify", "P1D"),
+                    Map.entry("authkeeper.sweep.check-every.etsy", "P1D"),
+                    Map.entry("authkeeper.sweep.check-every.tiktok", "P1D"),
                     Map.entry("quarkus.dynamodb.interceptors",
                             "dev.authkeeper.aws.FailedCalls,dev.authkeeper.testing.AwsCalls,dev.authkeeper.testing.ConsumedCapacity"),
                     Map.entry("quarkus.arc.selected-alternatives", TunableSweepConfig.class.getName()),
