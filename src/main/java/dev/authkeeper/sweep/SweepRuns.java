@@ -21,6 +21,7 @@ import dev.authkeeper.config.SweepConfig;
 import dev.authkeeper.table.TableLayout;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
@@ -78,13 +79,22 @@ class SweepRuns {
             names.put("#" + COUNTERS[i], COUNTERS[i]);
             values.put(":" + COUNTERS[i], n(counts[i]));
         }
-        var run = dynamo.updateItem(r -> r.tableName(table)
-                .key(Map.of(TableLayout.PK, s("RUN#" + worker.runId()), TableLayout.SK, s("RUN")))
-                .updateExpression(expression.toString())
-                .conditionExpression("attribute_exists(#pk)")
-                .expressionAttributeNames(names)
-                .expressionAttributeValues(values)
-                .returnValues(ReturnValue.ALL_NEW)).attributes();
+        Map<String, AttributeValue> run;
+        try {
+            run = dynamo.updateItem(r -> r.tableName(table)
+                    .key(Map.of(TableLayout.PK, s("RUN#" + worker.runId()), TableLayout.SK, s("RUN")))
+                    .updateExpression(expression.toString())
+                    .conditionExpression("attribute_exists(#pk)")
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
+                    .returnValues(ReturnValue.ALL_NEW)).attributes();
+        } catch (ConditionalCheckFailedException e) {
+            // A unit delivered again long after its run (its record expired): its checks are done and in its own
+            // summary line; failing here would only send it round again until the dead-letter queue.
+            LOG.infof("Sweep run %s is no longer recorded (it expired): %s's counts stay in its own summary line", worker.runId(),
+                    worker.unit());
+            return;
+        }
         if (number(run, "finished").equals(number(run, "units"))) {
             finished(worker.runId(), run);
         }

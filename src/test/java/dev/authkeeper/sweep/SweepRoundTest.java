@@ -228,4 +228,16 @@ class SweepRoundTest extends SweepTestBase {
         assertThat(plan.get("units")).isEqualTo(config.shards());
         sweep.drain();
     }
+    @Test
+    void aUnitDeliveredAgainAfterItsRunExpiredFinishesInsteadOfFailingUntilTheDeadLetterQueue() {
+        connections(8, "A1LATEUNIT");
+
+        try (var logs = CapturedLogs.capture()) {
+            var summary = worker.work(SweepUnit.round("expired-run", new RoundUnit(config.slots(), config.shards(), 0, 0)));
+
+            assertThat(summary.errors()).isZero();
+            assertThat(logs.text()).contains("Sweep run expired-run is no longer recorded");
+            assertThat(logs.errors()).isEmpty();
+        }
+    }
 }
