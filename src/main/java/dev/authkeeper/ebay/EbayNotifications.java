@@ -36,7 +36,8 @@ import dev.authkeeper.table.ConnectionId;
  * eBay's notifications for an app, at {@code /notifications/{app}}: the endpoint validation
  * ({@code GET ?challenge_code=…}, answered with SHA-256 of the code, the verification token and the
  * endpoint), {@code AUTHORIZATION_REVOCATION} (the connection needs reauthorization at once, with
- * eBay's reason, through the same recorder as a check: history, event, alert) and
+ * eBay's reason, through the same recorder as a check: history, event, alert; the event published
+ * within the delivery) and
  * {@code MARKETPLACE_ACCOUNT_DELETION} (everything kept of that eBay user is erased). A delivery
  * counts only when {@code X-EBAY-SIGNATURE} verifies with eBay's key; one that does not changes
  * nothing, is answered 412 as eBay's own SDK does, and is counted ({@code NotificationsRefused}, alarmed).

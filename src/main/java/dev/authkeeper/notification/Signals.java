@@ -26,14 +26,14 @@ import dev.authkeeper.table.TableLayout;
  * What every marketplace's verified signal goes through: acted on once by its delivery id, the
  * connection it names looked up among the app's, the change recorded as the rest of AuthKeeper
  * records it (a revocation as a check that found the authorization refused, an uninstall as the
- * integrator API's disconnection), and what may go out at once published.
+ * integrator API's disconnection), and what that queued for the connection published at once.
  * The connection's cached access token dies with it: a revocation bumps its version, a
  * disconnection deletes it.
  */
 @ApplicationScoped
 public class Signals {
 
-    /** What publishing what a revocation recorded may take of the marketplace's patience. */
+    /** What publishing a revocation's event (and any alert due now) may take of the marketplace's patience. */
     private static final Duration PUBLISH_BUDGET = Duration.ofSeconds(10);
 
     private final Deliveries deliveries;
@@ -103,14 +103,14 @@ public class Signals {
         };
     }
 
-    /** Recorded as a check that found the authorization refused; what may go out at once published. */
+    /** Recorded as a check that found the authorization refused; its event (and what else is due) published now. */
     private CheckRecorder.Result revoke(Connection connection, Signal.Change.Revoke revoke) {
         var checked = checked(connection);
         if (checked.isEmpty()) {
             return CheckRecorder.Result.SUPERSEDED;
         }
         var recorded = recorder.record(checked.get(), new CheckOutcome.Revoked(revoke.reason()));
-        delivery.deliverNow(recorded.entries(), clock.instant().plus(PUBLISH_BUDGET));
+        delivery.deliverSignalled(recorded.entries(), clock.instant().plus(PUBLISH_BUDGET));
         return recorded.result();
     }
 

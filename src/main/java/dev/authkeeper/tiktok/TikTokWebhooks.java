@@ -36,7 +36,8 @@ import dev.authkeeper.table.ConnectionId;
  * {@code Authorization} header is the app's HMAC of app key + raw body; it carries no timestamp and
  * TikTok retries for hours, so each notification id is acted on once. A deauthorization goes
  * through the same recorder and outbox as a check that found the authorization refused (history,
- * event, merchant alert; the cached access token belongs to the version it bumps). A refused or
+ * event, merchant alert; the cached access token belongs to the version it bumps; the event
+ * published within the delivery). A refused or
  * malformed delivery changes nothing, is answered 401 or 400, and is counted
  * ({@code NotificationsRefused}, alarmed); log lines never repeat a value of the request.
  */
