@@ -71,11 +71,22 @@ public class AlertDelivery {
      * reauthorization waits for the next pass, after the mass-rejection guard has weighed the run.
      */
     public Delivered deliverNow(List<Alert> recorded, Instant deadline) {
+        return sendDue(recorded.stream().filter(a -> !a.kind().grouped() && !a.kind().heldDuringMassRejection()).toList(), deadline);
+    }
+
+    /**
+     * Sends what a marketplace's own signal just recorded (its revocation: the marketplace said so,
+     * no run of checks is left to weigh), each entry once its time has come, until {@code deadline}.
+     * Grouped alerts still wait for their siblings, an open mass-rejection incident still holds
+     * what it holds, and what fails to publish stays pending for the next pass.
+     */
+    public Delivered deliverSignalled(List<Alert> recorded, Instant deadline) {
+        return sendDue(recorded, deadline);
+    }
+
+    private Delivered sendDue(List<Alert> recorded, Instant deadline) {
         Instant now = clock.instant();
-        var due = recorded.stream()
-                .filter(a -> !a.kind().grouped() && !a.kind().heldDuringMassRejection() && !a.deliverAt().isAfter(now))
-                .toList();
-        return send(due.stream().map(List::of).toList(), deadline);
+        return send(recorded.stream().filter(a -> !a.deliverAt().isAfter(now)).map(List::of).toList(), deadline);
     }
 
     /** Sends every entry whose time has come, grouping each merchant's alerts, until {@code deadline}. */

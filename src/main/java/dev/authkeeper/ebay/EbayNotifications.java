@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -19,30 +17,27 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.authkeeper.alert.AlertDelivery;
-import dev.authkeeper.api.Disconnections;
 import dev.authkeeper.app.App;
-import dev.authkeeper.check.CheckOutcome;
-import dev.authkeeper.check.CheckRecorder;
-import dev.authkeeper.check.CheckStore;
 import dev.authkeeper.config.AuthKeeperConfig;
-import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.ConnectionStatus;
 import dev.authkeeper.http.ApiGatewayRequest;
 import dev.authkeeper.http.ApiGatewayResponse;
 import dev.authkeeper.http.QueryString;
 import dev.authkeeper.marketplace.ReauthorizationReason;
-import dev.authkeeper.metrics.EmbeddedMetrics;
-import dev.authkeeper.notification.Deliveries;
+import dev.authkeeper.notification.Answer;
 import dev.authkeeper.notification.NotificationReceiver;
+import dev.authkeeper.notification.Received;
+import dev.authkeeper.notification.Signal;
+import dev.authkeeper.notification.Signals;
+import dev.authkeeper.notification.Verdict;
 import dev.authkeeper.table.ConnectionId;
-import dev.authkeeper.table.TableLayout;
 
 /**
  * eBay's notifications for an app, at {@code /notifications/{app}}: the endpoint validation
  * ({@code GET ?challenge_code=…}, answered with SHA-256 of the code, the verification token and the
  * endpoint), {@code AUTHORIZATION_REVOCATION} (the connection needs reauthorization at once, with
- * eBay's reason, through the same recorder as a check: history, event, alert) and
+ * eBay's reason, through the same recorder as a check: history, event, alert; the event published
+ * within the delivery) and
  * {@code MARKETPLACE_ACCOUNT_DELETION} (everything kept of that eBay user is erased). A delivery
  * counts only when {@code X-EBAY-SIGNATURE} verifies with eBay's key; one that does not changes
  * nothing, is answered 412 as eBay's own SDK does, and is counted ({@code NotificationsRefused}, alarmed).
@@ -57,43 +52,29 @@ public class EbayNotifications implements NotificationReceiver {
     private static final Pattern CHALLENGE = Pattern.compile("[A-Za-z0-9_-]{1,128}");
     private static final Pattern NOTIFICATION_ID = Pattern.compile("[A-Za-z0-9-]{1,80}");
     private static final Pattern TOPIC = Pattern.compile("[A-Z_]{1,60}");
-    private static final Duration PUBLISH_BUDGET = Duration.ofSeconds(10);
     private static final Map<String, ReauthorizationReason> REASONS = Map.of(
             "REVOKED_BY_USER", ReauthorizationReason.REVOKED_BY_SELLER,
             "PASSWORD_CHANGE", ReauthorizationReason.PASSWORD_CHANGED,
             "REVOKED_BY_EBAY", ReauthorizationReason.REVOKED_BY_MARKETPLACE,
             "REVOKED_BY_APP", ReauthorizationReason.REVOKED_BY_APP);
+    private static final Answer UNAVAILABLE = new Answer(503, "unavailable", "Try again later.");
+    private static final Answer REFUSED = new Answer(412, "refused", "The delivery's X-EBAY-SIGNATURE does not verify with eBay's key.");
 
     private final EbayMarketplace ebay;
     private final EbayPublicKeys keys;
-    private final Deliveries deliveries;
-    private final ConnectionRepository connections;
-    private final CheckStore checks;
-    private final CheckRecorder recorder;
-    private final AlertDelivery delivery;
-    private final Disconnections disconnections;
-    private final EmbeddedMetrics metrics;
+    private final Signals signals;
     private final EbayConfig config;
     private final AuthKeeperConfig authKeeper;
     private final ObjectMapper json;
-    private final Clock clock;
 
-    EbayNotifications(EbayMarketplace ebay, EbayPublicKeys keys, Deliveries deliveries, ConnectionRepository connections, CheckStore checks, CheckRecorder recorder,
-            AlertDelivery delivery, Disconnections disconnections, EmbeddedMetrics metrics, EbayConfig config, AuthKeeperConfig authKeeper,
-            ObjectMapper json, Clock clock) {
+    EbayNotifications(EbayMarketplace ebay, EbayPublicKeys keys, Signals signals, EbayConfig config, AuthKeeperConfig authKeeper,
+            ObjectMapper json) {
         this.ebay = ebay;
         this.keys = keys;
-        this.deliveries = deliveries;
-        this.connections = connections;
-        this.checks = checks;
-        this.recorder = recorder;
-        this.delivery = delivery;
-        this.disconnections = disconnections;
-        this.metrics = metrics;
+        this.signals = signals;
         this.config = config;
         this.authKeeper = authKeeper;
         this.json = json;
-        this.clock = clock;
     }
 
     @Override
@@ -106,21 +87,33 @@ public class EbayNotifications implements NotificationReceiver {
         if ("GET".equals(request.method())) {
             return challenge(app, request);
         }
+        return switch (verify(app, request)) {
+            case Verdict.Unavailable unavailable -> UNAVAILABLE.response();
+            case Verdict.Refused refused -> {
+                LOG.warnf("Refused a delivery to app %s's eBay notifications route: %s; nothing changed", app.name(), refused.why());
+                signals.refused(app);
+                yield REFUSED.response();
+            }
+            case Verdict.Verified verified -> verified(app, verified.body());
+        };
+    }
+
+    private Verdict verify(App app, ApiGatewayRequest request) {
         Optional<byte[]> body = request.rawBody();
         var signature = EbaySignature.parse(request.header(EbaySignature.HEADER), json);
         if (body.isEmpty() || signature.isEmpty()) {
-            return refused(app, "its signature header is missing or malformed");
+            return new Verdict.Refused("its signature header is missing or malformed");
         }
         return switch (keys.find(app, signature.get().kid())) {
             case EbayPublicKeys.Lookup.Unavailable unavailable -> {
                 LOG.warnf("An eBay notification for app %s could not be verified now (eBay's key service: %s): eBay delivers it again",
                         app.name(), unavailable.cause());
-                yield answer(503, "unavailable", "Try again later.");
+                yield new Verdict.Unavailable();
             }
-            case EbayPublicKeys.Lookup.Unknown unknown -> refused(app, "eBay has no key by its kid");
+            case EbayPublicKeys.Lookup.Unknown unknown -> new Verdict.Refused("eBay has no key by its kid");
             case EbayPublicKeys.Lookup.Found found when !signature.get().verifies(found.key(), body.get()) ->
-                    refused(app, "its signature does not verify");
-            case EbayPublicKeys.Lookup.Found found -> verified(app, body.get());
+                    new Verdict.Refused("its signature does not verify");
+            case EbayPublicKeys.Lookup.Found found -> new Verdict.Verified(body.get());
         };
     }
 
@@ -128,12 +121,12 @@ public class EbayNotifications implements NotificationReceiver {
     private ApiGatewayResponse challenge(App app, ApiGatewayRequest request) {
         Optional<String> code = QueryString.parse(request.query()).get("challenge_code").filter(c -> CHALLENGE.matcher(c).matches());
         if (code.isEmpty()) {
-            return answer(400, "bad_request", "challenge_code is missing or malformed.");
+            return new Answer(400, "bad_request", "challenge_code is missing or malformed.").response();
         }
         if (config.verificationToken().isEmpty()) {
             LOG.errorf("OPERATOR: eBay validated the notification endpoint of app %s, but authkeeper.ebay.verification-token is not set: "
                     + "refused. Set it to the token entered with the endpoint in eBay's developer portal.", app.name());
-            return answer(503, "not_configured", "The endpoint's verification token is not configured.");
+            return new Answer(503, "not_configured", "The endpoint's verification token is not configured.").response();
         }
         String endpoint = authKeeper.publicBaseUrl() + "/notifications/" + app.name();
         String response = sha256Hex(code.get() + config.verificationToken().get() + endpoint);
@@ -150,47 +143,50 @@ public class EbayNotifications implements NotificationReceiver {
                 .flatMap(ebay::canonicalAccount);
         if (id.isEmpty() || user.isEmpty()) {
             LOG.warnf("OPERATOR: a signed eBay notification (%s) for app %s names no notification id or user: ignored", topic, app.name());
-            return answer(204, "ignored", "");
+            return new Answer(204, "ignored", "").response();
         }
-        if (deliveries.done(marketplace(), id.get())) {
-            LOG.infof("eBay notification %s (%s) for app %s delivered again: already acted on", id.get(), topic, app.name());
-            return answer(204, "duplicate", "");
-        }
+        Signal.Change change = switch (topic) {
+            case REVOCATION -> new Signal.Change.Revoke(REASONS.getOrDefault(
+                    message.get().path("notification").path("data").path("revokeReason").asText(), ReauthorizationReason.REVOKED_OR_CHANGED));
+            case DELETION -> new Signal.Change.Erase("ACCOUNT_DELETED");
+            default -> new Signal.Change.None();
+        };
         var connection = ConnectionId.of(EbayMarketplace.ID, user.get());
-        boolean ours = connections.find(connection).isPresent() && connections.appOf(connection).map(app.name()::equals).orElse(false);
-        if (!ours) {
-            LOG.infof("eBay %s for app %s is about an eBay user not connected here with that app: recorded, nothing to change", topic,
-                    app.name());
-        } else if (topic.equals(REVOCATION)) {
-            String reason = message.get().path("notification").path("data").path("revokeReason").asText();
-            revoked(connection, REASONS.getOrDefault(reason, ReauthorizationReason.REVOKED_OR_CHANGED));
-        } else if (topic.equals(DELETION)) {
-            var result = disconnections.disconnect(connection, "ebay:" + app.name(), "ACCOUNT_DELETED", false);
-            int erased = connections.erase(connection);
-            LOG.infof("eBay account deletion for %s: %s, %d item(s) kept of the user erased", connection, result, erased);
-        } else {
-            LOG.infof("eBay notification topic %s for app %s is not one AuthKeeper acts on", topic.isEmpty() ? "(none)" : topic, app.name());
-        }
-        deliveries.markDone(marketplace(), id.get(), topic, clock.instant());
-        return answer(204, "received", "");
+        var received = signals.receive(app, new Signal(id, topic, List.of(connection), change));
+        report(app, id.get(), topic, received);
+        return new Answer(204, received instanceof Received.Duplicate ? "duplicate" : "received", "").response();
     }
 
-    /** As a check that found the authorization refused, with eBay's reason: history, event, alert; its cached access token dies with the version. */
-    private void revoked(ConnectionId id, ReauthorizationReason reason) {
-        var connection = checks.read(TableLayout.connectionKey(id)).filter(c -> c.status() != ConnectionStatus.DISCONNECTED);
-        if (connection.isEmpty()) {
-            LOG.infof("eBay revoked %s, which is disconnected here: nothing to change", id);
-            return;
+    private static void report(App app, String id, String topic, Received received) {
+        switch (received) {
+            case Received.Duplicate duplicate ->
+                    LOG.infof("eBay notification %s (%s) for app %s delivered again: already acted on", id, topic, app.name());
+            case Received.UnknownAccount unknown -> notConnected(app, topic);
+            case Received.Noted noted -> notConnected(app, topic);
+            case Received.Applied applied -> reportApplied(app, topic, applied);
         }
-        var recorded = recorder.record(connection.get(), new CheckOutcome.Revoked(reason));
-        delivery.deliverNow(recorded.entries(), clock.instant().plus(PUBLISH_BUDGET));
-        LOG.infof("eBay revoked %s (%s): %s", id, reason, recorded.result());
     }
 
-    private ApiGatewayResponse refused(App app, String why) {
-        LOG.warnf("Refused a delivery to app %s's eBay notifications route: %s; nothing changed", app.name(), why);
-        metrics.emit(Map.of("NotificationsRefused", 1), Map.of("Marketplace", marketplace()), Map.of("app", app.name()), clock.millis());
-        return answer(412, "refused", "The delivery's X-EBAY-SIGNATURE does not verify with eBay's key.");
+    private static void notConnected(App app, String topic) {
+        LOG.infof("eBay %s for app %s is about an eBay user not connected here with that app: recorded, nothing to change", topic, app.name());
+    }
+
+    private static void reportApplied(App app, String topic, Received.Applied applied) {
+        ConnectionId connection = applied.connection().id();
+        switch (applied.effect()) {
+            case Received.Effect.Revoked revoked when applied.connection().status() == ConnectionStatus.DISCONNECTED ->
+                    LOG.infof("eBay revoked %s, which is disconnected here: nothing to change", connection);
+            case Received.Effect.Revoked revoked ->
+                    LOG.infof("eBay revoked %s (%s): %s", connection, revoked.reason(), revoked.result());
+            case Received.Effect.Ended ended ->
+                    LOG.infof("eBay account deletion for %s: %s, %d item(s) kept of the user erased", connection, ended.result(), ended.erased());
+            case Received.Effect.ExpiryLearned learned -> throw new IllegalStateException("no eBay notification tells an expiry");
+            case Received.Effect.Unchanged unchanged -> notActedOn(app, topic);
+        }
+    }
+
+    private static void notActedOn(App app, String topic) {
+        LOG.infof("eBay notification topic %s for app %s is not one AuthKeeper acts on", topic.isEmpty() ? "(none)" : topic, app.name());
     }
 
     private Optional<JsonNode> object(byte[] body) {
@@ -208,10 +204,5 @@ public class EbayNotifications implements NotificationReceiver {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("this JVM has no SHA-256", e);
         }
-    }
-
-    private static ApiGatewayResponse answer(int status, String outcome, String message) {
-        return status == 204 ? new ApiGatewayResponse(204, Map.of(), List.of(), "")
-                : ApiGatewayResponse.json(status, "{\"outcome\":\"" + outcome + "\",\"message\":\"" + message + "\"}", Map.of());
     }
 }

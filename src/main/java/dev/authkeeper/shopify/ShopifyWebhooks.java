@@ -2,9 +2,7 @@ package dev.authkeeper.shopify;
 
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -15,16 +13,17 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.authkeeper.api.Disconnections;
 import dev.authkeeper.app.App;
 import dev.authkeeper.app.ClientSecrets;
-import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.crypto.Secret;
 import dev.authkeeper.http.ApiGatewayRequest;
 import dev.authkeeper.http.ApiGatewayResponse;
-import dev.authkeeper.metrics.EmbeddedMetrics;
-import dev.authkeeper.notification.Deliveries;
+import dev.authkeeper.notification.Answer;
 import dev.authkeeper.notification.NotificationReceiver;
+import dev.authkeeper.notification.Received;
+import dev.authkeeper.notification.Signal;
+import dev.authkeeper.notification.Signals;
+import dev.authkeeper.notification.Verdict;
 import dev.authkeeper.table.ConnectionId;
 
 /**
@@ -40,26 +39,19 @@ public class ShopifyWebhooks implements NotificationReceiver {
     private static final Logger LOG = Logger.getLogger(ShopifyWebhooks.class);
     private static final Pattern TOPIC = Pattern.compile("[a-z_]{1,40}/[a-z_]{1,40}");
     private static final Pattern WEBHOOK_ID = Pattern.compile("[A-Za-z0-9-]{1,80}");
+    private static final String UNINSTALLED = "app/uninstalled";
+    private static final String REDACT = "shop/redact";
 
     private final ShopifyHmac hmac;
     private final ClientSecrets secrets;
-    private final Deliveries deliveries;
-    private final ConnectionRepository connections;
-    private final Disconnections disconnections;
-    private final EmbeddedMetrics metrics;
+    private final Signals signals;
     private final ObjectMapper json;
-    private final Clock clock;
 
-    ShopifyWebhooks(ClientSecrets secrets, Deliveries deliveries, ConnectionRepository connections, Disconnections disconnections,
-            EmbeddedMetrics metrics, ShopifyConfig config, ObjectMapper json, Clock clock) {
+    ShopifyWebhooks(ClientSecrets secrets, Signals signals, ShopifyConfig config, ObjectMapper json, Clock clock) {
         this.hmac = new ShopifyHmac(clock, config.hmacTolerance());
         this.secrets = secrets;
-        this.deliveries = deliveries;
-        this.connections = connections;
-        this.disconnections = disconnections;
-        this.metrics = metrics;
+        this.signals = signals;
         this.json = json;
-        this.clock = clock;
     }
 
     @Override
@@ -69,42 +61,77 @@ public class ShopifyWebhooks implements NotificationReceiver {
 
     @Override
     public ApiGatewayResponse receive(App app, ApiGatewayRequest request) {
-        Optional<byte[]> body = request.rawBody();
+        return switch (verify(app, request)) {
+            case Verdict.Unavailable unavailable -> new Answer(503, "unavailable", "Try again later.").response();
+            case Verdict.Refused refused -> {
+                LOG.warnf("Refused a delivery to app %s's Shopify webhook route: %s; nothing changed", app.name(), refused.why());
+                signals.refused(app);
+                yield new Answer(401, "unauthorized", "The delivery's HMAC does not verify with this app's client secret.").response();
+            }
+            case Verdict.Verified verified -> verified(app, request, verified.body());
+        };
+    }
+
+    private Verdict verify(App app, ApiGatewayRequest request) {
         List<Secret> candidates;
         try {
             candidates = secrets.of(app).inOrder();
         } catch (ClientSecrets.Unavailable e) {
             LOG.errorf("OPERATOR: a Shopify webhook for app %s could not be verified: its client secret could not be read", app.name());
-            return answer(503, "unavailable", "Try again later.");
+            return new Verdict.Unavailable();
         }
+        Optional<byte[]> body = request.rawBody();
         var verdict = body.map(raw -> hmac.checkWebhook(raw, request.header(ShopifyHmac.WEBHOOK_HEADER), candidates))
                 .orElse(new HmacCheck.Malformed("the body is not base64"));
-        if (!(verdict instanceof HmacCheck.Verified)) {
-            refused(app, verdict);
-            return answer(401, "unauthorized", "The delivery's HMAC does not verify with this app's client secret.");
-        }
-        String topic = request.header("X-Shopify-Topic").filter(t -> TOPIC.matcher(t).matches()).orElse("");
-        Optional<String> deliveryId = request.header("X-Shopify-Webhook-Id").filter(id -> WEBHOOK_ID.matcher(id).matches());
-        if (deliveryId.isPresent() && deliveries.done(marketplace(), deliveryId.get())) {
-            LOG.infof("Shopify webhook %s (%s) for app %s delivered again: already acted on", deliveryId.get(), topic, app.name());
-            return answer(200, "duplicate", "Already received.");
-        }
-        Optional<JsonNode> payload = object(body.get());
-        if (payload.isEmpty()) {
-            LOG.warnf("OPERATOR: a signed Shopify webhook (%s) for app %s has a body that is not a JSON object: ignored", topic, app.name());
-            return answer(200, "ignored", "The body is not a JSON object.");
-        }
-        act(app, topic, payload.get());
-        deliveryId.ifPresent(id -> deliveries.markDone(marketplace(), id, topic, clock.instant()));
-        return answer(200, "received", "Received.");
+        return switch (verdict) {
+            case HmacCheck.BadSignature bad -> new Verdict.Refused("its HMAC does not verify");
+            case HmacCheck.Malformed malformed -> new Verdict.Refused(malformed.reason());
+            case HmacCheck.Stale stale -> new Verdict.Refused("it is stale");
+            case HmacCheck.Verified verified -> new Verdict.Verified(body.get());
+        };
     }
 
-    private void act(App app, String topic, JsonNode payload) {
+    private ApiGatewayResponse verified(App app, ApiGatewayRequest request, byte[] body) {
+        String topic = request.header("X-Shopify-Topic").filter(t -> TOPIC.matcher(t).matches()).orElse("");
+        Optional<String> deliveryId = request.header("X-Shopify-Webhook-Id").filter(id -> WEBHOOK_ID.matcher(id).matches());
+        Optional<JsonNode> payload = object(body);
+        if (payload.isEmpty()) {
+            LOG.warnf("OPERATOR: a signed Shopify webhook (%s) for app %s has a body that is not a JSON object: ignored", topic, app.name());
+            return new Answer(200, "ignored", "The body is not a JSON object.").response();
+        }
+        Optional<ShopDomain> shop = switch (topic) {
+            case UNINSTALLED -> shopOf(payload.get(), "myshopify_domain");
+            case REDACT -> shopOf(payload.get(), "shop_domain");
+            default -> Optional.empty();
+        };
+        Signal.Change change = switch (topic) {
+            case UNINSTALLED -> shop.<Signal.Change>map(s -> new Signal.Change.Disconnect("APP_UNINSTALLED")).orElseGet(Signal.Change.None::new);
+            case REDACT -> shop.<Signal.Change>map(s -> new Signal.Change.Erase("APP_UNINSTALLED")).orElseGet(Signal.Change.None::new);
+            default -> new Signal.Change.None();
+        };
+        var candidates = shop.map(s -> List.of(ConnectionId.of(ShopifyMarketplace.ID, s.value()))).orElse(List.of());
+        var received = signals.receive(app, new Signal(deliveryId, topic, candidates, change));
+        report(app, deliveryId, topic, shop, received);
+        return received instanceof Received.Duplicate ? new Answer(200, "duplicate", "Already received.").response()
+                : new Answer(200, "received", "Received.").response();
+    }
+
+    private static void report(App app, Optional<String> deliveryId, String topic, Optional<ShopDomain> shop, Received received) {
+        switch (received) {
+            case Received.Duplicate duplicate -> LOG.infof("Shopify webhook %s (%s) for app %s delivered again: already acted on",
+                    deliveryId.orElse(""), topic, app.name());
+            case Received.UnknownAccount unknown -> LOG.infof(
+                    "Shopify says the app %s left shop %s, which has no connection of that app here: recorded, nothing to change",
+                    app.name(), shop.orElseThrow());
+            case Received.Noted noted -> noted(app, topic);
+            case Received.Applied applied -> reportApplied(app, topic, shop.orElseThrow(), applied);
+        }
+    }
+
+    private static void noted(App app, String topic) {
         switch (topic) {
-            case "app/uninstalled" -> shopOf(payload, "myshopify_domain").ifPresentOrElse(
-                    shop -> end(app, shop, "APP_UNINSTALLED", false), () -> unreadable(app, topic));
-            case "shop/redact" -> shopOf(payload, "shop_domain").ifPresentOrElse(
-                    shop -> end(app, shop, "APP_UNINSTALLED", true), () -> unreadable(app, topic));
+            case UNINSTALLED, REDACT -> LOG.warnf("OPERATOR: a signed Shopify %s webhook for app %s names no shop domain: ignored", topic,
+                    app.name());
             // AuthKeeper keeps no customer data: nothing to return or erase.
             case "customers/data_request", "customers/redact" -> LOG.infof("Shopify %s for app %s: AuthKeeper holds no customer data",
                     topic, app.name());
@@ -113,37 +140,19 @@ public class ShopifyWebhooks implements NotificationReceiver {
         }
     }
 
-    /** The shop's connection of this app ends: disconnected with its tokens destroyed and, for a redact, everything kept of it erased. */
-    private void end(App app, ShopDomain shop, String reason, boolean erase) {
-        var id = ConnectionId.of(ShopifyMarketplace.ID, shop.value());
-        var connection = connections.find(id);
-        if (connection.isEmpty() || !connections.appOf(id).map(app.name()::equals).orElse(false)) {
-            LOG.infof("Shopify says the app %s left shop %s, which has no connection of that app here: recorded, nothing to change",
-                    app.name(), shop);
-            return;
+    /** The shop's connection of this app ended: disconnected with its tokens destroyed and, for a redact, everything kept of it erased. */
+    private static void reportApplied(App app, String topic, ShopDomain shop, Received.Applied applied) {
+        switch (applied.effect()) {
+            case Received.Effect.Ended ended -> {
+                LOG.infof("Shopify: app %s left shop %s: %s", app.name(), shop, ended.result());
+                if (topic.equals(REDACT)) {
+                    LOG.infof("Shopify shop/redact for %s: %d item(s) kept of the shop erased", applied.connection().id(), ended.erased());
+                }
+            }
+            case Received.Effect.Revoked revoked -> throw new IllegalStateException("no Shopify webhook revokes");
+            case Received.Effect.ExpiryLearned learned -> throw new IllegalStateException("no Shopify webhook tells an expiry");
+            case Received.Effect.Unchanged unchanged -> throw new IllegalStateException("a Shopify webhook about a shop changes it");
         }
-        var result = disconnections.disconnect(id, "shopify:" + app.name(), reason, !erase);
-        LOG.infof("Shopify: app %s left shop %s: %s", app.name(), shop, result);
-        if (erase) {
-            int erased = connections.erase(id);
-            LOG.infof("Shopify shop/redact for %s: %d item(s) kept of the shop erased", id, erased);
-        }
-    }
-
-    private void unreadable(App app, String topic) {
-        LOG.warnf("OPERATOR: a signed Shopify %s webhook for app %s names no shop domain: ignored", topic, app.name());
-    }
-
-    private void refused(App app, HmacCheck verdict) {
-        String why = switch (verdict) {
-            case HmacCheck.BadSignature bad -> "its HMAC does not verify";
-            case HmacCheck.Malformed malformed -> malformed.reason();
-            case HmacCheck.Stale stale -> "it is stale";
-            case HmacCheck.Verified verified -> "verified";
-        };
-        LOG.warnf("Refused a delivery to app %s's Shopify webhook route: %s; nothing changed", app.name(), why);
-        metrics.emit(Map.of("NotificationsRefused", 1), Map.of("Marketplace", marketplace()), Map.of("app", app.name()),
-                clock.millis());
     }
 
     private static Optional<ShopDomain> shopOf(JsonNode payload, String field) {
@@ -158,9 +167,5 @@ public class ShopifyWebhooks implements NotificationReceiver {
         } catch (IOException e) {
             return Optional.empty();
         }
-    }
-
-    private static ApiGatewayResponse answer(int status, String outcome, String message) {
-        return ApiGatewayResponse.json(status, "{\"outcome\":\"" + outcome + "\",\"message\":\"" + message + "\"}", Map.of());
     }
 }

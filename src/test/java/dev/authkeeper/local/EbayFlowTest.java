@@ -21,6 +21,8 @@ import dev.authkeeper.local.ebay.SimulatedEbay;
 import dev.authkeeper.local.simulator.Simulator;
 import dev.authkeeper.sweep.SweepWorker;
 import dev.authkeeper.table.ConnectionId;
+import dev.authkeeper.testing.Events;
+import dev.authkeeper.testing.Inbox;
 import dev.authkeeper.testing.LocalAws;
 import dev.authkeeper.testing.LocalAwsResource;
 import dev.authkeeper.testing.Profiles;
@@ -205,6 +207,23 @@ class EbayFlowTest {
         assertThat(connections.find(CONNECTION).orElseThrow().version()).isEqualTo(connection.version());
         // The key is kept: the retry fetched nothing.
         assertThat(ebay.publicKeyCalls()).isEqualTo(keyCalls).isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void aSignedRevocationsEventIsOnTheBusWithinTheDeliveryAndItsMerchantAlertWaitsForItsSiblings() throws Exception {
+        connect("merchant-ebay");
+        var events = Events.emptied(aws);
+        var inbox = Inbox.emptied(aws);
+
+        assertThat(ebay.revokeAuthorization(APP, SimulatedEbay.DEFAULT_USER_ID, "REVOKED_BY_USER").status()).isEqualTo(204);
+
+        assertThat(events.await(e -> e.detailType().equals("Connection Needs Reauthorization"))).hasValueSatisfying(e -> {
+            assertThat(e.detail().path("connectionId").asText()).isEqualTo(CONNECTION.value());
+            assertThat(e.detail().path("reason").path("code").asText()).isEqualTo("REVOKED_BY_SELLER");
+        });
+        // No planner ran: the event went with the delivery; the grouped merchant alert waits its group window.
+        assertThat(new Table(dynamo).pendingKinds(CONNECTION)).containsExactly("NEEDS_REAUTHORIZATION");
+        assertThat(inbox.settled()).isEmpty();
     }
 
     @Test

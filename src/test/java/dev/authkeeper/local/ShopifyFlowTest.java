@@ -28,6 +28,8 @@ import dev.authkeeper.local.simulator.Simulator;
 import dev.authkeeper.sweep.SweepWorker;
 import dev.authkeeper.table.ConnectionId;
 import dev.authkeeper.testing.AwsCalls;
+import dev.authkeeper.testing.Events;
+import dev.authkeeper.testing.Inbox;
 import dev.authkeeper.testing.LocalAws;
 import dev.authkeeper.testing.LocalAwsResource;
 import dev.authkeeper.testing.Profiles;
@@ -261,6 +263,20 @@ class ShopifyFlowTest {
         var again = shopify.resend(delivery.webhookId());
         assertThat(again.status()).isEqualTo(200);
         assertThat(connections.find(CONNECTION).orElseThrow().version()).isEqualTo(connection.version());
+    }
+
+    @Test
+    void anUninstallsEventIsOnTheBusAndItsMerchantNoticeInTheInboxWithinTheDelivery() {
+        install("merchant-shop");
+        var events = Events.emptied(aws);
+        var inbox = Inbox.emptied(aws);
+
+        assertThat(shopify.uninstall(APP, SHOP).status()).isEqualTo(200);
+
+        assertThat(events.await(e -> e.detailType().equals("Connection Disconnected")))
+                .hasValueSatisfying(e -> assertThat(e.detail().path("connectionId").asText()).isEqualTo(CONNECTION.value()));
+        assertThat(inbox.await(1)).extracting(Inbox.Message::kind).containsExactly("DISCONNECTED");
+        assertThat(new Table(dynamo).pendingKinds(CONNECTION)).isEmpty();
     }
 
     @Test

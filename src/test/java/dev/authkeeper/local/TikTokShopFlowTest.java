@@ -29,6 +29,8 @@ import dev.authkeeper.local.simulator.Simulator;
 import dev.authkeeper.local.tiktok.SimulatedTikTokShop;
 import dev.authkeeper.sweep.SweepWorker;
 import dev.authkeeper.testing.CapturedLogs;
+import dev.authkeeper.testing.Events;
+import dev.authkeeper.testing.Inbox;
 import dev.authkeeper.testing.LocalAws;
 import dev.authkeeper.testing.LocalAwsResource;
 import dev.authkeeper.testing.Profiles;
@@ -230,6 +232,23 @@ class TikTokShopFlowTest {
         var again = tiktok.resend(delivery.notificationId());
         assertThat(again.status()).isEqualTo(200);
         assertThat(connections.find(CONNECTION).orElseThrow().version()).isEqualTo(connection.version());
+    }
+
+    @Test
+    void aDeauthorizationsEventIsOnTheBusWithinTheDeliveryAndItsMerchantAlertWaitsForItsSiblings() {
+        connect(new Browser(), "merchant-tt", "365");
+        var events = Events.emptied(aws);
+        var inbox = Inbox.emptied(aws);
+
+        assertThat(tiktok.deauthorize(APP, SELLER).status()).isEqualTo(200);
+
+        assertThat(events.await(e -> e.detailType().equals("Connection Needs Reauthorization"))).hasValueSatisfying(e -> {
+            assertThat(e.detail().path("connectionId").asText()).isEqualTo(CONNECTION.value());
+            assertThat(e.detail().path("reason").path("code").asText()).isEqualTo("APP_UNINSTALLED");
+        });
+        // No planner ran: the event went with the delivery; the grouped merchant alert waits its group window.
+        assertThat(new Table(dynamo).pendingKinds(CONNECTION)).containsExactly("NEEDS_REAUTHORIZATION");
+        assertThat(inbox.settled()).isEmpty();
     }
 
     @Test

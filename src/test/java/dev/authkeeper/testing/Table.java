@@ -40,6 +40,16 @@ public final class Table {
                 .findFirst();
     }
 
+    /** The kinds of a connection's alerts and events not sent yet, oldest first. */
+    public List<String> pendingKinds(ConnectionId id) {
+        return items().stream()
+                .filter(item -> item.get("pk").s().equals("CONNECTION#" + id.value()) && item.get("sk").s().startsWith("ALERT#")
+                        && item.containsKey("pendingAlert"))
+                .sorted(java.util.Comparator.comparing(item -> item.get("sk").s()))
+                .map(item -> item.get("kind").s())
+                .toList();
+    }
+
     /** The sealed refresh token stored on a connection. */
     public SealedToken token(ConnectionId id) {
         return TokenAttributes.sealedToken(connection(id.value()).orElseThrow());
