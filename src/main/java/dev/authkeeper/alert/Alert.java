@@ -8,7 +8,7 @@ import java.util.Optional;
  * its text (or event) is rendered from when it is published (a reauthorize link is minted then, fresh).
  *
  * @param subject   the connection id for merchant alerts and connection events, the incident name otherwise
- * @param detail    the probable reason, the days left before expiry, or the incident's detail
+ * @param detail    what it says beyond its kind, such as the probable reason or the days left before expiry
  * @param deliverAt not before this: grouped merchant alerts wait for their siblings
  * @param app       the integrator's app (by configured name) it concerns, when it concerns one
  */
@@ -19,7 +19,7 @@ public record Alert(
         Optional<String> merchantId,
         String subject,
         Optional<String> origin,
-        String detail,
+        AlertDetail detail,
         Optional<Instant> since,
         Instant createdAt,
         Instant deliverAt,

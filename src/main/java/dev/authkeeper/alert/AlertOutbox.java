@@ -64,9 +64,15 @@ public class AlertOutbox {
         this.clock = clock;
     }
 
-    /** A new entry; grouped merchant alerts wait {@code authkeeper.alerts.group-window} for their siblings. */
+    /**
+     * A new entry; grouped merchant alerts wait {@code authkeeper.alerts.group-window} for their siblings.
+     * Its detail must be the one its kind carries, so that it reads back from the table as it was recorded.
+     */
     public Alert create(String pk, AlertKind kind, Optional<String> merchantId, String subject, Optional<String> origin,
-            String detail, Optional<Instant> since, Instant now) {
+            AlertDetail detail, Optional<Instant> since, Instant now) {
+        if (!AlertDetail.read(kind, detail.stored()).equals(detail)) {
+            throw new IllegalArgumentException(kind + " does not carry a detail of type " + detail.getClass().getSimpleName());
+        }
         byte[] suffix = new byte[4];
         random.nextBytes(suffix);
         String sk = TableLayout.ALERT_PREFIX + now + "#" + kind + "#" + HexFormat.of().formatHex(suffix);
@@ -88,7 +94,7 @@ public class AlertOutbox {
         alert.merchantId().ifPresent(m -> item.put("merchantId", s(m)));
         item.put("subject", s(alert.subject()));
         alert.origin().ifPresent(o -> item.put("origin", s(o)));
-        item.put("detail", s(alert.detail()));
+        item.put("detail", s(alert.detail().stored()));
         alert.since().ifPresent(since -> item.put("since", s(since.toString())));
         alert.app().ifPresent(app -> item.put("app", s(app)));
         item.put("createdAt", s(alert.createdAt().toString()));
@@ -246,7 +252,8 @@ public class AlertOutbox {
 
     private Alert reconnected(String pk, AlertKind kind, String merchantId, String connectionId, Optional<String> app, String origin,
             Instant now) {
-        var notice = create(pk, kind, Optional.of(merchantId), connectionId, Optional.of(origin), "", Optional.of(now), now);
+        var notice = create(pk, kind, Optional.of(merchantId), connectionId, Optional.of(origin), new AlertDetail.None(), Optional.of(now),
+                now);
         return app.map(notice::withApp).orElse(notice);
     }
 
@@ -325,14 +332,15 @@ public class AlertOutbox {
     }
 
     static Alert alert(Map<String, AttributeValue> item) {
+        AlertKind kind = AlertKind.valueOf(item.get("kind").s());
         return new Alert(
                 item.get(TableLayout.PK).s(),
                 item.get(TableLayout.SK).s(),
-                AlertKind.valueOf(item.get("kind").s()),
+                kind,
                 string(item, "merchantId"),
                 item.get("subject").s(),
                 string(item, "origin"),
-                item.get("detail").s(),
+                AlertDetail.read(kind, item.get("detail").s()),
                 string(item, "since").map(Instant::parse),
                 Instant.parse(item.get("createdAt").s()),
                 Instant.ofEpochMilli(Long.parseLong(item.get(TableLayout.ALERT_AT).n())),

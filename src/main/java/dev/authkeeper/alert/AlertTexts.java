@@ -100,7 +100,6 @@ public class AlertTexts {
                 var marketplace = marketplaces.of(id);
                 String body = merchantTemplate(needsReauthorization, alert, id)
                         .data("reminder", alert.kind() == AlertKind.REMINDER)
-                        .data("reason", reasonText(marketplace, alert.detail()))
                         .render();
                 String subject = (alert.kind() == AlertKind.REMINDER ? "Reminder: reconnect " : "Action needed: reconnect ")
                         + marketplace.displayName() + " account " + id.accountId() + " to " + config.integratorName();
@@ -109,9 +108,8 @@ public class AlertTexts {
             case EXPIRY_WARNING -> {
                 var id = ConnectionId.parse(alert.subject());
                 var marketplace = marketplaces.of(id);
-                int days = Integer.parseInt(alert.detail());
+                int days = carried(alert, AlertDetail.DaysLeft.class).days();
                 String body = merchantTemplate(expiryWarning, alert, id)
-                        .data("days", days)
                         .data("expiresOn", alert.since().map(DAY::format).orElse(""))
                         .data("renewal", marketplace.facts().wording().renewal()
                                 .orElse(marketplace.displayName() + " asks sellers to renew an app's authorization once a year."))
@@ -129,7 +127,7 @@ public class AlertTexts {
             case DISCONNECTED -> {
                 var id = ConnectionId.parse(alert.subject());
                 var marketplace = marketplaces.of(id);
-                String body = merchantTemplate(disconnected, alert, id).data("reason", reasonText(marketplace, alert.detail())).render();
+                String body = merchantTemplate(disconnected, alert, id).render();
                 yield message(marketplace.displayName() + " account " + id.accountId() + " was disconnected from "
                         + config.integratorName(), body, alert.merchantId(), List.of(id), alert.kind());
             }
@@ -137,7 +135,7 @@ public class AlertTexts {
                     + app(alert), AppTemplates.CREDENTIALS_REJECTED, alert);
             case APP_SECRET_EXPIRING -> appMessage("The client secret of app " + app(alert) + " expires on "
                     + alert.since().map(DAY::format).orElse("a date " + marketplaceName(alert) + " did not give"), AppTemplates.EXPIRING, alert);
-            case APP_SECRET_AGING -> appMessage("The client secret of app " + app(alert) + " is " + alert.detail() + " old",
+            case APP_SECRET_AGING -> appMessage("The client secret of app " + app(alert) + " is " + alert.detail().stored() + " old",
                     AppTemplates.AGING, alert);
             case APP_SECRET_ROTATED -> appMessage("New client secret stored for app " + app(alert), AppTemplates.ROTATED, alert);
             case APP_SECRET_ROTATION_FAILED -> appMessage(capitalized(marketplaceName(alert)) + " refused a new client secret for app "
@@ -160,13 +158,12 @@ public class AlertTexts {
             case SELLER_CONFLICT -> {
                 var id = ConnectionId.parse(alert.subject());
                 var marketplace = marketplaces.of(id);
-                String body = sellerConflict.data("integrator", config.integratorName())
+                String body = withDetail(sellerConflict, alert).data("integrator", config.integratorName())
                         .data("marketplace", marketplace.displayName())
                         .data("account", id.accountId())
                         .data("region", regionName(marketplace, id))
                         .data("connection", id.value())
                         .data("claimant", alert.merchantId().orElse(""))
-                        .data("holder", alert.detail())
                         .data("since", MOMENT.format(alert.createdAt()))
                         .render();
                 yield message("[" + config.integratorName() + "] " + marketplace.displayName() + " account " + id.accountId()
@@ -184,7 +181,7 @@ public class AlertTexts {
      */
     public Message renderDigest(String merchantId, List<Alert> alerts) {
         var ids = alerts.stream().map(a -> ConnectionId.parse(a.subject())).toList();
-        var reasons = alerts.stream().map(Alert::detail).distinct().toList();
+        var reasons = alerts.stream().map(a -> carried(a, AlertDetail.Reason.class).code()).distinct().toList();
         String cause = reasons.size() == 1 ? reasons.get(0) : "MIXED";
         boolean allReminders = alerts.stream().allMatch(a -> a.kind() == AlertKind.REMINDER);
         // One merchant's digest names one marketplace when all its connections are of one, else none.
@@ -194,7 +191,7 @@ public class AlertTexts {
             var id = ConnectionId.parse(alert.subject());
             var marketplace = marketplaces.of(id);
             return new DigestItem(id.accountId(), regionName(marketplace, id), link(alert, id).toString(),
-                    marketplace.facts().reason(alert.detail()).shortText());
+                    marketplace.facts().reason(carried(alert, AlertDetail.Reason.class).code()).shortText());
         }).toList();
         String body = digest.data("count", alerts.size())
                 .data("items", items)
@@ -221,10 +218,10 @@ public class AlertTexts {
         detail.put("occurredAt", alert.createdAt().toString());
         alert.app().ifPresent(app -> detail.put("app", app));
         switch (alert.kind()) {
-            case EVENT_APP_CREDENTIALS_REJECTED, EVENT_APP_CREDENTIALS_RESTORED -> detail.put("detail", alert.detail());
+            case EVENT_APP_CREDENTIALS_REJECTED, EVENT_APP_CREDENTIALS_RESTORED -> putDetail(detail, alert);
             case EVENT_APP_SECRET_EXPIRING -> {
                 // The detail is Amazon's reason, such as PERIODIC_ROTATION.
-                detail.put("detail", alert.detail());
+                putDetail(detail, alert);
                 alert.since().ifPresent(expires -> detail.put("clientSecretExpiresAt", expires.toString()));
             }
             default -> {
@@ -241,16 +238,7 @@ public class AlertTexts {
                     case EVENT_DISCONNECTED -> "DISCONNECTED";
                     default -> "ACTIVE";
                 });
-                if (alert.kind() == AlertKind.EVENT_NEEDS_REAUTHORIZATION) {
-                    detail.putObject("reason").put("code", alert.detail()).put("text", reasonText(marketplace, alert.detail()));
-                }
-                if (alert.kind() == AlertKind.EVENT_TRANSFERRED) {
-                    detail.put("fromMerchantId", alert.detail());
-                }
-                if (alert.kind() == AlertKind.EVENT_AUTHORIZATION_EXPIRING) {
-                    detail.put("daysLeft", Integer.parseInt(alert.detail()));
-                    alert.since().ifPresent(expires -> detail.put("authorizationExpiresAt", expires.toString()));
-                }
+                putDetail(detail, alert);
             }
         }
         try {
@@ -276,9 +264,47 @@ public class AlertTexts {
         };
     }
 
+    /** What an alert's detail adds to an event's JSON. */
+    private void putDetail(ObjectNode detail, Alert alert) {
+        switch (alert.detail()) {
+            case AlertDetail.Reason reason -> detail.putObject("reason").put("code", reason.code())
+                    .put("text", reasonText(marketplaces.of(ConnectionId.parse(alert.subject())), reason.code()));
+            case AlertDetail.Holder previous -> detail.put("fromMerchantId", previous.merchantId());
+            case AlertDetail.DaysLeft left -> {
+                detail.put("daysLeft", left.days());
+                alert.since().ifPresent(expires -> detail.put("authorizationExpiresAt", expires.toString()));
+            }
+            case AlertDetail.Text text -> detail.put("detail", text.text());
+            case AlertDetail.SecretAge age -> detail.put("detail", age.stored());
+            case AlertDetail.None none -> {
+            }
+        }
+    }
+
+    /** What an alert's detail adds to its message's template. */
+    private TemplateInstance withDetail(Template template, Alert alert) {
+        return switch (alert.detail()) {
+            case AlertDetail.Reason reason -> template.data("reason",
+                    reasonText(marketplaces.of(ConnectionId.parse(alert.subject())), reason.code()));
+            case AlertDetail.DaysLeft left -> template.data("days", left.days());
+            case AlertDetail.Holder holder -> template.data("holder", holder.merchantId());
+            case AlertDetail.Text text -> template.data("detail", text.text());
+            case AlertDetail.SecretAge age -> template.data("detail", age.stored());
+            case AlertDetail.None none -> template.instance();
+        };
+    }
+
+    /** The detail an alert's kind always carries ({@link AlertDetail#read}): another one is a bug where it was created. */
+    private static <T extends AlertDetail> T carried(Alert alert, Class<T> type) {
+        if (!type.isInstance(alert.detail())) {
+            throw new IllegalStateException(alert.kind() + " carries no " + type.getSimpleName());
+        }
+        return type.cast(alert.detail());
+    }
+
     private TemplateInstance merchantTemplate(Template template, Alert alert, ConnectionId id) {
         var marketplace = marketplaces.of(id);
-        return template.data("integrator", config.integratorName())
+        return withDetail(template, alert).data("integrator", config.integratorName())
                 .data("marketplace", marketplace.displayName())
                 .data("account", id.accountId())
                 .data("region", regionName(marketplace, id))
@@ -294,8 +320,7 @@ public class AlertTexts {
     }
 
     private TemplateInstance operatorData(Template template, Alert alert) {
-        return template.data("integrator", config.integratorName())
-                .data("detail", alert.detail())
+        return withDetail(template, alert).data("integrator", config.integratorName())
                 .data("app", app(alert))
                 .data("expiresOn", alert.since().map(DAY::format).orElse(""))
                 .data("maxReceives", appTemplates.maxReceives())

@@ -221,7 +221,8 @@ public class Incidents {
     }
 
     private Alert entry(Scope scope, AlertKind kind, String detail, Instant now) {
-        Alert alert = outbox.create(scope.pk(), kind, Optional.empty(), scope.subject(), Optional.empty(), detail, Optional.of(now), now);
+        Alert alert = outbox.create(scope.pk(), kind, Optional.empty(), scope.subject(), Optional.empty(), new AlertDetail.Text(detail),
+                Optional.of(now), now);
         return scope.app().map(alert::withApp).orElse(alert);
     }
 

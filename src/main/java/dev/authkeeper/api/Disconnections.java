@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.authkeeper.alert.AlertDelivery;
+import dev.authkeeper.alert.AlertDetail;
 import dev.authkeeper.alert.AlertKind;
 import dev.authkeeper.alert.AlertOutbox;
 import dev.authkeeper.config.AuthKeeperConfig;
@@ -87,11 +88,11 @@ public class Disconnections {
             Instant now = clock.instant();
             String pk = TableLayout.connectionKey(id);
             var event = outbox.create(pk, AlertKind.EVENT_DISCONNECTED, Optional.of(connection.merchantId()), id.value(),
-                    Optional.of(connection.origin().toString()), "", Optional.of(now), now);
+                    Optional.of(connection.origin().toString()), new AlertDetail.None(), Optional.of(now), now);
             var told = new ArrayList<>(List.of(event));
             if (tellMerchant) {
                 told.add(outbox.create(pk, AlertKind.DISCONNECTED, Optional.of(connection.merchantId()), id.value(),
-                        Optional.of(connection.origin().toString()), reason, Optional.of(now), now));
+                        Optional.of(connection.origin().toString()), new AlertDetail.Reason(reason), Optional.of(now), now));
             }
             var update = ItemUpdate.of(TableLayout.connectionItemKey(id))
                     .when("version", "=", n(connection.version()))

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.authkeeper.alert.Alert;
 import dev.authkeeper.alert.AlertDelivery;
+import dev.authkeeper.alert.AlertDetail;
 import dev.authkeeper.alert.AlertKind;
 import dev.authkeeper.alert.AlertOutbox;
 import dev.authkeeper.config.AlertConfig;
@@ -32,7 +33,7 @@ class AppAlerts {
     }
 
     /** An entry about {@code app} (stored under the app's state); {@code since} is the moment it is about. */
-    Alert about(App app, AlertKind kind, String detail, Optional<Instant> since) {
+    Alert about(App app, AlertKind kind, AlertDetail detail, Optional<Instant> since) {
         return outbox.create(AppStates.APP_PREFIX + app.name(), kind, Optional.empty(), app.name(), Optional.empty(), detail, since,
                 clock.instant()).withApp(app.name());
     }
@@ -44,7 +45,7 @@ class AppAlerts {
     Alert aboutNotification(String marketplace, Optional<App> app, String key, String detail) {
         Instant now = clock.instant();
         Alert alert = outbox.create(AppStates.NOTICE_PREFIX + key, AlertKind.APP_NOTIFICATION_REFUSED, Optional.empty(), marketplace,
-                Optional.empty(), detail, Optional.of(now), now);
+                Optional.empty(), new AlertDetail.Text(detail), Optional.of(now), now);
         return app.map(a -> alert.withApp(a.name())).orElse(alert);
     }
 

@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.authkeeper.alert.AlertDetail;
 import dev.authkeeper.alert.AlertKind;
 import dev.authkeeper.config.AppCredentialsConfig;
 import dev.authkeeper.marketplace.Marketplaces;
@@ -92,7 +93,7 @@ public class CredentialsCheck {
             LOG.warnf("OPERATOR: the client secret of app %s is %d days old, with no rotation since %s", app.name(), age, since);
             // One alert per secret: a rotation brings a new "since".
             alerts.once("aging#" + app.name() + "#" + since.toEpochMilli(),
-                    List.of(alerts.about(app, AlertKind.APP_SECRET_AGING, age + " days", Optional.of(since))));
+                    List.of(alerts.about(app, AlertKind.APP_SECRET_AGING, new AlertDetail.SecretAge(age), Optional.of(since))));
         }
         return new AppReport(app.name(), age, expires.toString(), rotate(app, state, left, now));
     }
@@ -119,7 +120,8 @@ public class CredentialsCheck {
             case RotationRequest.Refused refused -> {
                 LOG.errorf("OPERATOR: the marketplace refused a new client secret for app %s: %s", app.name(), refused.description());
                 alerts.once("rotation-refused#" + app.name() + "#" + LocalDate.ofInstant(now, ZoneOffset.UTC),
-                        List.of(alerts.about(app, AlertKind.APP_SECRET_ROTATION_FAILED, refused.description(), Optional.of(now))));
+                        List.of(alerts.about(app, AlertKind.APP_SECRET_ROTATION_FAILED, new AlertDetail.Text(refused.description()),
+                                Optional.of(now))));
                 yield "refused: " + refused.description();
             }
             case RotationRequest.Transient failure -> {

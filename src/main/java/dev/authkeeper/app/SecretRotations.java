@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.authkeeper.alert.AlertDetail;
 import dev.authkeeper.alert.AlertKind;
 import dev.authkeeper.crypto.Secret;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -93,17 +94,18 @@ public class SecretRotations {
             return;
         }
         LOG.infof("Notice %s: new client secret of app %s stored; the old one works until %s", id, app.name(), announced.oldValidUntil());
-        alerts.once("rotated#" + id, List.of(alerts.about(app, AlertKind.APP_SECRET_ROTATED,
-                "the old secret works until " + announced.oldValidUntil() + ", the new one expires " + announced.expiresAt(),
-                Optional.of(announced.issuedAt()))));
+        var validity = new AlertDetail.Text("the old secret works until " + announced.oldValidUntil() + ", the new one expires "
+                + announced.expiresAt());
+        alerts.once("rotated#" + id, List.of(alerts.about(app, AlertKind.APP_SECRET_ROTATED, validity, Optional.of(announced.issuedAt()))));
     }
 
     /** The marketplace announced in {@code noticeId} that the app's client secret expires at {@code expiresAt}, for {@code reason}. */
     public void expiring(App app, String noticeId, Instant expiresAt, String reason) {
         states.recordExpiry(app.name(), expiresAt);
         LOG.warnf("OPERATOR: the marketplace says the client secret of app %s expires at %s (%s)", app.name(), expiresAt, reason);
-        alerts.once("expiry#" + noticeId, List.of(alerts.about(app, AlertKind.APP_SECRET_EXPIRING, reason, Optional.of(expiresAt)),
-                alerts.about(app, AlertKind.EVENT_APP_SECRET_EXPIRING, reason, Optional.of(expiresAt))));
+        var announcedReason = new AlertDetail.Text(reason);
+        alerts.once("expiry#" + noticeId, List.of(alerts.about(app, AlertKind.APP_SECRET_EXPIRING, announcedReason, Optional.of(expiresAt)),
+                alerts.about(app, AlertKind.EVENT_APP_SECRET_EXPIRING, announcedReason, Optional.of(expiresAt))));
     }
 
     /**

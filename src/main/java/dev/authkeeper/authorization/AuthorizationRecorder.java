@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.authkeeper.alert.Alert;
 import dev.authkeeper.alert.AlertDelivery;
+import dev.authkeeper.alert.AlertDetail;
 import dev.authkeeper.alert.AlertKind;
 import dev.authkeeper.alert.AlertOutbox;
 import dev.authkeeper.connection.Authorization;
@@ -59,7 +60,7 @@ public class AuthorizationRecorder {
         String pk = TableLayout.connectionKey(id);
         String origin = authorization.origin().toString();
         var reauthorized = outbox.create(pk, AlertKind.EVENT_REAUTHORIZED, Optional.of(merchant), id.value(),
-                Optional.of(origin), "", Optional.of(now), now).withApp(authorization.app());
+                Optional.of(origin), new AlertDetail.None(), Optional.of(now), now).withApp(authorization.app());
         if (prior.status().filter(s -> s == ConnectionStatus.NEEDS_REAUTHORIZATION).isPresent()) {
             var recovery = outbox.recovery(pk, merchant, id.value(), authorization.app(), origin, prior.incidentAlert(),
                     prior.incidentEvent(), now);
@@ -71,7 +72,7 @@ public class AuthorizationRecorder {
         }
         boolean fresh = prior.status().filter(s -> s != ConnectionStatus.DISCONNECTED).isEmpty();
         var event = fresh ? outbox.create(pk, AlertKind.EVENT_AUTHORIZED, Optional.of(merchant), id.value(),
-                Optional.of(origin), "", Optional.of(now), now).withApp(authorization.app()) : reauthorized;
+                Optional.of(origin), new AlertDetail.None(), Optional.of(now), now).withApp(authorization.app()) : reauthorized;
         return new AlertOutbox.Recovery(List.of(event), List.of(), List.of(), true, false);
     }
 }

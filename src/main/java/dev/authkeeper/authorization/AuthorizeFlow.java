@@ -10,21 +10,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.authkeeper.app.App;
-import dev.authkeeper.app.Apps;
 import dev.authkeeper.config.AuthKeeperConfig;
-import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.Flow;
 import dev.authkeeper.http.ApiGatewayRequest;
 import dev.authkeeper.http.ApiGatewayResponse;
-import dev.authkeeper.http.InvalidRequest;
 import dev.authkeeper.http.Page;
 import dev.authkeeper.http.Pages;
 import dev.authkeeper.http.QueryString;
 import dev.authkeeper.marketplace.Marketplace;
-import dev.authkeeper.marketplace.Marketplaces;
 import dev.authkeeper.marketplace.Origin;
 import dev.authkeeper.session.MerchantSessions;
-import dev.authkeeper.session.ReauthorizeLinks;
 import dev.authkeeper.table.ConnectionId;
 
 /**
@@ -38,25 +33,17 @@ public class AuthorizeFlow {
 
     private static final Logger LOG = Logger.getLogger(AuthorizeFlow.class);
     private static final String ROUTE = "/authorize";
-    private static final String STALE_LINK = "This reconnect link has expired or is not valid. "
-            + "Open the newest alert, or the connections page of your account, for a fresh link.";
 
-    private final Marketplaces marketplaces;
-    private final Apps apps;
-    private final ConnectionRepository connections;
-    private final ReauthorizeLinks links;
+    private final LinkTargets targets;
     private final MerchantSessions sessions;
     private final BoundStates states;
     private final Pages pages;
     private final AuthKeeperConfig config;
     private final Clock clock;
 
-    public AuthorizeFlow(Marketplaces marketplaces, Apps apps, ConnectionRepository connections, ReauthorizeLinks links,
-            MerchantSessions sessions, BoundStates states, Pages pages, AuthKeeperConfig config, Clock clock) {
-        this.marketplaces = marketplaces;
-        this.apps = apps;
-        this.connections = connections;
-        this.links = links;
+    public AuthorizeFlow(LinkTargets targets, MerchantSessions sessions, BoundStates states, Pages pages, AuthKeeperConfig config,
+            Clock clock) {
+        this.targets = targets;
         this.sessions = sessions;
         this.states = states;
         this.pages = pages;
@@ -67,17 +54,12 @@ public class AuthorizeFlow {
     public ApiGatewayResponse handle(ApiGatewayRequest request) {
         Instant now = clock.instant();
         var query = QueryString.parse(request.query());
-        var link = links.open(query.require("link"), now).orElseThrow(() -> new InvalidRequest(STALE_LINK));
-        Optional<ConnectionId> connection = Optional.ofNullable(link.connection()).map(AuthorizeFlow::connectionId);
-        App app = appOf(link, connection);
-        Marketplace marketplace = marketplaces.of(app.marketplace());
-        Origin origin = marketplace.origin(URI.create(link.origin())).orElseThrow(() -> new InvalidRequest(STALE_LINK));
-        if (connection.isPresent() && !matches(connection.get(), marketplace, origin)) {
-            throw new InvalidRequest(STALE_LINK);
-        }
-        if (!marketplace.serves(app.name(), origin)) {
-            throw new InvalidRequest(STALE_LINK);
-        }
+        var target = targets.open(query.require("link"), now);
+        var link = target.link();
+        Optional<ConnectionId> connection = target.connection();
+        App app = target.app();
+        Marketplace marketplace = target.marketplace();
+        Origin origin = target.origin();
         Optional<String> merchant = sessions.signedInMerchant(request.cookieList(), now);
         URI signIn = sessions.signIn(ROUTE, query.all(), Optional.of(link.merchant()));
         if (merchant.isEmpty()) {
@@ -98,25 +80,5 @@ public class AuthorizeFlow {
                 .or(() -> marketplace.facts().accountHost().flatMap(host -> marketplace.canonicalAccount(origin.host())));
         return states.start(request, merchant.get(), marketplace, app.name(), Flow.WEBSITE, origin, expected,
                 (state, pkce) -> marketplace.consentUri(app.name(), origin, state, pkce));
-    }
-
-    /** The app the link names; else the app the connection it repairs was authorized with; else the default app. */
-    private App appOf(ReauthorizeLinks.Link link, Optional<ConnectionId> connection) {
-        if (link.app() != null) {
-            return apps.find(link.app()).orElseThrow(() -> new InvalidRequest(STALE_LINK));
-        }
-        return connection.flatMap(connections::appOf).flatMap(apps::find).orElse(apps.defaultApp());
-    }
-
-    private static boolean matches(ConnectionId connection, Marketplace marketplace, Origin origin) {
-        return connection.marketplace().equals(marketplace.id()) && connection.region().equals(origin.region());
-    }
-
-    private static ConnectionId connectionId(String value) {
-        try {
-            return ConnectionId.parse(value);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidRequest(STALE_LINK);
-        }
     }
 }

@@ -17,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.authkeeper.alert.AlertDelivery;
+import dev.authkeeper.alert.AlertDetail;
 import dev.authkeeper.alert.AlertKind;
 import dev.authkeeper.alert.AlertOutbox;
 import dev.authkeeper.app.App;
@@ -95,7 +96,7 @@ public class SellerConflicts {
         ConnectionId id = claim.id();
         String holder = connections.find(id).map(Connection::merchantId).orElse("(no one any more)");
         var alert = outbox.create(TableLayout.connectionKey(id), AlertKind.SELLER_CONFLICT, Optional.of(claim.merchantId()),
-                id.value(), Optional.of(claim.origin().toString()), holder, Optional.of(now), now);
+                id.value(), Optional.of(claim.origin().toString()), new AlertDetail.Holder(holder), Optional.of(now), now);
         var item = new LinkedHashMap<String, AttributeValue>();
         item.put(TableLayout.PK, s(CONFLICT_PREFIX + id.value()));
         item.put(TableLayout.SK, s(CLAIM_PREFIX + now + "#" + claim.merchantId()));
@@ -162,7 +163,8 @@ public class SellerConflicts {
             String from = current.get().merchantId();
             var authorization = newest.get().authorization();
             var moved = outbox.create(pk, AlertKind.EVENT_TRANSFERRED, Optional.of(toMerchant), id.value(),
-                    Optional.of(authorization.origin().toString()), from, Optional.of(now), now).withApp(authorization.app());
+                    Optional.of(authorization.origin().toString()), new AlertDetail.Holder(from), Optional.of(now), now)
+                    .withApp(authorization.app());
             var alongside = new ArrayList<>(List.of(claimStillThere, outbox.record(moved, false)));
             outbox.cancellable(pk, Optional.of(from), MAX_CANCELLED).forEach(sk -> alongside.add(outbox.cancel(pk, sk)));
             if (connections.transfer(authorization, from, requestedBy, now, alongside)) {

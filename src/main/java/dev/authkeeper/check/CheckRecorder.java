@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.authkeeper.alert.Alert;
+import dev.authkeeper.alert.AlertDetail;
 import dev.authkeeper.alert.AlertKind;
 import dev.authkeeper.alert.AlertOutbox;
 import dev.authkeeper.config.Backoff;
@@ -154,7 +155,7 @@ public class CheckRecorder {
         if (threshold.isEmpty()) {
             return false;
         }
-        String daysLeft = Long.toString(Math.max(1, (left.toHours() + 23) / 24));
+        var daysLeft = new AlertDetail.DaysLeft((int) Math.max(1, (left.toHours() + 23) / 24));
         Alert alert = entry(c, AlertKind.EXPIRY_WARNING, daysLeft, Optional.of(c.authorizationExpiresAt()), now);
         Alert event = entry(c, AlertKind.EVENT_AUTHORIZATION_EXPIRING, daysLeft, Optional.of(c.authorizationExpiresAt()), now);
         if (!store.recordExpiryWarning(c, version, threshold.get(), alert, event)) {
@@ -167,8 +168,9 @@ public class CheckRecorder {
 
     private Recorded revoked(CheckedConnection c, ReauthorizationReason reason, Instant now) {
         boolean held = guard.holding(c.app());
-        Alert alert = entry(c, AlertKind.NEEDS_REAUTHORIZATION, reason.name(), Optional.of(now), now);
-        Alert event = entry(c, AlertKind.EVENT_NEEDS_REAUTHORIZATION, reason.name(), Optional.of(now), now);
+        var code = new AlertDetail.Reason(reason.name());
+        Alert alert = entry(c, AlertKind.NEEDS_REAUTHORIZATION, code, Optional.of(now), now);
+        Alert event = entry(c, AlertKind.EVENT_NEEDS_REAUTHORIZATION, code, Optional.of(now), now);
         Instant next = held ? now.plus(guardConfig.retestEvery()) : now.plus(config.reminders().get(0));
         if (!store.recordRevoked(c, reason, alert, event, held, next, now)) {
             return Recorded.of(Result.SUPERSEDED);
@@ -262,14 +264,14 @@ public class CheckRecorder {
             return store.leaveDueIndex(c) ? Recorded.of(Result.STILL_REFUSED) : Recorded.of(Result.SUPERSEDED);
         }
         Instant since = c.needsReauthorizationSince().orElse(now);
-        Alert alert = entry(c, AlertKind.REMINDER, c.statusReason().orElse(ReauthorizationReason.REVOKED_OR_CHANGED.name()),
-                Optional.of(since), now);
+        Alert alert = entry(c, AlertKind.REMINDER,
+                new AlertDetail.Reason(c.statusReason().orElse(ReauthorizationReason.REVOKED_OR_CHANGED.name())), Optional.of(since), now);
         Optional<Instant> next = sent + 1 < schedule.size() ? Optional.of(since.plus(schedule.get(sent + 1))) : Optional.empty();
         return store.recordReminder(c, alert, next) ? new Recorded(Result.REMINDED, List.of(alert), Set.of())
                 : Recorded.of(Result.SUPERSEDED);
     }
 
-    private Alert entry(CheckedConnection c, AlertKind kind, String detail, Optional<Instant> since, Instant now) {
+    private Alert entry(CheckedConnection c, AlertKind kind, AlertDetail detail, Optional<Instant> since, Instant now) {
         return outbox.create(c.pk(), kind, Optional.of(c.merchantId()), c.id().value(), Optional.of(c.origin().toString()), detail,
                 since, now).withApp(c.app());
     }

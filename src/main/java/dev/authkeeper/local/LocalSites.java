@@ -34,6 +34,8 @@ public class LocalSites {
     }
 
     LocalSite open(Optional<LocalInbox> inbox, Optional<LocalEvents> events, URI sellerCentral) {
-        return new LocalSite(sessions, links, connections, sweep, inbox, events, config.publicBaseUrl(), sellerCentral, clock);
+        return new LocalSite(new LocalSignIn(sessions, config.publicBaseUrl(), clock),
+                new LocalConnectionsPage(sessions, links, connections, sweep, sellerCentral, clock), new LocalDeliveries(inbox, events),
+                sellerCentral);
     }
 }

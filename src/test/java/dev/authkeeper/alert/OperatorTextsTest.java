@@ -47,7 +47,7 @@ class OperatorTextsTest {
     @Test
     void aRefusedNotificationNamesTheMarketplaceThatSentItEvenForAnAppNotServedHere() {
         var foreign = texts.render(new Alert("NOTICE#foreign", "ALERT#1", AlertKind.APP_NOTIFICATION_REFUSED, Optional.empty(), "amazon",
-                Optional.empty(), "for another app", Optional.of(NOW), NOW, NOW, Optional.empty()));
+                Optional.empty(), new AlertDetail.Text("for another app"), Optional.of(NOW), NOW, NOW, Optional.empty()));
         assertThat(foreign.subject()).contains("A notification from Amazon could not be used");
         assertThat(foreign.body()).startsWith("A notification from Amazon reached").contains("for another app");
     }
@@ -61,7 +61,7 @@ class OperatorTextsTest {
     }
 
     private static Alert alert(AlertKind kind, String detail, Optional<String> app) {
-        return new Alert("INCIDENT#" + kind, "ALERT#1", kind, Optional.empty(), kind.name(), Optional.empty(), detail, Optional.of(NOW),
-                NOW, NOW, app);
+        return new Alert("INCIDENT#" + kind, "ALERT#1", kind, Optional.empty(), kind.name(), Optional.empty(), AlertDetail.read(kind, detail),
+                Optional.of(NOW), NOW, NOW, app);
     }
 }
