@@ -1,14 +1,10 @@
 package dev.authkeeper.sweep;
 
-import static dev.authkeeper.table.Attributes.n;
-import static dev.authkeeper.table.Attributes.s;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,10 +14,8 @@ import org.jboss.logging.Logger;
 import dev.authkeeper.alert.Alert;
 import dev.authkeeper.alert.AlertDelivery;
 import dev.authkeeper.check.MassRejectionGuard;
-import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.config.SweepConfig;
 import dev.authkeeper.table.TableLayout;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The scheduled start of a sweep run. It hands out, as messages on the sweep queue, every unit of
@@ -42,13 +36,11 @@ public class SweepPlanner {
     private final AlertDelivery delivery;
     private final SweepMetrics metrics;
     private final SweepConfig config;
-    private final DynamoDbClient dynamo;
-    private final String table;
+    private final DueIndex dueIndex;
     private final Clock clock;
 
     public SweepPlanner(RoundProgress progress, SweepQueue queue, SweepRuns runs, MassRejectionGuard guard, LegacyMigration migration,
-            AlertDelivery delivery, SweepMetrics metrics, SweepConfig config, DynamoDbClient dynamo, AuthKeeperConfig authKeeper,
-            Clock clock) {
+            AlertDelivery delivery, SweepMetrics metrics, SweepConfig config, DueIndex dueIndex, Clock clock) {
         this.progress = progress;
         this.queue = queue;
         this.runs = runs;
@@ -57,8 +49,7 @@ public class SweepPlanner {
         this.delivery = delivery;
         this.metrics = metrics;
         this.config = config;
-        this.dynamo = dynamo;
-        this.table = authKeeper.table();
+        this.dueIndex = dueIndex;
         this.clock = clock;
     }
 
@@ -125,13 +116,7 @@ public class SweepPlanner {
     private List<Integer> dueShards(Instant now) {
         var shards = new ArrayList<Integer>();
         for (int shard = 0; shard < TableLayout.DUE_SHARDS; shard++) {
-            String name = "due#" + shard;
-            boolean any = !dynamo.query(r -> r.tableName(table).indexName(TableLayout.DUE_INDEX)
-                    .keyConditionExpression("#shard = :shard AND #next <= :now")
-                    .expressionAttributeNames(Map.of("#shard", TableLayout.DUE_SHARD, "#next", TableLayout.NEXT_CHECK_AT))
-                    .expressionAttributeValues(Map.of(":shard", s(name), ":now", n(now.getEpochSecond())))
-                    .limit(1)).items().isEmpty();
-            if (any) {
+            if (dueIndex.anyDue(shard, now)) {
                 shards.add(shard);
             }
         }

@@ -1,14 +1,10 @@
 package dev.authkeeper.sweep;
 
-import static dev.authkeeper.table.Attributes.n;
-import static dev.authkeeper.table.Attributes.s;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -36,13 +32,11 @@ import dev.authkeeper.check.CheckStore;
 import dev.authkeeper.check.CheckedConnection;
 import dev.authkeeper.check.ConnectionProof;
 import dev.authkeeper.check.MassRejectionGuard;
-import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.config.GuardConfig;
 import dev.authkeeper.config.SweepConfig;
 import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.table.ConnectionId;
 import dev.authkeeper.table.TableLayout;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * A sweep worker: proves the connections of one unit of work within its own time budget. A unit
@@ -61,7 +55,6 @@ public class SweepWorker {
     /** What a check started just before the worker stops taking work may still take (its LWA retries). */
     static final Duration CHECK_ALLOWANCE = Duration.ofSeconds(25);
     private static final int PROGRESS_EVERY = 1000;
-    private static final int DUE_PAGE = 100;
     /** What a connection's {@code lastCheckError} says when its sealed token does not open. */
     static final String TOKEN_UNOPENABLE = "the stored token does not open";
 
@@ -77,14 +70,13 @@ public class SweepWorker {
     private final SweepMetrics metrics;
     private final SweepConfig config;
     private final GuardConfig guardConfig;
-    private final DynamoDbClient dynamo;
-    private final String table;
+    private final DueIndex dueIndex;
     private final Apps apps;
     private final Clock clock;
 
     public SweepWorker(RoundProgress progress, RoundPages pages, CheckStore store, ConnectionProof proof, CheckRecorder recorder,
             MassRejectionGuard guard, Incidents incidents, AlertDelivery delivery, SweepRuns runs, SweepMetrics metrics,
-            SweepConfig config, GuardConfig guardConfig, DynamoDbClient dynamo, AuthKeeperConfig authKeeper, Apps apps, Clock clock) {
+            SweepConfig config, GuardConfig guardConfig, DueIndex dueIndex, Apps apps, Clock clock) {
         this.guardConfig = guardConfig;
         this.apps = apps;
         this.progress = progress;
@@ -98,8 +90,7 @@ public class SweepWorker {
         this.runs = runs;
         this.metrics = metrics;
         this.config = config;
-        this.dynamo = dynamo;
-        this.table = authKeeper.table();
+        this.dueIndex = dueIndex;
         this.clock = clock;
     }
 
@@ -228,12 +219,7 @@ public class SweepWorker {
     /** Retries, re-tests and reminders whose time has come, claimed one by one (each is a change anyway). */
     private void due(Tally tally, int shard, Checks checks) {
         Instant now = clock.instant();
-        var keys = dynamo.queryPaginator(r -> r.tableName(table).indexName(TableLayout.DUE_INDEX)
-                .keyConditionExpression("#shard = :shard AND #next <= :now")
-                .expressionAttributeNames(Map.of("#shard", TableLayout.DUE_SHARD, "#next", TableLayout.NEXT_CHECK_AT))
-                .expressionAttributeValues(Map.of(":shard", s("due#" + shard), ":now", n(now.getEpochSecond())))
-                .limit(DUE_PAGE)).items();
-        for (var key : keys) {
+        for (var key : dueIndex.due(shard, now)) {
             if (tally.shouldStop(clock.instant())) {
                 return;
             }

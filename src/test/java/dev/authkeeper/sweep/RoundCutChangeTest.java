@@ -12,7 +12,6 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import dev.authkeeper.check.MassRejectionGuard;
-import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.config.SweepConfig;
 import dev.authkeeper.table.TableLayout;
 import dev.authkeeper.testing.LocalAwsResource;
@@ -49,7 +48,7 @@ class RoundCutChangeTest extends SweepTestBase {
     @Inject
     SweepConfig config;
     @Inject
-    AuthKeeperConfig authKeeper;
+    DueIndex dueIndex;
 
     @Test
     void changingTheCutAtNoonNeitherFiresTheMorningsChecksAgainNorForgetsThem() {
@@ -82,7 +81,7 @@ class RoundCutChangeTest extends SweepTestBase {
     }
 
     private SweepDriver driver(SweepConfig cut) {
-        var planner = new SweepPlanner(progress, queue, runs, guard, migration, delivery, metrics, cut, dynamo, authKeeper, clock);
+        var planner = new SweepPlanner(progress, queue, runs, guard, migration, delivery, metrics, cut, dueIndex, clock);
         return new SweepDriver(planner, worker, aws);
     }
 
