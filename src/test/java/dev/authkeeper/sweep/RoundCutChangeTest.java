@@ -11,7 +11,6 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import dev.authkeeper.check.MassRejectionGuard;
 import dev.authkeeper.config.SweepConfig;
 import dev.authkeeper.table.TableLayout;
 import dev.authkeeper.testing.LocalAwsResource;
@@ -36,19 +35,17 @@ class RoundCutChangeTest extends SweepTestBase {
     @Inject
     RoundProgress progress;
     @Inject
-    SweepQueue queue;
+    DueIndex dueIndex;
     @Inject
     SweepRuns runs;
     @Inject
-    MassRejectionGuard guard;
+    SweepQueue queue;
     @Inject
-    LegacyMigration migration;
+    PlannerUpkeep upkeep;
     @Inject
     SweepMetrics metrics;
     @Inject
     SweepConfig config;
-    @Inject
-    DueIndex dueIndex;
 
     @Test
     void changingTheCutAtNoonNeitherFiresTheMorningsChecksAgainNorForgetsThem() {
@@ -81,7 +78,7 @@ class RoundCutChangeTest extends SweepTestBase {
     }
 
     private SweepDriver driver(SweepConfig cut) {
-        var planner = new SweepPlanner(progress, queue, runs, guard, migration, delivery, metrics, cut, dueIndex, clock);
+        var planner = new SweepPlanner(new UnitsDue(progress, dueIndex, cut), runs, queue, upkeep, metrics, cut, clock);
         return new SweepDriver(planner, worker, aws);
     }
 
