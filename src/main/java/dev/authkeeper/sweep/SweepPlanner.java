@@ -1,64 +1,42 @@
 package dev.authkeeper.sweep;
 
-import static dev.authkeeper.table.Attributes.n;
-import static dev.authkeeper.table.Attributes.s;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import dev.authkeeper.alert.Alert;
-import dev.authkeeper.alert.AlertDelivery;
-import dev.authkeeper.check.MassRejectionGuard;
-import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.config.SweepConfig;
-import dev.authkeeper.table.TableLayout;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The scheduled start of a sweep run. It hands out, as messages on the sweep queue, every unit of
- * the round whose slot has come and whose lap is not done (nor leased by a live worker), and every
- * shard of the due index with work in it; then it does the run's own bookkeeping: the mass-rejection
- * guard, the move of old connections into the round, and the delivery of alerts whose time has come.
+ * The scheduled start of a sweep run. It hands out, as messages on the sweep queue, the units of
+ * work that are due ({@link UnitsDue}) and records how many; then it does the run's own upkeep
+ * ({@link PlannerUpkeep}), logs what it did and emits its metrics.
  */
 @ApplicationScoped
 public class SweepPlanner {
 
     private static final Logger LOG = Logger.getLogger(SweepPlanner.class);
 
-    private final RoundProgress progress;
-    private final SweepQueue queue;
+    private final UnitsDue unitsDue;
     private final SweepRuns runs;
-    private final MassRejectionGuard guard;
-    private final LegacyMigration migration;
-    private final AlertDelivery delivery;
+    private final SweepQueue queue;
+    private final PlannerUpkeep upkeep;
     private final SweepMetrics metrics;
     private final SweepConfig config;
-    private final DynamoDbClient dynamo;
-    private final String table;
     private final Clock clock;
 
-    public SweepPlanner(RoundProgress progress, SweepQueue queue, SweepRuns runs, MassRejectionGuard guard, LegacyMigration migration,
-            AlertDelivery delivery, SweepMetrics metrics, SweepConfig config, DynamoDbClient dynamo, AuthKeeperConfig authKeeper,
+    SweepPlanner(UnitsDue unitsDue, SweepRuns runs, SweepQueue queue, PlannerUpkeep upkeep, SweepMetrics metrics, SweepConfig config,
             Clock clock) {
-        this.progress = progress;
-        this.queue = queue;
+        this.unitsDue = unitsDue;
         this.runs = runs;
-        this.guard = guard;
-        this.migration = migration;
-        this.delivery = delivery;
+        this.queue = queue;
+        this.upkeep = upkeep;
         this.metrics = metrics;
         this.config = config;
-        this.dynamo = dynamo;
-        this.table = authKeeper.table();
         this.clock = clock;
     }
 
@@ -66,75 +44,20 @@ public class SweepPlanner {
         Instant started = clock.instant();
         Instant deadline = started.plus(config.timeBudget());
         String runId = UUID.randomUUID().toString().substring(0, 8);
-        var units = new ArrayList<SweepUnit>();
-        var round = dueRoundUnits(started);
-        round.forEach(unit -> units.add(SweepUnit.round(runId, unit)));
-        var dueShards = dueShards(started);
-        dueShards.forEach(shard -> units.add(SweepUnit.due(runId, shard)));
+        var due = unitsDue.at(started);
+        var units = due.of(runId);
         if (!units.isEmpty()) {
             runs.start(runId, units.size(), started);
             queue.send(units);
         }
-        var recorded = new ArrayList<Alert>(guard.evaluate(started));
-        int operatorIncidents = recorded.isEmpty() ? 0 : 1;
-        int held = guard.holdPending(deadline.minus(SweepWorker.FINISHING));
-        var migrated = migration.run(deadline.minus(SweepWorker.FINISHING));
-        var delivered = delivery.deliverNow(recorded, deadline).plus(delivery.deliverDue(deadline));
-        var summary = new PlanSummary(runId, units.size(), round.size(), dueShards.size(), delivered.messages(), operatorIncidents, held,
-                migrated.migrated(), migrated.done(), Duration.between(started, clock.instant()).toMillis());
+        var done = upkeep.run(started, deadline);
+        var summary = new PlanSummary(runId, units.size(), due.round().size(), due.dueShards().size(), done.alertsSent(),
+                done.operatorIncidents(), done.held(), done.migration().migrated(), done.migration().done(),
+                Duration.between(started, clock.instant()).toMillis());
         LOG.infof("Sweep run %s planned: %d unit(s) of the round and %d due shard(s) handed to workers; alertsSent=%d held=%d "
-                + "migrated=%d durationMs=%d", runId, round.size(), dueShards.size(), summary.alertsSent(), held, summary.migrated(),
-                summary.durationMillis());
+                + "migrated=%d durationMs=%d", runId, due.round().size(), due.dueShards().size(), summary.alertsSent(), done.held(),
+                summary.migrated(), summary.durationMillis());
         metrics.emitPlan(summary, started.toEpochMilli());
         return summary;
-    }
-
-    /**
-     * Units whose slot has come in the current round and whose lap is unfinished, unless a live
-     * worker holds them. Right after the cut changed, a unit whose slot ended before the change has
-     * nothing to do until the next round: a connection's time of day hardly moves with the cut
-     * (its slot is its hash's share of the interval), so the old cut's units checked it already.
-     */
-    private List<RoundUnit> dueRoundUnits(Instant now) {
-        var cut = progress.cut(config.slots(), config.shards(), now);
-        var all = progress.all();
-        var due = new ArrayList<RoundUnit>();
-        for (int slot = 0; slot < config.slots(); slot++) {
-            for (int shard = 0; shard < config.shards(); shard++) {
-                var unit = new RoundUnit(config.slots(), config.shards(), slot, shard);
-                long round = unit.dueRound(now, config.interval());
-                if (round < 0) {
-                    continue;
-                }
-                var seen = all.get(unit.key());
-                if (seen == null && !unit.slotStart(round, config.interval()).plus(config.interval().dividedBy(config.slots()))
-                        .isAfter(cut.since())) {
-                    continue;
-                }
-                boolean finished = seen != null && seen.done() && seen.round() >= round;
-                boolean busy = seen != null && seen.leaseUntil().isAfter(now);
-                if (!finished && !busy) {
-                    due.add(unit);
-                }
-            }
-        }
-        return due;
-    }
-
-    /** Shards of the due index with at least one entry whose time has come. */
-    private List<Integer> dueShards(Instant now) {
-        var shards = new ArrayList<Integer>();
-        for (int shard = 0; shard < TableLayout.DUE_SHARDS; shard++) {
-            String name = "due#" + shard;
-            boolean any = !dynamo.query(r -> r.tableName(table).indexName(TableLayout.DUE_INDEX)
-                    .keyConditionExpression("#shard = :shard AND #next <= :now")
-                    .expressionAttributeNames(Map.of("#shard", TableLayout.DUE_SHARD, "#next", TableLayout.NEXT_CHECK_AT))
-                    .expressionAttributeValues(Map.of(":shard", s(name), ":now", n(now.getEpochSecond())))
-                    .limit(1)).items().isEmpty();
-            if (any) {
-                shards.add(shard);
-            }
-        }
-        return shards;
     }
 }

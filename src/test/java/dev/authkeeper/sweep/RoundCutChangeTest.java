@@ -11,8 +11,6 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import dev.authkeeper.check.MassRejectionGuard;
-import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.config.SweepConfig;
 import dev.authkeeper.table.TableLayout;
 import dev.authkeeper.testing.LocalAwsResource;
@@ -37,19 +35,17 @@ class RoundCutChangeTest extends SweepTestBase {
     @Inject
     RoundProgress progress;
     @Inject
-    SweepQueue queue;
+    DueIndex dueIndex;
     @Inject
     SweepRuns runs;
     @Inject
-    MassRejectionGuard guard;
+    SweepQueue queue;
     @Inject
-    LegacyMigration migration;
+    PlannerUpkeep upkeep;
     @Inject
     SweepMetrics metrics;
     @Inject
     SweepConfig config;
-    @Inject
-    AuthKeeperConfig authKeeper;
 
     @Test
     void changingTheCutAtNoonNeitherFiresTheMorningsChecksAgainNorForgetsThem() {
@@ -82,7 +78,7 @@ class RoundCutChangeTest extends SweepTestBase {
     }
 
     private SweepDriver driver(SweepConfig cut) {
-        var planner = new SweepPlanner(progress, queue, runs, guard, migration, delivery, metrics, cut, dynamo, authKeeper, clock);
+        var planner = new SweepPlanner(new UnitsDue(progress, dueIndex, cut), runs, queue, upkeep, metrics, cut, clock);
         return new SweepDriver(planner, worker, aws);
     }
 

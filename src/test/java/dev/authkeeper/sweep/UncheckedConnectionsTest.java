@@ -45,7 +45,7 @@ class UncheckedConnectionsTest extends SweepTestBase {
         var view = statuses.find(tampered, 0).orElseThrow();
         assertThat(view.status()).isEqualTo("ACTIVE");
         assertThat(view.lastCheckOutcome()).as("not VALID: the check never reached the marketplace").isEqualTo("FAILED");
-        assertThat(view.lastCheckError()).isEqualTo(TableLayout.NOT_CHECKED + SweepWorker.TOKEN_UNOPENABLE);
+        assertThat(view.lastCheckError()).isEqualTo(TableLayout.NOT_CHECKED + ConnectionChecks.TOKEN_UNOPENABLE);
         assertThat(statuses.find(good, 0).orElseThrow().lastCheckOutcome()).isEqualTo("VALID");
         assertThat(inbox.settled()).as("no merchant is blamed").isEmpty();
 
