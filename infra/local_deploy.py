@@ -1937,7 +1937,7 @@ def await_simulators(run):
 # --------------------------------------------------------------------------------------------
 
 # A revocation's event is published by the delivery itself: seconds, not the next planner pass a minute later.
-REVOCATION_EVENT_WAIT = 15
+REVOCATION_EVENT_WAIT = 30
 
 
 def marketplace_steps(run, steps):

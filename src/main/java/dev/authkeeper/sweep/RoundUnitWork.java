@@ -2,6 +2,7 @@ package dev.authkeeper.sweep;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -12,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.authkeeper.check.CheckedConnection;
 import dev.authkeeper.config.SweepConfig;
 import dev.authkeeper.table.TableLayout;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * A worker's lap of one unit of the round: it starts or resumes the lap under a lease, claims the
@@ -25,13 +27,15 @@ class RoundUnitWork {
     private final RoundProgress progress;
     private final RoundPages pages;
     private final ConnectionChecks checker;
+    private final CheckCadence cadence;
     private final SweepConfig config;
     private final Clock clock;
 
-    RoundUnitWork(RoundProgress progress, RoundPages pages, ConnectionChecks checker, SweepConfig config, Clock clock) {
+    RoundUnitWork(RoundProgress progress, RoundPages pages, ConnectionChecks checker, CheckCadence cadence, SweepConfig config, Clock clock) {
         this.progress = progress;
         this.pages = pages;
         this.checker = checker;
+        this.cadence = cadence;
         this.config = config;
         this.clock = clock;
     }
@@ -89,9 +93,15 @@ class RoundUnitWork {
             version++;
             cursor = Optional.of(last);
             var claimed = inHand.claimed(last, page.size());
+            Instant pageAt = clock.instant();
             for (var item : page) {
+                var id = TableLayout.idOfCheckOrder(item.get(TableLayout.CHECK_ORDER).s());
+                if (!cadence.checksIn(round, id, expiresAt(item), pageAt)) {
+                    claimed.countDown(); // not its turn this round (its marketplace's sweep.checkEvery)
+                    continue;
+                }
                 tally.examined.incrementAndGet();
-                String name = TableLayout.idOfCheckOrder(item.get(TableLayout.CHECK_ORDER).s()).value();
+                String name = id.value();
                 checks.submit(() -> {
                     try {
                         checker.check(tally, name, () -> CheckedConnection.of(item));
@@ -127,6 +137,15 @@ class RoundUnitWork {
                 checkedThrough = Optional.of(pages.remove().last());
             }
             return checkedThrough;
+        }
+    }
+
+    /** When the authorization ends; an entry that does not say is checked (the check reports what is wrong with it). */
+    private static Instant expiresAt(Map<String, AttributeValue> item) {
+        try {
+            return Instant.parse(item.get("authorizationExpiresAt").s());
+        } catch (RuntimeException e) {
+            return Instant.MIN;
         }
     }
 }

@@ -15,6 +15,10 @@ import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
 
+import java.util.HashMap;
+import java.util.stream.Collectors;
+import dev.authkeeper.local.etsy.SimulatedEtsy;
+import dev.authkeeper.testing.Seeds;
 import org.junit.jupiter.api.Test;
 
 import dev.authkeeper.config.SweepConfig;
@@ -41,6 +45,8 @@ import software.amazon.awssdk.services.kms.KmsClient;
 @TestProfile(Profiles.SweepFunction.class)
 @WithTestResource(LocalAwsResource.class)
 class SweepRoundTest extends SweepTestBase {
+
+    SimulatedEtsy etsy;
 
     @Inject
     RoundProgress progress;
@@ -239,5 +245,32 @@ class SweepRoundTest extends SweepTestBase {
             assertThat(logs.text()).contains("Sweep run expired-run is no longer recorded");
             assertThat(logs.errors()).isEmpty();
         }
+    }
+    @Test
+    void aMarketplaceCheckedWeeklyHasEachConnectionCheckedOnceInSevenRoundsWhileAmazonsAreCheckedEveryRound() {
+        etsy.reset();
+        var shops = IntStream.range(0, 14).mapToObj(i -> Seeds.etsyShop(cipher, connections, etsy, LocalAwsResource.ETSY_APP,
+                "merchant-etsy-" + i, String.valueOf(71_000_000 + i), now())).toList();
+        connections(2, "A1EVERYDAY");
+        var rotated = new HashMap<ConnectionId, Integer>();
+        int checked = 0;
+
+        for (int day = 0; day < 7; day++) {
+            clock.advance(Duration.ofDays(1));
+            Map<ConnectionId, AttributeValue> before = shops.stream().collect(Collectors.toMap(id -> id, this::storedToken));
+            var run = sweep.run();
+            checked += run.total(SweepSummary::checked);
+            assertThat(run.total(SweepSummary::valid)).as("day %d: every connection checked is valid", day)
+                    .isEqualTo(run.total(SweepSummary::checked));
+            shops.stream().filter(id -> !storedToken(id).equals(before.get(id))).forEach(id -> rotated.merge(id, 1, Integer::sum));
+        }
+
+        assertThat(rotated).as("each Etsy connection rotated by exactly one check in the week").hasSize(14).allSatisfy(
+                (id, times) -> assertThat(times).isEqualTo(1));
+        assertThat(checked).as("14 Etsy checks and 2 Amazon connections a day").isEqualTo(14 + 2 * 7);
+    }
+
+    private AttributeValue storedToken(ConnectionId id) {
+        return table.connection(id.value()).orElseThrow().get("token");
     }
 }
