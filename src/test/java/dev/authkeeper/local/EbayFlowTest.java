@@ -36,7 +36,7 @@ import io.quarkus.test.junit.TestProfile;
 @QuarkusTest
 @TestProfile(Profiles.LocalRun.class)
 @WithTestResource(LocalAwsResource.class)
-class EbayFlowTest extends FlowTestBase {
+class EbayFlowTest extends LocalRunTestBase {
 
     static final String APP = LocalAwsResource.EBAY_APP;
     static final ConnectionId CONNECTION = ConnectionId.of("ebay", SimulatedEbay.DEFAULT_USER_ID);

@@ -33,7 +33,7 @@ import io.quarkus.test.junit.TestProfile;
 @QuarkusTest
 @TestProfile(Profiles.LocalRun.class)
 @WithTestResource(LocalAwsResource.class)
-class EtsyFlowTest extends FlowTestBase {
+class EtsyFlowTest extends LocalRunTestBase {
 
     static final String APP = LocalAwsResource.ETSY_APP;
     static final String USER = SimulatedEtsy.DEFAULT_USER;

@@ -39,7 +39,7 @@ import io.quarkus.test.junit.TestProfile;
 @QuarkusTest
 @TestProfile(Profiles.LocalRun.class)
 @WithTestResource(LocalAwsResource.class)
-class LocalRunFlowTest extends FlowTestBase {
+class LocalRunFlowTest extends LocalRunTestBase {
 
     SimulatedAmazon amazon;
 

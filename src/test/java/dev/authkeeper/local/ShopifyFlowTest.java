@@ -46,7 +46,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 @QuarkusTest
 @TestProfile(Profiles.LocalRun.class)
 @WithTestResource(LocalAwsResource.class)
-class ShopifyFlowTest extends FlowTestBase {
+class ShopifyFlowTest extends LocalRunTestBase {
 
     static final String APP = LocalAwsResource.SHOPIFY_APP;
     static final String SHOP = SimulatedShopify.DEFAULT_SHOP;

@@ -47,7 +47,7 @@ import io.quarkus.test.junit.TestProfile;
 @QuarkusTest
 @TestProfile(Profiles.LocalRun.class)
 @WithTestResource(LocalAwsResource.class)
-class TikTokShopFlowTest extends FlowTestBase {
+class TikTokShopFlowTest extends LocalRunTestBase {
 
     static final String APP = LocalAwsResource.TIKTOK_APP;
     static final String SELLER = SimulatedTikTokShop.DEFAULT_SELLER;

@@ -2,6 +2,7 @@ package dev.authkeeper.local;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 import dev.authkeeper.api.AccessTokens;
@@ -9,14 +10,15 @@ import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.sweep.SweepWorker;
 import dev.authkeeper.testing.LocalAws;
 import dev.authkeeper.testing.Table;
+import dev.authkeeper.testing.TestClock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * What every flow test over the local run starts from: an empty table and the gateway reached
- * through {@link LocalRunVisits}. Each test resets its own simulated marketplace in its own
- * {@code @BeforeEach}, which JUnit runs after this one.
+ * What every test over the local run starts from: an empty table and the gateway reached through
+ * {@link LocalRunVisits}; and what it leaves: the real time. Each test resets its own simulated
+ * marketplaces in its own {@code @BeforeEach}, which JUnit runs after this one.
  */
-abstract class FlowTestBase {
+abstract class LocalRunTestBase {
 
     LocalAws aws;
     LocalRunVisits visits;
@@ -29,10 +31,17 @@ abstract class FlowTestBase {
     AccessTokens tokens;
     @Inject
     SweepWorker sweep;
+    @Inject
+    TestClock clock;
 
     @BeforeEach
     void startClean() {
         visits = new LocalRunVisits(aws);
         new Table(dynamo).clear();
+    }
+
+    @AfterEach
+    void realTime() {
+        clock.reset(); // other tests of the local run expect the real time
     }
 }
