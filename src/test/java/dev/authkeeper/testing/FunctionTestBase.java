@@ -65,7 +65,7 @@ public abstract class FunctionTestBase {
         return clock.instant();
     }
 
-    /** A connection of the merchant's account, authorized 30 days ago. */
+    /** An active connection of the default app for the merchant's account, authorized 30 days ago. */
     protected ConnectionId connection(String merchant, String account) {
         return seeds.connection(merchant, account, now().minus(Duration.ofDays(30)));
     }
