@@ -3,6 +3,8 @@ package dev.authkeeper.alert;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,23 +16,6 @@ import dev.authkeeper.testing.EventSchema;
 class EventSchemaTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
-
-    ObjectNode needsReauthorization() {
-        var detail = JSON.createObjectNode()
-                .put("schemaVersion", "1")
-                .put("eventId", "2f1c7a3e-5b1d-3c44-9a8e-0c1d2e3f4a5b")
-                .put("type", "connection.needs_reauthorization")
-                .put("occurredAt", "2026-11-29T14:28:50Z")
-                .put("connectionId", "amazon:NA:A1SELLER0001")
-                .put("merchantId", "merchant-1")
-                .put("marketplace", "amazon")
-                .put("accountId", "A1SELLER0001")
-                .put("region", "NA")
-                .put("sellingPartnerId", "A1SELLER0001")
-                .put("status", "NEEDS_REAUTHORIZATION");
-        detail.putObject("reason").put("code", "REVOKED_OR_CHANGED").put("text", "Amazon no longer accepts this authorization.");
-        return detail;
-    }
 
     @Test
     void aNeedsReauthorizationEventSatisfiesIt() {
@@ -54,15 +39,6 @@ class EventSchemaTest {
                 .isInstanceOf(AssertionError.class);
     }
 
-    ObjectNode transferred() {
-        var detail = needsReauthorization();
-        detail.remove("reason");
-        return detail.put("type", "connection.transferred")
-                .put("merchantId", "merchant-2")
-                .put("fromMerchantId", "merchant-1")
-                .put("status", "ACTIVE");
-    }
-
     @Test
     void aTransferNamesTheMerchantItLeftAndOnlyATransferDoes() {
         assertThatCode(() -> EventSchema.requireValid(transferred())).doesNotThrowAnyException();
@@ -71,23 +47,6 @@ class EventSchemaTest {
                 .isInstanceOf(AssertionError.class);
         assertThatThrownBy(() -> EventSchema.requireValid(needsReauthorization().put("fromMerchantId", "merchant-1")))
                 .isInstanceOf(AssertionError.class);
-    }
-
-    ObjectNode shopifyUninstalled() {
-        var detail = JSON.createObjectNode()
-                .put("schemaVersion", "1")
-                .put("eventId", "7a1c7a3e-5b1d-3c44-9a8e-0c1d2e3f4a5b")
-                .put("type", "connection.needs_reauthorization")
-                .put("occurredAt", "2026-12-07T14:28:50Z")
-                .put("app", "shopify")
-                .put("connectionId", "shopify:acme-store.myshopify.com")
-                .put("merchantId", "merchant-1")
-                .put("marketplace", "shopify")
-                .put("accountId", "acme-store.myshopify.com")
-                .put("shopDomain", "acme-store.myshopify.com")
-                .put("status", "NEEDS_REAUTHORIZATION");
-        detail.putObject("reason").put("code", "APP_UNINSTALLED").put("text", "The app was uninstalled from this Shopify store.");
-        return detail;
     }
 
     @Test
@@ -116,5 +75,44 @@ class EventSchemaTest {
         assertThatCode(() -> EventSchema.requireValid(restored)).doesNotThrowAnyException();
         assertThatThrownBy(() -> EventSchema.requireValid(restored.deepCopy().put("merchantId", "merchant-1")))
                 .isInstanceOf(AssertionError.class);
+    }
+
+    /** A {@code connection.needs_reauthorization} event of one account, with its marketplace's own fields. */
+    static ObjectNode needsReauthorization(String connectionId, String marketplace, String accountId, Map<String, String> marketplaceFields,
+            String reasonCode, String reasonText) {
+        var detail = JSON.createObjectNode()
+                .put("schemaVersion", "1")
+                .put("eventId", "2f1c7a3e-5b1d-3c44-9a8e-0c1d2e3f4a5b")
+                .put("type", "connection.needs_reauthorization")
+                .put("occurredAt", "2026-11-29T14:28:50Z")
+                .put("connectionId", connectionId)
+                .put("merchantId", "merchant-1")
+                .put("marketplace", marketplace)
+                .put("accountId", accountId)
+                .put("status", "NEEDS_REAUTHORIZATION");
+        marketplaceFields.forEach(detail::put);
+        detail.putObject("reason").put("code", reasonCode).put("text", reasonText);
+        return detail;
+    }
+
+    ObjectNode needsReauthorization() {
+        return needsReauthorization("amazon:NA:A1SELLER0001", "amazon", "A1SELLER0001",
+                Map.of("region", "NA", "sellingPartnerId", "A1SELLER0001"),
+                "REVOKED_OR_CHANGED", "Amazon no longer accepts this authorization.");
+    }
+
+    ObjectNode transferred() {
+        var detail = needsReauthorization();
+        detail.remove("reason");
+        return detail.put("type", "connection.transferred")
+                .put("merchantId", "merchant-2")
+                .put("fromMerchantId", "merchant-1")
+                .put("status", "ACTIVE");
+    }
+
+    ObjectNode shopifyUninstalled() {
+        return needsReauthorization("shopify:acme-store.myshopify.com", "shopify", "acme-store.myshopify.com",
+                Map.of("app", "shopify", "shopDomain", "acme-store.myshopify.com"),
+                "APP_UNINSTALLED", "The app was uninstalled from this Shopify store.");
     }
 }

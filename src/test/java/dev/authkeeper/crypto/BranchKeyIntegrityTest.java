@@ -7,21 +7,14 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.authkeeper.config.KeysConfig;
-import dev.authkeeper.testing.AwsCalls;
 import dev.authkeeper.testing.LocalAwsResource;
 import dev.authkeeper.testing.Profiles;
-import dev.authkeeper.testing.TestClock;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -33,29 +26,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 @QuarkusTest
 @TestProfile(Profiles.SweepFunction.class)
 @WithTestResource(LocalAwsResource.class)
-class BranchKeyIntegrityTest {
+class BranchKeyIntegrityTest extends SealingTestBase {
 
     static final String CONNECTION = "amazon:EU:A1INTEGRITY01";
-
-    @Inject
-    TokenCipher cipher;
-    @Inject
-    BranchKeys branchKeys;
-    @Inject
-    KeysConfig keys;
-    @Inject
-    DynamoDbClient dynamo;
-    @Inject
-    AwsCalls calls;
-    @Inject
-    TestClock clock;
-
-    BranchKeyItems items;
-
-    @BeforeEach
-    void noBranchKeysYet() {
-        items = BranchKeyItems.startWithoutBranchKeys(dynamo, branchKeys, clock, calls);
-    }
 
     @Test
     void aPointerChangedInTheTableIsRefusedByAColdInstanceAndNothingIsSealed() {

@@ -10,20 +10,15 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.authkeeper.config.AuthKeeperConfig;
 import dev.authkeeper.config.KeysConfig;
-import dev.authkeeper.testing.AwsCalls;
 import dev.authkeeper.testing.LocalAwsResource;
 import dev.authkeeper.testing.Profiles;
-import dev.authkeeper.testing.TestClock;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
  * Branch keys across instances and time. Where a test needs two instances or other settings it
@@ -32,7 +27,7 @@ import software.amazon.awssdk.services.kms.KmsClient;
 @QuarkusTest
 @TestProfile(Profiles.SweepFunction.class)
 @WithTestResource(LocalAwsResource.class)
-class BranchKeysTest {
+class BranchKeysTest extends SealingTestBase {
 
     static final String CONNECTION = "amazon:EU:A1BRANCHKEY01";
 
@@ -40,30 +35,9 @@ class BranchKeysTest {
     }
 
     @Inject
-    TokenCipher cipher;
-    @Inject
-    BranchKeys branchKeys;
-    @Inject
     BranchKeyStore store;
     @Inject
-    KeysConfig keys;
-    @Inject
     AuthKeeperConfig config;
-    @Inject
-    KmsClient kms;
-    @Inject
-    DynamoDbClient dynamo;
-    @Inject
-    AwsCalls calls;
-    @Inject
-    TestClock clock;
-
-    BranchKeyItems items;
-
-    @BeforeEach
-    void noBranchKeysYet() {
-        items = BranchKeyItems.startWithoutBranchKeys(dynamo, branchKeys, clock, calls);
-    }
 
     TokenCipher instance(BranchKeyStore store, KeysConfig keys) {
         return new TokenCipher(kms, config, new BranchKeys(store, keys, clock));

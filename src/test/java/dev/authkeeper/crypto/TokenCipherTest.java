@@ -4,66 +4,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import dev.authkeeper.config.KeysConfig;
-import dev.authkeeper.testing.AwsCalls;
 import dev.authkeeper.testing.LocalAwsResource;
 import dev.authkeeper.testing.Profiles;
-import dev.authkeeper.testing.TestClock;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.kms.KmsClient;
-import software.amazon.awssdk.services.kms.model.DataKeySpec;
 
 /** Sealing and opening against DynamoDB Local and KMS on MiniStack, each test from a table without branch keys. */
 @QuarkusTest
 @TestProfile(Profiles.SweepFunction.class)
 @WithTestResource(LocalAwsResource.class)
-class TokenCipherTest {
+class TokenCipherTest extends SealingTestBase {
 
     static final String CONNECTION = "amazon:NA:A1CIPHER00001";
     static final String OTHER_CONNECTION = "amazon:NA:A1CIPHER00002";
     static final String REFRESH_TOKEN = "Atzr|IwEBIRefreshTokenOfTheCipherTest";
     static final int MANY = 1_000;
-
-    @Inject
-    TokenCipher cipher;
-    @Inject
-    BranchKeys branchKeys;
-    @Inject
-    KeysConfig keys;
-    @Inject
-    KmsClient kms;
-    @Inject
-    DynamoDbClient dynamo;
-    @Inject
-    AwsCalls calls;
-    @Inject
-    TestClock clock;
-
-    BranchKeyItems items;
-
-    @BeforeEach
-    void noBranchKeysYet() {
-        items = BranchKeyItems.startWithoutBranchKeys(dynamo, branchKeys, clock, calls);
-    }
 
     SealedToken seal(String token) {
         return cipher.seal(CONNECTION, new Secret(token));

@@ -7,30 +7,24 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.Map;
 
-import jakarta.inject.Inject;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.authkeeper.api.AccessTokens;
-import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.ConnectionStatus;
 import dev.authkeeper.local.ebay.SimulatedEbay;
 import dev.authkeeper.local.simulator.Simulator;
-import dev.authkeeper.sweep.SweepWorker;
 import dev.authkeeper.table.ConnectionId;
 import dev.authkeeper.testing.Events;
 import dev.authkeeper.testing.Inbox;
-import dev.authkeeper.testing.LocalAws;
 import dev.authkeeper.testing.LocalAwsResource;
 import dev.authkeeper.testing.Profiles;
 import dev.authkeeper.testing.Table;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * An eBay account over real HTTP, against the simulated eBay: a connect link → sign-in at the
@@ -42,29 +36,16 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 @QuarkusTest
 @TestProfile(Profiles.LocalRun.class)
 @WithTestResource(LocalAwsResource.class)
-class EbayFlowTest {
+class EbayFlowTest extends LocalRunTestBase {
 
     static final String APP = LocalAwsResource.EBAY_APP;
     static final ConnectionId CONNECTION = ConnectionId.of("ebay", SimulatedEbay.DEFAULT_USER_ID);
     static final ObjectMapper JSON = new ObjectMapper();
 
     SimulatedEbay ebay;
-    LocalAws aws;
-    LocalRunVisits visits;
-
-    @Inject
-    ConnectionRepository connections;
-    @Inject
-    DynamoDbClient dynamo;
-    @Inject
-    AccessTokens tokens;
-    @Inject
-    SweepWorker sweep;
 
     @BeforeEach
-    void clean() {
-        visits = new LocalRunVisits(aws);
-        new Table(dynamo).clear();
+    void resetEbay() {
         ebay.reset();
     }
 

@@ -7,8 +7,6 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.Map;
 
-import jakarta.inject.Inject;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -16,18 +14,14 @@ import org.junit.jupiter.api.Test;
 
 import dev.authkeeper.api.AccessTokens;
 import dev.authkeeper.table.ConnectionId;
-import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.ConnectionStatus;
 import dev.authkeeper.local.etsy.SimulatedEtsy;
-import dev.authkeeper.sweep.SweepWorker;
-import dev.authkeeper.testing.LocalAws;
 import dev.authkeeper.testing.LocalAwsResource;
 import dev.authkeeper.testing.Profiles;
 import dev.authkeeper.testing.Table;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * An Etsy shop over real HTTP, against the simulated Etsy: the integrator's connect link → sign-in
@@ -39,7 +33,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 @QuarkusTest
 @TestProfile(Profiles.LocalRun.class)
 @WithTestResource(LocalAwsResource.class)
-class EtsyFlowTest {
+class EtsyFlowTest extends LocalRunTestBase {
 
     static final String APP = LocalAwsResource.ETSY_APP;
     static final String USER = SimulatedEtsy.DEFAULT_USER;
@@ -47,22 +41,9 @@ class EtsyFlowTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
     SimulatedEtsy etsy;
-    LocalAws aws;
-    LocalRunVisits visits;
-
-    @Inject
-    ConnectionRepository connections;
-    @Inject
-    DynamoDbClient dynamo;
-    @Inject
-    AccessTokens tokens;
-    @Inject
-    SweepWorker sweep;
 
     @BeforeEach
-    void clean() {
-        visits = new LocalRunVisits(aws);
-        new Table(dynamo).clear();
+    void resetEtsy() {
         etsy.reset();
     }
 

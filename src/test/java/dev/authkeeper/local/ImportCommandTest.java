@@ -11,9 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,15 +19,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.authkeeper.local.shopify.SimulatedShopify;
-import dev.authkeeper.testing.LocalAws;
 import dev.authkeeper.testing.LocalAwsResource;
 import dev.authkeeper.testing.Profiles;
 import dev.authkeeper.testing.Table;
-import dev.authkeeper.testing.TestClock;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * {@code infra/import} (its Python module) end to end through the local gateway: a file of 1,000
@@ -40,32 +34,20 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 @QuarkusTest
 @TestProfile(Profiles.LocalRun.class)
 @WithTestResource(LocalAwsResource.class)
-class ImportCommandTest {
+class ImportCommandTest extends LocalRunTestBase {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SHOPIFY = LocalAwsResource.SHOPIFY_APP;
 
     SimulatedAmazon amazon;
     SimulatedShopify shopify;
-    LocalAws aws;
-
-    @Inject
-    DynamoDbClient dynamo;
-    @Inject
-    TestClock clock;
 
     @TempDir
     Path dir;
 
     @BeforeEach
-    void clean() {
-        new Table(dynamo).clear();
+    void resetAmazon() {
         amazon.reset();
-    }
-
-    @AfterEach
-    void resetClock() {
-        clock.reset();
     }
 
     /** What a run printed: its JSON summary on stdout, everything it said on stderr. */

@@ -15,9 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,17 +24,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.authkeeper.testing.CapturedLogs;
-import dev.authkeeper.testing.ContractCalls;
 import dev.authkeeper.testing.Docs;
-import dev.authkeeper.testing.LocalAws;
 import dev.authkeeper.testing.LocalAwsResource;
 import dev.authkeeper.testing.Profiles;
-import dev.authkeeper.testing.Table;
-import dev.authkeeper.testing.TestClock;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The documentation's samples, run against the local run: every {@code bash} sample in README.md and
@@ -50,36 +42,20 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 @QuarkusTest
 @TestProfile(Profiles.LocalRun.class)
 @WithTestResource(LocalAwsResource.class)
-class LocalApiWalkTest {
+class LocalApiWalkTest extends LocalRunTestBase {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String END_OF_SAMPLE = "@@end-of-sample@@";
 
     SimulatedAmazon amazon;
-    LocalAws aws;
-
-    @Inject
-    DynamoDbClient dynamo;
-    @Inject
-    TestClock clock;
 
     @BeforeEach
-    void clean() {
-        new Table(dynamo).clear();
+    void resetAmazon() {
         amazon.reset();
     }
 
-    @AfterEach
-    void resetClock() {
-        clock.reset(); // other tests of the local run expect the real time
-    }
-
-    URI gateway(String path) {
-        return URI.create("http://127.0.0.1:" + aws.gatewayPort() + path);
-    }
-
     HttpResponse<String> call(String method, String path, String body) {
-        return new ContractCalls(aws.gatewayPort()).call(method, path, body);
+        return visits.api().call(method, path, body);
     }
 
     static JsonNode json(HttpResponse<String> response) {

@@ -20,20 +20,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.authkeeper.amazon.AppNotifications;
 import dev.authkeeper.app.Apps;
 import dev.authkeeper.app.ClientSecrets;
-import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.ConnectionStatus;
 import dev.authkeeper.session.ReauthorizeLinks;
-import dev.authkeeper.sweep.SweepWorker;
 import dev.authkeeper.table.ConnectionId;
 import dev.authkeeper.testing.AppSecretsFixture;
-import dev.authkeeper.testing.LocalAws;
 import dev.authkeeper.testing.LocalAwsResource;
 import dev.authkeeper.testing.Profiles;
 import dev.authkeeper.testing.Table;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * What a person does in the local run, over real HTTP: Seller Central → Login URI → sign-in at
@@ -43,25 +39,16 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 @QuarkusTest
 @TestProfile(Profiles.LocalRun.class)
 @WithTestResource(LocalAwsResource.class)
-class LocalRunFlowTest {
+class LocalRunFlowTest extends LocalRunTestBase {
 
     SimulatedAmazon amazon;
-    LocalAws aws;
-    LocalRunVisits visits;
 
-    @Inject
-    ConnectionRepository connections;
-    @Inject
-    DynamoDbClient dynamo;
     @Inject
     ReauthorizeLinks links;
-
     @Inject
     AppNotifications notifications;
     @Inject
     ObjectMapper json;
-    @Inject
-    SweepWorker sweep;
     @Inject
     Apps apps;
     @Inject
@@ -70,9 +57,7 @@ class LocalRunFlowTest {
     AppSecretsFixture fixture;
 
     @BeforeEach
-    void clean() {
-        visits = new LocalRunVisits(aws);
-        new Table(dynamo).clear();
+    void resetAmazonAndItsApps() {
         amazon.reset();
         fixture = new AppSecretsFixture(amazon, aws, apps, secrets);
         fixture.reset();

@@ -17,18 +17,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.authkeeper.crypto.Secret;
 import dev.authkeeper.crypto.TokenAttributes;
 import dev.authkeeper.crypto.TokenCipher;
-import dev.authkeeper.sweep.SweepWorker;
 import dev.authkeeper.table.ConnectionId;
 import dev.authkeeper.table.TableLayout;
-import dev.authkeeper.testing.ContractCalls;
-import dev.authkeeper.testing.LocalAws;
 import dev.authkeeper.testing.LocalAwsResource;
 import dev.authkeeper.testing.Profiles;
-import dev.authkeeper.testing.Table;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -40,25 +35,19 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 @QuarkusTest
 @TestProfile(Profiles.LocalRun.class)
 @WithTestResource(LocalAwsResource.class)
-class PreviousReleaseItemsTest {
+class PreviousReleaseItemsTest extends LocalRunTestBase {
 
     static final String SELLER = "A1PREVIOUSRELEASE";
     static final ConnectionId ID = new ConnectionId("amazon", "NA", SELLER);
     static final ObjectMapper JSON = new ObjectMapper();
 
     SimulatedAmazon amazon;
-    LocalAws aws;
 
-    @Inject
-    DynamoDbClient dynamo;
     @Inject
     TokenCipher cipher;
-    @Inject
-    SweepWorker sweep;
 
     @BeforeEach
-    void clean() {
-        new Table(dynamo).clear();
+    void resetAmazon() {
         amazon.reset();
     }
 
@@ -66,7 +55,7 @@ class PreviousReleaseItemsTest {
     void anAmazonConnectionWrittenByThePreviousReleaseIsServedCheckedAndAnsweredInTheNewContract() throws Exception {
         Instant authorizedAt = Instant.now().minus(Duration.ofDays(3)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         dynamo.putItem(r -> r.tableName(LocalAwsResource.TABLE).item(previousReleaseItem(authorizedAt)));
-        var api = new ContractCalls(aws.gatewayPort());
+        var api = visits.api();
 
         var status = JSON.readTree(api.call("GET", "/v1/connections/" + ID, null).body());
         assertThat(status.get("connectionId").asText()).isEqualTo("amazon:NA:" + SELLER);

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.authkeeper.api.AccessTokens;
-import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.ConnectionStatus;
 import dev.authkeeper.table.TableLayout;
 import dev.authkeeper.crypto.Secret;
@@ -25,19 +24,16 @@ import dev.authkeeper.crypto.TokenAttributes;
 import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.local.shopify.SimulatedShopify;
 import dev.authkeeper.local.simulator.Simulator;
-import dev.authkeeper.sweep.SweepWorker;
 import dev.authkeeper.table.ConnectionId;
 import dev.authkeeper.testing.AwsCalls;
 import dev.authkeeper.testing.Events;
 import dev.authkeeper.testing.Inbox;
-import dev.authkeeper.testing.LocalAws;
 import dev.authkeeper.testing.LocalAwsResource;
 import dev.authkeeper.testing.Profiles;
 import dev.authkeeper.testing.Table;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -50,7 +46,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 @QuarkusTest
 @TestProfile(Profiles.LocalRun.class)
 @WithTestResource(LocalAwsResource.class)
-class ShopifyFlowTest {
+class ShopifyFlowTest extends LocalRunTestBase {
 
     static final String APP = LocalAwsResource.SHOPIFY_APP;
     static final String SHOP = SimulatedShopify.DEFAULT_SHOP;
@@ -59,26 +55,14 @@ class ShopifyFlowTest {
     static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
 
     SimulatedShopify shopify;
-    LocalAws aws;
-    LocalRunVisits visits;
 
-    @Inject
-    ConnectionRepository connections;
-    @Inject
-    DynamoDbClient dynamo;
-    @Inject
-    AccessTokens tokens;
-    @Inject
-    SweepWorker worker;
     @Inject
     TokenCipher cipher;
     @Inject
     AwsCalls calls;
 
     @BeforeEach
-    void clean() {
-        visits = new LocalRunVisits(aws);
-        new Table(dynamo).clear();
+    void resetShopify() {
         shopify.reset();
     }
 
@@ -147,7 +131,7 @@ class ShopifyFlowTest {
         var before = item();
         calls.reset();
 
-        var summary = worker.checkNow(CONNECTION);
+        var summary = sweep.checkNow(CONNECTION);
 
         // What a probed check costs AWS: no write to the connection's partition, no KMS call (the branch key is cached).
         assertThat(calls.writtenPartitions()).doesNotContain(TableLayout.connectionKey(CONNECTION));
@@ -166,7 +150,7 @@ class ShopifyFlowTest {
         var before = item();
         calls.reset();
 
-        var summary = worker.checkNow(CONNECTION);
+        var summary = sweep.checkNow(CONNECTION);
 
         // A rotation costs one conditional write of the connection item, still no KMS call.
         assertThat(calls.writtenPartitions()).containsOnlyOnce(TableLayout.connectionKey(CONNECTION));
@@ -187,7 +171,7 @@ class ShopifyFlowTest {
                 .updateExpression("SET authorizationExpiresAt = :at")
                 .expressionAttributeValues(Map.of(":at", AttributeValue.fromS(nearTheEnd.toString()))));
 
-        var summary = worker.checkNow(CONNECTION);
+        var summary = sweep.checkNow(CONNECTION);
 
         assertThat(summary.tokensRotated()).isEqualTo(1);
         assertThat(shopify.graphqlCalls()).isZero();
@@ -203,7 +187,7 @@ class ShopifyFlowTest {
         // Shopify's clock two hours on: the cached access token (1 hour) has expired there, the refresh token (90 days) has not.
         shopify.clock(Clock.offset(Clock.systemUTC(), Duration.ofHours(2)));
 
-        var summary = worker.checkNow(CONNECTION);
+        var summary = sweep.checkNow(CONNECTION);
 
         assertThat(summary.valid()).isEqualTo(1);
         assertThat(summary.tokensRotated()).isEqualTo(1);
@@ -219,7 +203,7 @@ class ShopifyFlowTest {
         assertThat(tokens.get(CONNECTION)).isInstanceOf(AccessTokens.Answer.Token.class);
         shopify.revoke(APP, SHOP);
 
-        var summary = worker.checkNow(CONNECTION);
+        var summary = sweep.checkNow(CONNECTION);
 
         assertThat(summary.needsReauthorization()).isEqualTo(1);
         assertThat(shopify.graphqlCalls()).isEqualTo(1);
@@ -233,12 +217,12 @@ class ShopifyFlowTest {
         // Shopify down for the whole check: the token stays as it was, marked, and the sweep counts it as left.
         shopify.failNext(3, new Simulator.Fault.Status(503));
 
-        var failed = worker.checkNow(CONNECTION);
+        var failed = sweep.checkNow(CONNECTION);
 
         assertThat(failed.nonExpiringLeft()).isEqualTo(1);
         assertThat(item()).containsEntry(TableLayout.NON_EXPIRING, AttributeValue.fromBool(true));
 
-        var migrated = worker.checkNow(CONNECTION);
+        var migrated = sweep.checkNow(CONNECTION);
 
         assertThat(migrated.nonExpiringLeft()).isZero();
         assertThat(migrated.tokensRotated()).isEqualTo(1);

@@ -22,16 +22,13 @@ import org.junit.jupiter.api.Test;
 
 import dev.authkeeper.api.AccessTokens;
 import dev.authkeeper.table.ConnectionId;
-import dev.authkeeper.connection.ConnectionRepository;
 import dev.authkeeper.connection.ConnectionStatus;
 import dev.authkeeper.crypto.TokenCipher;
 import dev.authkeeper.local.simulator.Simulator;
 import dev.authkeeper.local.tiktok.SimulatedTikTokShop;
-import dev.authkeeper.sweep.SweepWorker;
 import dev.authkeeper.testing.CapturedLogs;
 import dev.authkeeper.testing.Events;
 import dev.authkeeper.testing.Inbox;
-import dev.authkeeper.testing.LocalAws;
 import dev.authkeeper.testing.LocalAwsResource;
 import dev.authkeeper.testing.Profiles;
 import dev.authkeeper.testing.Seeds;
@@ -39,7 +36,6 @@ import dev.authkeeper.testing.Table;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * A TikTok Shop seller over real HTTP, against the simulated TikTok Shop: a connect link from the
@@ -51,7 +47,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 @QuarkusTest
 @TestProfile(Profiles.LocalRun.class)
 @WithTestResource(LocalAwsResource.class)
-class TikTokShopFlowTest {
+class TikTokShopFlowTest extends LocalRunTestBase {
 
     static final String APP = LocalAwsResource.TIKTOK_APP;
     static final String SELLER = SimulatedTikTokShop.DEFAULT_SELLER;
@@ -59,24 +55,12 @@ class TikTokShopFlowTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
     SimulatedTikTokShop tiktok;
-    LocalAws aws;
-    LocalRunVisits visits;
 
-    @Inject
-    ConnectionRepository connections;
-    @Inject
-    DynamoDbClient dynamo;
-    @Inject
-    AccessTokens tokens;
-    @Inject
-    SweepWorker sweep;
     @Inject
     TokenCipher cipher;
 
     @BeforeEach
-    void clean() {
-        visits = new LocalRunVisits(aws);
-        new Table(dynamo).clear();
+    void resetTikTokShop() {
         tiktok.reset();
     }
 

@@ -2,14 +2,11 @@ package dev.authkeeper.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * Who the stack lets invoke its functions, from {@code template.yaml} (MiniStack does not enforce
@@ -22,8 +19,8 @@ class InvokePermissionsTemplateTest {
     private static final String THIS_API = "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${HttpApi}/*/";
 
     @Test
-    void onlyThisStacksApiMayInvokeAFunctionAndTheV1FunctionsOnlyForV1Routes() throws IOException {
-        JsonNode resources = new YAMLMapper().readTree(Path.of("template.yaml").toFile()).get("Resources");
+    void onlyThisStacksApiMayInvokeAFunctionAndTheV1FunctionsOnlyForV1Routes() {
+        JsonNode resources = StackTemplate.resources();
         var routes = new TreeMap<String, String>();
         resources.properties().forEach(e -> {
             String type = e.getValue().path("Type").asText();

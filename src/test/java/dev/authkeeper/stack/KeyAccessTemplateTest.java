@@ -1,9 +1,8 @@
 package dev.authkeeper.stack;
 
+import static dev.authkeeper.stack.StackTemplate.texts;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * Who can open a token, read from {@code template.yaml} (MiniStack does not enforce IAM or key
@@ -28,9 +26,8 @@ class KeyAccessTemplateTest {
     private static JsonNode resources;
 
     @BeforeAll
-    static void readTemplate() throws IOException {
-        // CloudFormation's short tags (!Sub, !Ref, !GetAtt) are read as the plain values they carry.
-        resources = new YAMLMapper().readTree(Path.of("template.yaml").toFile()).get("Resources");
+    static void readTemplate() {
+        resources = StackTemplate.resources();
     }
 
     @Test
@@ -98,16 +95,6 @@ class KeyAccessTemplateTest {
     private static List<JsonNode> statements(JsonNode document) {
         var all = new ArrayList<JsonNode>();
         document.path("Statement").forEach(all::add);
-        return all;
-    }
-
-    private static List<String> texts(JsonNode node) {
-        var all = new ArrayList<String>();
-        if (node.isArray()) {
-            node.forEach(n -> all.add(n.asText()));
-        } else if (!node.isMissingNode()) {
-            all.add(node.asText());
-        }
         return all;
     }
 }

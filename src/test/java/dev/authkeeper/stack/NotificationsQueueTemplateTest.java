@@ -2,15 +2,12 @@ package dev.authkeeper.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * Who may send to the notifications queue, from {@code template.yaml} (MiniStack enforces no queue
@@ -21,8 +18,8 @@ class NotificationsQueueTemplateTest {
     private static final String AMAZON = "437568002678";
 
     @Test
-    void onlyAmazonsAccountSendsToTheNotificationsQueue() throws IOException {
-        JsonNode resources = new YAMLMapper().readTree(Path.of("template.yaml").toFile()).get("Resources");
+    void onlyAmazonsAccountSendsToTheNotificationsQueue() {
+        JsonNode resources = StackTemplate.resources();
         var statements = new ArrayList<JsonNode>();
         resources.at("/NotificationsQueuePolicy/Properties/PolicyDocument/Statement").forEach(statements::add);
 

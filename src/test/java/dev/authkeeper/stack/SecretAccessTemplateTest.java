@@ -2,8 +2,6 @@ package dev.authkeeper.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
@@ -13,7 +11,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * Who may read a client secret, from {@code template.yaml} (MiniStack does not enforce IAM): the
@@ -29,8 +26,8 @@ class SecretAccessTemplateTest {
     private static JsonNode resources;
 
     @BeforeAll
-    static void readTemplate() throws IOException {
-        template = new YAMLMapper().readTree(Path.of("template.yaml").toFile());
+    static void readTemplate() {
+        template = StackTemplate.read();
         resources = template.get("Resources");
     }
 

@@ -1,9 +1,9 @@
 package dev.authkeeper.stack;
 
+import static dev.authkeeper.stack.StackTemplate.texts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +33,8 @@ class TableAccessTemplateTest {
     private static JsonNode resources;
 
     @BeforeAll
-    static void readTemplate() throws IOException {
-        resources = new YAMLMapper().readTree(Path.of("template.yaml").toFile()).get("Resources");
+    static void readTemplate() {
+        resources = StackTemplate.resources();
     }
 
     @Test
@@ -131,15 +131,5 @@ class TableAccessTemplateTest {
             }
         });
         return found;
-    }
-
-    private static List<String> texts(JsonNode node) {
-        var all = new ArrayList<String>();
-        if (node.isArray()) {
-            node.forEach(n -> all.add(n.asText()));
-        } else if (!node.isMissingNode()) {
-            all.add(node.asText());
-        }
-        return all;
     }
 }

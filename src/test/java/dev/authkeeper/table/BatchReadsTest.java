@@ -9,10 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -20,7 +19,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.authkeeper.testing.FaultProxy;
 import dev.authkeeper.testing.ProxiedDynamoDb;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -34,30 +32,17 @@ class BatchReadsTest {
     static final String BATCH_GET = "BatchGetItem";
     static final int ITEMS = 250;
     static final ObjectMapper JSON = new ObjectMapper();
-    static ProxiedDynamoDb emulator;
-    static FaultProxy proxy;
-    static DynamoDbClient dynamo;
+
+    @RegisterExtension
+    static final ProxiedDynamoDb DYNAMODB = new ProxiedDynamoDb(TABLE);
 
     @BeforeAll
-    static void start() {
-        emulator = ProxiedDynamoDb.start(TABLE);
-        proxy = emulator.proxy();
-        dynamo = emulator.client();
+    static void seed() {
         for (int i = 0; i < ITEMS; i++) {
             var item = new HashMap<>(key(i));
             item.put("n", AttributeValue.fromN(Integer.toString(i)));
-            dynamo.putItem(r -> r.tableName(TABLE).item(item));
+            DYNAMODB.client().putItem(r -> r.tableName(TABLE).item(item));
         }
-    }
-
-    @AfterEach
-    void noFaultLeft() {
-        proxy.clear();
-    }
-
-    @AfterAll
-    static void stop() {
-        emulator.close();
     }
 
     /** Holds back the first {@code count} keys of the call: DynamoDB Local reads the rest, the answer names the held ones unprocessed. */
@@ -81,31 +66,31 @@ class BatchReadsTest {
 
     @Test
     void moreKeysThanOneCallTakesAreReadInCallsOfAHundred() {
-        int before = proxy.calls(BATCH_GET);
+        int before = DYNAMODB.proxy().calls(BATCH_GET);
 
-        var items = BatchReads.read(dynamo, TABLE, keys(ITEMS), true);
+        var items = BatchReads.read(DYNAMODB.client(), TABLE, keys(ITEMS), true);
 
         assertThat(numbers(items)).containsExactlyInAnyOrderElementsOf(IntStream.range(0, ITEMS).boxed().toList());
-        assertThat(proxy.calls(BATCH_GET) - before).isEqualTo(3);
+        assertThat(DYNAMODB.proxy().calls(BATCH_GET) - before).isEqualTo(3);
     }
 
     @Test
     void unprocessedKeysAreAskedForAgainUntilEveryItemIsRead() {
-        proxy.fault(BATCH_GET, 2, holdBack(5));
-        int before = proxy.calls(BATCH_GET);
+        DYNAMODB.proxy().fault(BATCH_GET, 2, holdBack(5));
+        int before = DYNAMODB.proxy().calls(BATCH_GET);
 
-        var items = BatchReads.read(dynamo, TABLE, keys(20), false);
+        var items = BatchReads.read(DYNAMODB.client(), TABLE, keys(20), false);
 
         assertThat(numbers(items)).containsExactlyInAnyOrderElementsOf(IntStream.range(0, 20).boxed().toList());
-        assertThat(proxy.calls(BATCH_GET) - before).as("two answers with unprocessed keys, then the rest").isEqualTo(3);
+        assertThat(DYNAMODB.proxy().calls(BATCH_GET) - before).as("two answers with unprocessed keys, then the rest").isEqualTo(3);
     }
 
     @Test
     void keysStillUnprocessedAtTheDeadlineFailTheReadInsteadOfAnsweringShort() {
-        proxy.fault(BATCH_GET, 1000, holdBack(1));
+        DYNAMODB.proxy().fault(BATCH_GET, 1000, holdBack(1));
 
         assertThatThrownBy(() -> BatchReads.read(TABLE, keys(3), true, Duration.ofMillis(300),
-                wanted -> dynamo.batchGetItem(r -> r.requestItems(Map.of(TABLE, wanted)))))
+                wanted -> DYNAMODB.client().batchGetItem(r -> r.requestItems(Map.of(TABLE, wanted)))))
                 .isInstanceOf(BatchReads.Unprocessed.class).hasMessageContaining("unprocessed");
     }
 

@@ -6,14 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.authkeeper.testing.FaultProxy;
 import dev.authkeeper.testing.ProxiedDynamoDb;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -27,26 +24,9 @@ class TransactionsTest {
 
     static final String TABLE = "transactions-test";
     static final String TRANSACT = "TransactWriteItems";
-    static ProxiedDynamoDb emulator;
-    static FaultProxy proxy;
-    static DynamoDbClient dynamo;
 
-    @BeforeAll
-    static void start() {
-        emulator = ProxiedDynamoDb.start(TABLE);
-        proxy = emulator.proxy();
-        dynamo = emulator.client();
-    }
-
-    @AfterEach
-    void noFaultLeft() {
-        proxy.clear();
-    }
-
-    @AfterAll
-    static void stop() {
-        emulator.close();
-    }
+    @RegisterExtension
+    static final ProxiedDynamoDb DYNAMODB = new ProxiedDynamoDb(TABLE);
 
     /** DynamoDB's answer when another transaction is under way on the second item. */
     static FaultProxy.Answer conflict(FaultProxy.Call call, FaultProxy.Upstream upstream) {
@@ -58,25 +38,25 @@ class TransactionsTest {
 
     @Test
     void aTransactionCanceledForAConflictIsTriedAgainAndLandsOnce() {
-        int before = proxy.calls(TRANSACT);
-        proxy.fault(TRANSACT, 2, TransactionsTest::conflict);
+        int before = DYNAMODB.proxy().calls(TRANSACT);
+        DYNAMODB.proxy().fault(TRANSACT, 2, TransactionsTest::conflict);
 
-        assertThat(Transactions.writeIfConditionsHold(dynamo, List.of(increment("A"), increment("B")))).isTrue();
+        assertThat(Transactions.writeIfConditionsHold(DYNAMODB.client(), List.of(increment("A"), increment("B")))).isTrue();
 
-        assertThat(proxy.calls(TRANSACT) - before).as("two conflicts, then the write").isEqualTo(3);
+        assertThat(DYNAMODB.proxy().calls(TRANSACT) - before).as("two conflicts, then the write").isEqualTo(3);
         assertThat(count("A")).isEqualTo(1);
         assertThat(count("B")).isEqualTo(1);
     }
 
     @Test
     void aConflictThatDoesNotClearIsThrownAfterBoundedAttempts() {
-        int before = proxy.calls(TRANSACT);
-        proxy.fault(TRANSACT, 100, TransactionsTest::conflict);
+        int before = DYNAMODB.proxy().calls(TRANSACT);
+        DYNAMODB.proxy().fault(TRANSACT, 100, TransactionsTest::conflict);
 
-        assertThatThrownBy(() -> Transactions.writeIfConditionsHold(dynamo, List.of(increment("E"))))
+        assertThatThrownBy(() -> Transactions.writeIfConditionsHold(DYNAMODB.client(), List.of(increment("E"))))
                 .isInstanceOfSatisfying(TransactionCanceledException.class,
                         e -> assertThat(e.cancellationReasons()).anyMatch(r -> "TransactionConflict".equals(r.code())));
-        assertThat(proxy.calls(TRANSACT) - before).isEqualTo(Transactions.ATTEMPTS);
+        assertThat(DYNAMODB.proxy().calls(TRANSACT) - before).isEqualTo(Transactions.ATTEMPTS);
     }
 
     @Test
@@ -84,12 +64,12 @@ class TransactionsTest {
         var guarded = TransactWriteItem.builder().update(u -> u.tableName(TABLE).key(key("C"))
                 .updateExpression("ADD n :one").conditionExpression("attribute_not_exists(pk)")
                 .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1")))).build();
-        assertThat(Transactions.writeIfConditionsHold(dynamo, List.of(guarded, increment("D")))).isTrue();
-        int before = proxy.calls(TRANSACT);
+        assertThat(Transactions.writeIfConditionsHold(DYNAMODB.client(), List.of(guarded, increment("D")))).isTrue();
+        int before = DYNAMODB.proxy().calls(TRANSACT);
 
-        assertThat(Transactions.writeIfConditionsHold(dynamo, List.of(guarded, increment("D")))).isFalse();
+        assertThat(Transactions.writeIfConditionsHold(DYNAMODB.client(), List.of(guarded, increment("D")))).isFalse();
 
-        assertThat(proxy.calls(TRANSACT) - before).isEqualTo(1);
+        assertThat(DYNAMODB.proxy().calls(TRANSACT) - before).isEqualTo(1);
         assertThat(count("D")).as("the refused transaction wrote nothing").isEqualTo(1);
     }
 
@@ -103,6 +83,6 @@ class TransactionsTest {
     }
 
     private static int count(String item) {
-        return Integer.parseInt(dynamo.getItem(r -> r.tableName(TABLE).key(key(item)).consistentRead(true)).item().get("n").n());
+        return Integer.parseInt(DYNAMODB.client().getItem(r -> r.tableName(TABLE).key(key(item)).consistentRead(true)).item().get("n").n());
     }
 }
