@@ -54,9 +54,13 @@ public class CheckCadence {
         }
     }
 
-    /** How many rounds apart two checks are: {@code checkEvery} in rounds, rounded up, at least one. */
+    /**
+     * How many rounds apart two checks are: {@code checkEvery} in rounds, rounded up, at least one. A
+     * round shorter than a day (a test or demo deployment) counts as a day: a daily marketplace is
+     * checked every round, a weekly one every seventh.
+     */
     static long rounds(Duration checkEvery, Duration interval) {
-        long round = interval.toMillis();
+        long round = Math.max(interval.toMillis(), Duration.ofDays(1).toMillis());
         return Math.max(1, (checkEvery.toMillis() + round - 1) / round);
     }
 

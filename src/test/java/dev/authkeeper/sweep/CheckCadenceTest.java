@@ -22,6 +22,8 @@ class CheckCadenceTest {
         assertThat(CheckCadence.rounds(Duration.ofDays(1), DAY)).isEqualTo(1);
         assertThat(CheckCadence.rounds(Duration.ofDays(7), Duration.ofDays(2))).isEqualTo(4);
         assertThat(CheckCadence.rounds(Duration.ofDays(1), Duration.ofDays(2))).as("a round longer than the interval: every round").isEqualTo(1);
+        assertThat(CheckCadence.rounds(Duration.ofDays(1), Duration.ofMinutes(2))).as("rounds shorter than a day count as days").isEqualTo(1);
+        assertThat(CheckCadence.rounds(Duration.ofDays(7), Duration.ofMinutes(2))).isEqualTo(7);
     }
 
     @Test
