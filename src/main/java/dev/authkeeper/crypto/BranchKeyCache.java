@@ -54,12 +54,6 @@ final class BranchKeyCache {
         entries.clear();
     }
 
-    /** The cached array itself, so a test can see that it is zeroed once it leaves. */
-    synchronized Optional<byte[]> materialForTests(UUID id) {
-        // Iterating, unlike get, leaves the order of use as it is.
-        return entries.entrySet().stream().filter(e -> e.getKey().equals(id)).map(e -> e.getValue().material()).findFirst();
-    }
-
     /** A clock moved back counts as expiry too: no key outlives its time because of a clock. */
     boolean fresh(Instant loadedAt, Instant now) {
         return !now.isBefore(loadedAt) && now.isBefore(loadedAt.plus(ttl));

@@ -102,11 +102,6 @@ class BranchKeys {
         cache.clear();
     }
 
-    /** The cached plaintext array of a key, for tests that check it is zeroed once it leaves. */
-    Optional<byte[]> cachedMaterialForTests(UUID id) {
-        return cache.materialForTests(id);
-    }
-
     /** Read within the cache TTL and naming a key not yet due for rotation, or whose failed rotation waits for its next attempt. */
     private boolean usable(Pointer current, Instant now) {
         return current != null && cache.fresh(current.readAt(), now) && (!due(current.active(), now) || now.isBefore(current.rotateFrom()));
