@@ -33,8 +33,13 @@ public class CheckCadence {
 
     /** Whether round {@code round} (of {@code authkeeper.sweep.interval}) proves {@code id}, whose authorization ends at {@code expiresAt}. */
     public boolean checksIn(long round, ConnectionId id, Instant expiresAt, Instant now) {
-        long every = rounds(checkEvery(id.marketplace()), config.interval());
+        long every = roundsBetween(id.marketplace());
         return onItsTurn(round, TableLayout.checkHash(id), every) || expiresAt.isBefore(now.plus(config.interval().multipliedBy(every + 1)));
+    }
+
+    /** How many rounds apart two checks of a connection of {@code marketplace} are. */
+    long roundsBetween(String marketplace) {
+        return rounds(checkEvery(marketplace), config.interval());
     }
 
     /** The deployment's {@code authkeeper.sweep.check-every.<marketplace>}, else the marketplace's facts. */

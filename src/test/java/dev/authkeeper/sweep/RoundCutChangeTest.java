@@ -37,6 +37,8 @@ class RoundCutChangeTest extends SweepTestBase {
     @Inject
     DueIndex dueIndex;
     @Inject
+    CheckCadence cadence;
+    @Inject
     SweepRuns runs;
     @Inject
     SweepQueue queue;
@@ -63,7 +65,7 @@ class RoundCutChangeTest extends SweepTestBase {
 
         assertThat(first.plan().roundUnits()).as("only the current slot's units: those whose slots ended this morning wait for tomorrow")
                 .isEqualTo(1);
-        var lastChecked = new RoundStatus(progress, afternoonCut).reader();
+        var lastChecked = new RoundStatus(progress, cadence, afternoonCut).reader();
         assertThat(ids).as("what the morning checked is still known under the new cut").allMatch(id -> lastChecked.apply(id).isPresent());
 
         int checkedInTheAfternoon = first.total(SweepSummary::valid);

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.stream.Collectors;
 import dev.authkeeper.local.etsy.SimulatedEtsy;
 import dev.authkeeper.testing.Seeds;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 import dev.authkeeper.config.SweepConfig;
@@ -258,11 +259,20 @@ class SweepRoundTest extends SweepTestBase {
         for (int day = 0; day < 7; day++) {
             clock.advance(Duration.ofDays(1));
             Map<ConnectionId, AttributeValue> before = shops.stream().collect(Collectors.toMap(id -> id, this::storedToken));
+            Instant dayStart = now();
             var run = sweep.run();
             checked += run.total(SweepSummary::checked);
             assertThat(run.total(SweepSummary::valid)).as("day %d: every connection checked is valid", day)
                     .isEqualTo(run.total(SweepSummary::checked));
-            shops.stream().filter(id -> !storedToken(id).equals(before.get(id))).forEach(id -> rotated.merge(id, 1, Integer::sum));
+            for (var id : shops) {
+                boolean checkedToday = !storedToken(id).equals(before.get(id));
+                if (checkedToday) {
+                    rotated.merge(id, 1, Integer::sum);
+                }
+                var lastChecked = Optional.ofNullable(statuses.find(id, 0).orElseThrow().lastCheckedAt());
+                assertThat(lastChecked.filter(at -> !at.isBefore(dayStart)).isPresent())
+                        .as("day %d, %s: the status says it was checked today exactly when it was", day, id).isEqualTo(checkedToday);
+            }
         }
 
         assertThat(rotated).as("each Etsy connection rotated by exactly one check in the week").hasSize(14).allSatisfy(
