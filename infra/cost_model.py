@@ -10,6 +10,7 @@ from the calls the benchmark measured, as recorded in infra/cost-inputs.json.
 
 Every assumption is a named constant below; list prices are us-east-1 as docs/operating/costs.md states them.
 """
+import functools
 import glob
 import json
 import math
@@ -326,6 +327,7 @@ def crossing(inputs):
     return hi
 
 
+@functools.cache  # read once: the model's totals are computed many times over (break-even and crossing searches)
 def facts(marketplace):
     return json.load(open(os.path.join(HERE, "..", "src", "main", "resources", "marketplaces", marketplace + ".json")))
 

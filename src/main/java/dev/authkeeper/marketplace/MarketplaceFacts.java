@@ -124,6 +124,11 @@ public record MarketplaceFacts(
     @RegisterForReflection
     public record RefreshToken(boolean rotates, RefreshLifetime lifetime, Optional<Duration> window, boolean previousValidUntilNewUsed,
             Optional<Duration> previousGrace) {
+
+        /** Whether checks {@code checkEvery} apart keep a refresh token alive: a sliding window holds at least three of them. */
+        public boolean keptAliveBy(Duration checkEvery) {
+            return lifetime != RefreshLifetime.SLIDING || window.filter(w -> checkEvery.multipliedBy(3).compareTo(w) > 0).isEmpty();
+        }
     }
 
     @RegisterForReflection

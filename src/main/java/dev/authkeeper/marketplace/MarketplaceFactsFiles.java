@@ -102,8 +102,7 @@ public class MarketplaceFactsFiles {
             problems.add("/consentPortal: only for a marketplace with neither /regions nor /accountHost");
         }
         var refresh = facts.token().refreshToken();
-        if (refresh.lifetime() == MarketplaceFacts.RefreshLifetime.SLIDING && refresh.window().isPresent()
-                && facts.sweep().checkEvery().multipliedBy(3).compareTo(refresh.window().get()) > 0) {
+        if (!refresh.keptAliveBy(facts.sweep().checkEvery())) {
             problems.add("/sweep/checkEvery: " + facts.sweep().checkEvery().toDays() + " days is more than a third of the refresh token's sliding "
                     + "window (" + refresh.window().get().toDays() + " days): a connection that misses two checks must still be kept alive by the third");
         }

@@ -6,7 +6,6 @@ import java.time.Instant;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.authkeeper.config.SweepConfig;
-import dev.authkeeper.marketplace.MarketplaceFacts;
 import dev.authkeeper.marketplace.Marketplaces;
 import dev.authkeeper.table.ConnectionId;
 import dev.authkeeper.table.TableLayout;
@@ -33,12 +32,16 @@ public class CheckCadence {
 
     /** Whether round {@code round} (of {@code authkeeper.sweep.interval}) proves {@code id}, whose authorization ends at {@code expiresAt}. */
     public boolean checksIn(long round, ConnectionId id, Instant expiresAt, Instant now) {
-        long every = roundsBetween(id.marketplace());
-        return onItsTurn(round, TableLayout.checkHash(id), every) || expiresAt.isBefore(now.plus(config.interval().multipliedBy(every + 1)));
+        return lastTurn(round, id) == round
+                || expiresAt.isBefore(now.plus(config.interval().multipliedBy(roundsBetween(id.marketplace()) + 1)));
     }
 
-    /** How many rounds apart two checks of a connection of {@code marketplace} are. */
-    long roundsBetween(String marketplace) {
+    /** The latest round up to {@code round} that is {@code id}'s turn. */
+    long lastTurn(long round, ConnectionId id) {
+        return lastTurn(round, TableLayout.checkHash(id), roundsBetween(id.marketplace()));
+    }
+
+    private long roundsBetween(String marketplace) {
         return rounds(checkEvery(marketplace), config.interval());
     }
 
@@ -51,9 +54,7 @@ public class CheckCadence {
         var refresh = marketplaces.find(marketplace)
                 .orElseThrow(() -> new IllegalStateException("authkeeper.sweep.check-every." + marketplace + ": no such marketplace"))
                 .facts().token().refreshToken();
-        boolean tooRare = refresh.lifetime() == MarketplaceFacts.RefreshLifetime.SLIDING
-                && refresh.window().filter(window -> every.multipliedBy(3).compareTo(window) > 0).isPresent();
-        if (every.toDays() < 1 || every.toDays() > 30 || !every.equals(Duration.ofDays(every.toDays())) || tooRare) {
+        if (every.toDays() < 1 || every.toDays() > 30 || !every.equals(Duration.ofDays(every.toDays())) || !refresh.keptAliveBy(every)) {
             throw new IllegalStateException("authkeeper.sweep.check-every." + marketplace + "=" + every.toDays()
                     + " days: give whole days from 1 to 30, at most a third of the refresh token's sliding window");
         }
@@ -69,8 +70,8 @@ public class CheckCadence {
         return Math.max(1, (checkEvery.toMillis() + round - 1) / round);
     }
 
-    /** One round in {@code every}, the one the connection's hash picks. */
-    static boolean onItsTurn(long round, long hash, long every) {
-        return Math.floorMod(round, every) == Math.floorMod(hash, every);
+    /** The latest round up to {@code round} that is a turn: one round in {@code every}, the one the connection's hash picks. */
+    static long lastTurn(long round, long hash, long every) {
+        return round - Math.floorMod(round - hash, every);
     }
 }

@@ -57,11 +57,10 @@ public class RoundStatus {
 
     private Optional<Instant> lastChecked(ConnectionId id, RoundUnit unit, Optional<RoundProgress.Progress> unitProgress) {
         String order = TableLayout.checkOrder(id);
-        long every = cadence.roundsBetween(id.marketplace());
         return unitProgress.flatMap(p -> {
             boolean reached = p.done() || p.checked().filter(through -> through.compareTo(order) >= 0).isPresent();
             long lastReached = reached ? p.round() : p.round() - 1;
-            long lastTurn = lastReached - Math.floorMod(lastReached - TableLayout.checkHash(id), every);
+            long lastTurn = cadence.lastTurn(lastReached, id);
             if (lastTurn < lastReached) {
                 return lastTurn < 0 ? Optional.empty() : Optional.of(unit.slotStart(lastTurn, config.interval()));
             }

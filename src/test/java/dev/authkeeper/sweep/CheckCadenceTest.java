@@ -32,7 +32,7 @@ class CheckCadenceTest {
                 .mapToLong(TableLayout::checkHash).toArray();
         for (long first : new long[] {0, 20_431, 20_432, 20_433}) {
             for (long hash : hashes) {
-                long turns = LongStream.range(first, first + 7).filter(round -> CheckCadence.onItsTurn(round, hash, 7)).count();
+                long turns = LongStream.range(first, first + 7).filter(round -> CheckCadence.lastTurn(round, hash, 7) == round).count();
                 assertThat(turns).isEqualTo(1);
             }
         }
@@ -44,7 +44,7 @@ class CheckCadenceTest {
                 .mapToLong(TableLayout::checkHash).toArray();
         for (long round = 20_431; round < 20_438; round++) {
             long r = round;
-            long checked = LongStream.of(hashes).filter(hash -> CheckCadence.onItsTurn(r, hash, 7)).count();
+            long checked = LongStream.of(hashes).filter(hash -> CheckCadence.lastTurn(r, hash, 7) == r).count();
             assertThat(checked).as("round %d", round).isBetween(850L, 1_150L);
         }
     }
@@ -52,6 +52,6 @@ class CheckCadenceTest {
     @Test
     void everyRoundWhenChecksAreDaily() {
         long hash = TableLayout.checkHash(ConnectionId.of("amazon", "A1CADENCE00001"));
-        assertThat(LongStream.range(0, 30).allMatch(round -> CheckCadence.onItsTurn(round, hash, 1))).isTrue();
+        assertThat(LongStream.range(0, 30).allMatch(round -> CheckCadence.lastTurn(round, hash, 1) == round)).isTrue();
     }
 }
